@@ -1,0 +1,373 @@
+//! Settings: read once at start from `WM_*` environment variables, over an
+//! optional TOML file named by `WM_CONFIG`, and validated before anything
+//! else runs. Every error names the variable (or file key) that is wrong, so
+//! an operator can fix it from one line of output.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::privacy::{Period, Purpose, RetentionOverrides};
+
+/// A configuration problem, always attached to the variable that caused it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    pub fn new(variable: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            variable: variable.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Which database the site runs on; the scheme of `WM_DATABASE_URL` decides.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite(url.to_owned())),
+            "postgres" | "postgresql" => Ok(Self::Postgres(url.to_owned())),
+            "" => Err(format!(
+                "'{}' is not a database URL (expected sqlite://… or postgres://…)",
+                redact(url)
+            )),
+            other => Err(format!(
+                "unsupported scheme '{other}' (expected sqlite://… or postgres://…)"
+            )),
+        }
+    }
+
+    pub fn sqlite_file(path: &Path) -> Self {
+        Self::Sqlite(format!("sqlite://{}", path.display()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sqlite(url) | Self::Postgres(url) => url,
+        }
+    }
+}
+
+/// Never print a database password, not even in an error.
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", redact(self.as_str()))
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `WM_BIND`: where the HTTP server listens.
+    pub bind: SocketAddr,
+    /// `WM_DATA_DIR`: where the default SQLite file lives.
+    pub data_dir: PathBuf,
+    /// `WM_DATABASE_URL`.
+    pub database_url: DatabaseUrl,
+    /// `WM_DB_MAX_CONNECTIONS`.
+    pub db_max_connections: u32,
+    /// `WM_LOG`: a tracing filter such as `info` or `wemaintain=debug,info`.
+    pub log_filter: String,
+    /// `WM_LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// `WM_HTTPS`: the site is served over TLS (by a proxy): adds HSTS.
+    pub https: bool,
+    /// `WM_WORKERS`: HTTP worker threads; the number of cores when unset.
+    pub workers: Option<usize>,
+    /// `WM_RETENTION_<PURPOSE>`: retention periods that replace the defaults.
+    pub retention: RetentionOverrides,
+}
+
+impl Settings {
+    /// Defaults for a given data directory, as a fresh machine gets them.
+    pub fn defaults(data_dir: PathBuf) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: DatabaseUrl::sqlite_file(&data_dir.join("wemaintain.db")),
+            data_dir,
+            db_max_connections: 10,
+            log_filter: "info".to_owned(),
+            log_format: LogFormat::Pretty,
+            https: false,
+            workers: None,
+            retention: RetentionOverrides::default(),
+        }
+    }
+
+    /// Reads the process environment (and `WM_CONFIG`, when set).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter(|(k, _)| k.starts_with("WM_"))
+            .collect();
+        Self::from_vars(&vars)
+    }
+
+    /// The same as [`Settings::from_env`] for a given set of variables.
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let file = match vars.get("WM_CONFIG").filter(|p| !p.trim().is_empty()) {
+            Some(path) => FileSettings::load(Path::new(path))?,
+            None => FileSettings::default(),
+        };
+        // The environment wins over the file, the file over the defaults.
+        let pick = |var: &str, from_file: &Option<String>| -> Option<(String, String)> {
+            match vars.get(var) {
+                Some(value) => Some((var.to_owned(), value.clone())),
+                None => from_file
+                    .as_ref()
+                    .map(|value| (format!("WM_CONFIG {}", file_key(var)), value.clone())),
+            }
+        };
+
+        let data_dir = pick("WM_DATA_DIR", &file.data_dir)
+            .map(|(_, v)| PathBuf::from(v))
+            .unwrap_or_else(|| PathBuf::from("./data"));
+        let mut settings = Self::defaults(data_dir);
+
+        if let Some((var, value)) = pick("WM_BIND", &file.bind) {
+            settings.bind = parse_bind(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_DATABASE_URL", &file.database_url) {
+            if !value.trim().is_empty() {
+                settings.database_url =
+                    DatabaseUrl::parse(&value).map_err(|p| ConfigError::new(var, p))?;
+            }
+        }
+        if let Some((var, value)) = pick(
+            "WM_DB_MAX_CONNECTIONS",
+            &file.db_max_connections.map(|n| n.to_string()),
+        ) {
+            settings.db_max_connections = match value.trim().parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        var,
+                        format!("'{value}' is not a number of connections between 1 and 1000"),
+                    ))
+                }
+            };
+        }
+        if let Some((_, value)) = pick("WM_LOG", &file.log) {
+            settings.log_filter = value;
+        }
+        if let Some((var, value)) = pick("WM_LOG_FORMAT", &file.log_format) {
+            settings.log_format = match value.trim() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(ConfigError::new(
+                        var,
+                        format!("'{other}' is not a log format (expected 'pretty' or 'json')"),
+                    ))
+                }
+            };
+        }
+        if let Some((var, value)) = pick("WM_HTTPS", &file.https.map(|b| b.to_string())) {
+            settings.https = parse_bool(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_WORKERS", &file.workers.map(|n| n.to_string())) {
+            settings.workers = match value.trim().parse::<usize>() {
+                Ok(n) if (1..=256).contains(&n) => Some(n),
+                _ => {
+                    return Err(ConfigError::new(
+                        var,
+                        format!("'{value}' is not a number of workers between 1 and 256"),
+                    ))
+                }
+            };
+        }
+
+        for (key, value) in &file.retention {
+            let var = format!("WM_CONFIG [retention] {key}");
+            let purpose = Purpose::parse(key).map_err(|p| ConfigError::new(&var, p))?;
+            let period = Period::parse(value).map_err(|p| ConfigError::new(&var, p))?;
+            settings.retention.set(purpose, period);
+        }
+        for (var, value) in vars {
+            if let Some(key) = var.strip_prefix("WM_RETENTION_") {
+                let purpose = Purpose::parse(&key.to_ascii_lowercase())
+                    .map_err(|p| ConfigError::new(var, p))?;
+                let period = Period::parse(value).map_err(|p| ConfigError::new(var, p))?;
+                settings.retention.set(purpose, period);
+            }
+        }
+        Ok(settings)
+    }
+}
+
+/// The optional TOML file: the same settings, keys named like the variables
+/// without their `WM_` prefix (`bind`, `database_url`, `[retention]`…).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    bind: Option<String>,
+    data_dir: Option<String>,
+    database_url: Option<String>,
+    db_max_connections: Option<u32>,
+    log: Option<String>,
+    log_format: Option<String>,
+    https: Option<bool>,
+    workers: Option<usize>,
+    #[serde(default)]
+    retention: BTreeMap<String, String>,
+}
+
+impl FileSettings {
+    fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::new(
+                "WM_CONFIG",
+                format!("cannot read '{}': {e}", path.display()),
+            )
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            let message = e.message().to_owned();
+            ConfigError::new(
+                "WM_CONFIG",
+                format!(
+                    "'{}' is not a valid settings file: {message}",
+                    path.display()
+                ),
+            )
+        })
+    }
+}
+
+fn file_key(var: &str) -> String {
+    var.trim_start_matches("WM_").to_ascii_lowercase()
+}
+
+fn parse_bind(value: &str) -> Result<SocketAddr, String> {
+    let value = value.trim();
+    if let Ok(addr) = value.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    // Accept host names such as `localhost:8080` too, resolved once here.
+    if value.contains(':') {
+        if let Ok(mut addrs) = value.to_socket_addrs() {
+            if let Some(addr) = addrs.next() {
+                return Ok(addr);
+            }
+        }
+    }
+    Err(format!(
+        "'{value}' is not an address to listen on (expected host:port, e.g. 127.0.0.1:8080)"
+    ))
+}
+
+fn parse_bool(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" | "" => Ok(false),
+        other => Err(format!("'{other}' is not true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_use_a_sqlite_file_under_the_data_dir() {
+        let s = Settings::from_vars(&vars(&[])).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite("sqlite://./data/wemaintain.db".into())
+        );
+        assert_eq!(s.log_format, LogFormat::Pretty);
+        assert!(!s.https);
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let err = Settings::from_vars(&vars(&[("WM_BIND", "nowhere")])).unwrap_err();
+        assert_eq!(err.variable, "WM_BIND");
+        let err = Settings::from_vars(&vars(&[("WM_DATABASE_URL", "mysql://x/y")])).unwrap_err();
+        assert_eq!(err.variable, "WM_DATABASE_URL");
+        assert!(err.problem.contains("mysql"), "{err}");
+        let err = Settings::from_vars(&vars(&[("WM_LOG_FORMAT", "xml")])).unwrap_err();
+        assert_eq!(err.variable, "WM_LOG_FORMAT");
+        let err = Settings::from_vars(&vars(&[("WM_RETENTION_AUDIENCE", "soon")])).unwrap_err();
+        assert_eq!(err.variable, "WM_RETENTION_AUDIENCE");
+        let err = Settings::from_vars(&vars(&[("WM_RETENTION_FOO", "1 day")])).unwrap_err();
+        assert_eq!(err.variable, "WM_RETENTION_FOO");
+    }
+
+    #[test]
+    fn postgres_urls_select_postgres_and_are_redacted_in_debug() {
+        let s = Settings::from_vars(&vars(&[(
+            "WM_DATABASE_URL",
+            "postgres://wm:secret@db.internal/wemaintain",
+        )]))
+        .unwrap();
+        assert!(matches!(s.database_url, DatabaseUrl::Postgres(_)));
+        let shown = format!("{:?}", s.database_url);
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn file_settings_are_read_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wm.toml");
+        std::fs::write(
+            &path,
+            "bind = \"127.0.0.1:9000\"\nlog_format = \"json\"\n[retention]\nsecurity = \"3 months\"\n",
+        )
+        .unwrap();
+        let s = Settings::from_vars(&vars(&[
+            ("WM_CONFIG", path.to_str().unwrap()),
+            ("WM_BIND", "127.0.0.1:9001"),
+        ]))
+        .unwrap();
+        assert_eq!(s.bind.port(), 9001);
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert_eq!(s.retention.get(Purpose::Security), Some(Period::Months(3)));
+
+        std::fs::write(&path, "colour = \"blue\"\n").unwrap();
+        let err = Settings::from_vars(&vars(&[("WM_CONFIG", path.to_str().unwrap())])).unwrap_err();
+        assert_eq!(err.variable, "WM_CONFIG");
+        assert!(err.problem.contains("colour"), "{err}");
+    }
+}

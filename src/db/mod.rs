@@ -1,0 +1,180 @@
+//! The database: SQLite (embedded, the default) or PostgreSQL (several
+//! instances sharing one database), chosen at start from the URL.
+//!
+//! Callers hold a [`Db`] and never see which backend it is. Modules that own
+//! tables write their SQL once, with `$1`-style placeholders that both
+//! dialects accept, and run it with [`on_pool!`], which expands the same code
+//! for each pool type. Where the dialects differ, the difference stays in the
+//! owning module next to the shared query. Timestamps are stored on both as
+//! `BIGINT` milliseconds since the Unix epoch, UTC (see [`millis`]), so that
+//! comparisons, day buckets and purges are the same SQL everywhere.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection};
+
+use crate::config::DatabaseUrl;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How long start-up waits for the database to answer before giving up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request waits for a free connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long SQLite waits on a lock held by another connection or process.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot reach the database: {0}")]
+    Unreachable(#[source] sqlx::Error),
+    #[error("the database did not answer within {} s", .0.as_secs())]
+    Timeout(Duration),
+    #[error("cannot apply the migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool on one of the two backends. Cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool `db` holds:
+/// `on_pool!(db, |pool| sqlx::query(SQL).bind(x).execute(pool).await)`.
+/// Each arm is compiled against its own driver, so types are checked for both.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+// Modules that own tables import it as `crate::db::on_pool`.
+#[allow(unused_imports)]
+pub(crate) use on_pool;
+
+impl Db {
+    /// Opens a pool and checks, with one real connection, that the database
+    /// answers; the error says why when it does not.
+    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> Result<Db, DbError> {
+        let db = match url {
+            DatabaseUrl::Sqlite(url) => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(DbError::Unreachable)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true)
+                    .disable_statement_logging();
+                probe(options.connect()).await?;
+                Db::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(max_connections)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .connect_lazy_with(options),
+                )
+            }
+            DatabaseUrl::Postgres(url) => {
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(DbError::Unreachable)?
+                    .application_name("wemaintain")
+                    .disable_statement_logging();
+                probe(options.connect()).await?;
+                Db::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(max_connections)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .connect_lazy_with(options),
+                )
+            }
+        };
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the pending migrations of this backend. On PostgreSQL sqlx
+    /// holds an advisory lock meanwhile, so instances starting together are safe.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A round trip to the database, bounded in time.
+    pub async fn ping(&self, timeout: Duration) -> Result<(), DbError> {
+        let query = async {
+            on_pool!(self, |pool| sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .map(|_| ()))
+        };
+        match tokio::time::timeout(timeout, query).await {
+            Ok(result) => result.map_err(DbError::Query),
+            Err(_) => Err(DbError::Timeout(timeout)),
+        }
+    }
+
+    /// Closes every connection; later queries fail. Used at shutdown.
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+}
+
+async fn probe<C: Connection>(
+    connect: impl std::future::Future<Output = Result<C, sqlx::Error>>,
+) -> Result<(), DbError> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(connection)) => {
+            // A failed goodbye does not make the database unreachable.
+            let _ = connection.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(DbError::Unreachable(e)),
+        Err(_) => Err(DbError::Timeout(CONNECT_TIMEOUT)),
+    }
+}
+
+/// The stored form of an instant on both backends: milliseconds since the
+/// Unix epoch, UTC.
+pub fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+/// The instant a stored millisecond count stands for (saturating on values
+/// no clock can produce).
+pub fn from_millis(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or(if ms < 0 {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
+}

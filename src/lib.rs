@@ -1,0 +1,15 @@
+//! The WeMaintain site: public pages, client Profile, first-party visitor
+//! analytics, all held to the privacy policy. `main.rs` only parses the
+//! command line; everything else lives here so tests use the same code.
+
+pub mod assets;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error_pages;
+pub mod privacy;
+pub mod routes;
+pub mod security_headers;
+pub mod startup;
+pub mod telemetry;
+pub mod views;

@@ -1,0 +1,91 @@
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use wemaintain::config::Settings;
+use wemaintain::startup::{self, Application};
+use wemaintain::telemetry;
+
+/// The WeMaintain website and client platform.
+#[derive(Parser)]
+#[command(
+    name = "wemaintain",
+    version,
+    about = "The WeMaintain website and client platform, with first-party, privacy-compliant visitor analytics.",
+    after_help = "Configuration comes from WM_* environment variables, over an optional TOML file named by WM_CONFIG:\n  \
+    WM_BIND          address to listen on (default 127.0.0.1:8080)\n  \
+    WM_DATA_DIR      directory of the default SQLite file (default ./data)\n  \
+    WM_DATABASE_URL  sqlite://FILE or postgres://USER@HOST/DB (default: WM_DATA_DIR/wemaintain.db)\n  \
+    WM_LOG           log filter (default info); WM_LOG_FORMAT pretty | json\n  \
+    WM_HTTPS         true when served over TLS (adds HSTS)\n  \
+    WM_RETENTION_<PURPOSE>  retention period replacing the register's default, e.g. WM_RETENTION_AUDIENCE='13 months'\n\
+    See README.md for the full list."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site over HTTP (what a bare `wemaintain` does). Applies the
+    /// pending database migrations first, then serves until SIGINT or SIGTERM.
+    Serve,
+    /// Apply the pending database migrations to WM_DATABASE_URL, then exit.
+    Migrate,
+}
+
+/// Start-up problems (bad setting, unreachable database) exit with 2 after
+/// one line that names the setting.
+const EXIT_BAD_SETUP: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => return bad_setup(error),
+    };
+    if let Err(error) = telemetry::init(&settings.log_filter, settings.log_format) {
+        return bad_setup(error);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("wemaintain: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => {
+                let app = match Application::build(settings).await {
+                    Ok(app) => app,
+                    Err(error) => return bad_setup(error),
+                };
+                match app.run_until_stopped().await {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(error) => {
+                        eprintln!("wemaintain: the server stopped on an error: {error}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+            Command::Migrate => match startup::migrate(&settings).await {
+                Ok(db) => {
+                    println!("Migrations applied ({:?}).", db.backend());
+                    db.close().await;
+                    ExitCode::SUCCESS
+                }
+                Err(error) => bad_setup(error),
+            },
+        }
+    })
+}
+
+fn bad_setup(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("wemaintain: {error}");
+    ExitCode::from(EXIT_BAD_SETUP)
+}

@@ -1,0 +1,11 @@
+//! The register of processing activities (GDPR art. 30) as data: every
+//! purpose the privacy policy announces, with its legal basis, the data it
+//! covers, who may read it and how long it is kept. The policy page, the purge
+//! job and the rights export all read this one register, so what the site
+//! publishes and what it does cannot drift apart.
+
+mod register;
+mod retention;
+
+pub use register::{LegalBasis, ProcessingActivity, Purpose, Reader, Register};
+pub use retention::{Period, RetentionOverrides, RetentionStart, RetentionWindow};

@@ -1,0 +1,340 @@
+//! The purposes and their defaults, as listed in the design's register.
+
+use super::retention::{Period, RetentionOverrides, RetentionStart, RetentionWindow};
+
+/// Why a piece of data is kept. Every stored record carries one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Purpose {
+    /// Page views of human visitors who did not object (visitor log, IP truncated).
+    Audience,
+    /// Daily audience counts, anonymous.
+    AudienceAggregates,
+    /// Requests to dynamic pages, with the full IP, and the audit log.
+    Security,
+    /// Questions asked from the contact form.
+    Contact,
+    /// Applications sent by maintenance technicians.
+    Recruitment,
+    /// The Utilisateur's profile and company.
+    Account,
+    /// Sign-ups that WeMaintain has not validated yet.
+    PendingRegistrations,
+    /// Signed maintenance contracts and their signature records.
+    ContractEvidence,
+    /// Requests to exercise a right (access, erasure…) and their outcome.
+    RightsRequests,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 9] = [
+        Purpose::Audience,
+        Purpose::AudienceAggregates,
+        Purpose::Security,
+        Purpose::Contact,
+        Purpose::Recruitment,
+        Purpose::Account,
+        Purpose::PendingRegistrations,
+        Purpose::ContractEvidence,
+        Purpose::RightsRequests,
+    ];
+
+    /// The name stored in `purpose` columns and used in configuration keys.
+    pub fn key(self) -> &'static str {
+        match self {
+            Purpose::Audience => "audience",
+            Purpose::AudienceAggregates => "audience_aggregates",
+            Purpose::Security => "security",
+            Purpose::Contact => "contact",
+            Purpose::Recruitment => "recruitment",
+            Purpose::Account => "account",
+            Purpose::PendingRegistrations => "pending_registrations",
+            Purpose::ContractEvidence => "contract_evidence",
+            Purpose::RightsRequests => "rights_requests",
+        }
+    }
+
+    pub fn parse(key: &str) -> Result<Self, String> {
+        Purpose::ALL
+            .into_iter()
+            .find(|p| p.key() == key.trim())
+            .ok_or_else(|| {
+                let known: Vec<&str> = Purpose::ALL.iter().map(|p| p.key()).collect();
+                format!(
+                    "'{key}' is not a purpose of the register (known: {})",
+                    known.join(", ")
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Purpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The ground on which the processing is lawful (GDPR art. 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalBasis {
+    LegitimateInterest,
+    PreContractual,
+    Contract,
+    LegalObligation,
+    /// Anonymous data: no personal data, so no basis is needed.
+    NotPersonalData,
+}
+
+impl LegalBasis {
+    pub fn in_french(self) -> &'static str {
+        match self {
+            LegalBasis::LegitimateInterest => "Intérêt légitime",
+            LegalBasis::PreContractual => "Mesures précontractuelles",
+            LegalBasis::Contract => "Exécution du contrat",
+            LegalBasis::LegalObligation => "Obligation légale",
+            LegalBasis::NotPersonalData => "Aucune : données anonymes",
+        }
+    }
+}
+
+/// Who may read the data of a purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// WeMaintain staff (role `admin`).
+    Staff,
+    /// The marketing team (role `marketing`), through aggregates only.
+    MarketingAggregatesOnly,
+    /// The person the data is about.
+    DataSubject,
+}
+
+impl Reader {
+    pub fn in_french(self) -> &'static str {
+        match self {
+            Reader::Staff => "Équipe WeMaintain",
+            Reader::MarketingAggregatesOnly => "Marketing (statistiques agrégées uniquement)",
+            Reader::DataSubject => "La personne concernée",
+        }
+    }
+}
+
+/// One line of the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessingActivity {
+    pub purpose: Purpose,
+    /// What the processing is for, as the policy page says it.
+    pub name: &'static str,
+    pub legal_basis: LegalBasis,
+    pub data_categories: &'static [&'static str],
+    pub readers: &'static [Reader],
+    pub retention: RetentionWindow,
+}
+
+/// The register in force: the defaults below with the operator's overrides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Register {
+    activities: Vec<ProcessingActivity>,
+}
+
+impl Default for Register {
+    fn default() -> Self {
+        Self::with_overrides(&RetentionOverrides::default())
+    }
+}
+
+impl Register {
+    pub fn with_overrides(overrides: &RetentionOverrides) -> Self {
+        let activities = Purpose::ALL
+            .into_iter()
+            .map(|purpose| {
+                let mut activity = default_activity(purpose);
+                if let Some(period) = overrides.get(purpose) {
+                    activity.retention.period = period;
+                }
+                activity
+            })
+            .collect();
+        Self { activities }
+    }
+
+    pub fn activities(&self) -> &[ProcessingActivity] {
+        &self.activities
+    }
+
+    pub fn get(&self, purpose: Purpose) -> &ProcessingActivity {
+        // Built from Purpose::ALL, which lists the variants in declaration
+        // order, so the discriminant is the index (checked by a test).
+        &self.activities[purpose as usize]
+    }
+
+    pub fn retention(&self, purpose: Purpose) -> RetentionWindow {
+        self.get(purpose).retention
+    }
+}
+
+fn default_activity(purpose: Purpose) -> ProcessingActivity {
+    use LegalBasis::*;
+    use Period::*;
+    use Reader::*;
+    use RetentionStart::*;
+    let (name, legal_basis, data_categories, readers, retention): (
+        &'static str,
+        LegalBasis,
+        &'static [&'static str],
+        &'static [Reader],
+        RetentionWindow,
+    ) = match purpose {
+        Purpose::Audience => (
+            "Mesure d'audience du Site",
+            LegitimateInterest,
+            &[
+                "Adresse IP tronquée (les derniers chiffres sont effacés)",
+                "Navigateur et système d'exploitation",
+                "Type et fabricant de l'appareil",
+                "Pages consultées, date et heure",
+            ],
+            &[MarketingAggregatesOnly],
+            RetentionWindow::new(Months(13), Collection),
+        ),
+        Purpose::AudienceAggregates => (
+            "Statistiques de fréquentation quotidiennes",
+            NotPersonalData,
+            &["Nombres de visites par jour, par page, par navigateur et par appareil"],
+            &[MarketingAggregatesOnly, Staff],
+            RetentionWindow::new(Months(25), Collection),
+        ),
+        Purpose::Security => (
+            "Sécurité du Site, détection des fraudes et des attaques",
+            LegitimateInterest,
+            &[
+                "Adresse IP complète",
+                "Navigateur et système d'exploitation",
+                "Type et fabricant de l'appareil",
+                "Pages demandées, date et heure",
+                "Journal des actions sensibles",
+            ],
+            &[Staff],
+            RetentionWindow::new(Months(6), Collection),
+        ),
+        Purpose::Contact => (
+            "Réponse aux questions posées par les Visiteurs",
+            LegitimateInterest,
+            &[
+                "Nom et prénom",
+                "Numéro de téléphone",
+                "Adresse e-mail",
+                "Question posée et échanges",
+            ],
+            &[Staff, DataSubject],
+            RetentionWindow::new(Years(3), LastExchange),
+        ),
+        Purpose::Recruitment => (
+            "Candidatures des techniciens de maintenance",
+            PreContractual,
+            &[
+                "Nom et prénom",
+                "Numéro de téléphone",
+                "Adresse e-mail",
+                "Expérience dans l'ascenseur (années d'expérience, entreprise actuelle)",
+            ],
+            &[Staff, DataSubject],
+            RetentionWindow::new(Years(2), Collection),
+        ),
+        Purpose::Account => (
+            "Gestion du Profil et fourniture des Services",
+            Contract,
+            &[
+                "Prénom, nom, sexe, rôle dans la société",
+                "Adresse e-mail et numéro de téléphone",
+                "Identification de l'entreprise (nom, type, adresse, ville, code postal, pays)",
+                "Bâtiments et localisation des Appareils",
+                "Demandes de Maintenance et Rapports d'Information",
+            ],
+            &[Staff, DataSubject],
+            RetentionWindow::new(Days(0), AccountClosure),
+        ),
+        Purpose::PendingRegistrations => (
+            "Examen des demandes d'inscription",
+            PreContractual,
+            &["Données d'inscription (identité, coordonnées, entreprise)"],
+            &[Staff, DataSubject],
+            RetentionWindow::new(Days(90), Collection),
+        ),
+        Purpose::ContractEvidence => (
+            "Preuve des Contrats de Maintenance signés en ligne",
+            LegalObligation,
+            &[
+                "Contrat signé",
+                "Identité du signataire, date, heure et adresse IP de la signature",
+            ],
+            &[Staff, DataSubject],
+            RetentionWindow::new(Years(5), ContractEnd),
+        ),
+        Purpose::RightsRequests => (
+            "Traitement des demandes d'exercice de vos droits",
+            LegalObligation,
+            &["Demande, identité du demandeur, réponse apportée"],
+            &[Staff, DataSubject],
+            RetentionWindow::new(Years(3), RequestClosure),
+        ),
+    };
+    ProcessingActivity {
+        purpose,
+        name,
+        legal_basis,
+        data_categories,
+        readers,
+        retention,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_purpose_has_one_activity_in_order() {
+        let register = Register::default();
+        assert_eq!(register.activities().len(), Purpose::ALL.len());
+        for purpose in Purpose::ALL {
+            assert_eq!(register.get(purpose).purpose, purpose);
+            assert_eq!(Purpose::parse(purpose.key()), Ok(purpose));
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_design() {
+        let r = Register::default();
+        assert_eq!(r.retention(Purpose::Audience).period, Period::Months(13));
+        assert_eq!(
+            r.retention(Purpose::AudienceAggregates).period,
+            Period::Months(25)
+        );
+        assert_eq!(r.retention(Purpose::Security).period, Period::Months(6));
+        assert_eq!(r.retention(Purpose::Contact).period, Period::Years(3));
+        assert_eq!(r.retention(Purpose::Recruitment).period, Period::Years(2));
+        assert_eq!(
+            r.retention(Purpose::PendingRegistrations).period,
+            Period::Days(90)
+        );
+        assert_eq!(
+            r.retention(Purpose::ContractEvidence).period,
+            Period::Years(5)
+        );
+        assert_eq!(
+            r.retention(Purpose::RightsRequests).period,
+            Period::Years(3)
+        );
+    }
+
+    #[test]
+    fn overrides_replace_the_period_but_not_the_start() {
+        let mut overrides = RetentionOverrides::default();
+        overrides.set(Purpose::Contact, Period::Months(18));
+        let r = Register::with_overrides(&overrides);
+        assert_eq!(
+            r.retention(Purpose::Contact),
+            RetentionWindow::new(Period::Months(18), RetentionStart::LastExchange)
+        );
+        assert_eq!(r.retention(Purpose::Audience).period, Period::Months(13));
+    }
+}

@@ -1,0 +1,17 @@
+use actix_web::web;
+use maud::Markup;
+
+use crate::startup::AppState;
+use crate::views;
+
+pub async fn home() -> Markup {
+    views::public::home()
+}
+
+pub async fn services() -> Markup {
+    views::public::services()
+}
+
+pub async fn privacy_policy(state: web::Data<AppState>) -> Markup {
+    views::policy::privacy_policy(&state.register)
+}

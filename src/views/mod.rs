@@ -1,0 +1,10 @@
+//! HTML views in maud: one layout, small components, one file per page family.
+//! Views take plain data and return `Markup`; they never touch the database.
+
+pub mod components;
+pub mod errors;
+pub mod layout;
+pub mod policy;
+pub mod public;
+
+pub use layout::{layout, Page};

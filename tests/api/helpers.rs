@@ -1,0 +1,201 @@
+//! `spawn_app`: starts the site as `main` does, on port 0, with a fresh
+//! database, and returns a client with a cookie jar.
+
+use std::io::Write;
+use std::sync::{Arc, Once};
+
+use chrono::{TimeZone, Utc};
+use sqlx::Connection;
+use wemaintain::clock::ManualClock;
+use wemaintain::config::{DatabaseUrl, Settings};
+use wemaintain::db::Db;
+use wemaintain::startup::Application;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    /// The URL of a PostgreSQL server where the test may create databases.
+    Postgres(String),
+}
+
+/// The PostgreSQL server to test on, or `None` (said once per run) when
+/// there is none. In CI a missing server is a failure, not a skip.
+pub fn postgres_or_skip() -> Option<Backend> {
+    match std::env::var("WM_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(Backend::Postgres(url)),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but WM_TEST_POSTGRES_URL is not set: PostgreSQL must be tested in CI (run the tests under scripts/with-postgres)");
+            }
+            static SAID: Once = Once::new();
+            SAID.call_once(|| {
+                // Straight to stderr, past the test harness's output capture.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "PostgreSQL skipped: WM_TEST_POSTGRES_URL is not set (scripts/with-postgres cargo test runs them)"
+                );
+            });
+            None
+        }
+    }
+}
+
+/// Generates, for each named `async fn test(backend: Backend)`, a module
+/// with one test per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$test($crate::helpers::Backend::Sqlite).await
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(backend) = $crate::helpers::postgres_or_skip() {
+                        super::$test(backend).await
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A fresh, empty database for one test, and settings that use it.
+pub struct TestDatabase {
+    pub settings: Settings,
+    // Holds the SQLite file (and data directory) until the test ends.
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn fresh_database(backend: &Backend) -> TestDatabase {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut settings = Settings::defaults(dir.path().join("data"));
+    settings.bind = "127.0.0.1:0".parse().expect("loopback address");
+    settings.workers = Some(1);
+    settings.db_max_connections = 4;
+    if let Backend::Postgres(admin_url) = backend {
+        let name = format!("wm_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("WM_TEST_POSTGRES_URL does not answer");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create the test database");
+        let _ = admin.close().await;
+        settings.database_url = DatabaseUrl::Postgres(with_database(admin_url, &name));
+    }
+    TestDatabase {
+        settings,
+        _dir: dir,
+    }
+}
+
+/// `postgres://u@h:1/postgres?x=y` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|i| start + i))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub clock: Arc<ManualClock>,
+    pub client: reqwest::Client,
+    _database: TestDatabase,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the site with settings changed by `configure`.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut database = fresh_database(&backend).await;
+    configure(&mut database.settings);
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap(),
+    ));
+    let app = Application::build_with_clock(database.settings.clone(), clock.clone())
+        .await
+        .expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    TestApp {
+        address,
+        db,
+        clock,
+        client,
+        _database: database,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// GET, then the body as text along with the response's head.
+    pub async fn get_page(
+        &self,
+        path: &str,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("a text body");
+        (status, headers, body)
+    }
+}
+
+/// The value of a header, or "" when it is missing.
+pub fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[test]
+fn database_names_are_replaced_in_postgres_urls() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+        "postgres://u:p@h/t2?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
+}
