@@ -4,8 +4,11 @@
 //! an operator can fix it from one line of output.
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ipnet::IpNet;
 
 use serde::Deserialize;
 
@@ -110,6 +113,18 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// `WM_RETENTION_<PURPOSE>`: retention periods that replace the defaults.
     pub retention: RetentionOverrides,
+    /// `WM_ANALYTICS`: the visitor-log middleware; `off` only for comparison runs.
+    pub analytics: bool,
+    /// `WM_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// `WM_ANALYTICS_QUERY_ALLOWLIST`: query parameters kept in logged URLs.
+    pub query_allowlist: Vec<String>,
+    /// `WM_ANALYTICS_QUEUE`: visitor events waiting for the writer, at most.
+    pub analytics_queue: usize,
+    /// `WM_PURGE_INTERVAL`: time between two purges in the server.
+    pub purge_interval: Duration,
+    /// `WM_PURGE_BATCH`: rows deleted per statement by the purge.
+    pub purge_batch: u32,
 }
 
 impl Settings {
@@ -125,6 +140,14 @@ impl Settings {
             https: false,
             workers: None,
             retention: RetentionOverrides::default(),
+            analytics: true,
+            trusted_proxies: Vec::new(),
+            query_allowlist: ["utm_source", "utm_medium", "utm_campaign"]
+                .map(str::to_owned)
+                .to_vec(),
+            analytics_queue: 16_384,
+            purge_interval: Duration::from_secs(3600),
+            purge_batch: 2_000,
         }
     }
 
@@ -211,6 +234,51 @@ impl Settings {
             };
         }
 
+        if let Some((var, value)) = pick("WM_ANALYTICS", &file.analytics.map(|b| b.to_string())) {
+            settings.analytics = parse_bool(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_TRUSTED_PROXIES", &file.trusted_proxies) {
+            settings.trusted_proxies =
+                parse_networks(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick(
+            "WM_ANALYTICS_QUERY_ALLOWLIST",
+            &file.analytics_query_allowlist,
+        ) {
+            settings.query_allowlist =
+                parse_parameter_names(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick(
+            "WM_ANALYTICS_QUEUE",
+            &file.analytics_queue.map(|n| n.to_string()),
+        ) {
+            settings.analytics_queue = match value.trim().parse::<usize>() {
+                Ok(n) if (16..=1_000_000).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        var,
+                        format!("'{value}' is not a queue size between 16 and 1000000"),
+                    ))
+                }
+            };
+        }
+        if let Some((var, value)) = pick("WM_PURGE_INTERVAL", &file.purge_interval) {
+            settings.purge_interval =
+                parse_interval(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_PURGE_BATCH", &file.purge_batch.map(|n| n.to_string()))
+        {
+            settings.purge_batch = match value.trim().parse::<u32>() {
+                Ok(n) if (1..=100_000).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        var,
+                        format!("'{value}' is not a batch size between 1 and 100000"),
+                    ))
+                }
+            };
+        }
+
         for (key, value) in &file.retention {
             let var = format!("WM_CONFIG [retention] {key}");
             let purpose = Purpose::parse(key).map_err(|p| ConfigError::new(&var, p))?;
@@ -242,6 +310,12 @@ struct FileSettings {
     log_format: Option<String>,
     https: Option<bool>,
     workers: Option<usize>,
+    analytics: Option<bool>,
+    trusted_proxies: Option<String>,
+    analytics_query_allowlist: Option<String>,
+    analytics_queue: Option<usize>,
+    purge_interval: Option<String>,
+    purge_batch: Option<u32>,
     #[serde(default)]
     retention: BTreeMap<String, String>,
 }
@@ -289,6 +363,63 @@ fn parse_bind(value: &str) -> Result<SocketAddr, String> {
     ))
 }
 
+/// `10.0.0.0/8, 192.168.1.10` → networks (a bare address is its own /32 or /128).
+fn parse_networks(value: &str) -> Result<Vec<IpNet>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| {
+                    format!("'{item}' is not a network (expected CIDR such as 10.0.0.0/8)")
+                })
+        })
+        .collect()
+}
+
+fn parse_parameter_names(value: &str) -> Result<Vec<String>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            if item
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+            {
+                Ok(item.to_owned())
+            } else {
+                Err(format!("'{item}' is not a query parameter name"))
+            }
+        })
+        .collect()
+}
+
+/// `90s`, `30m`, `1h`, `2d`.
+fn parse_interval(value: &str) -> Result<Duration, String> {
+    let value = value.trim();
+    let invalid = || format!("'{value}' is not an interval (expected e.g. 30m, 1h, 1d)");
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(invalid)?;
+    let (number, unit) = value.split_at(split);
+    let n: u64 = number.parse().map_err(|_| invalid())?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" | "min" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(invalid()),
+    };
+    if !(1..=30 * 86_400).contains(&seconds) {
+        return Err(format!("'{value}' must be between 1s and 30d"));
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
 fn parse_bool(value: &str) -> Result<bool, String> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -333,6 +464,36 @@ mod tests {
         assert_eq!(err.variable, "WM_RETENTION_AUDIENCE");
         let err = Settings::from_vars(&vars(&[("WM_RETENTION_FOO", "1 day")])).unwrap_err();
         assert_eq!(err.variable, "WM_RETENTION_FOO");
+    }
+
+    #[test]
+    fn analytics_settings_parse() {
+        let s = Settings::from_vars(&vars(&[
+            ("WM_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.10 ,::1"),
+            ("WM_ANALYTICS_QUERY_ALLOWLIST", "utm_source,ref"),
+            ("WM_ANALYTICS", "off"),
+            ("WM_PURGE_INTERVAL", "30m"),
+        ]))
+        .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 3);
+        assert_eq!(s.trusted_proxies[1].to_string(), "192.168.1.10/32");
+        assert_eq!(s.query_allowlist, vec!["utm_source", "ref"]);
+        assert!(!s.analytics);
+        assert_eq!(s.purge_interval, Duration::from_secs(1800));
+        let d = Settings::from_vars(&vars(&[])).unwrap();
+        assert!(d.analytics);
+        assert_eq!(d.purge_interval, Duration::from_secs(3600));
+        for (var, value) in [
+            ("WM_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("WM_TRUSTED_PROXIES", "proxy.internal"),
+            ("WM_ANALYTICS_QUERY_ALLOWLIST", "utm source"),
+            ("WM_PURGE_INTERVAL", "0s"),
+            ("WM_PURGE_INTERVAL", "hourly"),
+            ("WM_ANALYTICS", "maybe"),
+        ] {
+            let err = Settings::from_vars(&vars(&[(var, value)])).unwrap_err();
+            assert_eq!(err.variable, var, "{value}");
+        }
     }
 
     #[test]

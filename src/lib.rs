@@ -2,11 +2,15 @@
 //! analytics, all held to the privacy policy. `main.rs` only parses the
 //! command line; everything else lives here so tests use the same code.
 
+pub mod analytics;
 pub mod assets;
+pub mod auth;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error_pages;
+pub mod metrics;
 pub mod privacy;
 pub mod routes;
 pub mod security_headers;

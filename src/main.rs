@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use wemaintain::commands;
 use wemaintain::config::Settings;
 use wemaintain::startup::{self, Application};
 use wemaintain::telemetry;
@@ -33,6 +34,18 @@ enum Command {
     Serve,
     /// Apply the pending database migrations to WM_DATABASE_URL, then exit.
     Migrate,
+    /// Delete every record whose retention window has passed, for every
+    /// purpose of the register, once, then exit. The server also does this
+    /// every WM_PURGE_INTERVAL.
+    Purge {
+        /// Print, per purpose, how many rows would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Read one User-Agent per line on stdin and print, per line, the JSON
+    /// the visitor log would store: browser, browser_version, os,
+    /// os_version, device_type, manufacturer (null when unknown).
+    ParseUa,
 }
 
 /// Start-up problems (bad setting, unreachable database) exit with 2 after
@@ -41,6 +54,17 @@ const EXIT_BAD_SETUP: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::ParseUa) = cli.command {
+        // Needs no settings and no database.
+        return match commands::parse_user_agents(std::io::stdin().lock(), std::io::stdout().lock())
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("wemaintain: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => return bad_setup(error),
@@ -81,6 +105,21 @@ fn main() -> ExitCode {
                 }
                 Err(error) => bad_setup(error),
             },
+            Command::Purge { dry_run } => match startup::migrate(&settings).await {
+                Ok(db) => {
+                    let result = commands::purge_once(&db, &settings, dry_run).await;
+                    db.close().await;
+                    match result {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(error) => {
+                            eprintln!("wemaintain: purge failed: {error}");
+                            ExitCode::FAILURE
+                        }
+                    }
+                }
+                Err(error) => bad_setup(error),
+            },
+            Command::ParseUa => ExitCode::SUCCESS,
         }
     })
 }

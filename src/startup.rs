@@ -6,15 +6,18 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, Compress, Condition};
 use actix_web::{web, App, HttpServer};
+use tokio::task::JoinHandle;
 
+use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies, VisitorLog};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Db, DbError};
 use crate::error_pages::error_pages;
-use crate::privacy::Register;
+use crate::metrics::Metrics;
+use crate::privacy::{purge, Register};
 use crate::routes;
 use crate::security_headers::security_headers;
 use crate::telemetry::trace_requests;
@@ -39,14 +42,22 @@ pub enum StartupError {
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
-    pub register: Register,
+    pub register: Arc<Register>,
     pub clock: SharedClock,
+    pub metrics: Arc<Metrics>,
+    /// The visitor-log queue; `None` when `WM_ANALYTICS=off`.
+    pub visitor_log: Option<VisitorLog>,
+    /// Cookies are marked `Secure` when the site is served over TLS.
+    pub https: bool,
 }
 
 pub struct Application {
     port: u16,
     db: Db,
     server: Server,
+    writer: Option<analytics::writer::Writer>,
+    purge: JoinHandle<()>,
+    metrics: Arc<Metrics>,
 }
 
 impl Application {
@@ -71,19 +82,56 @@ impl Application {
             source,
         })?;
 
+        let register = Arc::new(Register::with_overrides(&settings.retention));
+        let metrics = Arc::new(Metrics::default());
+        let (visitor_log, writer) = if settings.analytics {
+            let (log, writer) =
+                analytics::writer::spawn(db.clone(), settings.analytics_queue, metrics.clone());
+            (Some(log), Some(writer))
+        } else {
+            (None, None)
+        };
+        let analytics = visitor_log.clone().map(|log| {
+            web::Data::new(Analytics::new(
+                log,
+                TrustedProxies::new(settings.trusted_proxies.clone()),
+                QueryAllowlist::new(settings.query_allowlist.clone()),
+                &register,
+                clock.clone(),
+            ))
+        });
+        let purge = purge::spawn_schedule(
+            db.clone(),
+            register.clone(),
+            clock.clone(),
+            settings.purge_interval,
+            settings.purge_batch,
+            metrics.clone(),
+        );
         let state = web::Data::new(AppState {
             db: db.clone(),
-            register: Register::with_overrides(&settings.retention),
+            register,
             clock,
+            metrics: metrics.clone(),
+            visitor_log,
+            https: settings.https,
         });
         let https = settings.https;
+        let analytics_on = settings.analytics;
         let server = HttpServer::new(move || {
             // The last `wrap` runs first: tracing sees the final response,
-            // error pages are drawn before the security headers are added.
-            App::new()
-                .app_data(state.clone())
-                .wrap(error_pages())
+            // error pages are drawn before the visitor log reads the status
+            // and before the security headers are added.
+            let mut app = App::new().app_data(state.clone());
+            if let Some(analytics) = &analytics {
+                app = app.app_data(analytics.clone());
+            }
+            app.wrap(error_pages())
                 .wrap(Compress::default())
+                .wrap(Condition::new(
+                    analytics_on,
+                    from_fn(analytics::record_visits),
+                ))
                 .wrap(security_headers(https))
                 .wrap(from_fn(trace_requests))
                 .configure(routes::configure)
@@ -111,7 +159,19 @@ impl Application {
             port: bound.port(),
             db,
             server,
+            writer,
+            purge,
+            metrics,
         })
+    }
+
+    /// Stops the server from another task (tests, benchmarks).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -122,10 +182,17 @@ impl Application {
         &self.db
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    /// Serves until SIGINT or SIGTERM (or a stop through [`Self::handle`]),
+    /// finishes the requests in flight, writes every queued visitor event,
+    /// then closes the database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.purge.abort();
+        if let Some(writer) = self.writer {
+            writer.flush_and_stop().await;
+        }
         self.db.close().await;
+        tracing::info!("stopped");
         result
     }
 }

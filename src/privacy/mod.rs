@@ -7,5 +7,7 @@
 mod register;
 mod retention;
 
-pub use register::{LegalBasis, ProcessingActivity, Purpose, Reader, Register};
+pub mod purge;
+
+pub use register::{LegalBasis, ProcessingActivity, Purpose, Reader, Register, StoredIn};
 pub use retention::{Period, RetentionOverrides, RetentionStart, RetentionWindow};

@@ -117,6 +117,21 @@ impl Reader {
     }
 }
 
+/// A table holding records of a purpose. Its owner keeps an `expires_at`
+/// column (milliseconds, UTC) up to date; the purge deletes what has expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredIn {
+    pub table: &'static str,
+    /// The table holds several purposes, told apart by a `purpose` column.
+    pub shared_by_purpose: bool,
+}
+
+/// The visitor log holds both the audience and the security rows.
+const VISITOR_LOG: &[StoredIn] = &[StoredIn {
+    table: "visitor_log",
+    shared_by_purpose: true,
+}];
+
 /// One line of the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcessingActivity {
@@ -127,6 +142,9 @@ pub struct ProcessingActivity {
     pub data_categories: &'static [&'static str],
     pub readers: &'static [Reader],
     pub retention: RetentionWindow,
+    /// Where its records live, for the purge. Adding a table to a purpose
+    /// here is all it takes for the purge to enforce its retention.
+    pub stored_in: &'static [StoredIn],
 }
 
 /// The register in force: the defaults below with the operator's overrides.
@@ -176,12 +194,14 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
     use Period::*;
     use Reader::*;
     use RetentionStart::*;
-    let (name, legal_basis, data_categories, readers, retention): (
+    #[allow(clippy::type_complexity)]
+    let (name, legal_basis, data_categories, readers, retention, stored_in): (
         &'static str,
         LegalBasis,
         &'static [&'static str],
         &'static [Reader],
         RetentionWindow,
+        &'static [StoredIn],
     ) = match purpose {
         Purpose::Audience => (
             "Mesure d'audience du Site",
@@ -194,6 +214,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[MarketingAggregatesOnly],
             RetentionWindow::new(Months(13), Collection),
+            VISITOR_LOG,
         ),
         Purpose::AudienceAggregates => (
             "Statistiques de fréquentation quotidiennes",
@@ -201,6 +222,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &["Nombres de visites par jour, par page, par navigateur et par appareil"],
             &[MarketingAggregatesOnly, Staff],
             RetentionWindow::new(Months(25), Collection),
+            &[],
         ),
         Purpose::Security => (
             "Sécurité du Site, détection des fraudes et des attaques",
@@ -214,6 +236,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff],
             RetentionWindow::new(Months(6), Collection),
+            VISITOR_LOG,
         ),
         Purpose::Contact => (
             "Réponse aux questions posées par les Visiteurs",
@@ -226,6 +249,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(3), LastExchange),
+            &[],
         ),
         Purpose::Recruitment => (
             "Candidatures des techniciens de maintenance",
@@ -238,6 +262,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(2), Collection),
+            &[],
         ),
         Purpose::Account => (
             "Gestion du Profil et fourniture des Services",
@@ -251,6 +276,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Days(0), AccountClosure),
+            &[],
         ),
         Purpose::PendingRegistrations => (
             "Examen des demandes d'inscription",
@@ -258,6 +284,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &["Données d'inscription (identité, coordonnées, entreprise)"],
             &[Staff, DataSubject],
             RetentionWindow::new(Days(90), Collection),
+            &[],
         ),
         Purpose::ContractEvidence => (
             "Preuve des Contrats de Maintenance signés en ligne",
@@ -268,6 +295,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(5), ContractEnd),
+            &[],
         ),
         Purpose::RightsRequests => (
             "Traitement des demandes d'exercice de vos droits",
@@ -275,6 +303,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &["Demande, identité du demandeur, réponse apportée"],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(3), RequestClosure),
+            &[],
         ),
     };
     ProcessingActivity {
@@ -284,6 +313,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
         data_categories,
         readers,
         retention,
+        stored_in,
     }
 }
 

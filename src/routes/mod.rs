@@ -3,6 +3,8 @@
 //! of every route of the site.
 
 mod health;
+mod metrics;
+mod opt_out;
 mod public;
 
 use actix_web::dev::HttpServiceFactory;
@@ -17,7 +19,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/politique-de-confidentialite",
             public::privacy_policy,
         ))
+        .service(
+            web::resource("/confidentialite/opposition")
+                .route(web::get().to(opt_out::show))
+                .route(web::head().to(opt_out::show))
+                .route(web::post().to(opt_out::choose)),
+        )
         .service(read("/healthz", health::healthz))
+        .service(read("/metrics", metrics::metrics))
         .service(read("/static/{file}", assets::serve));
 }
 

@@ -15,6 +15,10 @@ pub fn error_page(status: StatusCode, path: &str, request_id: Option<&str>) -> M
             "Requête incorrecte",
             "Les informations envoyées n'ont pas pu être comprises. Revenez à la page précédente et réessayez.",
         ),
+        403 => (
+            "Action refusée",
+            "Cette action n'est possible que depuis une page du site. Rechargez la page et réessayez.",
+        ),
         405 => (
             "Action non permise",
             "Cette adresse existe, mais pas pour l'action demandée.",

@@ -4,6 +4,7 @@
 pub mod components;
 pub mod errors;
 pub mod layout;
+pub mod opt_out;
 pub mod policy;
 pub mod public;
 

@@ -4,12 +4,17 @@
 use std::io::Write;
 use std::sync::{Arc, Once};
 
+use actix_web::dev::ServerHandle;
 use chrono::{TimeZone, Utc};
 use sqlx::Connection;
 use wemaintain::clock::ManualClock;
 use wemaintain::config::{DatabaseUrl, Settings};
 use wemaintain::db::Db;
+use wemaintain::metrics::Metrics;
 use wemaintain::startup::Application;
+
+/// What the test client says it is, unless a test says otherwise.
+pub const DESKTOP_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone)]
@@ -119,6 +124,10 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
+    pub metrics: Arc<Metrics>,
+    pub settings: Settings,
+    server: ServerHandle,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
     _database: TestDatabase,
 }
 
@@ -138,8 +147,11 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
-    tokio::spawn(app.run_until_stopped());
+    let metrics = app.metrics();
+    let server = app.handle();
+    let running = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
+        .user_agent(DESKTOP_CHROME)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -149,11 +161,109 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
         db,
         clock,
         client,
+        metrics,
+        settings: database.settings.clone(),
+        server,
+        running,
         _database: database,
     }
 }
 
+/// A visitor-log row as the tests read it back.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LoggedVisit {
+    pub purpose: String,
+    pub occurred_at: i64,
+    pub expires_at: i64,
+    pub ip: String,
+    pub browser: Option<String>,
+    pub browser_version: Option<String>,
+    pub os: Option<String>,
+    pub os_version: Option<String>,
+    pub device_type: String,
+    pub manufacturer: Option<String>,
+    pub url: String,
+}
+
+/// The site after a graceful stop: every queued event has been written.
+pub struct StoppedApp {
+    pub db: Db,
+    pub settings: Settings,
+    pub metrics: Arc<Metrics>,
+    _database: TestDatabase,
+}
+
+impl StoppedApp {
+    pub async fn visits(&self) -> Vec<LoggedVisit> {
+        read_visits(&self.db).await
+    }
+
+    pub async fn visits_of(&self, purpose: &str) -> Vec<LoggedVisit> {
+        self.visits()
+            .await
+            .into_iter()
+            .filter(|v| v.purpose == purpose)
+            .collect()
+    }
+}
+
+pub async fn read_visits(db: &Db) -> Vec<LoggedVisit> {
+    const SQL: &str = "SELECT purpose, occurred_at, expires_at, ip, browser, browser_version, \
+        os, os_version, device_type, manufacturer, url FROM visitor_log ORDER BY id";
+    match db {
+        Db::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await,
+    }
+    .expect("read visitor_log")
+}
+
+pub async fn count_visits(db: &Db, purpose: &str) -> i64 {
+    const SQL: &str = "SELECT COUNT(*) FROM visitor_log WHERE purpose = $1";
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(SQL).bind(purpose).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(SQL).bind(purpose).fetch_one(pool).await,
+    }
+    .expect("count visitor_log rows")
+}
+
 impl TestApp {
+    /// Stops the server as SIGTERM would, waits until the visitor-log queue
+    /// is written, and reopens the database for the test to read.
+    pub async fn stop(self) -> StoppedApp {
+        self.server.stop(true).await;
+        self.finish().await
+    }
+
+    /// Waits for the end of a stop started through [`TestApp::server_handle`].
+    pub async fn finish(self) -> StoppedApp {
+        self.running
+            .await
+            .expect("the server task")
+            .expect("the server stops cleanly");
+        let db = Db::connect(&self.settings.database_url, 2)
+            .await
+            .expect("reopen the database");
+        StoppedApp {
+            db,
+            settings: self.settings,
+            metrics: self.metrics,
+            _database: self._database,
+        }
+    }
+
+    pub fn server_handle(&self) -> ServerHandle {
+        self.server.clone()
+    }
+
+    /// GET with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("the server answers")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -1,0 +1,217 @@
+//! The purge: deletes every record whose retention window has passed, for
+//! every purpose of the register that stores records, and records each run
+//! in `purge_runs`.
+//!
+//! It deletes in small batches, each its own short transaction, so that a
+//! purge of millions of rows never holds the database long enough to slow
+//! the site. Two instances purging at once are safe: each batch deletes rows
+//! chosen by id, and a row deleted by one is simply not found by the other.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::task::JoinHandle;
+
+use super::{Purpose, Register, StoredIn};
+use crate::clock::SharedClock;
+use crate::db::{millis, on_pool, Db, DbError};
+use crate::metrics::Metrics;
+
+/// A short pause between two batches lets the visitor-log writer and page
+/// requests take the (SQLite) write lock in between.
+const PAUSE_BETWEEN_BATCHES: Duration = Duration::from_millis(5);
+
+/// What one purpose's purge did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeOutcome {
+    pub purpose: Purpose,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurgeMode {
+    Delete,
+    /// Count what would go; change nothing.
+    DryRun,
+}
+
+/// One purge over every purpose that stores records, as of `now`.
+pub async fn purge(
+    db: &Db,
+    register: &Register,
+    now: DateTime<Utc>,
+    batch_size: u32,
+    mode: PurgeMode,
+    metrics: &Metrics,
+) -> Result<Vec<PurgeOutcome>, DbError> {
+    let mut outcomes = Vec::new();
+    for activity in register.activities() {
+        if activity.stored_in.is_empty() {
+            continue;
+        }
+        let started_at = Utc::now();
+        let mut rows = 0;
+        for stored in activity.stored_in {
+            rows += match mode {
+                PurgeMode::DryRun => count_expired(db, stored, activity.purpose, now).await?,
+                PurgeMode::Delete => {
+                    delete_expired(db, stored, activity.purpose, now, batch_size).await?
+                }
+            };
+        }
+        if mode == PurgeMode::Delete {
+            record_run(db, activity.purpose, rows, started_at, Utc::now()).await?;
+            metrics.rows_purged(activity.purpose, rows);
+        }
+        outcomes.push(PurgeOutcome {
+            purpose: activity.purpose,
+            rows,
+        });
+    }
+    Ok(outcomes)
+}
+
+/// The `WHERE` clause selecting a purpose's expired rows in a table, with
+/// the number of its first free placeholder. Table names come from the
+/// register (code), never from input.
+fn expired_rows(stored: &StoredIn) -> (&'static str, u8) {
+    if stored.shared_by_purpose {
+        ("purpose = $1 AND expires_at <= $2", 3)
+    } else {
+        ("expires_at <= $1", 2)
+    }
+}
+
+async fn count_expired(
+    db: &Db,
+    stored: &StoredIn,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    let (expired, _) = expired_rows(stored);
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {expired}", stored.table);
+    let count: i64 = on_pool!(db, |pool| {
+        let mut query = sqlx::query_scalar(&sql);
+        if stored.shared_by_purpose {
+            query = query.bind(purpose.key());
+        }
+        query.bind(millis(now)).fetch_one(pool).await
+    })?;
+    Ok(count.max(0) as u64)
+}
+
+async fn delete_expired(
+    db: &Db,
+    stored: &StoredIn,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+    batch_size: u32,
+) -> Result<u64, DbError> {
+    let (expired, limit) = expired_rows(stored);
+    let sql = format!(
+        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {expired} LIMIT ${limit})",
+        table = stored.table,
+    );
+    let mut total = 0;
+    loop {
+        let deleted = on_pool!(db, |pool| {
+            let mut query = sqlx::query(&sql);
+            if stored.shared_by_purpose {
+                query = query.bind(purpose.key());
+            }
+            query
+                .bind(millis(now))
+                .bind(i64::from(batch_size))
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        total += deleted;
+        if deleted == 0 {
+            return Ok(total);
+        }
+        tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
+    }
+}
+
+async fn record_run(
+    db: &Db,
+    purpose: Purpose,
+    rows: u64,
+    started_at: DateTime<Utc>,
+    finished_at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_pool!(db, |pool| sqlx::query(
+        "INSERT INTO purge_runs (purpose, rows_deleted, started_at, finished_at) \
+         VALUES ($1, $2, $3, $4)"
+    )
+    .bind(purpose.key())
+    .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+    .bind(millis(started_at))
+    .bind(millis(finished_at))
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// A recorded purge run, as `purge_runs` holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeRun {
+    pub purpose: String,
+    pub rows_deleted: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+}
+
+/// The most recent runs, newest first.
+pub async fn recent_runs(db: &Db, limit: u32) -> Result<Vec<PurgeRun>, DbError> {
+    let rows: Vec<(String, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT purpose, rows_deleted, started_at, finished_at FROM purge_runs \
+         ORDER BY started_at DESC, id DESC LIMIT $1"
+    )
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(purpose, rows_deleted, started, finished)| PurgeRun {
+            purpose,
+            rows_deleted,
+            started_at: crate::db::from_millis(started),
+            finished_at: crate::db::from_millis(finished),
+        })
+        .collect())
+}
+
+/// The purge as a background task of the server: once at start, then every
+/// `interval`. A failed run is logged and counted; the next one tries again.
+pub fn spawn_schedule(
+    db: Db,
+    register: Arc<Register>,
+    clock: SharedClock,
+    interval: Duration,
+    batch_size: u32,
+    metrics: Arc<Metrics>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let now = clock.now();
+            match purge(&db, &register, now, batch_size, PurgeMode::Delete, &metrics).await {
+                Ok(outcomes) => {
+                    metrics.purge_run(true);
+                    let deleted: u64 = outcomes.iter().map(|o| o.rows).sum();
+                    tracing::info!(deleted, "purge run finished");
+                }
+                Err(error) => {
+                    metrics.purge_run(false);
+                    tracing::error!(%error, "purge run failed");
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,195 @@
+//! The purge enforces every retention window of the register.
+
+use chrono::{Duration, Months, Utc};
+use wemaintain::clock::Clock;
+use wemaintain::db::Db;
+use wemaintain::metrics::Metrics;
+use wemaintain::privacy::purge::{purge, recent_runs, PurgeMode, PurgeOutcome};
+use wemaintain::privacy::{Purpose, Register};
+
+use crate::helpers::{spawn_app, Backend};
+use crate::on_both_backends;
+
+on_both_backends!(
+    the_purge_removes_expired_rows_of_each_purpose_and_keeps_the_rest,
+    a_dry_run_deletes_nothing,
+    two_purges_at_once_are_safe,
+    the_purge_command_reports_and_deletes,
+);
+
+fn rows(outcomes: &[PurgeOutcome], purpose: Purpose) -> u64 {
+    outcomes
+        .iter()
+        .find(|o| o.purpose == purpose)
+        .map(|o| o.rows)
+        .unwrap_or_else(|| panic!("no outcome for {purpose}"))
+}
+
+async fn count(db: &Db, purpose: &str) -> i64 {
+    crate::helpers::count_visits(db, purpose).await
+}
+
+/// Three page views (3 audience + 3 security rows) a month apart.
+async fn three_monthly_visits(
+    backend: Backend,
+) -> (crate::helpers::StoppedApp, chrono::DateTime<Utc>) {
+    let app = spawn_app(backend).await;
+    let start = app.clock.now();
+    for _ in 0..3 {
+        assert_eq!(app.get("/").await.status(), 200);
+        app.clock.set(app.clock.now() + Months::new(1));
+    }
+    (app.stop().await, start)
+}
+
+async fn the_purge_removes_expired_rows_of_each_purpose_and_keeps_the_rest(backend: Backend) {
+    let (app, start) = three_monthly_visits(backend).await;
+    // The server's own schedule ran once at start.
+    let runs_before = recent_runs(&app.db, 100).await.unwrap().len();
+    let register = Register::default();
+    let metrics = Metrics::default();
+    let run = |months: u32, days: i64| {
+        let now = start + Months::new(months) + Duration::days(days);
+        let db = app.db.clone();
+        let register = register.clone();
+        let metrics = &metrics;
+        async move {
+            purge(&db, &register, now, 2, PurgeMode::Delete, metrics)
+                .await
+                .unwrap()
+        }
+    };
+
+    // Nothing has expired a day before the first security row does.
+    let outcomes = run(6, -1).await;
+    assert_eq!(rows(&outcomes, Purpose::Security), 0);
+    assert_eq!(count(&app.db, "security").await, 3);
+
+    // Six months and a day after the first visit: the first security row goes.
+    let outcomes = run(6, 1).await;
+    assert_eq!(rows(&outcomes, Purpose::Security), 1);
+    assert_eq!(rows(&outcomes, Purpose::Audience), 0);
+    assert_eq!(count(&app.db, "security").await, 2);
+    assert_eq!(count(&app.db, "audience").await, 3);
+
+    // Eight months and a day: all security rows are gone, audience is kept.
+    run(8, 1).await;
+    assert_eq!(count(&app.db, "security").await, 0);
+    assert_eq!(count(&app.db, "audience").await, 3);
+
+    // Fourteen months and a day: two audience rows have expired (batches of 2).
+    let outcomes = run(14, 1).await;
+    assert_eq!(rows(&outcomes, Purpose::Audience), 2);
+    assert_eq!(count(&app.db, "audience").await, 1);
+
+    // Every run of every purpose that stores rows is recorded.
+    let runs = recent_runs(&app.db, 100).await.unwrap();
+    assert_eq!(runs.len() - runs_before, 8, "4 runs × 2 purposes: {runs:?}");
+    let deleted: i64 = runs.iter().map(|r| r.rows_deleted).sum();
+    assert_eq!(deleted, 5);
+    assert!(runs.iter().all(|r| r.finished_at >= r.started_at));
+}
+
+async fn a_dry_run_deletes_nothing(backend: Backend) {
+    let (app, start) = three_monthly_visits(backend).await;
+    let runs_before = recent_runs(&app.db, 100).await.unwrap().len();
+    let now = start + Months::new(20);
+    let outcomes = purge(
+        &app.db,
+        &Register::default(),
+        now,
+        100,
+        PurgeMode::DryRun,
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows(&outcomes, Purpose::Audience), 3);
+    assert_eq!(rows(&outcomes, Purpose::Security), 3);
+    assert_eq!(count(&app.db, "audience").await, 3);
+    assert_eq!(count(&app.db, "security").await, 3);
+    assert_eq!(recent_runs(&app.db, 100).await.unwrap().len(), runs_before);
+}
+
+async fn two_purges_at_once_are_safe(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for _ in 0..40 {
+        app.get("/").await;
+    }
+    let start = app.clock.now();
+    let app = app.stop().await;
+    let register = Register::default();
+    let now = start + Months::new(7);
+    // Two instances: two pools, two tasks.
+    let other = Db::connect(&app.settings.database_url, 2).await.unwrap();
+    let instance = |db: Db| {
+        let register = register.clone();
+        tokio::spawn(async move {
+            purge(
+                &db,
+                &register,
+                now,
+                3,
+                PurgeMode::Delete,
+                &Metrics::default(),
+            )
+            .await
+        })
+    };
+    let (a, b) = tokio::join!(instance(app.db.clone()), instance(other));
+    let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+    assert_eq!(
+        rows(&a, Purpose::Security) + rows(&b, Purpose::Security),
+        40
+    );
+    assert_eq!(count(&app.db, "security").await, 0);
+    assert_eq!(count(&app.db, "audience").await, 40);
+}
+
+async fn the_purge_command_reports_and_deletes(backend: Backend) {
+    // Visits seven months ago: security rows have expired, audience rows not.
+    let app = spawn_app(backend).await;
+    app.clock.set(Utc::now() - Months::new(7));
+    for _ in 0..3 {
+        app.get("/").await;
+    }
+    let app = app.stop().await;
+    let url = app.settings.database_url.as_str().to_owned();
+    let data = app.settings.data_dir.to_str().unwrap().to_owned();
+    let run = |args: &'static [&'static str]| {
+        let (url, data) = (url.clone(), data.clone());
+        tokio::task::spawn_blocking(move || {
+            crate::cli::run(args, &[("WM_DATABASE_URL", &url), ("WM_DATA_DIR", &data)])
+        })
+    };
+
+    let output = run(&["purge", "--dry-run"]).await.unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let line = |purpose: &str| {
+        printed
+            .lines()
+            .find(|l| l.starts_with(&format!("{purpose} ")))
+            .unwrap_or_else(|| panic!("no line for {purpose} in {printed}"))
+            .to_owned()
+    };
+    assert!(
+        line("security").contains("would delete          3 rows"),
+        "{printed}"
+    );
+    assert!(
+        line("audience").contains("would delete          0 rows"),
+        "{printed}"
+    );
+    assert_eq!(count(&app.db, "security").await, 3);
+
+    let output = run(&["purge"]).await.unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("deleted          3 rows"));
+    assert_eq!(count(&app.db, "security").await, 0);
+    assert_eq!(count(&app.db, "audience").await, 3);
+}
