@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 
-use super::{Purpose, Register, StoredIn};
+use super::{ProcessingActivity, Purpose, Register, RetentionStart, StoredIn};
 use crate::clock::SharedClock;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::metrics::Metrics;
@@ -54,10 +54,8 @@ pub async fn purge(
         let mut rows = 0;
         for stored in activity.stored_in {
             rows += match mode {
-                PurgeMode::DryRun => count_expired(db, stored, activity.purpose, now).await?,
-                PurgeMode::Delete => {
-                    delete_expired(db, stored, activity.purpose, now, batch_size).await?
-                }
+                PurgeMode::DryRun => count_expired(db, stored, activity, now).await?,
+                PurgeMode::Delete => delete_expired(db, stored, activity, now, batch_size).await?,
             };
         }
         if mode == PurgeMode::Delete {
@@ -72,61 +70,103 @@ pub async fn purge(
     Ok(outcomes)
 }
 
-/// The `WHERE` clause selecting a purpose's expired rows in a table, with
-/// the number of its first free placeholder. Table names come from the
+/// A value bound to a purge statement.
+enum Bind {
+    Text(&'static str),
+    Millis(i64),
+}
+
+/// The `WHERE` clause selecting a purpose's expired rows in a table, and the
+/// values of its placeholders. Table and column names come from the
 /// register (code), never from input.
-fn expired_rows(stored: &StoredIn) -> (&'static str, u8) {
-    if stored.shared_by_purpose {
-        ("purpose = $1 AND expires_at <= $2", 3)
-    } else {
-        ("expires_at <= $1", 2)
+struct ExpiredRows {
+    clause: String,
+    binds: Vec<Bind>,
+}
+
+impl ExpiredRows {
+    fn new(stored: &StoredIn, activity: &ProcessingActivity, now: DateTime<Utc>) -> Self {
+        let mut conditions = Vec::new();
+        let mut binds = Vec::new();
+        if stored.shared_by_purpose {
+            binds.push(Bind::Text(activity.purpose.key()));
+            conditions.push(format!("purpose = ${}", binds.len()));
+        }
+        binds.push(Bind::Millis(millis(now)));
+        let mut expired = format!("expires_at <= ${}", binds.len());
+        let window = activity.retention;
+        if let (Some(column), RetentionStart::Collection) = (stored.collected_at, window.start) {
+            binds.push(Bind::Millis(millis(window.period.before(now))));
+            expired = format!("({expired} OR {column} <= ${})", binds.len());
+        }
+        conditions.push(expired);
+        Self {
+            clause: conditions.join(" AND "),
+            binds,
+        }
     }
+
+    /// The number of the next free placeholder.
+    fn next_placeholder(&self) -> usize {
+        self.binds.len() + 1
+    }
+}
+
+/// Binds the values of an [`ExpiredRows`] to a query, in order.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(*text),
+                Bind::Millis(ms) => query.bind(*ms),
+            };
+        }
+        query
+    }};
 }
 
 async fn count_expired(
     db: &Db,
     stored: &StoredIn,
-    purpose: Purpose,
+    activity: &ProcessingActivity,
     now: DateTime<Utc>,
 ) -> Result<u64, DbError> {
-    let (expired, _) = expired_rows(stored);
-    let sql = format!("SELECT COUNT(*) FROM {} WHERE {expired}", stored.table);
-    let count: i64 = on_pool!(db, |pool| {
-        let mut query = sqlx::query_scalar(&sql);
-        if stored.shared_by_purpose {
-            query = query.bind(purpose.key());
-        }
-        query.bind(millis(now)).fetch_one(pool).await
-    })?;
+    let expired = ExpiredRows::new(stored, activity, now);
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {}",
+        stored.table, expired.clause
+    );
+    let count: i64 = on_pool!(db, |pool| bind_all!(
+        sqlx::query_scalar(&sql),
+        &expired.binds
+    )
+    .fetch_one(pool)
+    .await)?;
     Ok(count.max(0) as u64)
 }
 
 async fn delete_expired(
     db: &Db,
     stored: &StoredIn,
-    purpose: Purpose,
+    activity: &ProcessingActivity,
     now: DateTime<Utc>,
     batch_size: u32,
 ) -> Result<u64, DbError> {
-    let (expired, limit) = expired_rows(stored);
+    let expired = ExpiredRows::new(stored, activity, now);
     let sql = format!(
-        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {expired} LIMIT ${limit})",
+        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {clause} LIMIT ${limit})",
         table = stored.table,
+        clause = expired.clause,
+        limit = expired.next_placeholder(),
     );
     let mut total = 0;
     loop {
-        let deleted = on_pool!(db, |pool| {
-            let mut query = sqlx::query(&sql);
-            if stored.shared_by_purpose {
-                query = query.bind(purpose.key());
-            }
-            query
-                .bind(millis(now))
-                .bind(i64::from(batch_size))
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-        })?;
+        let deleted = on_pool!(db, |pool| bind_all!(sqlx::query(&sql), &expired.binds)
+            .bind(i64::from(batch_size))
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
         total += deleted;
         if deleted == 0 {
             return Ok(total);

@@ -124,12 +124,17 @@ pub struct StoredIn {
     pub table: &'static str,
     /// The table holds several purposes, told apart by a `purpose` column.
     pub shared_by_purpose: bool,
+    /// For windows counted from collection: the column holding the moment of
+    /// collection, so that a retention period shortened by configuration
+    /// also applies to rows written before the change.
+    pub collected_at: Option<&'static str>,
 }
 
 /// The visitor log holds both the audience and the security rows.
 const VISITOR_LOG: &[StoredIn] = &[StoredIn {
     table: "visitor_log",
     shared_by_purpose: true,
+    collected_at: Some("occurred_at"),
 }];
 
 /// One line of the register.

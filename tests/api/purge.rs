@@ -13,6 +13,7 @@ use crate::on_both_backends;
 on_both_backends!(
     the_purge_removes_expired_rows_of_each_purpose_and_keeps_the_rest,
     a_dry_run_deletes_nothing,
+    a_shortened_retention_period_also_applies_to_older_rows,
     two_purges_at_once_are_safe,
     the_purge_command_reports_and_deletes,
 );
@@ -109,6 +110,28 @@ async fn a_dry_run_deletes_nothing(backend: Backend) {
     assert_eq!(count(&app.db, "audience").await, 3);
     assert_eq!(count(&app.db, "security").await, 3);
     assert_eq!(recent_runs(&app.db, 100).await.unwrap().len(), runs_before);
+}
+
+async fn a_shortened_retention_period_also_applies_to_older_rows(backend: Backend) {
+    // Rows written under the defaults: security expires after 6 months.
+    let (app, start) = three_monthly_visits(backend).await;
+    let mut overrides = wemaintain::privacy::RetentionOverrides::default();
+    overrides.set(Purpose::Security, wemaintain::privacy::Period::Days(45));
+    let shortened = Register::with_overrides(&overrides);
+    // 80 days after the first visit (visits on days 0, 31 and 61): two are older than 45 days.
+    let now = start + Duration::days(80);
+    let metrics = Metrics::default();
+    let dry = purge(&app.db, &shortened, now, 10, PurgeMode::DryRun, &metrics)
+        .await
+        .unwrap();
+    assert_eq!(rows(&dry, Purpose::Security), 2);
+    let done = purge(&app.db, &shortened, now, 10, PurgeMode::Delete, &metrics)
+        .await
+        .unwrap();
+    assert_eq!(rows(&done, Purpose::Security), 2);
+    assert_eq!(rows(&done, Purpose::Audience), 0);
+    assert_eq!(count(&app.db, "security").await, 1);
+    assert_eq!(count(&app.db, "audience").await, 3);
 }
 
 async fn two_purges_at_once_are_safe(backend: Backend) {
