@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::Duration;
 
 use ipnet::IpNet;
@@ -194,15 +196,8 @@ impl Settings {
             "WM_DB_MAX_CONNECTIONS",
             &file.db_max_connections.map(|n| n.to_string()),
         ) {
-            settings.db_max_connections = match value.trim().parse::<u32>() {
-                Ok(n) if (1..=1000).contains(&n) => n,
-                _ => {
-                    return Err(ConfigError::new(
-                        var,
-                        format!("'{value}' is not a number of connections between 1 and 1000"),
-                    ))
-                }
-            };
+            settings.db_max_connections = number_in(&value, 1..=1000, "a number of connections")
+                .map_err(|p| ConfigError::new(var, p))?;
         }
         if let Some((_, value)) = pick("WM_LOG", &file.log) {
             settings.log_filter = value;
@@ -223,15 +218,10 @@ impl Settings {
             settings.https = parse_bool(&value).map_err(|p| ConfigError::new(var, p))?;
         }
         if let Some((var, value)) = pick("WM_WORKERS", &file.workers.map(|n| n.to_string())) {
-            settings.workers = match value.trim().parse::<usize>() {
-                Ok(n) if (1..=256).contains(&n) => Some(n),
-                _ => {
-                    return Err(ConfigError::new(
-                        var,
-                        format!("'{value}' is not a number of workers between 1 and 256"),
-                    ))
-                }
-            };
+            settings.workers = Some(
+                number_in(&value, 1..=256, "a number of workers")
+                    .map_err(|p| ConfigError::new(var, p))?,
+            );
         }
 
         if let Some((var, value)) = pick("WM_ANALYTICS", &file.analytics.map(|b| b.to_string())) {
@@ -252,15 +242,8 @@ impl Settings {
             "WM_ANALYTICS_QUEUE",
             &file.analytics_queue.map(|n| n.to_string()),
         ) {
-            settings.analytics_queue = match value.trim().parse::<usize>() {
-                Ok(n) if (16..=1_000_000).contains(&n) => n,
-                _ => {
-                    return Err(ConfigError::new(
-                        var,
-                        format!("'{value}' is not a queue size between 16 and 1000000"),
-                    ))
-                }
-            };
+            settings.analytics_queue = number_in(&value, 16..=1_000_000, "a queue size")
+                .map_err(|p| ConfigError::new(var, p))?;
         }
         if let Some((var, value)) = pick("WM_PURGE_INTERVAL", &file.purge_interval) {
             settings.purge_interval =
@@ -268,15 +251,8 @@ impl Settings {
         }
         if let Some((var, value)) = pick("WM_PURGE_BATCH", &file.purge_batch.map(|n| n.to_string()))
         {
-            settings.purge_batch = match value.trim().parse::<u32>() {
-                Ok(n) if (1..=100_000).contains(&n) => n,
-                _ => {
-                    return Err(ConfigError::new(
-                        var,
-                        format!("'{value}' is not a batch size between 1 and 100000"),
-                    ))
-                }
-            };
+            settings.purge_batch = number_in(&value, 1..=100_000, "a batch size")
+                .map_err(|p| ConfigError::new(var, p))?;
         }
 
         for (key, value) in &file.retention {
@@ -396,6 +372,21 @@ fn parse_parameter_names(value: &str) -> Result<Vec<String>, String> {
             }
         })
         .collect()
+}
+
+/// A whole number within `range`, or a message saying what was expected.
+fn number_in<T>(value: &str, range: RangeInclusive<T>, what: &str) -> Result<T, String>
+where
+    T: FromStr + PartialOrd + std::fmt::Display,
+{
+    match value.trim().parse::<T>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{value}' is not {what} between {} and {}",
+            range.start(),
+            range.end()
+        )),
+    }
 }
 
 /// `90s`, `30m`, `1h`, `2d`.

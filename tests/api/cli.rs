@@ -237,6 +237,21 @@ fn the_request_log_holds_no_ip_and_no_query_string() {
     }
 }
 
+/// Runs `wemaintain parse-ua` with `input` on its standard input.
+fn parse_ua(input: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("parse-ua")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, input).unwrap();
+    drop(stdin);
+    wait_bounded(child, Duration::from_secs(30))
+}
+
 /// `parse-ua` on real User-Agent strings of phones, tablets, desktops and bots.
 #[test]
 fn parse_ua_names_families_and_manufacturers_as_people_do() {
@@ -287,17 +302,7 @@ fn parse_ua_names_families_and_manufacturers_as_people_do() {
          [None, None, None, None, Some("other"), None]),
     ];
     let input: String = cases.iter().map(|(ua, _)| format!("{ua}\n")).collect();
-    let mut child = Command::new(BIN)
-        .arg("parse-ua")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
-    drop(stdin);
-    let output = wait_bounded(child, Duration::from_secs(30));
+    let output = parse_ua(input.as_bytes());
     assert!(output.status.success());
     let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
         .unwrap()
@@ -332,17 +337,7 @@ fn parse_ua_survives_binary_and_huge_lines() {
     input.push(b'\n');
     input.extend(std::iter::repeat_n(b'A', 1_000_000));
     input.push(b'\n');
-    let mut child = Command::new(BIN)
-        .arg("parse-ua")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    std::io::Write::write_all(&mut stdin, &input).unwrap();
-    drop(stdin);
-    let output = wait_bounded(child, Duration::from_secs(30));
+    let output = parse_ua(&input);
     assert!(
         output.status.success(),
         "{}",
