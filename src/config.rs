@@ -127,6 +127,8 @@ pub struct Settings {
     pub purge_interval: Duration,
     /// `WM_PURGE_BATCH`: rows deleted per statement by the purge.
     pub purge_batch: u32,
+    /// `WM_METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -150,6 +152,7 @@ impl Settings {
             analytics_queue: 16_384,
             purge_interval: Duration::from_secs(3600),
             purge_batch: 2_000,
+            metrics_token: None,
         }
     }
 
@@ -255,6 +258,20 @@ impl Settings {
                 .map_err(|p| ConfigError::new(var, p))?;
         }
 
+        if let Some((var, value)) = pick("WM_METRICS_TOKEN", &file.metrics_token) {
+            let token = value.trim();
+            settings.metrics_token = match token.len() {
+                0 => None,
+                1..=15 => {
+                    return Err(ConfigError::new(
+                        var,
+                        "is too short to protect anything (16 characters at least)",
+                    ))
+                }
+                _ => Some(token.to_owned()),
+            };
+        }
+
         for (key, value) in &file.retention {
             let var = format!("WM_CONFIG [retention] {key}");
             let purpose = Purpose::parse(key).map_err(|p| ConfigError::new(&var, p))?;
@@ -292,6 +309,7 @@ struct FileSettings {
     analytics_queue: Option<usize>,
     purge_interval: Option<String>,
     purge_batch: Option<u32>,
+    metrics_token: Option<String>,
     #[serde(default)]
     retention: BTreeMap<String, String>,
 }

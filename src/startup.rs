@@ -49,6 +49,8 @@ pub struct AppState {
     pub visitor_log: Option<VisitorLog>,
     /// Cookies are marked `Secure` when the site is served over TLS.
     pub https: bool,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<String>,
 }
 
 pub struct Application {
@@ -115,6 +117,7 @@ impl Application {
             metrics: metrics.clone(),
             visitor_log,
             https: settings.https,
+            metrics_token: settings.metrics_token.clone(),
         });
         let https = settings.https;
         let analytics_on = settings.analytics;

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use super::store::{insert_batch, VisitorEvent};
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::privacy::Purpose;
 
 /// Events taken from the queue per batch, at most.
 pub const MAX_BATCH: usize = 2_000;
@@ -105,9 +106,12 @@ async fn write(db: &Db, batch: &mut Vec<VisitorEvent>, metrics: &Metrics) {
         match insert_batch(db, batch).await {
             Ok(()) => {
                 metrics.batch_written();
-                for event in batch.iter() {
-                    metrics.event_written(event.purpose, 1);
-                }
+                let audience = batch
+                    .iter()
+                    .filter(|event| event.purpose == Purpose::Audience)
+                    .count() as u64;
+                metrics.event_written(Purpose::Audience, audience);
+                metrics.event_written(Purpose::Security, batch.len() as u64 - audience);
                 batch.clear();
                 return;
             }

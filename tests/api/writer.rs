@@ -12,6 +12,7 @@ on_both_backends!(
     a_stop_writes_every_queued_event_even_while_the_database_is_locked,
     a_full_queue_drops_and_counts_instead_of_blocking,
     metrics_are_exported_in_prometheus_format,
+    metrics_ask_for_the_token_when_one_is_set,
 );
 
 /// Holds the visitor log's table locked, as a long transaction of another
@@ -135,4 +136,22 @@ async fn metrics_are_exported_in_prometheus_format(backend: Backend) {
         let value = line.rsplit(' ').next().unwrap();
         assert!(value.parse::<u64>().is_ok(), "{line}");
     }
+}
+
+async fn metrics_ask_for_the_token_when_one_is_set(backend: Backend) {
+    let token = "a-long-enough-metrics-token";
+    let app = spawn_app_with(backend, |s| s.metrics_token = Some(token.to_owned())).await;
+    assert_eq!(app.get("/metrics").await.status(), 401);
+    let wrong = app
+        .get_with(
+            "/metrics",
+            &[("Authorization", "Bearer a-long-enough-metrics-tokeN")],
+        )
+        .await;
+    assert_eq!(wrong.status(), 401);
+    let right = app
+        .get_with("/metrics", &[("Authorization", &format!("Bearer {token}"))])
+        .await;
+    assert_eq!(right.status(), 200);
+    assert!(right.text().await.unwrap().contains("wm_purge_runs_total"));
 }
