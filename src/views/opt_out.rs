@@ -28,7 +28,7 @@ pub fn opt_out_page(choice: AudienceChoice, just_saved: bool, register: &Registe
                         @match choice {
                             AudienceChoice::Measured => {
                                 h2 { "La mesure d'audience est active pour ce navigateur" }
-                                p { "Vos visites sont comptées, de façon anonymisée, dans les statistiques de fréquentation du Site." }
+                                p { "Vos visites sont comptées dans les statistiques de fréquentation du Site, sans identifiant et avec une adresse IP tronquée." }
                                 form method="post" action=(OPT_OUT_PATH) {
                                     input type="hidden" name="choix" value="opposition";
                                     button.button type="submit" { "Je m'oppose à la mesure d'audience" }
