@@ -9,7 +9,7 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web;
 
-use super::{Analytics, AudienceChoice, Visit, OPT_OUT_COOKIE};
+use super::{Analytics, AudienceChoice, Visit};
 
 /// Static files are not "content accessed" in the policy's sense and leave
 /// no row at all.
@@ -49,13 +49,12 @@ impl Analytics {
         let device = self
             .classifier
             .classify_header(headers.get(USER_AGENT).map(|v| v.as_bytes()));
-        let opt_out = req.cookie(OPT_OUT_COOKIE);
         Visit {
             occurred_at: self.clock.now(),
             ip,
             device,
             url: self.allowlist.logged_url(req.path(), req.query_string()),
-            choice: AudienceChoice::of_request(headers, opt_out.as_ref().map(|c| c.value())),
+            choice: AudienceChoice::of_request(headers),
             is_get: req.method() == Method::GET,
         }
     }

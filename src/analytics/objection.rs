@@ -3,7 +3,7 @@
 //! kept in a cookie that holds that choice and nothing else.
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use actix_web::http::header::HeaderMap;
+use actix_web::http::header::{self, HeaderMap};
 
 /// The cookie's name and its only value.
 pub const OPT_OUT_COOKIE: &str = "wm_mesure_audience";
@@ -22,14 +22,14 @@ pub enum AudienceChoice {
 }
 
 impl AudienceChoice {
-    pub fn of_request(headers: &HeaderMap, opt_out_cookie: Option<&str>) -> Self {
+    pub fn of_request(headers: &HeaderMap) -> Self {
         let signal = |name: &str| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.trim() == "1")
         };
-        if opt_out_cookie == Some(OPT_OUT_VALUE) {
+        if has_objection_cookie(headers) {
             AudienceChoice::Objected
         } else if signal("sec-gpc") || signal("dnt") {
             AudienceChoice::BrowserSignal
@@ -41,6 +41,20 @@ impl AudienceChoice {
     pub fn is_measured(self) -> bool {
         self == AudienceChoice::Measured
     }
+}
+
+/// Looks for `wm_mesure_audience=refus` among the request's cookies
+/// without parsing them all: this runs on every request.
+fn has_objection_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .any(|pair| {
+            pair.trim()
+                .split_once('=')
+                .is_some_and(|(name, value)| name == OPT_OUT_COOKIE && value == OPT_OUT_VALUE)
+        })
 }
 
 /// The cookie that records an objection, for 13 months.

