@@ -149,7 +149,7 @@ impl Settings {
             query_allowlist: ["utm_source", "utm_medium", "utm_campaign"]
                 .map(str::to_owned)
                 .to_vec(),
-            analytics_queue: 16_384,
+            analytics_queue: 65_536,
             purge_interval: Duration::from_secs(3600),
             purge_batch: 2_000,
             metrics_token: None,

@@ -124,7 +124,10 @@ async fn fill(events: &mut mpsc::Receiver<VisitorEvent>, batch: &mut Vec<Visitor
 async fn write(db: &Db, batch: &mut Vec<VisitorEvent>, metrics: &Metrics) {
     let mut delay = FIRST_RETRY_DELAY;
     for attempt in 1..=WRITE_ATTEMPTS {
-        match insert_batch(db, batch).await {
+        let turn = db.write_turn().await;
+        let written = insert_batch(db, batch).await;
+        drop(turn);
+        match written {
             Ok(()) => {
                 metrics.batch_written();
                 let audience = batch

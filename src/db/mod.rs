@@ -9,7 +9,10 @@
 //! `BIGINT` milliseconds since the Unix epoch, UTC (see [`millis`]), so that
 //! comparisons, day buckets and purges are the same SQL everywhere.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::{Arc, LazyLock, Mutex as StdMutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -143,11 +146,38 @@ impl Db {
         }
     }
 
+    /// Waits for this process's turn to write to a SQLite file (see
+    /// [`WRITE_TURNS`]); `None` on PostgreSQL, which needs no turns. Hold
+    /// the guard for one transaction, not across pauses.
+    pub async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let Db::Sqlite(pool) = self else {
+            return None;
+        };
+        let file = pool.connect_options().get_filename().to_path_buf();
+        let turns = WRITE_TURNS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(file)
+            .or_default()
+            .clone();
+        Some(turns.lock_owned().await)
+    }
+
     /// Closes every connection; later queries fail. Used at shutdown.
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await)
     }
 }
+
+/// SQLite lets one connection write at a time. A connection that finds the
+/// file locked waits in SQLite's busy handler, which sleeps in growing steps
+/// (up to 100 ms) and can keep missing the short gaps between another
+/// writer's transactions: under load, the visitor-log writer stalled behind
+/// a long purge and its queue overflowed. The writers of this process that
+/// compete (the visitor-log writer, the purge) take turns here instead, first
+/// come first served, one queue per database file.
+static WRITE_TURNS: LazyLock<StdMutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(Default::default);
 
 async fn probe<C: Connection>(
     connect: impl std::future::Future<Output = Result<C, sqlx::Error>>,

@@ -162,11 +162,13 @@ async fn delete_expired(
     );
     let mut total = 0;
     loop {
+        let turn = db.write_turn().await;
         let deleted = on_pool!(db, |pool| bind_all!(sqlx::query(&sql), &expired.binds)
             .bind(i64::from(batch_size))
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
+        drop(turn);
         total += deleted;
         if deleted == 0 {
             return Ok(total);

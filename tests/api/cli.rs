@@ -52,6 +52,46 @@ fn assert_bad_setup(output: &Output, variable: &str) {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Starts the real binary on a free port with JSON logs and the given
+/// variables; returns it once it listens, with its port and its log lines.
+pub fn start_binary(
+    vars: &[(&str, &str)],
+) -> (
+    std::process::Child,
+    u16,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
+    let mut command = Command::new(BIN);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("WM_") {
+            command.env_remove(key);
+        }
+    }
+    let mut child = command
+        .env("WM_BIND", "127.0.0.1:0")
+        .env("WM_LOG_FORMAT", "json")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let started = Instant::now();
+    let port = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no start-up line"
+        );
+        let line = lines.next().expect("a log line").unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
+        if let Some(address) = event["address"].as_str() {
+            break address.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+        }
+    };
+    (child, port, lines)
+}
+
 #[test]
 fn a_bad_bind_address_exits_2_naming_wm_bind() {
     let dir = tempfile::tempdir().unwrap();
@@ -185,30 +225,8 @@ async fn migrate_applies_the_migrations_and_exits(backend: Backend) {
 #[test]
 fn the_request_log_holds_no_ip_and_no_query_string() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .env("WM_BIND", "127.0.0.1:0")
-        .env("WM_DATA_DIR", dir.path())
-        .env("WM_LOG_FORMAT", "json")
-        .env("WM_LOG", "info")
-        .env_remove("WM_DATABASE_URL")
-        .env_remove("WM_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let started = Instant::now();
-    let port = loop {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no start-up line"
-        );
-        let line = lines.next().expect("a log line").unwrap();
-        let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
-        if let Some(address) = event["address"].as_str() {
-            break address.rsplit(':').next().unwrap().parse::<u16>().unwrap();
-        }
-    };
+    let data = dir.path().to_str().unwrap();
+    let (mut child, port, mut lines) = start_binary(&[("WM_DATA_DIR", data), ("WM_LOG", "info")]);
     let url =
         format!("http://127.0.0.1:{port}/services?email=jean.dupont%40example.com&utm_source=x");
     let status = std::thread::spawn(move || {

@@ -13,6 +13,7 @@ on_both_backends!(
     a_full_queue_drops_and_counts_instead_of_blocking,
     metrics_are_exported_in_prometheus_format,
     metrics_ask_for_the_token_when_one_is_set,
+    sigterm_writes_every_queued_event_before_the_process_exits,
 );
 
 /// Holds the visitor log's table locked, as a long transaction of another
@@ -77,7 +78,7 @@ async fn a_stop_writes_every_queued_event_even_while_the_database_is_locked(back
     assert_eq!(app.visits_of("security").await.len(), 50);
     assert_eq!(app.metrics.dropped(), 0);
     assert_eq!(app.metrics.written(Purpose::Audience), 50);
-    assert_eq!(app.settings.analytics_queue, 16_384);
+    assert_eq!(app.settings.analytics_queue, 65_536);
 }
 
 async fn a_full_queue_drops_and_counts_instead_of_blocking(backend: Backend) {
@@ -154,4 +155,61 @@ async fn metrics_ask_for_the_token_when_one_is_set(backend: Backend) {
         .await;
     assert_eq!(right.status(), 200);
     assert!(right.text().await.unwrap().contains("wm_purge_runs_total"));
+}
+
+/// The real binary, stopped by SIGTERM while its writer cannot write.
+async fn sigterm_writes_every_queued_event_before_the_process_exits(backend: Backend) {
+    let database = crate::helpers::fresh_database(&backend).await;
+    let url = database.settings.database_url.as_str().to_owned();
+    let data = database.settings.data_dir.to_str().unwrap().to_owned();
+    let (mut child, port, lines) = crate::cli::start_binary(&[
+        ("WM_DATABASE_URL", &url),
+        ("WM_DATA_DIR", &data),
+        ("WM_LOG", "wemaintain::startup=info,warn"),
+    ]);
+    // Keep reading the log so the server never blocks on a full pipe.
+    let log = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+
+    let db = Db::connect(&database.settings.database_url, 1)
+        .await
+        .unwrap();
+    let lock = TableLock::take(&db, &url).await;
+    let client = reqwest::Client::new();
+    for _ in 0..30 {
+        let response = client
+            .get(format!("http://127.0.0.1:{port}/services"))
+            .header("User-Agent", crate::helpers::DESKTOP_CHROME)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // Once the server refuses connections, only the writer is left.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server kept listening"
+        );
+        tokio::task::yield_now().await;
+    }
+    lock.release().await;
+
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let log = log.join().unwrap();
+    assert!(
+        log.iter().any(|line| line.contains("\"stopped\"")),
+        "{log:?}"
+    );
+    assert_eq!(crate::helpers::count_visits(&db, "audience").await, 30);
+    assert_eq!(crate::helpers::count_visits(&db, "security").await, 30);
 }
