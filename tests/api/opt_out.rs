@@ -1,6 +1,6 @@
 //! `/confidentialite/opposition`: the visitor objects, or withdraws, in one click.
 
-use crate::helpers::{header, spawn_app, Backend};
+use crate::helpers::{header, spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -8,6 +8,18 @@ on_both_backends!(
     the_page_says_when_the_browser_already_refuses,
     the_choice_cannot_be_changed_from_another_site_or_with_a_bad_form,
 );
+
+/// Posts the opt-out form with `choix` and extra request headers.
+async fn choose(app: &TestApp, choice: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/confidentialite/opposition"))
+        .form(&[("choix", choice)]);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("the server answers")
+}
 
 async fn a_visitor_objects_and_withdraws_with_one_button(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -19,13 +31,7 @@ async fn a_visitor_objects_and_withdraws_with_one_button(backend: Backend) {
     assert!(page.contains("13 mois à compter de la collecte"));
     assert!(page.contains("6 mois à compter de la collecte"));
 
-    let response = app
-        .client
-        .post(app.url("/confidentialite/opposition"))
-        .form(&[("choix", "opposition")])
-        .send()
-        .await
-        .unwrap();
+    let response = choose(&app, "opposition", &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(
         header(response.headers(), "location"),
@@ -50,13 +56,7 @@ async fn a_visitor_objects_and_withdraws_with_one_button(backend: Backend) {
     // Counted no more.
     app.get("/services").await;
 
-    let response = app
-        .client
-        .post(app.url("/confidentialite/opposition"))
-        .form(&[("choix", "mesure")])
-        .send()
-        .await
-        .unwrap();
+    let response = choose(&app, "mesure", &[]).await;
     assert_eq!(response.status(), 303);
     assert!(header(response.headers(), "set-cookie").contains("Max-Age=0"));
     let (_, _, page) = app.get_page("/confidentialite/opposition").await;
@@ -99,37 +99,23 @@ async fn the_page_says_when_the_browser_already_refuses(backend: Backend) {
 
 async fn the_choice_cannot_be_changed_from_another_site_or_with_a_bad_form(backend: Backend) {
     let app = spawn_app(backend).await;
-    let forged = app
-        .client
-        .post(app.url("/confidentialite/opposition"))
-        .header("Origin", "https://evil.example")
-        .form(&[("choix", "mesure")])
-        .send()
-        .await
-        .unwrap();
+    let forged = choose(&app, "mesure", &[("Origin", "https://evil.example")]).await;
     assert_eq!(forged.status(), 403);
     assert!(forged.headers().get("set-cookie").is_none());
     assert!(forged.text().await.unwrap().contains("Erreur 403"));
 
-    let cross_site = app
-        .client
-        .post(app.url("/confidentialite/opposition"))
-        .header("Sec-Fetch-Site", "cross-site")
-        .form(&[("choix", "opposition")])
-        .send()
-        .await
-        .unwrap();
+    let cross_site = choose(&app, "opposition", &[("Sec-Fetch-Site", "cross-site")]).await;
     assert_eq!(cross_site.status(), 403);
 
-    let same_origin = app
-        .client
-        .post(app.url("/confidentialite/opposition"))
-        .header("Origin", app.address.as_str())
-        .header("Sec-Fetch-Site", "same-origin")
-        .form(&[("choix", "opposition")])
-        .send()
-        .await
-        .unwrap();
+    let same_origin = choose(
+        &app,
+        "opposition",
+        &[
+            ("Origin", app.address.as_str()),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+    )
+    .await;
     assert_eq!(same_origin.status(), 303);
 
     for body in ["choix=peut-etre", "", "choix="] {
