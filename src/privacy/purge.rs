@@ -77,7 +77,7 @@ enum Bind {
 }
 
 /// The `WHERE` clause selecting a purpose's expired rows in a table, and the
-/// values of its placeholders. Table and column names come from the
+/// values of its `$N` parameters. Table and column names come from the
 /// register (code), never from input.
 struct ExpiredRows {
     clause: String,
@@ -106,8 +106,8 @@ impl ExpiredRows {
         }
     }
 
-    /// The number of the next free placeholder.
-    fn next_placeholder(&self) -> usize {
+    /// The number of the next free `$N` parameter.
+    fn next_parameter_number(&self) -> usize {
         self.binds.len() + 1
     }
 }
@@ -158,7 +158,7 @@ async fn delete_expired(
         "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {clause} LIMIT ${limit})",
         table = stored.table,
         clause = expired.clause,
-        limit = expired.next_placeholder(),
+        limit = expired.next_parameter_number(),
     );
     let mut total = 0;
     loop {
