@@ -45,6 +45,10 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database query failed: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("SQLite statement failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database task ended abnormally: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -167,6 +171,46 @@ impl Db {
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await)
     }
+}
+
+/// Runs `work` on one pooled SQLite connection through rusqlite's API, on a
+/// thread of Tokio's blocking pool, and returns its result.
+///
+/// For hot paths only: sqlx copies every bound value and hands each statement
+/// to the connection's own thread, which costs more than SQLite's work for a
+/// small row (`docs/benchmarks.md`). Here the statement runs on the raw
+/// connection handle that sqlx lends for this purpose (`lock_handle`), with
+/// values borrowed in place. SQLite's busy wait (up to 5 s) then blocks a
+/// blocking-pool thread, never a runtime worker.
+///
+/// `work` must leave no transaction open (rusqlite's `Transaction` rolls back
+/// on drop); if one is left all the same, the connection is closed rather
+/// than returned to the pool in that state.
+pub async fn on_sqlite_handle<T, F>(pool: &SqlitePool, work: F) -> Result<T, DbError>
+where
+    F: FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut pooled = pool.acquire().await?;
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let mut locked = runtime.block_on(pooled.lock_handle())?;
+        // SAFETY: while `locked` lives, sqlx's connection thread makes no call
+        // on this handle (the guarantee of `LockedSqliteHandle`). A
+        // connection made by `from_handle` never closes the handle, and it is
+        // dropped before `locked` is.
+        let connection =
+            unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }?;
+        let result = work(&connection);
+        let left_in_transaction = !connection.is_autocommit();
+        drop(connection);
+        drop(locked);
+        if left_in_transaction {
+            pooled.close_on_drop();
+        }
+        Ok(result?)
+    })
+    .await?
 }
 
 /// SQLite lets one connection write at a time. A connection that finds the

@@ -1,9 +1,15 @@
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::{TimeZone as _, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::ConnectOptions as _;
-use wemaintain::db::Db;
+use wemaintain::analytics::user_agent::classify;
+use wemaintain::analytics::{insert_batch, VisitorEvent};
+use wemaintain::db::{on_sqlite_handle, Db};
+use wemaintain::privacy::Purpose;
 
 use crate::helpers::{spawn_app, Backend};
 
@@ -30,6 +36,122 @@ async fn sqlite_runs_in_wal_mode_with_a_busy_timeout() {
         .await
         .unwrap();
     assert_eq!(foreign_keys, 1);
+}
+
+async fn count_rows(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+    }
+    .expect("count rows")
+}
+
+fn visitor_event(purpose: Purpose, url: &str) -> VisitorEvent {
+    let at = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
+    VisitorEvent {
+        purpose,
+        occurred_at: at,
+        expires_at: at + chrono::Duration::days(180),
+        ip: "203.0.113.7".into(),
+        device: Arc::new(classify(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+             (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        )),
+        url: url.into(),
+    }
+}
+
+/// A batch is written whole or not at all: when one row breaks a rule of
+/// the table, the rows before it are not left behind, and the error says so.
+async fn a_visitor_log_batch_is_all_or_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let good: Arc<[VisitorEvent]> = (0..300)
+        .map(|i| visitor_event(Purpose::Security, &format!("/page/{i}")))
+        .collect();
+    insert_batch(&app.db, good)
+        .await
+        .expect("a valid batch is written");
+    assert_eq!(count_rows(&app.db, "visitor_log").await, 300);
+
+    // `contact` is a purpose of the register, but not one of this table.
+    let mut events: Vec<VisitorEvent> = (0..300)
+        .map(|i| visitor_event(Purpose::Audience, &format!("/autre/{i}")))
+        .collect();
+    events.push(visitor_event(Purpose::Contact, "/contact"));
+    let error = insert_batch(&app.db, events.into())
+        .await
+        .expect_err("a row of another purpose breaks the table's CHECK");
+    assert!(
+        error.to_string().to_lowercase().contains("check"),
+        "the error names the broken constraint: {error}"
+    );
+    assert_eq!(count_rows(&app.db, "visitor_log").await, 300);
+
+    // The connection that failed went back to the pool usable.
+    let again: Arc<[VisitorEvent]> = vec![visitor_event(Purpose::Audience, "/")].into();
+    insert_batch(&app.db, again)
+        .await
+        .expect("the pool still writes");
+    assert_eq!(count_rows(&app.db, "visitor_log").await, 301);
+}
+
+crate::on_both_backends!(a_visitor_log_batch_is_all_or_nothing);
+
+/// `on_sqlite_handle` hands sqlx's connection to rusqlite. Work that leaves a
+/// transaction open by mistake must not return that connection to the pool
+/// holding SQLite's write lock: it is closed, its transaction rolled back,
+/// and other writers go on.
+#[tokio::test]
+async fn a_raw_sqlite_connection_left_in_a_transaction_is_not_reused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let Db::Sqlite(pool) = &app.db else {
+        panic!("a SQLite test app runs on SQLite");
+    };
+    on_sqlite_handle(pool, |sqlite| {
+        sqlite.execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO purge_runs (purpose, rows_deleted, started_at, finished_at)
+             VALUES ('abandoned', 0, 0, 0);",
+        )
+    })
+    .await
+    .expect("the work itself succeeds");
+
+    // A connection that never waits for a lock: it writes as soon as the
+    // abandoned transaction is gone (the pool closes that connection in a
+    // task of its own, so this polls for a bounded time).
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut other = SqliteConnectOptions::new()
+        .filename(file)
+        .busy_timeout(Duration::ZERO)
+        .connect()
+        .await
+        .expect("second connection");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let written = sqlx::query(
+            "INSERT INTO purge_runs (purpose, rows_deleted, started_at, finished_at) \
+             VALUES ('after', 0, 0, 0)",
+        )
+        .execute(&mut other)
+        .await;
+        match written {
+            Ok(_) => break,
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(error) => panic!("the write lock was never released: {error}"),
+        }
+    }
+    // (The purge that runs at start writes rows of its own.)
+    let kept: Vec<String> = sqlx::query_scalar(
+        "SELECT purpose FROM purge_runs WHERE purpose IN ('abandoned', 'after')",
+    )
+    .fetch_all(&mut other)
+    .await
+    .unwrap();
+    assert_eq!(kept, ["after"], "the abandoned transaction was rolled back");
 }
 
 /// The SQLite migration that rewrites visitor_log's CHECK constraints
