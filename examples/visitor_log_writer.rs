@@ -40,7 +40,7 @@ use wemaintain::privacy::{Purpose, Register, RetentionOverrides, RetentionWindow
 
 const DEFAULT_EVENTS: u64 = 500_000;
 /// Large enough that the producer is rarely held up; the server's default
-/// is 16,384 (`WM_ANALYTICS_QUEUE`).
+/// is 65,536 (`WM_ANALYTICS_QUEUE`).
 const QUEUE_CAPACITY: usize = 100_000;
 /// The pool the server opens by default (`WM_DB_MAX_CONNECTIONS`).
 const MAX_CONNECTIONS: u32 = 10;
