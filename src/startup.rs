@@ -9,7 +9,6 @@ use std::sync::Arc;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Compress, Condition};
 use actix_web::{web, App, HttpServer};
-use tokio::task::JoinHandle;
 
 use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies, VisitorLog};
 use crate::clock::{SharedClock, SystemClock};
@@ -17,7 +16,8 @@ use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Db, DbError};
 use crate::error_pages::error_pages;
 use crate::metrics::Metrics;
-use crate::privacy::{purge, Register};
+use crate::privacy::purge::PurgeSchedule;
+use crate::privacy::Register;
 use crate::routes;
 use crate::security_headers::security_headers;
 use crate::telemetry::trace_requests;
@@ -58,7 +58,7 @@ pub struct Application {
     db: Db,
     server: Server,
     writer: Option<analytics::writer::Writer>,
-    purge: JoinHandle<()>,
+    purge: PurgeSchedule,
     metrics: Arc<Metrics>,
 }
 
@@ -102,7 +102,7 @@ impl Application {
                 clock.clone(),
             ))
         });
-        let purge = purge::spawn_schedule(
+        let purge = PurgeSchedule::spawn(
             db.clone(),
             register.clone(),
             clock.clone(),
@@ -190,7 +190,7 @@ impl Application {
     /// then closes the database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.purge.abort();
+        self.purge.stop().await;
         if let Some(writer) = self.writer {
             writer.flush_and_stop().await;
         }

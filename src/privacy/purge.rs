@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{ProcessingActivity, Purpose, Register, RetentionStart, StoredIn};
@@ -21,6 +22,9 @@ use crate::metrics::Metrics;
 /// A short pause between two batches lets the visitor-log writer and page
 /// requests take the (SQLite) write lock in between.
 const PAUSE_BETWEEN_BATCHES: Duration = Duration::from_millis(5);
+
+/// How long a server stop waits for the purge's batch in progress.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What one purpose's purge did (or, in a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +49,34 @@ pub async fn purge(
     mode: PurgeMode,
     metrics: &Metrics,
 ) -> Result<Vec<PurgeOutcome>, DbError> {
+    let (_never, stop) = watch::channel(false);
+    Ok(
+        purge_until_stopped(db, register, now, batch_size, mode, metrics, &stop)
+            .await?
+            .outcomes,
+    )
+}
+
+/// What a purge did, and whether a stop cut it short.
+struct PurgeRunOutcome {
+    outcomes: Vec<PurgeOutcome>,
+    interrupted: bool,
+}
+
+/// As [`purge`], but stops before its next batch once `stop` holds `true`;
+/// the purpose in progress is then recorded with the rows deleted so far,
+/// so that `purge_runs` accounts for every deletion of a stopped run too.
+async fn purge_until_stopped(
+    db: &Db,
+    register: &Register,
+    now: DateTime<Utc>,
+    batch_size: u32,
+    mode: PurgeMode,
+    metrics: &Metrics,
+    stop: &watch::Receiver<bool>,
+) -> Result<PurgeRunOutcome, DbError> {
     let mut outcomes = Vec::new();
+    let mut interrupted = false;
     for activity in register.activities() {
         if activity.stored_in.is_empty() {
             continue;
@@ -53,10 +84,18 @@ pub async fn purge(
         let started_at = Utc::now();
         let mut rows = 0;
         for stored in activity.stored_in {
-            rows += match mode {
-                PurgeMode::DryRun => count_expired(db, stored, activity, now).await?,
-                PurgeMode::Delete => delete_expired(db, stored, activity, now, batch_size).await?,
-            };
+            match mode {
+                PurgeMode::DryRun => rows += count_expired(db, stored, activity, now).await?,
+                PurgeMode::Delete => {
+                    let deleted =
+                        delete_expired(db, stored, activity, now, batch_size, stop).await?;
+                    rows += deleted.rows;
+                    interrupted = deleted.interrupted;
+                }
+            }
+            if interrupted {
+                break;
+            }
         }
         if mode == PurgeMode::Delete {
             record_run(db, activity.purpose, rows, started_at, Utc::now()).await?;
@@ -66,8 +105,14 @@ pub async fn purge(
             purpose: activity.purpose,
             rows,
         });
+        if interrupted {
+            break;
+        }
     }
-    Ok(outcomes)
+    Ok(PurgeRunOutcome {
+        outcomes,
+        interrupted,
+    })
 }
 
 /// A value bound to a purge statement.
@@ -146,13 +191,20 @@ async fn count_expired(
     Ok(count.max(0) as u64)
 }
 
+/// Rows deleted from one table, and whether a stop cut the deletion short.
+struct Deleted {
+    rows: u64,
+    interrupted: bool,
+}
+
 async fn delete_expired(
     db: &Db,
     stored: &StoredIn,
     activity: &ProcessingActivity,
     now: DateTime<Utc>,
     batch_size: u32,
-) -> Result<u64, DbError> {
+    stop: &watch::Receiver<bool>,
+) -> Result<Deleted, DbError> {
     let expired = ExpiredRows::new(stored, activity, now);
     let sql = format!(
         "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {clause} LIMIT ${limit})",
@@ -160,8 +212,14 @@ async fn delete_expired(
         clause = expired.clause,
         limit = expired.next_parameter_number(),
     );
-    let mut total = 0;
+    let mut rows = 0;
     loop {
+        if *stop.borrow() {
+            return Ok(Deleted {
+                rows,
+                interrupted: true,
+            });
+        }
         let turn = db.write_turn().await;
         let deleted = on_pool!(db, |pool| bind_all!(sqlx::query(&sql), &expired.binds)
             .bind(i64::from(batch_size))
@@ -169,9 +227,12 @@ async fn delete_expired(
             .await
             .map(|done| done.rows_affected()))?;
         drop(turn);
-        total += deleted;
+        rows += deleted;
         if deleted == 0 {
-            return Ok(total);
+            return Ok(Deleted {
+                rows,
+                interrupted: false,
+            });
         }
         tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
     }
@@ -229,31 +290,76 @@ pub async fn recent_runs(db: &Db, limit: u32) -> Result<Vec<PurgeRun>, DbError> 
 
 /// The purge as a background task of the server: once at start, then every
 /// `interval`. A failed run is logged and counted; the next one tries again.
-pub fn spawn_schedule(
-    db: Db,
-    register: Arc<Register>,
-    clock: SharedClock,
-    interval: Duration,
-    batch_size: u32,
-    metrics: Arc<Metrics>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(interval);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            let now = clock.now();
-            match purge(&db, &register, now, batch_size, PurgeMode::Delete, &metrics).await {
-                Ok(outcomes) => {
-                    metrics.purge_run(true);
-                    let deleted: u64 = outcomes.iter().map(|o| o.rows).sum();
-                    tracing::info!(deleted, "purge run finished");
+pub struct PurgeSchedule {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl PurgeSchedule {
+    pub fn spawn(
+        db: Db,
+        register: Arc<Register>,
+        clock: SharedClock,
+        interval: Duration,
+        batch_size: u32,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = ticks.tick() => {}
+                    _ = stopped.changed() => return,
                 }
-                Err(error) => {
-                    metrics.purge_run(false);
-                    tracing::error!(%error, "purge run failed");
+                let now = clock.now();
+                let run = purge_until_stopped(
+                    &db,
+                    &register,
+                    now,
+                    batch_size,
+                    PurgeMode::Delete,
+                    &metrics,
+                    &stopped,
+                )
+                .await;
+                match run {
+                    Ok(run) => {
+                        metrics.purge_run(true);
+                        let deleted: u64 = run.outcomes.iter().map(|o| o.rows).sum();
+                        if run.interrupted {
+                            tracing::info!(deleted, "purge run stopped by the server's stop");
+                            return;
+                        }
+                        tracing::info!(deleted, "purge run finished");
+                    }
+                    Err(error) => {
+                        metrics.purge_run(false);
+                        tracing::error!(%error, "purge run failed");
+                    }
                 }
             }
+        });
+        Self { stop, task }
+    }
+
+    /// Ends the schedule. A run in progress finishes its current batch and
+    /// records what it deleted; past [`STOP_TIMEOUT`] (a database that no
+    /// longer answers) the task is abandoned.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let mut task = self.task;
+        match tokio::time::timeout(STOP_TIMEOUT, &mut task).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(%error, "the purge task ended abnormally"),
+            Err(_) => {
+                task.abort();
+                tracing::warn!(
+                    "the purge did not stop within {} s; abandoned",
+                    STOP_TIMEOUT.as_secs()
+                );
+            }
         }
-    })
+    }
 }

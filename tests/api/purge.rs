@@ -1,13 +1,17 @@
 //! The purge enforces every retention window of the register.
 
+use std::sync::Arc;
+
 use chrono::{Duration, Months, Utc};
+use wemaintain::analytics::user_agent::classify;
+use wemaintain::analytics::{insert_batch, VisitorEvent};
 use wemaintain::clock::Clock;
 use wemaintain::db::Db;
 use wemaintain::metrics::Metrics;
 use wemaintain::privacy::purge::{purge, recent_runs, PurgeMode, PurgeOutcome};
 use wemaintain::privacy::{Purpose, Register};
 
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{spawn_app, spawn_app_with, Backend};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -16,6 +20,7 @@ on_both_backends!(
     a_shortened_retention_period_also_applies_to_older_rows,
     two_purges_at_once_are_safe,
     the_purge_command_reports_and_deletes,
+    a_stop_during_a_purge_records_what_it_deleted,
 );
 
 fn rows(outcomes: &[PurgeOutcome], purpose: Purpose) -> u64 {
@@ -215,4 +220,54 @@ async fn the_purge_command_reports_and_deletes(backend: Backend) {
     assert!(String::from_utf8_lossy(&output.stdout).contains("deleted          3 rows"));
     assert_eq!(count(&app.db, "security").await, 0);
     assert_eq!(count(&app.db, "audience").await, 3);
+}
+
+/// A server stopped in the middle of a purge lets the batch in progress
+/// finish and records what the interrupted run deleted: `purge_runs`
+/// accounts for every deleted row, and the stop does not wait for the end
+/// of a long purge.
+async fn a_stop_during_a_purge_records_what_it_deleted(backend: Backend) {
+    const SEEDED: i64 = 30_000;
+    let app = spawn_app_with(backend, |settings| {
+        settings.purge_batch = 100;
+        settings.purge_interval = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let occurred_at = app.clock.now() - Months::new(7);
+    let expired: Arc<[VisitorEvent]> = (0..SEEDED)
+        .map(|i| VisitorEvent {
+            purpose: Purpose::Security,
+            occurred_at,
+            expires_at: occurred_at + Months::new(6),
+            ip: "203.0.113.7".into(),
+            device: Arc::new(classify("curl/8.5.0")),
+            url: format!("/page/{i}"),
+        })
+        .collect();
+    insert_batch(&app.db, expired)
+        .await
+        .expect("seed expired rows");
+    // 300 batches with a 5 ms pause after each: the purge takes 1.5 s at
+    // least, so a stop as soon as it has begun lands in its middle.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while count(&app.db, "security").await == SEEDED {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the purge never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+
+    let stopped = app.stop().await;
+
+    let left = count(&stopped.db, "security").await;
+    assert!(left > 0, "the stop came after the purge had finished");
+    let recorded: i64 = recent_runs(&stopped.db, 1_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|run| run.purpose == "security")
+        .map(|run| run.rows_deleted)
+        .sum();
+    assert_eq!(recorded, SEEDED - left, "every deleted row is recorded");
 }
