@@ -109,7 +109,9 @@ pub struct Settings {
     pub log_filter: String,
     /// `WM_LOG_FORMAT`.
     pub log_format: LogFormat,
-    /// `WM_HTTPS`: the site is served over TLS (by a proxy): adds HSTS.
+    /// `WM_HTTPS`: the site is served over TLS (by a proxy): cookies are
+    /// marked `Secure` and HSTS is sent. On by default; `false` for plain
+    /// http on a network (browsers accept Secure cookies from 127.0.0.1).
     pub https: bool,
     /// `WM_WORKERS`: HTTP worker threads; the number of cores when unset.
     pub workers: Option<usize>,
@@ -129,6 +131,24 @@ pub struct Settings {
     pub purge_batch: u32,
     /// `WM_METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
     pub metrics_token: Option<String>,
+    /// `WM_SECRET_KEY`: encrypts session cookies and signs CSRF tokens. When
+    /// unset, a key is generated once and kept in `WM_DATA_DIR/secret.key`.
+    pub secret_key: Option<String>,
+    /// `WM_PUBLIC_URL`: the site's address as visitors reach it, for links in
+    /// e-mails; `http(s)://WM_BIND` when unset.
+    pub public_url: Option<String>,
+    /// `WM_SMTP_URL`: where e-mail goes (`smtps://user:password@host`); when
+    /// unset, each message is written to `WM_DATA_DIR/outbox/` instead.
+    pub smtp_url: Option<String>,
+    /// `WM_MAIL_FROM`: the sender of the site's e-mails.
+    pub mail_from: String,
+    /// `WM_STAFF_EMAIL`: who is told of new registrations and messages; the
+    /// active `admin` accounts when unset.
+    pub staff_email: Vec<String>,
+    /// `WM_SESSION_IDLE`: a session unused this long ends.
+    pub session_idle: Duration,
+    /// `WM_SESSION_LIFETIME`: a session ends this long after login, used or not.
+    pub session_lifetime: Duration,
 }
 
 impl Settings {
@@ -141,7 +161,7 @@ impl Settings {
             db_max_connections: 10,
             log_filter: "info".to_owned(),
             log_format: LogFormat::Pretty,
-            https: false,
+            https: true,
             workers: None,
             retention: RetentionOverrides::default(),
             analytics: true,
@@ -153,6 +173,24 @@ impl Settings {
             purge_interval: Duration::from_secs(3600),
             purge_batch: 2_000,
             metrics_token: None,
+            secret_key: None,
+            public_url: None,
+            smtp_url: None,
+            mail_from: "WeMaintain <ne-pas-repondre@wemaintain.com>".to_owned(),
+            staff_email: Vec::new(),
+            session_idle: Duration::from_secs(2 * 3600),
+            session_lifetime: Duration::from_secs(12 * 3600),
+        }
+    }
+
+    /// The site's public address, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let scheme = if self.https { "https" } else { "http" };
+                format!("{scheme}://{}", self.bind)
+            }
         }
     }
 
@@ -272,6 +310,63 @@ impl Settings {
             };
         }
 
+        if let Some((var, value)) = pick("WM_SECRET_KEY", &file.secret_key) {
+            let key = value.trim();
+            settings.secret_key = match key.chars().count() {
+                0 => None,
+                1..=31 => {
+                    return Err(ConfigError::new(
+                        var,
+                        "is too short to be a secret (32 characters at least; `openssl rand -base64 48` makes one)",
+                    ))
+                }
+                _ => Some(key.to_owned()),
+            };
+        }
+        if let Some((var, value)) = pick("WM_PUBLIC_URL", &file.public_url) {
+            let url = value.trim();
+            if !url.is_empty() {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(ConfigError::new(
+                        var,
+                        format!("'{url}' is not an http(s) address (expected e.g. https://www.wemaintain.com)"),
+                    ));
+                }
+                settings.public_url = Some(url.to_owned());
+            }
+        }
+        if let Some((var, value)) = pick("WM_SMTP_URL", &file.smtp_url) {
+            let url = value.trim();
+            if !url.is_empty() {
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(ConfigError::new(
+                        var,
+                        "is not an SMTP address (expected smtp://host:587?tls=required or smtps://user:password@host)",
+                    ));
+                }
+                settings.smtp_url = Some(url.to_owned());
+            }
+        }
+        if let Some((var, value)) = pick("WM_MAIL_FROM", &file.mail_from) {
+            settings.mail_from = parse_mailbox(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_STAFF_EMAIL", &file.staff_email) {
+            settings.staff_email = value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(parse_mailbox)
+                .collect::<Result<_, _>>()
+                .map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_SESSION_IDLE", &file.session_idle) {
+            settings.session_idle = parse_interval(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_SESSION_LIFETIME", &file.session_lifetime) {
+            settings.session_lifetime =
+                parse_interval(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+
         for (key, value) in &file.retention {
             let var = format!("WM_CONFIG [retention] {key}");
             let purpose = Purpose::parse(key).map_err(|p| ConfigError::new(&var, p))?;
@@ -310,6 +405,13 @@ struct FileSettings {
     purge_interval: Option<String>,
     purge_batch: Option<u32>,
     metrics_token: Option<String>,
+    secret_key: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    staff_email: Option<String>,
+    session_idle: Option<String>,
+    session_lifetime: Option<String>,
     #[serde(default)]
     retention: BTreeMap<String, String>,
 }
@@ -429,6 +531,15 @@ fn parse_interval(value: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(seconds))
 }
 
+/// `equipe@wemaintain.com` or `WeMaintain <equipe@wemaintain.com>`.
+fn parse_mailbox(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    value
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| value.to_owned())
+        .map_err(|_| format!("'{value}' is not an e-mail address"))
+}
+
 fn parse_bool(value: &str) -> Result<bool, String> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -457,7 +568,9 @@ mod tests {
             DatabaseUrl::Sqlite("sqlite://./data/wemaintain.db".into())
         );
         assert_eq!(s.log_format, LogFormat::Pretty);
-        assert!(!s.https);
+        assert!(s.https, "cookies are Secure unless WM_HTTPS=false");
+        assert_eq!(s.public_url(), "https://127.0.0.1:8080");
+        assert!(s.secret_key.is_none() && s.smtp_url.is_none());
     }
 
     #[test]
@@ -473,6 +586,17 @@ mod tests {
         assert_eq!(err.variable, "WM_RETENTION_AUDIENCE");
         let err = Settings::from_vars(&vars(&[("WM_RETENTION_FOO", "1 day")])).unwrap_err();
         assert_eq!(err.variable, "WM_RETENTION_FOO");
+        for (var, value) in [
+            ("WM_SECRET_KEY", "short"),
+            ("WM_PUBLIC_URL", "www.wemaintain.com"),
+            ("WM_SMTP_URL", "mail.example.com"),
+            ("WM_MAIL_FROM", "pas une adresse"),
+            ("WM_STAFF_EMAIL", "a@b.fr, nope"),
+            ("WM_SESSION_IDLE", "forever"),
+        ] {
+            let err = Settings::from_vars(&vars(&[(var, value)])).unwrap_err();
+            assert_eq!(err.variable, var, "{value}");
+        }
     }
 
     #[test]

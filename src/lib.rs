@@ -2,15 +2,22 @@
 //! analytics, all held to the privacy policy. `main.rs` only parses the
 //! command line; everything else lives here so tests use the same code.
 
+pub mod accounts;
 pub mod analytics;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error_pages;
+pub mod forms;
+pub mod inbox;
+pub mod mail;
 pub mod metrics;
+pub mod notifications;
 pub mod privacy;
 pub mod routes;
 pub mod security_headers;

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use wemaintain::auth::Role;
 use wemaintain::commands;
 use wemaintain::config::Settings;
 use wemaintain::startup::{self, Application};
@@ -46,6 +47,40 @@ enum Command {
     /// the visitor log would store: browser, browser_version, os,
     /// os_version, device_type, manufacturer (null when unknown).
     ParseUa,
+    /// Create an active account (the first admin, marketing staff, or a
+    /// client by hand). The password comes from WM_PASSWORD, or is asked
+    /// for twice on the terminal, without echo.
+    CreateUser {
+        /// admin, marketing or client.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Équipe")]
+        first_name: String,
+        #[arg(long, default_value = "WeMaintain")]
+        last_name: String,
+    },
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    Role::parse(value)
+        .ok_or_else(|| format!("'{value}' is not a role (admin, marketing or client)"))
+}
+
+/// WM_PASSWORD, or a prompt (twice, without echo).
+fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("WM_PASSWORD") {
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("Mot de passe (12 caractères au moins) : ")
+        .map_err(|e| format!("cannot read the password: {e} (or set WM_PASSWORD)"))?;
+    let second = rpassword::prompt_password("Confirmez le mot de passe : ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
 }
 
 /// Start-up problems (bad setting, unreachable database) exit with 2 after
@@ -120,6 +155,49 @@ fn main() -> ExitCode {
                 Err(error) => bad_setup(error),
             },
             Command::ParseUa => ExitCode::SUCCESS,
+            Command::CreateUser {
+                role,
+                email,
+                first_name,
+                last_name,
+            } => {
+                let password = match read_password() {
+                    Ok(password) => password,
+                    Err(error) => {
+                        eprintln!("wemaintain: {error}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+                let db = match startup::migrate(&settings).await {
+                    Ok(db) => db,
+                    Err(error) => return bad_setup(error),
+                };
+                let created = commands::create_user(
+                    &db,
+                    &settings,
+                    role,
+                    &email,
+                    &first_name,
+                    &last_name,
+                    &password,
+                )
+                .await;
+                db.close().await;
+                match created {
+                    Ok(id) => {
+                        println!(
+                            "Account {id} created: {} ({}), active.",
+                            email.trim().to_lowercase(),
+                            role.key()
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => {
+                        eprintln!("wemaintain: create-user: {error}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
         }
     })
 }

@@ -11,10 +11,15 @@ use actix_web::middleware::{from_fn, Compress, Condition};
 use actix_web::{web, App, HttpServer};
 
 use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies, VisitorLog};
+use crate::auth::csrf::set_minted_token;
+use crate::auth::roles::load_viewer;
+use crate::auth::session::session_middleware;
+use crate::auth::{CsrfKey, SiteSecret};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Db, DbError};
 use crate::error_pages::error_pages;
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::privacy::purge::PurgeSchedule;
 use crate::privacy::Register;
@@ -32,6 +37,10 @@ pub enum StartupError {
     },
     #[error("WM_DATABASE_URL: {0}")]
     Database(#[from] DbError),
+    #[error("WM_SECRET_KEY: {0}")]
+    Secret(#[from] crate::auth::secret::SecretError),
+    #[error("e-mail: {0}")]
+    Mail(#[from] crate::mail::MailError),
     #[error("WM_BIND: cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -51,6 +60,28 @@ pub struct AppState {
     pub https: bool,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<String>,
+    pub mailer: Mailer,
+    pub csrf_key: CsrfKey,
+    /// The site's address in links sent by e-mail.
+    pub public_url: String,
+    pub session_idle: std::time::Duration,
+    pub session_lifetime: std::time::Duration,
+    pub proxies: TrustedProxies,
+}
+
+impl AppState {
+    /// The client's full IP address, for the audit log and login throttling.
+    pub fn client_ip(&self, req: &actix_web::HttpRequest) -> String {
+        let peer = req
+            .peer_addr()
+            .map(|addr| addr.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let forwarded_for = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok());
+        self.proxies.client_ip(peer, forwarded_for).to_string()
+    }
 }
 
 pub struct Application {
@@ -74,6 +105,8 @@ impl Application {
     ) -> Result<Self, StartupError> {
         let db = open_database(&settings).await?;
         db.migrate().await?;
+        let secret = SiteSecret::load(settings.secret_key.as_deref(), &settings.data_dir)?;
+        let mailer = Mailer::from_settings(&settings)?;
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind,
@@ -118,7 +151,23 @@ impl Application {
             visitor_log,
             https: settings.https,
             metrics_token: settings.metrics_token.clone(),
+            mailer,
+            csrf_key: CsrfKey::new(secret.derive(b"csrf")),
+            public_url: match &settings.public_url {
+                Some(_) => settings.public_url(),
+                // Port 0 in the settings: the links use the port bound.
+                None => format!(
+                    "{}://{bound}",
+                    if settings.https { "https" } else { "http" }
+                ),
+            },
+            session_idle: settings.session_idle,
+            session_lifetime: settings.session_lifetime,
+            proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
         });
+        let session_db = db.clone();
+        let session_clock = state.clock.clone();
+        let session_lifetime = settings.session_lifetime;
         let https = settings.https;
         let analytics_on = settings.analytics;
         let server = HttpServer::new(move || {
@@ -129,7 +178,18 @@ impl Application {
             if let Some(analytics) = &analytics {
                 app = app.app_data(analytics.clone());
             }
-            app.wrap(error_pages())
+            // Sessions are read before the viewer is loaded from them; the
+            // router puts the CSRF check on each resource with a POST route.
+            app.wrap(from_fn(set_minted_token))
+                .wrap(from_fn(load_viewer))
+                .wrap(session_middleware(
+                    session_db.clone(),
+                    session_clock.clone(),
+                    &secret,
+                    https,
+                    session_lifetime,
+                ))
+                .wrap(error_pages())
                 .wrap(Compress::default())
                 .wrap(Condition::new(
                     analytics_on,

@@ -1,6 +1,62 @@
-//! Who may do what: for now, the same-origin check that protects forms
-//! which need no session.
+//! Who may do what: password hashes, sessions, roles, CSRF tokens, login
+//! throttling, and the same-origin check.
 
+pub mod csrf;
 mod origin;
+pub mod password;
+pub mod roles;
+pub mod secret;
+pub mod session;
+pub mod throttle;
 
+pub use csrf::{CsrfKey, CsrfToken};
 pub use origin::is_same_origin;
+pub use roles::{Access, Role, Viewer};
+pub use secret::SiteSecret;
+
+use sha2::{Digest, Sha256};
+
+/// A hex SHA-256, for values kept only to be compared (tokens, keys).
+pub fn digest(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// `value` made safe for a query string (`/profil?a=b` → `%2Fprofil%3Fa%3Db`).
+pub fn encode_query_value(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A page to return to after login: only a path of this site, never an
+/// address elsewhere (`//evil.example`, `https://…`), or an open redirect.
+pub fn safe_return_path(value: &str) -> Option<&str> {
+    let value = value.trim();
+    let ok = value.starts_with('/')
+        && !value.starts_with("//")
+        && !value.starts_with("/\\")
+        && !value.chars().any(|c| c.is_control() || c == '\\')
+        && value.len() <= 2_000;
+    ok.then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(safe_return_path("/profil?x=1"), Some("/profil?x=1"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "profil",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_return_path(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -137,6 +137,48 @@ const VISITOR_LOG: &[StoredIn] = &[StoredIn {
     collected_at: Some("occurred_at"),
 }];
 
+/// The security purpose: the visitor log's security rows, the audit log of
+/// sensitive actions, and the failed-login counters.
+const SECURITY_TABLES: &[StoredIn] = &[
+    VISITOR_LOG[0],
+    StoredIn {
+        table: "audit_log",
+        shared_by_purpose: false,
+        collected_at: Some("occurred_at"),
+    },
+    StoredIn {
+        table: "login_throttle",
+        shared_by_purpose: false,
+        collected_at: None,
+    },
+];
+
+/// Accounts are kept while they last (`expires_at` is set at closure);
+/// sessions and reset links carry their own, shorter, expiry. Children
+/// come before their parents so that a purge never trips a foreign key.
+const ACCOUNT_TABLES: &[StoredIn] = &[
+    StoredIn {
+        table: "sessions",
+        shared_by_purpose: false,
+        collected_at: None,
+    },
+    StoredIn {
+        table: "password_resets",
+        shared_by_purpose: false,
+        collected_at: None,
+    },
+    StoredIn {
+        table: "users",
+        shared_by_purpose: false,
+        collected_at: None,
+    },
+    StoredIn {
+        table: "companies",
+        shared_by_purpose: false,
+        collected_at: None,
+    },
+];
+
 /// One line of the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcessingActivity {
@@ -237,11 +279,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
                 "Navigateur et système d'exploitation",
                 "Type et fabricant de l'appareil",
                 "Pages demandées, date et heure",
-                "Journal des actions sensibles",
+                "Journal des actions sensibles (connexions, changements de mot de passe, décisions de l'équipe)",
             ],
             &[Staff],
             RetentionWindow::new(Months(6), Collection),
-            VISITOR_LOG,
+            SECURITY_TABLES,
         ),
         Purpose::Contact => (
             "Réponse aux questions posées par les Visiteurs",
@@ -254,7 +296,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(3), LastExchange),
-            &[],
+            &[StoredIn {
+                table: "contact_messages",
+                shared_by_purpose: false,
+                collected_at: None,
+            }],
         ),
         Purpose::Recruitment => (
             "Candidatures des techniciens de maintenance",
@@ -267,7 +313,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(2), Collection),
-            &[],
+            &[StoredIn {
+                table: "technician_applications",
+                shared_by_purpose: false,
+                collected_at: Some("received_at"),
+            }],
         ),
         Purpose::Account => (
             "Gestion du Profil et fourniture des Services",
@@ -278,10 +328,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
                 "Identification de l'entreprise (nom, type, adresse, ville, code postal, pays)",
                 "Bâtiments et localisation des Appareils",
                 "Demandes de Maintenance et Rapports d'Information",
+                "Sessions de connexion (le temps de la session)",
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Days(0), AccountClosure),
-            &[],
+            ACCOUNT_TABLES,
         ),
         Purpose::PendingRegistrations => (
             "Examen des demandes d'inscription",
@@ -289,7 +340,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &["Données d'inscription (identité, coordonnées, entreprise)"],
             &[Staff, DataSubject],
             RetentionWindow::new(Days(90), Collection),
-            &[],
+            &[StoredIn {
+                table: "registrations",
+                shared_by_purpose: false,
+                collected_at: Some("requested_at"),
+            }],
         ),
         Purpose::ContractEvidence => (
             "Preuve des Contrats de Maintenance signés en ligne",

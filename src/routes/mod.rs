@@ -1,51 +1,274 @@
 //! HTTP only: each handler extracts its input, calls one function of the
-//! module that owns the work and renders a view. `configure` is the one list
-//! of every route of the site.
+//! module that owns the work and renders a view. [`ROUTES`] is the one list
+//! of every route of the site, with the access each asks for; the router is
+//! built from it, and the tests draw their access matrix from it.
 
+mod account;
+mod admin;
+mod forms;
 mod health;
 mod metrics;
 mod opt_out;
+mod profile;
 mod public;
+mod registration;
 
-use actix_web::dev::HttpServiceFactory;
-use actix_web::{guard, web, FromRequest, Handler, HttpResponse, Responder};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::{from_fn, Condition};
+use actix_web::{guard, web, HttpRequest, HttpResponse, ResponseError, Route};
 
+use crate::accounts::AccountError;
 use crate::assets;
+use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::auth::csrf::check_csrf;
+use crate::auth::password::PasswordError;
+use crate::auth::roles::require;
+use crate::auth::{Access, Viewer};
+use crate::db::DbError;
+use crate::startup::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/", public::home))
-        .service(read("/services", public::services))
-        .service(read(
-            "/politique-de-confidentialite",
-            public::privacy_policy,
-        ))
-        .service(
-            web::resource("/confidentialite/opposition")
-                .route(web::get().to(opt_out::show))
-                .route(web::head().to(opt_out::show))
-                .route(web::post().to(opt_out::choose)),
-        )
-        .service(read("/healthz", health::healthz))
-        .service(read("/metrics", metrics::metrics))
-        .service(read("/static/{file}", assets::serve));
+/// Which requests a route answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// GET, and HEAD (the body left out).
+    Read,
+    Post,
 }
 
-/// A resource answering GET and HEAD (the body is left out for HEAD); any
-/// other method gets 405, drawn as a French page.
-fn read<F, Args>(path: &str, handler: F) -> impl HttpServiceFactory
-where
-    F: Handler<Args>,
-    Args: FromRequest + 'static,
-    F::Output: Responder + 'static,
-{
-    web::resource(path).route(
-        web::route()
-            .guard(guard::Any(guard::Get()).or(guard::Head()))
-            .to(handler),
-    )
+/// One route of the site.
+pub struct RouteSpec {
+    pub verb: Verb,
+    /// The path pattern, as actix-web reads it (`/admin/inscriptions/{id}`).
+    pub path: &'static str,
+    pub access: Access,
+    handler: fn() -> Route,
+}
+
+impl RouteSpec {
+    /// The path with each `{parameter}` replaced by a plausible value, for
+    /// tests that call every route.
+    pub fn example_path(&self) -> String {
+        let mut out = String::new();
+        for segment in self.path.split('/').skip(1) {
+            out.push('/');
+            match segment {
+                "{file}" => out.push_str("site.css"),
+                "{inbox}" => out.push_str("questions"),
+                s if s.starts_with('{') => out.push('1'),
+                s => out.push_str(s),
+            }
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+
+    fn route(&self) -> Route {
+        let route = (self.handler)();
+        match self.verb {
+            Verb::Read => route.guard(guard::Any(guard::Get()).or(guard::Head())),
+            Verb::Post => route.guard(guard::Post()),
+        }
+    }
+}
+
+macro_rules! routes {
+    ($($verb:ident $path:literal $access:ident => $handler:path;)*) => {
+        &[$(RouteSpec {
+            verb: Verb::$verb,
+            path: $path,
+            access: Access::$access,
+            handler: || web::route().to($handler),
+        }),*]
+    };
+}
+
+/// Every route. All routes of one path share its access.
+pub static ROUTES: &[RouteSpec] = routes! {
+    Read "/" Public => public::home;
+    Read "/services" Public => public::services;
+    Read "/politique-de-confidentialite" Public => public::privacy_policy;
+    Read "/confidentialite/opposition" Public => opt_out::show;
+    Post "/confidentialite/opposition" Public => opt_out::choose;
+    Read "/contact" Public => forms::contact;
+    Post "/contact" Public => forms::ask;
+    Read "/contact/envoye" Public => forms::contact_sent;
+    Read "/techniciens" Public => forms::technicians;
+    Post "/techniciens" Public => forms::apply;
+    Read "/techniciens/envoye" Public => forms::technicians_sent;
+    Read "/inscription" Public => registration::show;
+    Post "/inscription" Public => registration::submit;
+    Read "/inscription/envoyee" Public => registration::sent;
+    Read "/connexion" Public => account::login_page;
+    Post "/connexion" Public => account::login;
+    Post "/deconnexion" Public => account::logout;
+    Read "/mot-de-passe-oublie" Public => account::forgot_page;
+    Post "/mot-de-passe-oublie" Public => account::forgot;
+    Read "/mot-de-passe-oublie/nouveau" Public => account::reset_page;
+    Post "/mot-de-passe-oublie/nouveau" Public => account::reset;
+    Read "/compte/mot-de-passe" LoggedIn => account::password_change_page;
+    Post "/compte/mot-de-passe" LoggedIn => account::change_password;
+    Read "/profil" Client => profile::home;
+    Read "/admin" Admin => admin::home;
+    Read "/admin/inscriptions" Admin => admin::registrations;
+    Read "/admin/inscriptions/{id}" Admin => admin::registration;
+    Post "/admin/inscriptions/{id}/valider" Admin => admin::validate;
+    Post "/admin/inscriptions/{id}/refuser" Admin => admin::reject;
+    Read "/admin/messages" Admin => admin::messages;
+    Post "/admin/messages/{inbox}/{id}/traite" Admin => admin::mark_handled;
+    Read "/healthz" Public => health::healthz;
+    Read "/metrics" Public => metrics::metrics;
+    Read "/static/{file}" Public => assets::serve;
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let mut paths: Vec<&'static str> = Vec::new();
+    for spec in ROUTES {
+        if !paths.contains(&spec.path) {
+            paths.push(spec.path);
+        }
+    }
+    for path in paths {
+        let specs: Vec<&RouteSpec> = ROUTES.iter().filter(|s| s.path == path).collect();
+        let access = specs[0].access;
+        let has_post = specs.iter().any(|spec| spec.verb == Verb::Post);
+        let resource = specs.iter().fold(web::resource(path), |resource, spec| {
+            resource.route(spec.route())
+        });
+        // `wrap` order: the access check runs first, then the CSRF check.
+        let resource = resource.wrap(Condition::new(has_post, from_fn(check_csrf)));
+        if access == Access::Public {
+            cfg.service(resource);
+        } else {
+            cfg.service(resource.wrap(from_fn(move |req, next| require(access, req, next))));
+        }
+    }
 }
 
 /// Anything no route matched: the error-page middleware draws the French 404.
 pub async fn not_found() -> HttpResponse {
     HttpResponse::NotFound().finish()
+}
+
+/// Why a page could not be drawn. The one place where module errors become
+/// HTTP statuses; the error-page middleware draws the French page.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error("the session could not be written")]
+    Session,
+    #[error("not found")]
+    NotFound,
+}
+
+impl From<sqlx::Error> for PageError {
+    fn from(error: sqlx::Error) -> Self {
+        PageError::Db(DbError::Query(error))
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Db(_) | PageError::Account(AccountError::Db(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "page failed");
+        }
+        HttpResponse::build(self.status_code()).finish()
+    }
+}
+
+/// Post/redirect/get: after a form, the browser loads `to`.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// Who is told of new sign-ups and messages: `WM_STAFF_EMAIL`, or else the
+/// active staff accounts.
+pub async fn staff_recipients(state: &AppState) -> Result<Vec<String>, DbError> {
+    let configured = state.mailer.configured_staff();
+    if !configured.is_empty() {
+        return Ok(configured.to_vec());
+    }
+    crate::accounts::staff_addresses(&state.db).await
+}
+
+/// An audit line for an action of a logged-in person.
+pub async fn staff_audit(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    event: AuditEvent,
+    subject_user: Option<i64>,
+    subject: Option<String>,
+    detail: Option<String>,
+) -> Result<(), DbError> {
+    let entry = AuditEntry {
+        actor: Some(viewer.id),
+        subject_user,
+        subject,
+        ip: Some(state.client_ip(req)),
+        detail,
+    };
+    audit::record(&state.db, &state.register, state.clock.now(), event, entry).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_area_asks_for_its_role() {
+        for spec in ROUTES {
+            let expected = if spec.path.starts_with("/profil") {
+                Some(Access::Client)
+            } else if spec.path.starts_with("/statistiques") {
+                Some(Access::Statistics)
+            } else if spec.path.starts_with("/admin") {
+                Some(Access::Admin)
+            } else {
+                None
+            };
+            if let Some(expected) = expected {
+                assert_eq!(spec.access, expected, "{}", spec.path);
+            }
+            let same_path = ROUTES.iter().filter(|s| s.path == spec.path);
+            assert!(
+                same_path.clone().all(|s| s.access == spec.access),
+                "{}",
+                spec.path
+            );
+            assert_eq!(
+                same_path.filter(|s| s.verb == spec.verb).count(),
+                1,
+                "{}",
+                spec.path
+            );
+        }
+    }
+
+    #[test]
+    fn example_paths_fill_parameters() {
+        let spec = ROUTES
+            .iter()
+            .find(|s| s.path == "/admin/messages/{inbox}/{id}/traite")
+            .unwrap();
+        assert_eq!(spec.example_path(), "/admin/messages/questions/1/traite");
+    }
 }

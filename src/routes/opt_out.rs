@@ -4,15 +4,15 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::analytics::{objection_cookie, withdrawal_cookie, AudienceChoice};
-use crate::auth::is_same_origin;
+use crate::auth::{is_same_origin, CsrfToken};
 use crate::startup::AppState;
 use crate::views;
 
 /// `GET /confidentialite/opposition`: says whether this browser is measured.
-pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Markup {
+pub async fn show(req: HttpRequest, state: web::Data<AppState>, token: CsrfToken) -> Markup {
     let just_saved = req.query_string().split('&').any(|p| p == "enregistre=1");
     let choice = AudienceChoice::of_request(req.headers());
-    views::opt_out::opt_out_page(choice, just_saved, &state.register)
+    views::opt_out::opt_out_page(choice, just_saved, &state.register, &token)
 }
 
 #[derive(Deserialize)]

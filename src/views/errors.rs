@@ -65,3 +65,51 @@ pub fn error_page(status: StatusCode, path: &str, request_id: Option<&str>) -> M
         },
     )
 }
+
+/// A form whose CSRF token is missing or wrong: nothing was saved.
+pub fn expired_form_page(path: &str) -> Markup {
+    let page = Page {
+        title: "Formulaire expiré",
+        description: "Le formulaire n'a pas pu être pris en compte.",
+        path,
+    };
+    layout(
+        &page,
+        html! {
+            section.error-page {
+                div.wrap.prose {
+                    p.error-code { "Erreur 403" }
+                    h1 { "Formulaire expiré" }
+                    p {
+                        "Ce formulaire a expiré ou n'a pas été envoyé depuis une page de notre site. "
+                        "Rien n'a été enregistré."
+                    }
+                    p { "Revenez à la page précédente, rechargez-la, puis envoyez à nouveau le formulaire." }
+                    p.actions { a.button href="/" { "Retour à l'accueil" } }
+                }
+            }
+        },
+    )
+}
+
+/// A logged-in person whose role does not open this page.
+pub fn forbidden_page(path: &str) -> Markup {
+    let page = Page {
+        title: "Accès réservé",
+        description: "Cette page n'est pas accessible avec votre compte.",
+        path,
+    };
+    layout(
+        &page,
+        html! {
+            section.error-page {
+                div.wrap.prose {
+                    p.error-code { "Erreur 403" }
+                    h1 { "Accès réservé" }
+                    p { "Cette page n'est pas accessible avec votre compte. Si vous pensez que c'est une erreur, contactez l'équipe WeMaintain." }
+                    p.actions { a.button href="/" { "Retour à l'accueil" } }
+                }
+            }
+        },
+    )
+}

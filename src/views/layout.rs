@@ -23,7 +23,9 @@ pub const POLICY_PATH: &str = "/politique-de-confidentialite";
 const NAVIGATION: &[(&str, &str)] = &[
     ("/", "Accueil"),
     ("/services", "Services"),
+    ("/contact", "Contact"),
     (POLICY_PATH, "Confidentialité"),
+    ("/connexion", "Espace client"),
 ];
 
 pub fn layout(page: &Page, content: Markup) -> Markup {
@@ -88,7 +90,9 @@ fn footer() -> Markup {
                 section {
                     h2 { "Nous contacter" }
                     ul {
-                        li { a href={ "mailto:" (CONTACT_EMAIL) } { "Écrire à l'équipe WeMaintain" } }
+                        li { a href="/contact" { "Poser une question à l'équipe WeMaintain" } }
+                        li { a href="/techniciens" { "Technicien ascensoriste ? Rejoignez-nous" } }
+                        li { a href="/inscription" { "Demander un compte client" } }
                         li { a href="/services" { "Nos Prestations" } }
                     }
                 }

@@ -9,3 +9,9 @@ pub mod policy;
 pub mod public;
 
 pub use layout::{layout, Page};
+pub mod account;
+pub mod admin;
+pub mod forms;
+pub mod inbox;
+pub mod profile;
+pub mod registration;

@@ -2,12 +2,19 @@
 
 use maud::{html, Markup};
 
+use super::forms::csrf_field;
 use super::layout::{OPT_OUT_PATH, POLICY_PATH};
 use super::{layout, Page};
 use crate::analytics::AudienceChoice;
+use crate::auth::CsrfToken;
 use crate::privacy::{Purpose, Register};
 
-pub fn opt_out_page(choice: AudienceChoice, just_saved: bool, register: &Register) -> Markup {
+pub fn opt_out_page(
+    choice: AudienceChoice,
+    just_saved: bool,
+    register: &Register,
+    token: &CsrfToken,
+) -> Markup {
     let page = Page {
         title: "Mesure d'audience : votre choix",
         description: "Voir si vos visites sont comptées pour la mesure d'audience du site WeMaintain, et vous y opposer en un clic.",
@@ -30,6 +37,7 @@ pub fn opt_out_page(choice: AudienceChoice, just_saved: bool, register: &Registe
                                 h2 { "La mesure d'audience est active pour ce navigateur" }
                                 p { "Vos visites sont comptées dans les statistiques de fréquentation du Site, sans identifiant et avec une adresse IP tronquée." }
                                 form method="post" action=(OPT_OUT_PATH) {
+                                    (csrf_field(token))
                                     input type="hidden" name="choix" value="opposition";
                                     button.button type="submit" { "Je m'oppose à la mesure d'audience" }
                                 }
@@ -38,6 +46,7 @@ pub fn opt_out_page(choice: AudienceChoice, just_saved: bool, register: &Registe
                                 h2 { "Vous vous êtes opposé à la mesure d'audience" }
                                 p { "Vos visites ne sont pas comptées dans les statistiques de fréquentation du Site." }
                                 form method="post" action=(OPT_OUT_PATH) {
+                                    (csrf_field(token))
                                     input type="hidden" name="choix" value="mesure";
                                     button.button.secondary type="submit" { "Retirer mon opposition" }
                                 }
@@ -49,6 +58,7 @@ pub fn opt_out_page(choice: AudienceChoice, just_saved: bool, register: &Registe
                                     "vos visites ne sont pas comptées, et ce réglage l'emporte sur tout autre choix."
                                 }
                                 form method="post" action=(OPT_OUT_PATH) {
+                                    (csrf_field(token))
                                     input type="hidden" name="choix" value="opposition";
                                     button.button.secondary type="submit" { "Enregistrer aussi mon opposition sur ce site" }
                                 }

@@ -82,6 +82,8 @@ pub async fn fresh_database(backend: &Backend) -> TestDatabase {
     settings.bind = "127.0.0.1:0".parse().expect("loopback address");
     settings.workers = Some(1);
     settings.db_max_connections = 4;
+    // The test client speaks plain http: cookies must not be `Secure`.
+    settings.https = false;
     if let Backend::Postgres(admin_url) = backend {
         let name = format!("wm_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(admin_url)
@@ -264,6 +266,27 @@ impl TestApp {
         request.send().await.expect("the server answers")
     }
 
+    /// This client's CSRF token, as the site's forms carry it (the first
+    /// call has the cookie set, as a browser showing a form would).
+    pub async fn csrf_token(&self) -> String {
+        let (status, _, page) = self.get_page("/contact").await;
+        assert_eq!(status, 200, "the contact page shows a form");
+        csrf_in(&page).expect("a form carries a csrf field")
+    }
+
+    /// POSTs a form as the site's own pages do: with the CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -289,6 +312,35 @@ impl TestApp {
     }
 }
 
+/// An .eml file with its body decoded (quoted-printable or base64), so that
+/// tests read the text as the recipient would.
+fn decoded(eml: &str) -> String {
+    let Some((head, body)) = eml.split_once("\r\n\r\n") else {
+        return eml.to_owned();
+    };
+    let body = if head.contains("Content-Transfer-Encoding: quoted-printable") {
+        let bytes = quoted_printable::decode(body, quoted_printable::ParseMode::Robust)
+            .expect("quoted-printable body");
+        String::from_utf8(bytes).expect("UTF-8 body")
+    } else if head.contains("Content-Transfer-Encoding: base64") {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body.replace("\r\n", ""))
+            .expect("base64 body");
+        String::from_utf8(bytes).expect("UTF-8 body")
+    } else {
+        body.to_owned()
+    };
+    format!("{head}\r\n\r\n{}", body.replace("\r\n", "\n"))
+}
+
+/// The value of the `csrf` hidden field in a page.
+pub fn csrf_in(page: &str) -> Option<String> {
+    let start = page.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_owned())
+}
+
 /// The value of a header, or "" when it is missing.
 pub fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers
@@ -308,4 +360,150 @@ fn database_names_are_replaced_in_postgres_urls() {
         "postgres://u:p@h/t2?sslmode=disable"
     );
     assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
+}
+
+/// A password every test account uses: long and not guessable.
+pub const PASSWORD: &str = "Grue-bleue-7-Toit-Orage";
+
+/// Creates an active account with [`PASSWORD`], as `wemaintain create-user` does.
+pub async fn create_account(app: &TestApp, role: wemaintain::auth::Role, email: &str) -> i64 {
+    wemaintain::commands::create_user(
+        &app.db,
+        &app.settings,
+        role,
+        email,
+        "Camille",
+        "Martin",
+        PASSWORD,
+    )
+    .await
+    .expect("create the account")
+}
+
+/// Another browser on the same site: its own cookie jar.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .user_agent(DESKTOP_CHROME)
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
+            address: self.address.clone(),
+        }
+    }
+
+    /// Every message written to the outbox so far, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let dir = self.settings.data_dir.join("outbox");
+        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|e| {
+                        let modified = e.metadata().ok()?.modified().ok()?;
+                        Some((modified, decoded(&std::fs::read_to_string(e.path()).ok()?)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by_key(|(modified, _)| *modified);
+        files.into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// Waits (up to 10 s: e-mails leave from a background task) for a
+    /// message to `to` whose text contains `needle`.
+    pub async fn wait_for_mail(&self, to: &str, needle: &str) -> String {
+        for _ in 0..200 {
+            if let Some(mail) = self
+                .outbox()
+                .into_iter()
+                .find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
+            {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "no e-mail to {to} containing {needle:?}; outbox: {:#?}",
+            self.outbox()
+        );
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        use wemaintain::clock::Clock;
+        self.clock.now()
+    }
+
+    /// Counts the rows of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+        }
+        .expect("count rows")
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    pub async fn get_page(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("a text body"))
+    }
+
+    /// The CSRF token of this browser (a form page sets it the first time).
+    pub async fn csrf_token(&self) -> String {
+        let (status, page) = self.get_page("/contact").await;
+        assert_eq!(status, 200);
+        csrf_in(&page).expect("a form carries a csrf field")
+    }
+
+    /// POSTs a form with this browser's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Logs in; returns the login POST's response (303 on success).
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/connexion",
+            &[("email", email), ("mot_de_passe", password)],
+        )
+        .await
+    }
+
+    /// Logs in and checks it worked.
+    pub async fn login_ok(&self, email: &str, password: &str) {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), 303, "login of {email} fails");
+    }
 }

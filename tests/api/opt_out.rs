@@ -1,6 +1,6 @@
 //! `/confidentialite/opposition`: the visitor objects, or withdraws, in one click.
 
-use crate::helpers::{header, spawn_app, Backend, TestApp};
+use crate::helpers::{csrf_in, header, spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -10,11 +10,16 @@ on_both_backends!(
 );
 
 /// Posts the opt-out form with `choix` and extra request headers.
-async fn choose(app: &TestApp, choice: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+async fn choose(
+    app: &TestApp,
+    token: &str,
+    choice: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
     let mut request = app
         .client
         .post(app.url("/confidentialite/opposition"))
-        .form(&[("choix", choice)]);
+        .form(&[("choix", choice), ("csrf", token)]);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -30,8 +35,9 @@ async fn a_visitor_objects_and_withdraws_with_one_button(backend: Backend) {
     // The page says how long each kind of row is kept, from the register.
     assert!(page.contains("13 mois à compter de la collecte"));
     assert!(page.contains("6 mois à compter de la collecte"));
+    let token = csrf_in(&page).expect("the form carries a CSRF token");
 
-    let response = choose(&app, "opposition", &[]).await;
+    let response = choose(&app, &token, "opposition", &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(
         header(response.headers(), "location"),
@@ -56,7 +62,7 @@ async fn a_visitor_objects_and_withdraws_with_one_button(backend: Backend) {
     // Counted no more.
     app.get("/services").await;
 
-    let response = choose(&app, "mesure", &[]).await;
+    let response = choose(&app, &token, "mesure", &[]).await;
     assert_eq!(response.status(), 303);
     assert!(header(response.headers(), "set-cookie").contains("Max-Age=0"));
     let (_, _, page) = app.get_page("/confidentialite/opposition").await;
@@ -99,16 +105,30 @@ async fn the_page_says_when_the_browser_already_refuses(backend: Backend) {
 
 async fn the_choice_cannot_be_changed_from_another_site_or_with_a_bad_form(backend: Backend) {
     let app = spawn_app(backend).await;
-    let forged = choose(&app, "mesure", &[("Origin", "https://evil.example")]).await;
+    let token = app.csrf_token().await;
+    let forged = choose(
+        &app,
+        &token,
+        "mesure",
+        &[("Origin", "https://evil.example")],
+    )
+    .await;
     assert_eq!(forged.status(), 403);
     assert!(forged.headers().get("set-cookie").is_none());
     assert!(forged.text().await.unwrap().contains("Erreur 403"));
 
-    let cross_site = choose(&app, "opposition", &[("Sec-Fetch-Site", "cross-site")]).await;
+    let cross_site = choose(
+        &app,
+        &token,
+        "opposition",
+        &[("Sec-Fetch-Site", "cross-site")],
+    )
+    .await;
     assert_eq!(cross_site.status(), 403);
 
     let same_origin = choose(
         &app,
+        &token,
         "opposition",
         &[
             ("Origin", app.address.as_str()),
@@ -123,7 +143,7 @@ async fn the_choice_cannot_be_changed_from_another_site_or_with_a_bad_form(backe
             .client
             .post(app.url("/confidentialite/opposition"))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body)
+            .body(format!("{body}&csrf={token}"))
             .send()
             .await
             .unwrap();

@@ -1,0 +1,625 @@
+//! Accounts: sign-ups waiting for staff, validated Utilisateurs and staff
+//! accounts, their companies, and password reset links. The tables are
+//! `registrations` (purpose `pending_registrations`), and `users`,
+//! `companies`, `password_resets` (purpose `account`).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+
+use crate::auth::{digest, Role};
+use crate::db::{millis, on_pool, DbError};
+use crate::domain::{Civility, CompanyKind, Country, Email, Phone, PostalCode};
+use crate::privacy::RetentionWindow;
+
+pub use crate::db::Db;
+
+/// How long a password reset link works.
+pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("an account already uses this e-mail address")]
+    AddressTaken,
+    #[error("no such registration request")]
+    NotFound,
+    #[error("this registration request has already been decided")]
+    AlreadyDecided,
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(error: sqlx::Error) -> Self {
+        let unique = error
+            .as_database_error()
+            .is_some_and(|e| e.is_unique_violation());
+        if unique {
+            AccountError::AddressTaken
+        } else {
+            AccountError::Db(DbError::Query(error))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    Active,
+    Disabled,
+}
+
+impl AccountStatus {
+    fn parse(key: &str) -> Self {
+        match key {
+            "active" => AccountStatus::Active,
+            _ => AccountStatus::Disabled,
+        }
+    }
+}
+
+/// What a session needs to know of its account, read on every request of a
+/// logged-in person.
+#[derive(Debug, Clone)]
+pub struct SessionAccount {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    pub status: AccountStatus,
+    pub session_epoch: i64,
+    pub company_id: Option<i64>,
+}
+
+type SessionAccountRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+);
+
+fn session_account_of(row: SessionAccountRow) -> Option<SessionAccount> {
+    let (id, email, first_name, last_name, role, status, session_epoch, company_id) = row;
+    Some(SessionAccount {
+        id,
+        email,
+        first_name,
+        last_name,
+        role: Role::parse(&role)?,
+        status: AccountStatus::parse(&status),
+        session_epoch,
+        company_id,
+    })
+}
+
+const SESSION_ACCOUNT_COLUMNS: &str =
+    "id, email, first_name, last_name, role, status, session_epoch, company_id";
+
+pub async fn session_account(db: &Db, user_id: i64) -> Result<Option<SessionAccount>, DbError> {
+    let sql = format!("SELECT {SESSION_ACCOUNT_COLUMNS} FROM users WHERE id = $1");
+    let row: Option<SessionAccountRow> = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.and_then(session_account_of))
+}
+
+/// A company as given at registration.
+#[derive(Debug, Clone)]
+pub struct NewCompany {
+    pub name: String,
+    pub kind: CompanyKind,
+    pub address: String,
+    pub address_extra: Option<String>,
+    pub city: String,
+    pub postal_code: PostalCode,
+    pub country: Country,
+}
+
+/// A validated registration form, with the password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub email: Email,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub civility: Civility,
+    pub job_title: String,
+    pub phone: Phone,
+    pub company: NewCompany,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistrationOutcome {
+    Received {
+        id: i64,
+    },
+    /// An account or a pending request already uses the address: nothing is
+    /// stored, and the page says the same as for a new request.
+    AddressAlreadyKnown,
+}
+
+pub async fn register(
+    db: &Db,
+    now: DateTime<Utc>,
+    retention: RetentionWindow,
+    new: &NewRegistration,
+) -> Result<RegistrationOutcome, AccountError> {
+    let email = new.email.as_str();
+    let known: i64 = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM users WHERE email = $1) \
+              + (SELECT COUNT(*) FROM registrations WHERE email = $1 AND status = 'pending')"
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await)?;
+    if known > 0 {
+        return Ok(RegistrationOutcome::AddressAlreadyKnown);
+    }
+    let c = &new.company;
+    let id: i64 = on_pool!(db, |pool| sqlx::query_scalar(
+        "INSERT INTO registrations (email, password_hash, first_name, last_name, civility, \
+           job_title, phone, company_name, company_kind, address, address_extra, city, \
+           postal_code, country, status, requested_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending', $15, $16) \
+         RETURNING id"
+    )
+    .bind(email)
+    .bind(&new.password_hash)
+    .bind(&new.first_name)
+    .bind(&new.last_name)
+    .bind(new.civility.key())
+    .bind(&new.job_title)
+    .bind(new.phone.as_str())
+    .bind(&c.name)
+    .bind(c.kind.key())
+    .bind(&c.address)
+    .bind(&c.address_extra)
+    .bind(&c.city)
+    .bind(c.postal_code.as_str())
+    .bind(c.country.code())
+    .bind(millis(now))
+    .bind(millis(retention.period.after(now)))
+    .fetch_one(pool)
+    .await)?;
+    Ok(RegistrationOutcome::Received { id })
+}
+
+/// A sign-up as staff review it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Registration {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub civility: String,
+    pub job_title: String,
+    pub phone: String,
+    pub company_name: String,
+    pub company_kind: String,
+    pub address: String,
+    pub address_extra: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+    pub status: String,
+    pub rejection_reason: Option<String>,
+    pub requested_at: i64,
+    pub expires_at: i64,
+}
+
+const REGISTRATION_COLUMNS: &str = "id, email, first_name, last_name, civility, job_title, phone, \
+    company_name, company_kind, address, address_extra, city, postal_code, country, status, \
+    rejection_reason, requested_at, expires_at";
+
+pub async fn pending_registrations(db: &Db) -> Result<Vec<Registration>, DbError> {
+    let sql = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE status = 'pending' ORDER BY requested_at, id"
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub async fn registration(db: &Db, id: i64) -> Result<Option<Registration>, DbError> {
+    let sql = format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1");
+    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Staff accept a sign-up: its company and its account are created, active,
+/// and the request leaves the pending-registrations table in the same
+/// transaction.
+pub async fn validate_registration(
+    db: &Db,
+    now: DateTime<Utc>,
+    id: i64,
+) -> Result<(i64, Registration), AccountError> {
+    let sql = format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1");
+    let select_hash = "SELECT password_hash FROM registrations WHERE id = $1";
+    let now = millis(now);
+    let user_id = on_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let found: Option<Registration> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(r) = found else {
+            return Err(AccountError::NotFound);
+        };
+        if r.status != "pending" {
+            return Err(AccountError::AlreadyDecided);
+        }
+        let hash: String = sqlx::query_scalar(select_hash)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let company_id: i64 = sqlx::query_scalar(
+            "INSERT INTO companies (name, kind, address, address_extra, city, postal_code, country, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&r.company_name)
+        .bind(&r.company_kind)
+        .bind(&r.address)
+        .bind(&r.address_extra)
+        .bind(&r.city)
+        .bind(&r.postal_code)
+        .bind(&r.country)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (company_id, email, password_hash, first_name, last_name, civility, \
+               job_title, phone, role, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'client', 'active', $9) RETURNING id",
+        )
+        .bind(company_id)
+        .bind(&r.email)
+        .bind(&hash)
+        .bind(&r.first_name)
+        .bind(&r.last_name)
+        .bind(&r.civility)
+        .bind(&r.job_title)
+        .bind(&r.phone)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM registrations WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AccountError>((user_id, r))
+    })?;
+    Ok(user_id)
+}
+
+/// Staff refuse a sign-up. It stays, refused with its reason, until the
+/// pending-registrations retention ends, so that a login attempt can say why.
+pub async fn reject_registration(
+    db: &Db,
+    now: DateTime<Utc>,
+    id: i64,
+    reason: &str,
+) -> Result<Registration, AccountError> {
+    let updated = on_pool!(db, |pool| sqlx::query(
+        "UPDATE registrations SET status = 'rejected', rejection_reason = $1, decided_at = $2 \
+         WHERE id = $3 AND status = 'pending'"
+    )
+    .bind(reason)
+    .bind(millis(now))
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    let registration = registration(db, id).await?.ok_or(AccountError::NotFound)?;
+    if updated == 0 {
+        return Err(AccountError::AlreadyDecided);
+    }
+    Ok(registration)
+}
+
+/// What a login attempt finds, once the password has been checked.
+#[derive(Debug, Clone)]
+pub enum LoginCheck {
+    Valid(SessionAccount),
+    /// Right password, but the account is disabled.
+    Disabled,
+    /// Right password for a sign-up staff have not examined yet.
+    Pending,
+    /// Right password for a refused sign-up.
+    Rejected {
+        reason: Option<String>,
+    },
+    /// Wrong address or wrong password: the two are never told apart.
+    Invalid,
+}
+
+pub async fn check_login(db: &Db, email: &str, password: &str) -> Result<LoginCheck, DbError> {
+    let email = email.trim().to_lowercase();
+    let sql =
+        format!("SELECT {SESSION_ACCOUNT_COLUMNS}, password_hash FROM users WHERE email = $1");
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        String,
+    );
+    let user: Option<Row> = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(&email)
+        .fetch_optional(pool)
+        .await)?;
+    if let Some((id, em, first, last, role, status, epoch, company, hash)) = user {
+        if !crate::auth::password::verify_password(password.to_owned(), Some(hash)).await {
+            return Ok(LoginCheck::Invalid);
+        }
+        let account = session_account_of((id, em, first, last, role, status, epoch, company));
+        return Ok(match account {
+            Some(a) if a.status == AccountStatus::Active => LoginCheck::Valid(a),
+            Some(_) => LoginCheck::Disabled,
+            None => LoginCheck::Invalid,
+        });
+    }
+    let request: Option<(String, String, Option<String>)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT password_hash, status, rejection_reason FROM registrations \
+         WHERE email = $1 ORDER BY requested_at DESC, id DESC LIMIT 1"
+    )
+    .bind(&email)
+    .fetch_optional(pool)
+    .await)?;
+    let (hash, status, reason) = match request {
+        Some((hash, status, reason)) => (Some(hash), status, reason),
+        None => (None, String::new(), None),
+    };
+    if !crate::auth::password::verify_password(password.to_owned(), hash).await {
+        return Ok(LoginCheck::Invalid);
+    }
+    Ok(match status.as_str() {
+        "pending" => LoginCheck::Pending,
+        _ => LoginCheck::Rejected { reason },
+    })
+}
+
+/// A staff (or client) account created from the command line.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub role: Role,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+}
+
+pub async fn create_user(db: &Db, now: DateTime<Utc>, new: &NewUser) -> Result<i64, AccountError> {
+    let id: i64 = on_pool!(db, |pool| {
+        sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, first_name, last_name, role, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $6) RETURNING id"
+    )
+    .bind(new.email.as_str())
+    .bind(&new.password_hash)
+    .bind(&new.first_name)
+    .bind(&new.last_name)
+    .bind(new.role.key())
+    .bind(millis(now))
+    .fetch_one(pool)
+    .await
+    })?;
+    Ok(id)
+}
+
+pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT password_hash FROM users WHERE id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// Sets a new password and ends every session of the account: its epoch
+/// goes up and its session rows go.
+pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), DbError> {
+    on_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE password_resets SET used_at = COALESCE(used_at, expires_at) WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// Ends every session of the account at once, on every instance.
+pub async fn end_sessions(db: &Db, user_id: i64) -> Result<(), DbError> {
+    on_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// The active account with this address, for a reset link: (id, first name).
+pub async fn active_account_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<(i64, String)>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, first_name FROM users WHERE email = $1 AND status = 'active'"
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// A new single-use reset link's token; only its hash is stored.
+pub async fn create_password_reset(
+    db: &Db,
+    now: DateTime<Utc>,
+    user_id: i64,
+) -> Result<String, DbError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    on_pool!(db, |pool| {
+        sqlx::query(
+        "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(user_id)
+    .bind(digest(&token))
+    .bind(millis(now))
+    .bind(millis(now + RESET_LINK_LIFETIME))
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected())
+    })?;
+    Ok(token)
+}
+
+/// The account a reset token belongs to, while it is unused and unexpired.
+pub async fn password_reset_account(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar(
+        "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id \
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.status = 'active'"
+    )
+    .bind(digest(token))
+    .bind(millis(now))
+    .fetch_optional(pool)
+    .await
+    })?)
+}
+
+/// Uses a reset token: marks it used (so a second use finds nothing) and
+/// sets the new password, in one transaction. `None` when the link is
+/// unknown, used or expired.
+pub async fn reset_password(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+    password_hash: &str,
+) -> Result<Option<i64>, DbError> {
+    let now = millis(now);
+    let user = on_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let user: Option<i64> = sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+        )
+        .bind(now)
+        .bind(digest(token))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(user_id) = user {
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 \
+                 WHERE id = $2 AND status = 'active'",
+            )
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(user)
+    })?;
+    Ok(user)
+}
+
+/// The addresses of the active staff accounts.
+pub async fn staff_addresses(db: &Db) -> Result<Vec<String>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT email FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// What an Utilisateur sees of their own account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Profile {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub civility: Option<String>,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+    pub company_kind: Option<String>,
+    pub address: Option<String>,
+    pub address_extra: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn profile(db: &Db, user_id: i64) -> Result<Option<Profile>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT u.email, u.first_name, u.last_name, u.civility, u.job_title, u.phone, \
+           c.name AS company_name, c.kind AS company_kind, c.address, c.address_extra, c.city, \
+           c.postal_code, c.country, u.created_at \
+         FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// Counts for the staff home page: pending sign-ups.
+pub async fn pending_count(db: &Db) -> Result<i64, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM registrations WHERE status = 'pending'"
+    )
+    .fetch_one(pool)
+    .await)?)
+}

@@ -1,0 +1,113 @@
+//! The audit log of sensitive actions (purpose `security`): logins, logouts,
+//! password changes, staff decisions, and every time staff open a person's
+//! record. Written once, never edited, purged with the security purpose.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{millis, on_pool, Db, DbError};
+use crate::privacy::{Purpose, Register};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditEvent {
+    LoginSucceeded,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+    PasswordChanged,
+    PasswordResetRequested,
+    PasswordReset,
+    RegistrationValidated,
+    RegistrationRejected,
+    AccountCreated,
+    RoleChanged,
+    StatusChanged,
+    RecordViewed,
+    MessageHandled,
+}
+
+impl AuditEvent {
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditEvent::LoginSucceeded => "login_succeeded",
+            AuditEvent::LoginFailed => "login_failed",
+            AuditEvent::LoginThrottled => "login_throttled",
+            AuditEvent::Logout => "logout",
+            AuditEvent::PasswordChanged => "password_changed",
+            AuditEvent::PasswordResetRequested => "password_reset_requested",
+            AuditEvent::PasswordReset => "password_reset",
+            AuditEvent::RegistrationValidated => "registration_validated",
+            AuditEvent::RegistrationRejected => "registration_rejected",
+            AuditEvent::AccountCreated => "account_created",
+            AuditEvent::RoleChanged => "role_changed",
+            AuditEvent::StatusChanged => "status_changed",
+            AuditEvent::RecordViewed => "record_viewed",
+            AuditEvent::MessageHandled => "message_handled",
+        }
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEntry {
+    /// The account that acted, if logged in.
+    pub actor: Option<i64>,
+    /// The account acted upon.
+    pub subject_user: Option<i64>,
+    /// Another record acted upon, as `kind:id` (`registration:12`), or the
+    /// address typed in a failed login.
+    pub subject: Option<String>,
+    pub ip: Option<String>,
+    pub detail: Option<String>,
+}
+
+pub async fn record(
+    db: &Db,
+    register: &Register,
+    now: DateTime<Utc>,
+    event: AuditEvent,
+    entry: AuditEntry,
+) -> Result<(), DbError> {
+    let expires_at = register.retention(Purpose::Security).period.after(now);
+    on_pool!(db, |pool| {
+        sqlx::query(
+        "INSERT INTO audit_log (occurred_at, expires_at, event, actor_user_id, subject_user_id, subject, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+    .bind(millis(now))
+    .bind(millis(expires_at))
+    .bind(event.key())
+    .bind(entry.actor)
+    .bind(entry.subject_user)
+    .bind(&entry.subject)
+    .bind(&entry.ip)
+    .bind(&entry.detail)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// A line as staff read it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditLine {
+    pub occurred_at: i64,
+    pub event: String,
+    pub actor_user_id: Option<i64>,
+    pub subject_user_id: Option<i64>,
+    pub subject: Option<String>,
+    pub ip: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// The most recent lines, newest first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditLine>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT occurred_at, event, actor_user_id, subject_user_id, subject, ip, detail \
+         FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT $1"
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
+}

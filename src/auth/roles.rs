@@ -1,0 +1,209 @@
+//! Who may open what: the role of each account, the access each route asks
+//! for (declared once, in the route table) and the middleware enforcing it.
+
+use actix_session::SessionExt;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::session::keys;
+use crate::accounts::{self, AccountStatus};
+use crate::db::millis;
+use crate::startup::AppState;
+
+/// An account's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An Utilisateur of a client company: the Profile.
+    Client,
+    /// The marketing team: aggregated statistics only.
+    Marketing,
+    /// WeMaintain staff: the admin pages.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Client, Role::Marketing, Role::Admin];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Marketing => "marketing",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.key() == key.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Client => "Client",
+            Role::Marketing => "Marketing",
+            Role::Admin => "Équipe WeMaintain",
+        }
+    }
+
+    /// Where a login lands when no page was asked for.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Client => "/profil",
+            Role::Marketing => "/",
+            Role::Admin => "/admin",
+        }
+    }
+}
+
+/// What a route asks of the person opening it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// Any logged-in account.
+    LoggedIn,
+    /// `/profil/*`.
+    Client,
+    /// `/statistiques/*`: marketing or staff.
+    Statistics,
+    /// `/admin/*`.
+    Admin,
+}
+
+impl Access {
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::LoggedIn => true,
+            Access::Client => role == Role::Client,
+            Access::Statistics => matches!(role, Role::Marketing | Role::Admin),
+            Access::Admin => role == Role::Admin,
+        }
+    }
+}
+
+/// The logged-in person making the request, set by [`load_viewer`].
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    pub company_id: Option<i64>,
+}
+
+impl FromRequest for Viewer {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    /// Only on routes whose access is not `Public`, which [`require`] has
+    /// checked; elsewhere use `Option<Viewer>`.
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(req.extensions().get::<Viewer>().cloned().ok_or_else(|| {
+            actix_web::error::InternalError::new("no viewer", StatusCode::UNAUTHORIZED).into()
+        }))
+    }
+}
+
+/// How often a session's last-seen time is written (each write is a query).
+const SEEN_AT_PRECISION_MS: i64 = 60_000;
+
+/// Reads the session's login, checks it is still valid (account active,
+/// epoch unchanged, idle and absolute lifetimes not passed) and sets the
+/// [`Viewer`]; a session that is no longer valid is ended.
+pub async fn load_viewer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let session = req.get_session();
+    let user_id = session.get::<i64>(keys::USER).ok().flatten();
+    if let (Some(user_id), Some(state)) = (user_id, req.app_data::<web::Data<AppState>>().cloned())
+    {
+        let now = millis(state.clock.now());
+        let epoch = session.get::<i64>(keys::EPOCH).ok().flatten();
+        let logged_in_at = session
+            .get::<i64>(keys::LOGGED_IN_AT)
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let seen_at = session
+            .get::<i64>(keys::SEEN_AT)
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let account = accounts::session_account(&state.db, user_id)
+            .await
+            .map_err(|e| actix_web::error::ErrorServiceUnavailable(e.to_string()))?;
+        let idle = i64::try_from(state.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let lifetime = i64::try_from(state.session_lifetime.as_millis()).unwrap_or(i64::MAX);
+        match account {
+            Some(account)
+                if account.status == AccountStatus::Active
+                    && Some(account.session_epoch) == epoch
+                    && now - logged_in_at < lifetime
+                    && now - seen_at < idle =>
+            {
+                if now - seen_at >= SEEN_AT_PRECISION_MS {
+                    let _ = session.insert(keys::SEEN_AT, now);
+                }
+                req.extensions_mut().insert(Viewer {
+                    id: account.id,
+                    email: account.email,
+                    first_name: account.first_name,
+                    last_name: account.last_name,
+                    role: account.role,
+                    company_id: account.company_id,
+                });
+            }
+            // Not `purge`: a purged session cannot take a login later in
+            // this same request (a person whose session ended logging in
+            // again). A renewed, empty session deletes the old row and
+            // stores nothing.
+            _ => {
+                session.renew();
+                session.clear();
+            }
+        }
+    }
+    next.call(req).await
+}
+
+/// Lets through the requests `access` allows: an anonymous visitor is sent
+/// to the login page (and brought back after), a wrong role gets 403.
+pub async fn require<B: MessageBody + 'static>(
+    access: Access,
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let role = req.extensions().get::<Viewer>().map(|viewer| viewer.role);
+    match role {
+        Some(role) if access.allows(role) => Ok(next.call(req).await?.map_into_boxed_body()),
+        Some(_) => {
+            let response = HttpResponse::Forbidden()
+                .content_type("text/html; charset=utf-8")
+                .body(crate::views::errors::forbidden_page(req.path()).into_string());
+            Ok(req.into_response(response))
+        }
+        None if access == Access::Public => Ok(next.call(req).await?.map_into_boxed_body()),
+        None => {
+            let wanted = match req.query_string() {
+                "" => req.path().to_owned(),
+                query => format!("{}?{query}", req.path()),
+            };
+            // Only bring back to a page after a GET: a form posted while
+            // logged out is not replayed.
+            let back = if req.method() == actix_web::http::Method::GET {
+                format!("/connexion?suite={}", super::encode_query_value(&wanted))
+            } else {
+                "/connexion".to_owned()
+            };
+            let response = HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, back))
+                .finish();
+            Ok(req.into_response(response))
+        }
+    }
+}

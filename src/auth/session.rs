@@ -1,0 +1,204 @@
+//! Sessions: actix-session with the session key in a private (encrypted)
+//! cookie and the state in the database, so that logging out, or ending
+//! every session of an account, takes effect on every instance at once.
+//! The table keeps only a hash of each key: reading the database does not
+//! give a session away.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_session::storage::{
+    generate_session_key, LoadError, SaveError, SessionKey, SessionStore, UpdateError,
+};
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{time, SameSite};
+
+use super::digest;
+use super::secret::SiteSecret;
+use crate::clock::SharedClock;
+use crate::db::{millis, on_pool, Db};
+
+pub const SESSION_COOKIE: &str = "wm_session";
+
+/// The entries a logged-in session holds.
+pub mod keys {
+    /// The account's id.
+    pub const USER: &str = "uid";
+    /// The account's session epoch at login: raising it ends the session.
+    pub const EPOCH: &str = "epoch";
+    /// When the person logged in (ms): the absolute lifetime counts from it.
+    pub const LOGGED_IN_AT: &str = "login_at";
+    /// The last request seen (ms, refreshed at most once a minute): the idle
+    /// lifetime counts from it.
+    pub const SEEN_AT: &str = "seen_at";
+    pub const ALL: [&str; 4] = [USER, EPOCH, LOGGED_IN_AT, SEEN_AT];
+}
+
+pub fn session_middleware(
+    db: Db,
+    clock: SharedClock,
+    secret: &SiteSecret,
+    secure: bool,
+    lifetime: Duration,
+) -> SessionMiddleware<DbSessionStore> {
+    let ttl = time::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
+    SessionMiddleware::builder(DbSessionStore { db, clock }, secret.cookie_key())
+        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_secure(secure)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_content_security(CookieContentSecurity::Private)
+        // A browser-session cookie: closing the browser ends it; the server
+        // ends it after the idle or the absolute lifetime, whichever first.
+        .session_lifecycle(
+            BrowserSession::default()
+                .state_ttl(ttl)
+                .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
+        )
+        .build()
+}
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    db: Db,
+    clock: SharedClock,
+}
+
+type State = HashMap<String, String>;
+
+impl DbSessionStore {
+    fn expires_at(&self, ttl: &time::Duration) -> i64 {
+        millis(self.clock.now())
+            .saturating_add(i64::try_from(ttl.whole_milliseconds()).unwrap_or(i64::MAX))
+    }
+
+    /// Stores a new session. An empty one is not stored at all: its key
+    /// finds nothing, which is what an empty session is.
+    async fn insert(
+        &self,
+        state: &State,
+        ttl: &time::Duration,
+    ) -> Result<SessionKey, anyhow::Error> {
+        let key = generate_session_key();
+        if state.is_empty() {
+            return Ok(key);
+        }
+        let json = serde_json::to_string(state)?;
+        let user = user_of(state);
+        let expires_at = self.expires_at(ttl);
+        on_pool!(&self.db, |pool| sqlx::query(
+            "INSERT INTO sessions (key_hash, user_id, state, expires_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(digest(key.as_ref()))
+        .bind(user)
+        .bind(&json)
+        .bind(expires_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(key)
+    }
+}
+
+fn user_of(state: &State) -> Option<i64> {
+    state
+        .get(keys::USER)
+        .and_then(|value| serde_json::from_str(value).ok())
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let now = millis(self.clock.now());
+        let state: Option<String> = on_pool!(&self.db, |pool| sqlx::query_scalar(
+            "SELECT state FROM sessions WHERE key_hash = $1 AND expires_at > $2"
+        )
+        .bind(digest(key.as_ref()))
+        .bind(now)
+        .fetch_optional(pool)
+        .await)
+        .map_err(|e| LoadError::Other(e.into()))?;
+        state
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| LoadError::Deserialization(e.into()))
+    }
+
+    async fn save(&self, state: State, ttl: &time::Duration) -> Result<SessionKey, SaveError> {
+        self.insert(&state, ttl).await.map_err(SaveError::Other)
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        mut state: State,
+        ttl: &time::Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        if state.is_empty() {
+            self.delete(&key).await.map_err(UpdateError::Other)?;
+            return Ok(key);
+        }
+        let json =
+            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let updated = on_pool!(&self.db, |pool| sqlx::query(
+            "UPDATE sessions SET state = $1, user_id = $2, expires_at = $3 WHERE key_hash = $4"
+        )
+        .bind(&json)
+        .bind(user_of(&state))
+        .bind(self.expires_at(ttl))
+        .bind(digest(key.as_ref()))
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .map_err(|e| UpdateError::Other(e.into()))?;
+        if updated == 1 {
+            return Ok(key);
+        }
+        // The session ended (logout elsewhere, expiry) while this request ran:
+        // whatever else it holds may go on, but never the login itself.
+        for entry in keys::ALL {
+            state.remove(entry);
+        }
+        self.insert(&state, ttl).await.map_err(UpdateError::Other)
+    }
+
+    async fn update_ttl(
+        &self,
+        key: &SessionKey,
+        ttl: &time::Duration,
+    ) -> Result<(), anyhow::Error> {
+        on_pool!(&self.db, |pool| sqlx::query(
+            "UPDATE sessions SET expires_at = $1 WHERE key_hash = $2"
+        )
+        .bind(self.expires_at(ttl))
+        .bind(digest(key.as_ref()))
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        on_pool!(&self.db, |pool| sqlx::query(
+            "DELETE FROM sessions WHERE key_hash = $1"
+        )
+        .bind(digest(key.as_ref()))
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+}
+
+/// Ends every session of an account on every instance (with the epoch,
+/// which the account's row holds, as the second lock).
+pub async fn end_all_sessions(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(())
+}

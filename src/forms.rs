@@ -1,0 +1,310 @@
+//! The forms of the site as people fill them in: raw text, kept as typed so
+//! that a form sent back with errors shows everything again, and validated
+//! into domain types in one place per form. A form is either entirely valid
+//! or changes nothing.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::accounts::{NewCompany, NewRegistration};
+use crate::domain::{
+    message_text, optional_text, required_text, years_of_experience, Civility, CompanyKind,
+    Country, Email, NewPassword, Phone, PostalCode,
+};
+use crate::inbox::{NewApplication, NewQuestion};
+
+/// The messages of a form, by field name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors(BTreeMap<&'static str, String>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Runs a parser on a field's value, keeping its message on failure.
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &'static str,
+        parsed: Result<T, E>,
+    ) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.add(field, error.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(k, v)| (*k, v.as_str()))
+    }
+}
+
+const NAME_MAX: usize = 100;
+const LINE_MAX: usize = 200;
+
+/// `/inscription`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    pub prenom: String,
+    pub nom: String,
+    pub sexe: String,
+    pub role: String,
+    pub email: String,
+    pub telephone: String,
+    pub societe: String,
+    pub type_societe: String,
+    pub adresse: String,
+    pub complement: String,
+    pub ville: String,
+    pub code_postal: String,
+    pub pays: String,
+    pub mot_de_passe: String,
+    pub confirmation: String,
+}
+
+/// A registration whose every field is valid; the password is still clear,
+/// to be hashed by the caller.
+pub struct ValidRegistration {
+    pub password: NewPassword,
+    /// Everything but the password hash.
+    pub registration: NewRegistration,
+}
+
+impl RegistrationForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("sexe", "Civilité"),
+        ("role", "Rôle dans la société"),
+        ("email", "Adresse e-mail"),
+        ("telephone", "Téléphone"),
+        ("societe", "Nom de la société"),
+        ("type_societe", "Type de société"),
+        ("adresse", "Adresse"),
+        ("complement", "Informations complémentaires"),
+        ("ville", "Ville"),
+        ("code_postal", "Code postal"),
+        ("pays", "Pays"),
+        ("mot_de_passe", "Mot de passe"),
+        ("confirmation", "Confirmation du mot de passe"),
+    ];
+
+    pub fn validate(&self) -> Result<ValidRegistration, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let civility = e.check("sexe", Civility::parse(&self.sexe));
+        let job_title = e.check("role", required_text(&self.role, NAME_MAX));
+        let email = e.check("email", Email::parse(&self.email));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let company = e.check("societe", required_text(&self.societe, LINE_MAX));
+        let kind = e.check("type_societe", CompanyKind::parse(&self.type_societe));
+        let address = e.check("adresse", required_text(&self.adresse, LINE_MAX));
+        let extra = e.check("complement", optional_text(&self.complement, LINE_MAX));
+        let city = e.check("ville", required_text(&self.ville, NAME_MAX));
+        let country = e.check("pays", Country::parse(&self.pays));
+        let postal_code = match country {
+            Some(country) => e.check("code_postal", PostalCode::parse(country, &self.code_postal)),
+            None => None,
+        };
+        let personal = [
+            self.prenom.as_str(),
+            self.nom.as_str(),
+            self.email.as_str(),
+            self.societe.as_str(),
+            self.ville.as_str(),
+        ];
+        let password = e.check(
+            "mot_de_passe",
+            NewPassword::parse(&self.mot_de_passe, &personal),
+        );
+        if password.is_some() && self.confirmation != self.mot_de_passe {
+            e.add(
+                "confirmation",
+                "Les deux mots de passe ne sont pas identiques.",
+            );
+        }
+        match (
+            first_name,
+            last_name,
+            civility,
+            job_title,
+            email,
+            phone,
+            company,
+            kind,
+            address,
+            extra,
+            city,
+            postal_code,
+            country,
+            password,
+        ) {
+            (
+                Some(first_name),
+                Some(last_name),
+                Some(civility),
+                Some(job_title),
+                Some(email),
+                Some(phone),
+                Some(name),
+                Some(kind),
+                Some(address),
+                Some(address_extra),
+                Some(city),
+                Some(postal_code),
+                Some(country),
+                Some(password),
+            ) if e.is_empty() => Ok(ValidRegistration {
+                password,
+                registration: NewRegistration {
+                    email,
+                    password_hash: String::new(),
+                    first_name,
+                    last_name,
+                    civility,
+                    job_title,
+                    phone,
+                    company: NewCompany {
+                        name,
+                        kind,
+                        address,
+                        address_extra,
+                        city,
+                        postal_code,
+                        country,
+                    },
+                },
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// `/contact`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct QuestionForm {
+    pub prenom: String,
+    pub nom: String,
+    pub telephone: String,
+    pub email: String,
+    pub message: String,
+}
+
+impl QuestionForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("telephone", "Téléphone"),
+        ("email", "Adresse e-mail"),
+        ("message", "Votre question"),
+    ];
+
+    pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let email = e.check("email", Email::parse(&self.email));
+        let message = e.check("message", message_text(&self.message, 10, 5_000));
+        match (first_name, last_name, phone, email, message) {
+            (Some(first_name), Some(last_name), Some(phone), Some(email), Some(message)) => {
+                Ok(NewQuestion {
+                    first_name,
+                    last_name,
+                    phone,
+                    email,
+                    message,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// `/techniciens`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub prenom: String,
+    pub nom: String,
+    pub telephone: String,
+    pub email: String,
+    pub experience: String,
+    pub entreprise: String,
+}
+
+impl ApplicationForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("telephone", "Téléphone"),
+        ("email", "Adresse e-mail"),
+        ("experience", "Années d'expérience dans l'ascenseur"),
+        ("entreprise", "Entreprise actuelle"),
+    ];
+
+    pub fn validate(&self) -> Result<NewApplication, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let email = e.check("email", Email::parse(&self.email));
+        let years = e.check("experience", years_of_experience(&self.experience));
+        let company = e.check("entreprise", required_text(&self.entreprise, LINE_MAX));
+        match (first_name, last_name, phone, email, years, company) {
+            (
+                Some(first_name),
+                Some(last_name),
+                Some(phone),
+                Some(email),
+                Some(years),
+                Some(company),
+            ) => Ok(NewApplication {
+                first_name,
+                last_name,
+                phone,
+                email,
+                years_experience: years,
+                current_company: company,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A new password typed twice (reset and change forms).
+pub fn new_password(
+    errors: &mut FormErrors,
+    password: &str,
+    confirmation: &str,
+    personal: &[&str],
+) -> Option<NewPassword> {
+    let password = errors.check("mot_de_passe", NewPassword::parse(password, personal))?;
+    if password.expose() != confirmation {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe ne sont pas identiques.",
+        );
+        return None;
+    }
+    Some(password)
+}

@@ -1,0 +1,182 @@
+//! Outgoing e-mail through lettre: SMTP when `WM_SMTP_URL` is set, otherwise
+//! each message is written as an `.eml` file under `WM_DATA_DIR/outbox/`,
+//! so that a fresh machine works without a mail server and tests can read
+//! what was sent.
+//!
+//! Messages go out from a background task: a page never waits for a mail
+//! server, and a form answers in the same time whether it sent a message or
+//! not (which would otherwise tell whether an address has an account).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("WM_SMTP_URL: {0}")]
+    SmtpUrl(#[source] lettre::transport::smtp::Error),
+    #[error("cannot create the outbox '{}': {source}", path.display())]
+    Outbox {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("'{0}' is not an e-mail address")]
+    Address(String),
+    #[error("cannot build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+    #[error("SMTP: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("outbox: {0}")]
+    File(#[from] lettre::transport::file::Error),
+}
+
+/// One plain-text message in French.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// Sends the site's e-mails. Cheap to clone.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Arc<Transport>,
+    from: Mailbox,
+    staff: Arc<Vec<String>>,
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> Result<Self, MailError> {
+        let transport = match &settings.smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(MailError::SmtpUrl)?
+                    .build(),
+            ),
+            None => {
+                let path = outbox_dir(settings);
+                std::fs::create_dir_all(&path).map_err(|source| MailError::Outbox {
+                    path: path.clone(),
+                    source,
+                })?;
+                Transport::Outbox(AsyncFileTransport::new(path))
+            }
+        };
+        let from = settings
+            .mail_from
+            .parse()
+            .map_err(|_| MailError::Address(settings.mail_from.clone()))?;
+        Ok(Self {
+            transport: Arc::new(transport),
+            from,
+            staff: Arc::new(settings.staff_email.clone()),
+        })
+    }
+
+    /// `WM_STAFF_EMAIL`, when set (otherwise staff are the admin accounts).
+    pub fn configured_staff(&self) -> &[String] {
+        &self.staff
+    }
+
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(mail.subject.as_str())
+            .header(ContentType::TEXT_PLAIN);
+        for to in &mail.to {
+            let mailbox: Mailbox = to.parse().map_err(|_| MailError::Address(to.clone()))?;
+            builder = builder.to(mailbox);
+        }
+        // Lines under 76 bytes let lettre send the French text as 8bit,
+        // readable as is; a longer word (a link) makes it choose
+        // quoted-printable.
+        let text = wrap(&mail.text);
+        let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit)
+            .unwrap_or_else(Body::new);
+        let message = builder.body(body)?;
+        match self.transport.as_ref() {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await?;
+            }
+            Transport::Outbox(outbox) => {
+                outbox.send(message).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends from a background task; a failure is logged with the subject,
+    /// never the addresses.
+    pub fn send_later(&self, mail: OutgoingMail) {
+        if mail.to.is_empty() {
+            tracing::warn!(subject = %mail.subject, "e-mail with no recipient not sent (set WM_STAFF_EMAIL or create an admin account)");
+            return;
+        }
+        let mailer = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(&mail).await {
+                tracing::error!(subject = %mail.subject, %error, "e-mail not sent");
+            }
+        });
+    }
+}
+
+/// Wraps each line at spaces so that it fits in 72 bytes where it can.
+fn wrap(text: &str) -> String {
+    const WIDTH: usize = 72;
+    let mut out = String::with_capacity(text.len() + text.len() / WIDTH);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut width = 0;
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
+                if width + 1 + word.len() > WIDTH {
+                    out.push('\n');
+                    width = 0;
+                } else {
+                    out.push(' ');
+                    width += 1;
+                }
+            }
+            out.push_str(word);
+            width += word.len();
+        }
+    }
+    out
+}
+
+/// Where messages go when there is no SMTP server.
+pub fn outbox_dir(settings: &Settings) -> PathBuf {
+    settings.data_dir.join("outbox")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_are_wrapped_at_spaces() {
+        let text = "Une demande de compte client vient d'être faite avec votre adresse e-mail, qui a déjà un compte.\nhttps://www.wemaintain.com/un/lien/tres/long/qui/ne/se/coupe/pas/meme/s/il/depasse/la/largeur";
+        let wrapped = wrap(text);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(
+            lines[..lines.len() - 1].iter().all(|l| l.len() <= 72),
+            "{wrapped}"
+        );
+        assert_eq!(lines.last().unwrap(), &text.lines().nth(1).unwrap());
+        assert_eq!(wrapped.replace('\n', " "), text.replace('\n', " "));
+    }
+}

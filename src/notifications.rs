@@ -1,0 +1,134 @@
+//! The e-mails the site sends, in French: what each says, and to whom.
+
+use crate::accounts::Registration;
+use crate::inbox::{NewApplication, NewQuestion};
+use crate::mail::OutgoingMail;
+
+const SIGNATURE: &str =
+    "\n\n--\nL'équipe WeMaintain\n20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine\n";
+
+fn mail(to: Vec<String>, subject: &str, text: String) -> OutgoingMail {
+    OutgoingMail {
+        to,
+        subject: subject.to_owned(),
+        text: text + SIGNATURE,
+    }
+}
+
+pub fn registration_to_staff(
+    staff: Vec<String>,
+    r: &Registration,
+    public_url: &str,
+) -> OutgoingMail {
+    mail(
+        staff,
+        "Nouvelle demande de compte client",
+        format!(
+            "Une nouvelle demande de compte client attend votre examen.\n\n\
+             Personne : {} {}\nSociété : {}\n\n\
+             Pour la valider ou la refuser : {public_url}/admin/inscriptions/{}",
+            r.first_name, r.last_name, r.company_name, r.id
+        ),
+    )
+}
+
+/// Sent when someone asks for an account with an address already known,
+/// instead of saying so on the page (which would tell anyone who has an
+/// account).
+pub fn registration_address_known(email: &str, public_url: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Votre demande de compte WeMaintain",
+        format!(
+            "Bonjour,\n\n\
+             Une demande de compte client vient d'être faite avec votre adresse e-mail, \
+             qui a déjà un compte ou une demande en cours chez WeMaintain.\n\n\
+             Si c'est vous : connectez-vous sur {public_url}/connexion, ou choisissez un nouveau \
+             mot de passe sur {public_url}/mot-de-passe-oublie.\n\
+             Si ce n'est pas vous, ignorez ce message : rien n'a été changé."
+        ),
+    )
+}
+
+pub fn registration_validated(r: &Registration, public_url: &str) -> OutgoingMail {
+    mail(
+        vec![r.email.clone()],
+        "Votre compte WeMaintain est ouvert",
+        format!(
+            "Bonjour {},\n\n\
+             Votre demande de compte a été validée par l'équipe WeMaintain. \
+             Vous pouvez vous connecter à votre espace client avec votre adresse e-mail \
+             et le mot de passe choisi lors de votre demande :\n{public_url}/connexion",
+            r.first_name
+        ),
+    )
+}
+
+pub fn registration_rejected(r: &Registration, reason: &str, public_url: &str) -> OutgoingMail {
+    mail(
+        vec![r.email.clone()],
+        "Votre demande de compte WeMaintain",
+        format!(
+            "Bonjour {},\n\n\
+             Nous ne pouvons pas donner suite à votre demande de compte client.\n\n\
+             Motif : {reason}\n\n\
+             Pour toute question : {public_url}/contact",
+            r.first_name
+        ),
+    )
+}
+
+pub fn password_reset_link(email: &str, first_name: &str, link: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Choisir un nouveau mot de passe",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :\n{link}\n\n\
+             Il ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message : \
+             votre mot de passe actuel reste valable."
+        ),
+    )
+}
+
+pub fn password_changed(email: &str, first_name: &str, public_url: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Votre mot de passe a été changé",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Le mot de passe de votre compte WeMaintain vient d'être changé, et toutes vos \
+             sessions ouvertes ont été fermées.\n\n\
+             Si ce n'est pas vous, choisissez tout de suite un nouveau mot de passe sur \
+             {public_url}/mot-de-passe-oublie et prévenez-nous sur {public_url}/contact."
+        ),
+    )
+}
+
+pub fn question_to_staff(staff: Vec<String>, q: &NewQuestion, public_url: &str) -> OutgoingMail {
+    mail(
+        staff,
+        "Nouvelle question depuis le site",
+        format!(
+            "{} {} a posé une question depuis le formulaire de contact.\n\n\
+             Pour la lire et y répondre : {public_url}/admin/messages",
+            q.first_name, q.last_name
+        ),
+    )
+}
+
+pub fn application_to_staff(
+    staff: Vec<String>,
+    a: &NewApplication,
+    public_url: &str,
+) -> OutgoingMail {
+    mail(
+        staff,
+        "Nouvelle candidature de technicien",
+        format!(
+            "{} {} ({} an(s) d'expérience) a envoyé une candidature de technicien.\n\n\
+             Pour la lire : {public_url}/admin/messages",
+            a.first_name, a.last_name, a.years_experience
+        ),
+    )
+}

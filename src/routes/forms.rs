@@ -1,0 +1,110 @@
+//! `/contact` and `/techniciens`: the public forms.
+
+use actix_web::{web, HttpResponse};
+use maud::Markup;
+
+use super::{redirect, staff_recipients, PageError};
+use crate::auth::CsrfToken;
+use crate::forms::{ApplicationForm, FormErrors, QuestionForm};
+use crate::inbox;
+use crate::notifications;
+use crate::startup::AppState;
+use crate::views::inbox as view;
+
+fn invalid(markup: Markup) -> HttpResponse {
+    HttpResponse::UnprocessableEntity()
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// `GET /contact`.
+pub async fn contact(state: web::Data<AppState>, token: CsrfToken) -> Markup {
+    view::contact_page(
+        &QuestionForm::default(),
+        &FormErrors::default(),
+        &token,
+        &state.register,
+    )
+}
+
+/// `POST /contact`.
+pub async fn ask(
+    form: web::Form<QuestionForm>,
+    state: web::Data<AppState>,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let question = match form.validate() {
+        Ok(question) => question,
+        Err(errors) => {
+            return Ok(invalid(view::contact_page(
+                &form,
+                &errors,
+                &token,
+                &state.register,
+            )))
+        }
+    };
+    inbox::submit_question(&state.db, &state.register, state.clock.now(), &question).await?;
+    let staff = staff_recipients(&state).await?;
+    state.mailer.send_later(notifications::question_to_staff(
+        staff,
+        &question,
+        &state.public_url,
+    ));
+    Ok(redirect("/contact/envoye"))
+}
+
+/// `GET /contact/envoye`.
+pub async fn contact_sent() -> Markup {
+    view::sent_page(
+        "/contact/envoye",
+        "Votre question est envoyée",
+        "Merci. L'équipe WeMaintain vous répond au plus vite, par e-mail ou par téléphone.",
+    )
+}
+
+/// `GET /techniciens`.
+pub async fn technicians(state: web::Data<AppState>, token: CsrfToken) -> Markup {
+    view::technicians_page(
+        &ApplicationForm::default(),
+        &FormErrors::default(),
+        &token,
+        &state.register,
+    )
+}
+
+/// `POST /techniciens`.
+pub async fn apply(
+    form: web::Form<ApplicationForm>,
+    state: web::Data<AppState>,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let application = match form.validate() {
+        Ok(application) => application,
+        Err(errors) => {
+            return Ok(invalid(view::technicians_page(
+                &form,
+                &errors,
+                &token,
+                &state.register,
+            )))
+        }
+    };
+    inbox::submit_application(&state.db, &state.register, state.clock.now(), &application).await?;
+    let staff = staff_recipients(&state).await?;
+    state.mailer.send_later(notifications::application_to_staff(
+        staff,
+        &application,
+        &state.public_url,
+    ));
+    Ok(redirect("/techniciens/envoye"))
+}
+
+/// `GET /techniciens/envoye`.
+pub async fn technicians_sent() -> Markup {
+    view::sent_page(
+        "/techniciens/envoye",
+        "Votre candidature est envoyée",
+        "Merci. Notre équipe étudie votre candidature et vous recontacte rapidement.",
+    )
+}

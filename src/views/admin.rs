@@ -1,0 +1,226 @@
+//! `/admin`: staff pages for sign-ups and messages.
+
+use maud::{html, Markup};
+
+use super::account::account_bar;
+use super::components::table;
+use super::forms::{csrf_field, error_summary, french_date, french_datetime, textarea, FormErrors};
+use super::{layout, Page};
+use crate::accounts::Registration;
+use crate::auth::{CsrfToken, Viewer};
+use crate::domain::{Civility, CompanyKind, Country, Phone};
+use crate::inbox::{Application, Question};
+
+fn admin_layout(
+    title: &str,
+    path: &str,
+    viewer: &Viewer,
+    token: &CsrfToken,
+    content: Markup,
+) -> Markup {
+    let page = Page {
+        title,
+        description: "Espace de l'équipe WeMaintain.",
+        path,
+    };
+    layout(
+        &page,
+        html! {
+            section.section { div.wrap {
+                (account_bar(viewer, token))
+                nav aria-label="Administration" {
+                    p {
+                        a href="/admin" { "Tableau de bord" } " · "
+                        a href="/admin/inscriptions" { "Demandes de compte" } " · "
+                        a href="/admin/messages" { "Messages" }
+                    }
+                }
+                (content)
+            } }
+        },
+    )
+}
+
+pub fn admin_home(viewer: &Viewer, token: &CsrfToken, pending: i64, unhandled: usize) -> Markup {
+    admin_layout(
+        "Administration",
+        "/admin",
+        viewer,
+        token,
+        html! {
+            h1 { "Administration" }
+            ul.cards {
+                li.card {
+                    h2 { a href="/admin/inscriptions" { "Demandes de compte" } }
+                    p { (pending) " en attente d'examen" }
+                }
+                li.card {
+                    h2 { a href="/admin/messages" { "Messages" } }
+                    p { (unhandled) " à traiter (questions et candidatures)" }
+                }
+            }
+        },
+    )
+}
+
+fn flash(notice: Option<&str>) -> Markup {
+    html! { @if let Some(notice) = notice { p.notice role="status" { (notice) } } }
+}
+
+pub fn registrations_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    pending: &[Registration],
+    notice: Option<&str>,
+) -> Markup {
+    let rows: Vec<Vec<Markup>> = pending
+        .iter()
+        .map(|r| {
+            vec![
+                html! { (french_date(r.requested_at)) },
+                html! { a href={ "/admin/inscriptions/" (r.id) } { (r.first_name) " " (r.last_name) } },
+                html! { (r.company_name) },
+                html! { (r.email) },
+                html! { (french_date(r.expires_at)) },
+            ]
+        })
+        .collect();
+    admin_layout(
+        "Demandes de compte",
+        "/admin/inscriptions",
+        viewer,
+        token,
+        html! {
+            h1 { "Demandes de compte en attente" }
+            (flash(notice))
+            @if pending.is_empty() {
+                p { "Aucune demande en attente." }
+            } @else {
+                (table(
+                    &format!("{} demande(s) en attente, la plus ancienne en premier", pending.len()),
+                    &["Reçue le", "Personne", "Société", "E-mail", "Supprimée le (sans décision)"],
+                    &rows,
+                ))
+            }
+        },
+    )
+}
+
+pub fn registration_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    r: &Registration,
+    reason: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let civility = Civility::parse(&r.civility)
+        .map(|c| c.label())
+        .unwrap_or("—");
+    let kind = CompanyKind::parse(&r.company_kind)
+        .map(|k| k.label())
+        .unwrap_or("—");
+    let country = Country::parse(&r.country).map(|c| c.name()).unwrap_or("—");
+    let phone = Phone::from_stored(r.phone.clone()).display_international();
+    admin_layout(
+        "Demande de compte",
+        "/admin/inscriptions",
+        viewer,
+        token,
+        html! {
+            h1 { "Demande de " (r.first_name) " " (r.last_name) }
+            p { "Reçue le " (french_datetime(r.requested_at)) "." }
+            div.prose {
+                dl.definitions {
+                    dt { "Civilité" } dd { (civility) }
+                    dt { "Rôle dans la société" } dd { (r.job_title) }
+                    dt { "E-mail" } dd { (r.email) }
+                    dt { "Téléphone" } dd { (phone) }
+                    dt { "Société" } dd { (r.company_name) " (" (kind) ")" }
+                    dt { "Adresse" } dd {
+                        (r.address)
+                        @if let Some(extra) = &r.address_extra { br; (extra) }
+                        br; (r.postal_code) " " (r.city) br; (country)
+                    }
+                }
+                @if r.status == "pending" {
+                    h2 { "Décision" }
+                    form method="post" action={ "/admin/inscriptions/" (r.id) "/valider" } {
+                        (csrf_field(token))
+                        button.button type="submit" { "Valider et ouvrir le compte" }
+                    }
+                    h3 { "Refuser la demande" }
+                    (error_summary(errors, &[("motif", "Motif du refus")]))
+                    form.form method="post" action={ "/admin/inscriptions/" (r.id) "/refuser" } {
+                        (csrf_field(token))
+                        (textarea("motif", "Motif du refus", reason, Some("Il est envoyé à la personne par e-mail."), errors))
+                        button.button.danger type="submit" { "Refuser" }
+                    }
+                } @else {
+                    p.notice { "Cette demande a été refusée."
+                        @if let Some(reason) = &r.rejection_reason { " Motif : " (reason) } }
+                }
+            }
+        },
+    )
+}
+
+pub fn messages_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    questions: &[Question],
+    applications: &[Application],
+    notice: Option<&str>,
+) -> Markup {
+    let handled = |at: Option<i64>| match at {
+        Some(at) => html! { span.badge { "Traité le " (french_date(at)) } },
+        None => html! { span.badge { "À traiter" } },
+    };
+    let mark = |inbox: &str, id: i64, at: Option<i64>| {
+        html! {
+            @if at.is_none() {
+                form.inline-form method="post" action={ "/admin/messages/" (inbox) "/" (id) "/traite" } {
+                    (csrf_field(token))
+                    button.button.small type="submit" { "Marquer comme traité" }
+                }
+            }
+        }
+    };
+    let question_rows: Vec<Vec<Markup>> = questions
+        .iter()
+        .map(|q| {
+            vec![
+                html! { (french_datetime(q.received_at)) },
+                html! { (q.first_name) " " (q.last_name) br; a href={ "mailto:" (q.email) } { (q.email) } br; (Phone::from_stored(q.phone.clone()).display_international()) },
+                html! { p.message-text { (q.message) } },
+                html! { (handled(q.handled_at)) " " (mark("questions", q.id, q.handled_at)) },
+            ]
+        })
+        .collect();
+    let application_rows: Vec<Vec<Markup>> = applications
+        .iter()
+        .map(|a| {
+            vec![
+                html! { (french_datetime(a.received_at)) },
+                html! { (a.first_name) " " (a.last_name) br; a href={ "mailto:" (a.email) } { (a.email) } br; (Phone::from_stored(a.phone.clone()).display_international()) },
+                html! { (a.years_experience) " an(s), chez " (a.current_company) },
+                html! { (handled(a.handled_at)) " " (mark("candidatures", a.id, a.handled_at)) },
+            ]
+        })
+        .collect();
+    admin_layout(
+        "Messages",
+        "/admin/messages",
+        viewer,
+        token,
+        html! {
+            h1 { "Messages" }
+            (flash(notice))
+            h2 { "Questions (formulaire de contact)" }
+            @if questions.is_empty() { p { "Aucune question." } }
+            @else { (table("Questions, les plus récentes à traiter en premier", &["Reçue le", "De", "Question", "Suivi"], &question_rows)) }
+            h2 { "Candidatures de techniciens" }
+            @if applications.is_empty() { p { "Aucune candidature." } }
+            @else { (table("Candidatures, les plus récentes à traiter en premier", &["Reçue le", "De", "Expérience", "Suivi"], &application_rows)) }
+        },
+    )
+}
