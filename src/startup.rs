@@ -174,7 +174,11 @@ impl Application {
             // The last `wrap` runs first: tracing sees the final response,
             // error pages are drawn before the visitor log reads the status
             // and before the security headers are added.
-            let mut app = App::new().app_data(state.clone());
+            // Forms are read whole up to the size the CSRF check allows
+            // (actix-web's default, 16 KiB, would cut a long question).
+            let mut app = App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(crate::auth::csrf::MAX_FORM_BYTES));
             if let Some(analytics) = &analytics {
                 app = app.app_data(analytics.clone());
             }

@@ -623,3 +623,72 @@ pub async fn pending_count(db: &Db) -> Result<i64, DbError> {
     .fetch_one(pool)
     .await)?)
 }
+
+/// One account as staff see it in the list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountSummary {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub status: String,
+    pub company_name: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn accounts(db: &Db) -> Result<Vec<AccountSummary>, DbError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+         FROM users u LEFT JOIN companies c ON c.id = u.company_id ORDER BY u.last_name, u.first_name, u.id LIMIT 1000"
+    )
+    .fetch_all(pool)
+    .await
+    })?)
+}
+
+pub async fn account_summary(db: &Db, id: i64) -> Result<Option<AccountSummary>, DbError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+         FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    })?)
+}
+
+/// Gives an account another role; it applies from the account's next request.
+pub async fn set_role(db: &Db, id: i64, role: Role) -> Result<bool, DbError> {
+    let changed = on_pool!(db, |pool| sqlx::query(
+        "UPDATE users SET role = $1 WHERE id = $2"
+    )
+    .bind(role.key())
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(changed == 1)
+}
+
+/// Disables or re-enables an account; disabling ends its sessions at once.
+pub async fn set_status(db: &Db, id: i64, status: AccountStatus) -> Result<bool, DbError> {
+    let key = match status {
+        AccountStatus::Active => "active",
+        AccountStatus::Disabled => "disabled",
+    };
+    let changed = on_pool!(db, |pool| sqlx::query(
+        "UPDATE users SET status = $1 WHERE id = $2"
+    )
+    .bind(key)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    if changed == 1 && status == AccountStatus::Disabled {
+        end_sessions(db, id).await?;
+    }
+    Ok(changed == 1)
+}

@@ -193,9 +193,12 @@ pub async fn require<B: MessageBody + 'static>(
                 "" => req.path().to_owned(),
                 query => format!("{}?{query}", req.path()),
             };
-            // Only bring back to a page after a GET: a form posted while
+            // Only bring back to a page after a GET (or HEAD): a form posted while
             // logged out is not replayed.
-            let back = if req.method() == actix_web::http::Method::GET {
+            let method = req.method();
+            let back = if method == actix_web::http::Method::GET
+                || method == actix_web::http::Method::HEAD
+            {
                 format!("/connexion?suite={}", super::encode_query_value(&wanted))
             } else {
                 "/connexion".to_owned()

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{ProcessingActivity, Purpose, Register, RetentionStart, StoredIn};
+use super::{ProcessingActivity, Purpose, Register, StoredIn};
 use crate::clock::SharedClock;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::metrics::Metrics;
@@ -140,7 +140,7 @@ impl ExpiredRows {
         binds.push(Bind::Millis(millis(now)));
         let mut expired = format!("expires_at <= ${}", binds.len());
         let window = activity.retention;
-        if let (Some(column), RetentionStart::Collection) = (stored.collected_at, window.start) {
+        if let Some(column) = stored.window_starts_at {
             binds.push(Bind::Millis(millis(window.period.before(now))));
             expired = format!("({expired} OR {column} <= ${})", binds.len());
         }

@@ -124,17 +124,17 @@ pub struct StoredIn {
     pub table: &'static str,
     /// The table holds several purposes, told apart by a `purpose` column.
     pub shared_by_purpose: bool,
-    /// For windows counted from collection: the column holding the moment of
-    /// collection, so that a retention period shortened by configuration
-    /// also applies to rows written before the change.
-    pub collected_at: Option<&'static str>,
+    /// The column holding the moment the window counts from (collection,
+    /// last exchange…), so that a retention period shortened by
+    /// configuration also applies to rows written before the change.
+    pub window_starts_at: Option<&'static str>,
 }
 
 /// The visitor log holds both the audience and the security rows.
 const VISITOR_LOG: &[StoredIn] = &[StoredIn {
     table: "visitor_log",
     shared_by_purpose: true,
-    collected_at: Some("occurred_at"),
+    window_starts_at: Some("occurred_at"),
 }];
 
 /// The security purpose: the visitor log's security rows, the audit log of
@@ -144,12 +144,12 @@ const SECURITY_TABLES: &[StoredIn] = &[
     StoredIn {
         table: "audit_log",
         shared_by_purpose: false,
-        collected_at: Some("occurred_at"),
+        window_starts_at: Some("occurred_at"),
     },
     StoredIn {
         table: "login_throttle",
         shared_by_purpose: false,
-        collected_at: None,
+        window_starts_at: None,
     },
 ];
 
@@ -160,22 +160,22 @@ const ACCOUNT_TABLES: &[StoredIn] = &[
     StoredIn {
         table: "sessions",
         shared_by_purpose: false,
-        collected_at: None,
+        window_starts_at: None,
     },
     StoredIn {
         table: "password_resets",
         shared_by_purpose: false,
-        collected_at: None,
+        window_starts_at: None,
     },
     StoredIn {
         table: "users",
         shared_by_purpose: false,
-        collected_at: None,
+        window_starts_at: None,
     },
     StoredIn {
         table: "companies",
         shared_by_purpose: false,
-        collected_at: None,
+        window_starts_at: None,
     },
 ];
 
@@ -299,7 +299,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &[StoredIn {
                 table: "contact_messages",
                 shared_by_purpose: false,
-                collected_at: None,
+                window_starts_at: Some("last_exchange_at"),
             }],
         ),
         Purpose::Recruitment => (
@@ -316,7 +316,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &[StoredIn {
                 table: "technician_applications",
                 shared_by_purpose: false,
-                collected_at: Some("received_at"),
+                window_starts_at: Some("received_at"),
             }],
         ),
         Purpose::Account => (
@@ -343,7 +343,7 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &[StoredIn {
                 table: "registrations",
                 shared_by_purpose: false,
-                collected_at: Some("requested_at"),
+                window_starts_at: Some("requested_at"),
             }],
         ),
         Purpose::ContractEvidence => (

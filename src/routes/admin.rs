@@ -5,9 +5,9 @@ use maud::Markup;
 use serde::Deserialize;
 
 use super::{redirect, staff_audit, PageError};
-use crate::accounts::{self, AccountError};
+use crate::accounts::{self, AccountError, AccountStatus};
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::message_text;
 use crate::forms::FormErrors;
 use crate::inbox::{self, Inbox};
@@ -53,6 +53,12 @@ fn notice_of(query: &Notice) -> Option<&'static str> {
             "Un compte existe déjà avec cette adresse e-mail : la demande n'a pas été validée.",
         ),
         Some("traite") => Some("Message marqué comme traité."),
+        Some("role") => {
+            Some("Rôle changé : il s'applique dès la prochaine page ouverte par la personne.")
+        }
+        Some("desactive") => Some("Compte désactivé : la personne est déconnectée partout."),
+        Some("actif") => Some("Compte réactivé."),
+        Some("soi-meme") => Some("Vous ne pouvez pas changer votre propre compte."),
         _ => None,
     }
 }
@@ -198,8 +204,10 @@ pub async fn reject(
     }
 }
 
-/// `GET /admin/messages`.
+/// `GET /admin/messages`: the people's messages are records too; opening
+/// them is audited.
 pub async fn messages(
+    req: HttpRequest,
     query: web::Query<Notice>,
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -207,6 +215,16 @@ pub async fn messages(
 ) -> Result<Markup, PageError> {
     let questions = inbox::questions(&state.db).await?;
     let applications = inbox::applications(&state.db).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some("messages".to_owned()),
+        None,
+    )
+    .await?;
     Ok(view::messages_page(
         &viewer,
         &token,
@@ -239,4 +257,121 @@ pub async fn mark_handled(
     )
     .await?;
     Ok(redirect("/admin/messages?fait=traite"))
+}
+
+/// `GET /admin/comptes`.
+pub async fn accounts_list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let accounts = accounts::accounts(&state.db).await?;
+    Ok(view::accounts_page(&viewer, &token, &accounts))
+}
+
+/// `GET /admin/comptes/{id}`: opening a person's record is audited.
+pub async fn account(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    query: web::Query<Notice>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let id = path.into_inner();
+    let found = accounts::account_summary(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        Some(id),
+        None,
+        None,
+    )
+    .await?;
+    Ok(view::account_page(
+        &viewer,
+        &token,
+        &found,
+        notice_of(&query),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /admin/comptes/{id}/role`.
+pub async fn change_role(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: web::Form<RoleForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let role = Role::parse(&form.role).ok_or(PageError::BadRequest)?;
+    if id == viewer.id {
+        return Ok(redirect(&format!("/admin/comptes/{id}?fait=soi-meme")));
+    }
+    let before = accounts::account_summary(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    accounts::set_role(&state.db, id, role).await?;
+    let detail = format!("{} -> {}", before.role, role.key());
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RoleChanged,
+        Some(id),
+        None,
+        Some(detail),
+    )
+    .await?;
+    Ok(redirect(&format!("/admin/comptes/{id}?fait=role")))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    etat: String,
+}
+
+/// `POST /admin/comptes/{id}/etat`: disabling ends every session at once.
+pub async fn change_status(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: web::Form<StatusForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let (status, done) = match form.etat.as_str() {
+        "actif" => (AccountStatus::Active, "actif"),
+        "desactive" => (AccountStatus::Disabled, "desactive"),
+        _ => return Err(PageError::BadRequest),
+    };
+    if id == viewer.id {
+        return Ok(redirect(&format!("/admin/comptes/{id}?fait=soi-meme")));
+    }
+    if !accounts::set_status(&state.db, id, status).await? {
+        return Err(PageError::NotFound);
+    }
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::StatusChanged,
+        Some(id),
+        None,
+        Some(done.to_owned()),
+    )
+    .await?;
+    Ok(redirect(&format!("/admin/comptes/{id}?fait={done}")))
 }

@@ -117,6 +117,10 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/admin/inscriptions/{id}/refuser" Admin => admin::reject;
     Read "/admin/messages" Admin => admin::messages;
     Post "/admin/messages/{inbox}/{id}/traite" Admin => admin::mark_handled;
+    Read "/admin/comptes" Admin => admin::accounts_list;
+    Read "/admin/comptes/{id}" Admin => admin::account;
+    Post "/admin/comptes/{id}/role" Admin => admin::change_role;
+    Post "/admin/comptes/{id}/etat" Admin => admin::change_status;
     Read "/healthz" Public => health::healthz;
     Read "/metrics" Public => metrics::metrics;
     Read "/static/{file}" Public => assets::serve;
@@ -165,6 +169,9 @@ pub enum PageError {
     Session,
     #[error("not found")]
     NotFound,
+    /// A value no form of the site sends (a hand-made request).
+    #[error("bad request")]
+    BadRequest,
 }
 
 impl From<sqlx::Error> for PageError {
@@ -177,6 +184,7 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::BadRequest => StatusCode::BAD_REQUEST,
             PageError::Db(_) | PageError::Account(AccountError::Db(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -13,5 +13,9 @@ pub async fn services() -> Markup {
 }
 
 pub async fn privacy_policy(state: web::Data<AppState>) -> Markup {
-    views::policy::privacy_policy(&state.register)
+    let sessions = views::policy::SessionLifetimes {
+        idle: state.session_idle,
+        absolute: state.session_lifetime,
+    };
+    views::policy::privacy_policy(&state.register, &sessions)
 }

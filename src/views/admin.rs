@@ -4,10 +4,12 @@ use maud::{html, Markup};
 
 use super::account::account_bar;
 use super::components::table;
-use super::forms::{csrf_field, error_summary, french_date, french_datetime, textarea, FormErrors};
+use super::forms::{
+    csrf_field, error_summary, french_date, french_datetime, select, textarea, FormErrors,
+};
 use super::{layout, Page};
-use crate::accounts::Registration;
-use crate::auth::{CsrfToken, Viewer};
+use crate::accounts::{AccountSummary, Registration};
+use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::inbox::{Application, Question};
 
@@ -32,6 +34,7 @@ fn admin_layout(
                     p {
                         a href="/admin" { "Tableau de bord" } " · "
                         a href="/admin/inscriptions" { "Demandes de compte" } " · "
+                        a href="/admin/comptes" { "Comptes" } " · "
                         a href="/admin/messages" { "Messages" }
                     }
                 }
@@ -221,6 +224,91 @@ pub fn messages_page(
             h2 { "Candidatures de techniciens" }
             @if applications.is_empty() { p { "Aucune candidature." } }
             @else { (table("Candidatures, les plus récentes à traiter en premier", &["Reçue le", "De", "Expérience", "Suivi"], &application_rows)) }
+        },
+    )
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "Actif",
+        _ => "Désactivé",
+    }
+}
+
+fn role_label(role: &str) -> &'static str {
+    Role::parse(role).map(|r| r.label()).unwrap_or("—")
+}
+
+pub fn accounts_page(viewer: &Viewer, token: &CsrfToken, accounts: &[AccountSummary]) -> Markup {
+    let rows: Vec<Vec<Markup>> = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                html! { a href={ "/admin/comptes/" (a.id) } { (a.first_name) " " (a.last_name) } },
+                html! { (a.email) },
+                html! { (a.company_name.as_deref().unwrap_or("—")) },
+                html! { (role_label(&a.role)) },
+                html! { (status_label(&a.status)) },
+            ]
+        })
+        .collect();
+    admin_layout(
+        "Comptes",
+        "/admin/comptes",
+        viewer,
+        token,
+        html! {
+            h1 { "Comptes" }
+            (table(&format!("{} compte(s)", accounts.len()), &["Personne", "E-mail", "Société", "Rôle", "État"], &rows))
+        },
+    )
+}
+
+pub fn account_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    a: &AccountSummary,
+    notice: Option<&str>,
+) -> Markup {
+    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.key(), r.label())).collect();
+    let own = a.id == viewer.id;
+    admin_layout(
+        "Compte",
+        "/admin/comptes",
+        viewer,
+        token,
+        html! {
+            h1 { (a.first_name) " " (a.last_name) }
+            (flash(notice))
+            div.prose {
+                dl.definitions {
+                    dt { "E-mail" } dd { (a.email) }
+                    dt { "Société" } dd { (a.company_name.as_deref().unwrap_or("—")) }
+                    dt { "Compte ouvert le" } dd { (french_date(a.created_at)) }
+                    dt { "Rôle" } dd { (role_label(&a.role)) }
+                    dt { "État" } dd { (status_label(&a.status)) }
+                }
+                @if own {
+                    p { "Vous ne pouvez pas changer le rôle ni l'état de votre propre compte : demandez-le à un autre membre de l'équipe." }
+                } @else {
+                    form.form method="post" action={ "/admin/comptes/" (a.id) "/role" } {
+                        (csrf_field(token))
+                        (select("role", "Rôle", &roles, &a.role, &FormErrors::default()))
+                        button.button type="submit" { "Changer le rôle" }
+                    }
+                    form method="post" action={ "/admin/comptes/" (a.id) "/etat" } {
+                        (csrf_field(token))
+                        @if a.status == "active" {
+                            input type="hidden" name="etat" value="desactive";
+                            button.button.danger type="submit" { "Désactiver le compte" }
+                            p.hint { "La personne est déconnectée immédiatement et ne peut plus se connecter." }
+                        } @else {
+                            input type="hidden" name="etat" value="actif";
+                            button.button type="submit" { "Réactiver le compte" }
+                        }
+                    }
+                }
+            }
         },
     )
 }

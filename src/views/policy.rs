@@ -21,7 +21,26 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("Visiteur", "toute personne qui se rend sur le Site sans être Utilisateur."),
 ];
 
-pub fn privacy_policy(register: &Register) -> Markup {
+/// How long a login lasts, as the policy page states it.
+pub struct SessionLifetimes {
+    pub idle: std::time::Duration,
+    pub absolute: std::time::Duration,
+}
+
+/// "2 heures", "30 minutes", "1 jour".
+fn duration_in_french(d: std::time::Duration) -> String {
+    let minutes = d.as_secs() / 60;
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+    if minutes > 0 && minutes.is_multiple_of(24 * 60) {
+        plural(minutes / (24 * 60), "jour", "jours")
+    } else if minutes > 0 && minutes.is_multiple_of(60) {
+        plural(minutes / 60, "heure", "heures")
+    } else {
+        plural(minutes.max(1), "minute", "minutes")
+    }
+}
+
+pub fn privacy_policy(register: &Register, sessions: &SessionLifetimes) -> Markup {
     let page = Page {
         title: "Politique de confidentialité",
         description: "Quelles données WeMaintain collecte sur son site, pourquoi, combien de temps elle les garde et comment exercer vos droits.",
@@ -127,7 +146,17 @@ pub fn privacy_policy(register: &Register) -> Markup {
                         "besoin pour les finalités de cette Politique y ont accès, et elles respectent la loi "
                         "applicable à la protection des Données."
                     }
-                    h3 #conservation { "c. Durée de conservation" }
+                    h3 #cookies { "c. Cookies techniques" }
+                    p {
+                        "Le Site ne dépose que des cookies strictement nécessaires, qui ne servent à aucune mesure "
+                        "ni à aucune publicité : un jeton de sécurité lorsqu'une page affiche un formulaire, qui "
+                        "protège vos envois contre la falsification de requêtes ; un cookie de session, chiffré, "
+                        "lorsque vous vous connectez à votre espace client, qui prend fin à la déconnexion, après "
+                        (duration_in_french(sessions.idle)) " d'inactivité ou au plus tard "
+                        (duration_in_french(sessions.absolute)) " après la connexion ; et, si vous "
+                        "l'exprimez, le cookie qui mémorise votre opposition à la mesure d'audience."
+                    }
+                    h3 #conservation { "d. Durée de conservation" }
                     p {
                         "WeMaintain ne conserve les Données que le temps nécessaire à la finalité pour laquelle "
                         "elles ont été collectées. Passé ce délai, elles sont supprimées automatiquement."

@@ -23,6 +23,7 @@ on_both_backends!(
     the_audit_log_records_sensitive_actions,
     expired_pending_registrations_are_purged,
     create_user_bootstraps_a_staff_account,
+    staff_change_roles_and_disable_accounts,
 );
 
 const EMAIL: &str = "marie.durand@syndic-exemple.fr";
@@ -900,4 +901,103 @@ async fn create_user_bootstraps_a_staff_account(backend: Backend) {
     assert!(!bad_role.status.success());
     assert_eq!(app.count("users").await, 1);
     let _ = csrf_in("");
+}
+
+async fn staff_change_roles_and_disable_accounts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let client = create_account(&app, Role::Client, EMAIL).await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let person = app.browser();
+    person.login_ok(EMAIL, PASSWORD).await;
+    assert_eq!(person.get("/profil").await.status(), 200);
+
+    let (status, list) = staff.get_page("/admin/comptes").await;
+    assert_eq!(status, 200);
+    assert!(list.contains(EMAIL));
+    let before = events(&app.db)
+        .await
+        .iter()
+        .filter(|e| *e == "record_viewed")
+        .count();
+    let (status, record) = staff.get_page(&format!("/admin/comptes/{client}")).await;
+    assert_eq!(status, 200);
+    assert!(record.contains("Changer le rôle"));
+    let after = events(&app.db)
+        .await
+        .iter()
+        .filter(|e| *e == "record_viewed")
+        .count();
+    assert_eq!(after, before + 1, "opening a person's record is audited");
+
+    // A new role applies from the person's next request.
+    let response = staff
+        .post_form(
+            &format!("/admin/comptes/{client}/role"),
+            &[("role", "marketing")],
+        )
+        .await;
+    assert_eq!(
+        header(response.headers(), "location"),
+        format!("/admin/comptes/{client}?fait=role")
+    );
+    assert_eq!(person.get("/profil").await.status(), 403);
+    let bad = staff
+        .post_form(
+            &format!("/admin/comptes/{client}/role"),
+            &[("role", "root")],
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+
+    // Disabling ends the sessions at once and refuses the next login plainly.
+    staff
+        .post_form(
+            &format!("/admin/comptes/{client}/etat"),
+            &[("etat", "desactive")],
+        )
+        .await;
+    assert_eq!(person.get("/compte/mot-de-passe").await.status(), 303);
+    let refused = person.login(EMAIL, PASSWORD).await.text().await.unwrap();
+    assert!(refused.contains("Ce compte est désactivé"));
+    let wrong = person
+        .login(EMAIL, "Mauvais-mot-de-passe")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !wrong.contains("désactivé"),
+        "only the right password learns it"
+    );
+    staff
+        .post_form(
+            &format!("/admin/comptes/{client}/etat"),
+            &[("etat", "actif")],
+        )
+        .await;
+    person.login_ok(EMAIL, PASSWORD).await;
+
+    // Nobody changes their own account.
+    let own = staff
+        .post_form(
+            &format!("/admin/comptes/{admin}/role"),
+            &[("role", "client")],
+        )
+        .await;
+    assert_eq!(
+        header(own.headers(), "location"),
+        format!("/admin/comptes/{admin}?fait=soi-meme")
+    );
+    assert_eq!(staff.get("/admin").await.status(), 200);
+    let logged = events(&app.db).await;
+    assert_eq!(logged.iter().filter(|e| *e == "role_changed").count(), 1);
+    assert_eq!(logged.iter().filter(|e| *e == "status_changed").count(), 2);
+    let detail = scalar_text(
+        &app.db,
+        "SELECT detail FROM audit_log WHERE event = 'role_changed'",
+    )
+    .await;
+    assert_eq!(detail, "client -> marketing");
 }

@@ -4,12 +4,14 @@
 
 mod helpers;
 
+mod access;
 mod accounts;
 mod cli;
 mod database;
 mod health;
 mod opt_out;
 mod pages;
+mod public_forms;
 mod purge;
 mod security;
 mod static_files;
