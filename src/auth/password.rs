@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::SaltString;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -16,9 +17,19 @@ pub enum PasswordError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// Each hash or check holds 19 MiB for tens of milliseconds. Without a
+/// bound, a flood of login or sign-up posts would start one per request on
+/// the blocking pool (up to 512 threads, about 10 GiB); with it, they wait
+/// their turn and memory stays at a few hashes' worth.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Semaphore::new(cores * 2)
+});
+
 /// Hashes on a blocking thread: a hash takes tens of milliseconds of CPU,
 /// which must not hold up the async workers.
 pub async fn hash_password(password: String) -> Result<String, PasswordError> {
+    let _turn = HASHING.acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || hash_now(&password)).await?
 }
 
@@ -34,6 +45,7 @@ fn hash_now(password: &str) -> Result<String, PasswordError> {
 /// it checks against a fixed one anyway, so that an unknown address costs
 /// the same time as a known one and the answer's delay reveals nothing.
 pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    let _turn = HASHING.acquire().await.expect("the semaphore is never closed");
     let outcome = tokio::task::spawn_blocking(move || {
         let hash = stored.as_deref().unwrap_or(DUMMY_HASH.as_str());
         let matches = PasswordHash::new(hash).is_ok_and(|parsed| {
