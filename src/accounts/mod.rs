@@ -528,50 +528,28 @@ pub async fn password_reset_account(
     })?)
 }
 
-/// Uses a reset token: marks it used (so a second use finds nothing) and
-/// sets the new password, in one transaction. `None` when the link is
-/// unknown, used or expired.
+/// Uses a reset token: marks it used, so that a second use finds nothing,
+/// then sets the new password (which ends every session). `None` when the
+/// link is unknown, used or expired. Should setting the password fail after
+/// the token is spent, the person asks for a new link: nothing half-done
+/// lets anyone in.
 pub async fn reset_password(
     db: &Db,
     now: DateTime<Utc>,
     token: &str,
     password_hash: &str,
 ) -> Result<Option<i64>, DbError> {
-    let now = millis(now);
-    let user = on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let user: Option<i64> = sqlx::query_scalar(
-            "UPDATE password_resets SET used_at = $1 \
-             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
-        )
-        .bind(now)
-        .bind(digest(token))
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(user_id) = user {
-            sqlx::query(
-                "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 \
-                 WHERE id = $2 AND status = 'active'",
-            )
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
-            )
-            .bind(now)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(user)
-    })?;
+    let user: Option<i64> = on_pool!(db, |pool| sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = $1 \
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id"
+    )
+    .bind(millis(now))
+    .bind(digest(token))
+    .fetch_optional(pool)
+    .await)?;
+    if let Some(user_id) = user {
+        set_password(db, user_id, password_hash).await?;
+    }
     Ok(user)
 }
 

@@ -29,7 +29,10 @@ static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
 /// Hashes on a blocking thread: a hash takes tens of milliseconds of CPU,
 /// which must not hold up the async workers.
 pub async fn hash_password(password: String) -> Result<String, PasswordError> {
-    let _turn = HASHING.acquire().await.expect("the semaphore is never closed");
+    let _turn = HASHING
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || hash_now(&password)).await?
 }
 
@@ -45,7 +48,10 @@ fn hash_now(password: &str) -> Result<String, PasswordError> {
 /// it checks against a fixed one anyway, so that an unknown address costs
 /// the same time as a known one and the answer's delay reveals nothing.
 pub async fn verify_password(password: String, stored: Option<String>) -> bool {
-    let _turn = HASHING.acquire().await.expect("the semaphore is never closed");
+    let _turn = HASHING
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
     let outcome = tokio::task::spawn_blocking(move || {
         let hash = stored.as_deref().unwrap_or(DUMMY_HASH.as_str());
         let matches = PasswordHash::new(hash).is_ok_and(|parsed| {
