@@ -218,33 +218,40 @@ pub async fn forgot(
         return Ok(html(view::forgot_page(&form.email, &errors, false, &token)));
     };
     let now = state.clock.now();
-    if let Some((user_id, first_name)) =
-        accounts::active_account_by_email(&state.db, email.as_str()).await?
-    {
-        let reset = accounts::create_password_reset(&state.db, now, user_id).await?;
-        let link = format!(
-            "{}/mot-de-passe-oublie/nouveau?jeton={reset}",
-            state.public_url
-        );
-        state.mailer.send_later(notifications::password_reset_link(
-            email.as_str(),
-            &first_name,
-            &link,
-        ));
-        let entry = AuditEntry {
-            subject_user: Some(user_id),
-            ip: Some(state.client_ip(&req)),
-            ..Default::default()
-        };
-        audit::record(
-            &state.db,
-            &state.register,
-            now,
-            AuditEvent::PasswordResetRequested,
-            entry,
-        )
-        .await?;
+    let account = accounts::active_account_by_email(&state.db, email.as_str()).await?;
+    // Both paths write an audit line (repeated requests for unknown
+    // addresses are how enumeration shows), so they take about as long.
+    let mut entry = AuditEntry {
+        ip: Some(state.client_ip(&req)),
+        ..Default::default()
+    };
+    match account {
+        Some((user_id, first_name)) => {
+            let reset = accounts::create_password_reset(&state.db, now, user_id).await?;
+            let link = format!(
+                "{}/mot-de-passe-oublie/nouveau?jeton={reset}",
+                state.public_url
+            );
+            state.mailer.send_later(notifications::password_reset_link(
+                email.as_str(),
+                &first_name,
+                &link,
+            ));
+            entry.subject_user = Some(user_id);
+        }
+        None => {
+            entry.subject = Some(email.as_str().to_owned());
+            entry.detail = Some("no active account".to_owned());
+        }
     }
+    audit::record(
+        &state.db,
+        &state.register,
+        now,
+        AuditEvent::PasswordResetRequested,
+        entry,
+    )
+    .await?;
     Ok(redirect("/mot-de-passe-oublie?envoye=1"))
 }
 

@@ -141,6 +141,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut database = fresh_database(&backend).await;
     configure(&mut database.settings);
+    start(database).await
+}
+
+/// Starts the site on a database (and data directory) that already exists.
+async fn start(database: TestDatabase) -> TestApp {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap(),
     ));
@@ -196,6 +201,15 @@ pub struct StoppedApp {
 }
 
 impl StoppedApp {
+    /// Starts the site again on the same database and data directory, with
+    /// settings changed by `configure`, as a restart would.
+    pub async fn restart(self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        self.db.close().await;
+        let mut database = self._database;
+        configure(&mut database.settings);
+        start(database).await
+    }
+
     pub async fn visits(&self) -> Vec<LoggedVisit> {
         read_visits(&self.db).await
     }
