@@ -26,6 +26,7 @@ on_both_backends!(
     staff_change_roles_and_disable_accounts,
     sessions_survive_a_restart_with_the_same_secret_only,
     every_form_of_the_site_carries_a_csrf_token,
+    two_instances_share_sessions_and_login_counts,
 );
 
 const EMAIL: &str = "marie.durand@syndic-exemple.fr";
@@ -1087,4 +1088,47 @@ async fn every_form_of_the_site_carries_a_csrf_token(backend: Backend) {
         }
     }
     assert!(pages >= 10, "only {pages} pages with forms were seen");
+}
+
+/// Several instances share one database and nothing else: a session opened
+/// on one is valid on the other, a logout on one ends it on both, and the
+/// login counts add up across them.
+async fn two_instances_share_sessions_and_login_counts(backend: Backend) {
+    let first = spawn_app(backend).await;
+    let second = first.another_instance().await;
+    create_account(&first, Role::Client, EMAIL).await;
+    let response = first.browser().login(EMAIL, PASSWORD).await;
+    let cookie = session_cookie(&response).expect("a session cookie");
+    assert!(cookie_opens_profile(&first, &cookie).await);
+    assert!(
+        cookie_opens_profile(&second, &cookie).await,
+        "the session is valid on the other instance"
+    );
+
+    // Logging out on the second instance ends the session on the first.
+    let token = first.browser().csrf_token().await;
+    let out = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(second.url("/deconnexion"))
+        .header("Cookie", format!("{cookie}; wm_csrf={token}"))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert!(!cookie_opens_profile(&first, &cookie).await);
+
+    // Failures on both instances count together: 3 + 2 lock the account.
+    let a = first.browser();
+    let b = second.browser();
+    for _ in 0..3 {
+        assert_eq!(a.login(EMAIL, "Mauvais-mot-de-passe").await.status(), 200);
+    }
+    for _ in 0..2 {
+        assert_eq!(b.login(EMAIL, "Mauvais-mot-de-passe").await.status(), 200);
+    }
+    assert_eq!(a.login(EMAIL, PASSWORD).await.status(), 429);
+    assert_eq!(b.login(EMAIL, PASSWORD).await.status(), 429);
 }

@@ -130,7 +130,8 @@ pub struct TestApp {
     pub settings: Settings,
     server: ServerHandle,
     running: tokio::task::JoinHandle<std::io::Result<()>>,
-    _database: TestDatabase,
+    /// `None` for a second instance, which shares its first's database.
+    _database: Option<TestDatabase>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -146,10 +147,17 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
 
 /// Starts the site on a database (and data directory) that already exists.
 async fn start(database: TestDatabase) -> TestApp {
+    let settings = database.settings.clone();
+    let mut app = start_on(settings).await;
+    app._database = Some(database);
+    app
+}
+
+async fn start_on(settings: Settings) -> TestApp {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap(),
     ));
-    let app = Application::build_with_clock(database.settings.clone(), clock.clone())
+    let app = Application::build_with_clock(settings.clone(), clock.clone())
         .await
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -169,10 +177,10 @@ async fn start(database: TestDatabase) -> TestApp {
         clock,
         client,
         metrics,
-        settings: database.settings.clone(),
+        settings,
         server,
         running,
-        _database: database,
+        _database: None,
     }
 }
 
@@ -197,7 +205,7 @@ pub struct StoppedApp {
     pub db: Db,
     pub settings: Settings,
     pub metrics: Arc<Metrics>,
-    _database: TestDatabase,
+    _database: Option<TestDatabase>,
 }
 
 impl StoppedApp {
@@ -205,7 +213,9 @@ impl StoppedApp {
     /// settings changed by `configure`, as a restart would.
     pub async fn restart(self, configure: impl FnOnce(&mut Settings)) -> TestApp {
         self.db.close().await;
-        let mut database = self._database;
+        let mut database = self
+            ._database
+            .expect("restart the instance that owns the database");
         configure(&mut database.settings);
         start(database).await
     }
@@ -265,6 +275,13 @@ impl TestApp {
             metrics: self.metrics,
             _database: self._database,
         }
+    }
+
+    /// A second instance of the site on the same database and data
+    /// directory (so the same generated secret), on its own port, sharing
+    /// no memory with this one. Its clock starts at the same instant.
+    pub async fn another_instance(&self) -> TestApp {
+        start_on(self.settings.clone()).await
     }
 
     pub fn server_handle(&self) -> ServerHandle {
