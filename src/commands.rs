@@ -34,6 +34,10 @@ pub async fn purge_once(db: &Db, settings: &Settings, dry_run: bool) -> Result<(
         PurgeMode::Delete
     };
     let now = chrono::Utc::now();
+    if !dry_run {
+        // As in the server: the finished days are counted before raw rows go.
+        crate::analytics::rollup::roll_up(db, &register, now).await?;
+    }
     let outcomes = purge(
         db,
         &register,

@@ -145,6 +145,9 @@ pub struct Settings {
     /// `WM_STAFF_EMAIL`: who is told of new registrations and messages; the
     /// active `admin` accounts when unset.
     pub staff_email: Vec<String>,
+    /// `WM_ANALYTICS_MIN_GROUP`: statistics rows of fewer visitors are merged
+    /// into « Autres », so that no single person can be singled out.
+    pub min_group: i64,
     /// `WM_SESSION_IDLE`: a session unused this long ends.
     pub session_idle: Duration,
     /// `WM_SESSION_LIFETIME`: a session ends this long after login, used or not.
@@ -178,6 +181,7 @@ impl Settings {
             smtp_url: None,
             mail_from: "WeMaintain <ne-pas-repondre@wemaintain.com>".to_owned(),
             staff_email: Vec::new(),
+            min_group: 5,
             session_idle: Duration::from_secs(2 * 3600),
             session_lifetime: Duration::from_secs(12 * 3600),
         }
@@ -359,6 +363,13 @@ impl Settings {
                 .collect::<Result<_, _>>()
                 .map_err(|p| ConfigError::new(var, p))?;
         }
+        if let Some((var, value)) = pick(
+            "WM_ANALYTICS_MIN_GROUP",
+            &file.analytics_min_group.map(|n| n.to_string()),
+        ) {
+            settings.min_group = number_in(&value, 1..=1000, "a number of visitors")
+                .map_err(|p| ConfigError::new(var, p))?;
+        }
         if let Some((var, value)) = pick("WM_SESSION_IDLE", &file.session_idle) {
             settings.session_idle = parse_interval(&value).map_err(|p| ConfigError::new(var, p))?;
         }
@@ -410,6 +421,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     staff_email: Option<String>,
+    analytics_min_group: Option<i64>,
     session_idle: Option<String>,
     session_lifetime: Option<String>,
     #[serde(default)]
@@ -593,6 +605,7 @@ mod tests {
             ("WM_MAIL_FROM", "pas une adresse"),
             ("WM_STAFF_EMAIL", "a@b.fr, nope"),
             ("WM_SESSION_IDLE", "forever"),
+            ("WM_ANALYTICS_MIN_GROUP", "0"),
         ] {
             let err = Settings::from_vars(&vars(&[(var, value)])).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

@@ -67,6 +67,8 @@ pub struct AppState {
     pub session_idle: std::time::Duration,
     pub session_lifetime: std::time::Duration,
     pub proxies: TrustedProxies,
+    /// Statistics rows of fewer visitors are merged into « Autres ».
+    pub min_group: i64,
 }
 
 impl AppState {
@@ -164,6 +166,7 @@ impl Application {
             session_idle: settings.session_idle,
             session_lifetime: settings.session_lifetime,
             proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
+            min_group: settings.min_group,
         });
         let session_db = db.clone();
         let session_clock = state.clock.clone();

@@ -10,6 +10,8 @@
 mod client_ip;
 mod middleware;
 mod objection;
+pub mod reports;
+pub mod rollup;
 mod store;
 mod url;
 pub mod user_agent;

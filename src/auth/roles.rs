@@ -53,7 +53,7 @@ impl Role {
     pub fn home(self) -> &'static str {
         match self {
             Role::Client => "/profil",
-            Role::Marketing => "/",
+            Role::Marketing => "/statistiques",
             Role::Admin => "/admin",
         }
     }

@@ -314,6 +314,11 @@ impl PurgeSchedule {
                     _ = stopped.changed() => return,
                 }
                 let now = clock.now();
+                // Count the finished days before any raw row can go, so
+                // that the aggregates always hold what the purge deletes.
+                if let Err(error) = crate::analytics::rollup::roll_up(&db, &register, now).await {
+                    tracing::error!(%error, "audience roll-up failed");
+                }
                 let run = purge_until_stopped(
                     &db,
                     &register,

@@ -269,7 +269,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &["Nombres de visites par jour, par page, par navigateur et par appareil"],
             &[MarketingAggregatesOnly, Staff],
             RetentionWindow::new(Months(25), Collection),
-            &[],
+            &[StoredIn {
+                table: "audience_daily",
+                shared_by_purpose: false,
+                window_starts_at: Some("day_start"),
+            }],
         ),
         Purpose::Security => (
             "Sécurité du Site, détection des fraudes et des attaques",

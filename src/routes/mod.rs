@@ -12,6 +12,7 @@ mod opt_out;
 mod profile;
 mod public;
 mod registration;
+mod statistics;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{from_fn, Condition};
@@ -110,6 +111,8 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/compte/mot-de-passe" LoggedIn => account::password_change_page;
     Post "/compte/mot-de-passe" LoggedIn => account::change_password;
     Read "/profil" Client => profile::home;
+    Read "/statistiques" Statistics => statistics::page;
+    Read "/statistiques/export" Statistics => statistics::export;
     Read "/admin" Admin => admin::home;
     Read "/admin/inscriptions" Admin => admin::registrations;
     Read "/admin/inscriptions/{id}" Admin => admin::registration;

@@ -1079,10 +1079,9 @@ async fn every_form_of_the_site_carries_a_csrf_token(backend: Backend) {
             if status != 200 {
                 continue;
             }
-            let forms = page.matches(r#"<form"#).count();
+            // GET forms (the statistics' period picker) change nothing.
             let posts = page.matches(r#"method="post""#).count();
             let tokens = page.matches(r#"name="csrf""#).count();
-            assert_eq!(forms, posts, "{}: a form that does not post", spec.path);
             assert_eq!(posts, tokens, "{}: a form without its token", spec.path);
             pages += usize::from(posts > 0);
         }

@@ -1,0 +1,548 @@
+//! What `/statistiques` shows: figures for a period, read from the daily
+//! aggregates (and, for days not counted yet such as today, from the raw
+//! rows through the same counting), with small groups merged so that no
+//! person can be singled out. Marketing never sees a row, only these.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
+
+use super::rollup::{
+    audience_rows, count, date_of_day, day_of_date, day_start, paris_day, Counts, Day, DayCounts,
+    Dimension,
+};
+use crate::db::{on_pool, Db, DbError};
+use crate::privacy::{Purpose, Register};
+
+/// The label of merged small groups.
+pub const OTHERS: &str = "Autres";
+
+/// How many pages the pages table lists before « Autres ».
+const TOP_PAGES: usize = 20;
+
+/// The longest custom period: what the aggregates keep.
+const MAX_DAYS: i64 = 25 * 31;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodKind {
+    Today,
+    Days7,
+    Days30,
+    Months12,
+    Custom,
+}
+
+impl PeriodKind {
+    pub const PRESETS: [PeriodKind; 4] = [
+        PeriodKind::Today,
+        PeriodKind::Days7,
+        PeriodKind::Days30,
+        PeriodKind::Months12,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PeriodKind::Today => "aujourdhui",
+            PeriodKind::Days7 => "7j",
+            PeriodKind::Days30 => "30j",
+            PeriodKind::Months12 => "12m",
+            PeriodKind::Custom => "perso",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PeriodKind::Today => "Aujourd'hui",
+            PeriodKind::Days7 => "7 derniers jours",
+            PeriodKind::Days30 => "30 derniers jours",
+            PeriodKind::Months12 => "12 derniers mois",
+            PeriodKind::Custom => "Période choisie",
+        }
+    }
+}
+
+/// A range of Paris days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub first: Day,
+    pub last: Day,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("Indiquez les dates au format jj/mm/aaaa ou aaaa-mm-jj.")]
+    BadDate,
+    #[error("La date de début doit précéder la date de fin.")]
+    Reversed,
+    #[error("Les statistiques ne vont pas au-delà d'aujourd'hui.")]
+    Future,
+    #[error("Choisissez une période de 25 mois au plus : les statistiques ne sont pas gardées plus longtemps.")]
+    TooLong,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, PeriodError> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .map_err(|_| PeriodError::BadDate)
+}
+
+impl Period {
+    /// `periode` is a preset key; `perso` reads `du` and `au`.
+    pub fn parse(
+        kind: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+        today: Day,
+    ) -> Result<Period, PeriodError> {
+        let preset = |kind, first| {
+            Ok(Period {
+                kind,
+                first,
+                last: today,
+            })
+        };
+        match kind.unwrap_or("30j") {
+            "aujourdhui" => preset(PeriodKind::Today, today),
+            "7j" => preset(PeriodKind::Days7, today - 6),
+            "12m" => {
+                let date = date_of_day(today);
+                let year_ago = date.checked_sub_months(Months::new(12)).unwrap_or(date);
+                preset(PeriodKind::Months12, day_of_date(year_ago) + 1)
+            }
+            "perso" => {
+                let first = day_of_date(parse_date(from.unwrap_or(""))?);
+                let last = day_of_date(parse_date(to.unwrap_or(""))?);
+                if first > last {
+                    return Err(PeriodError::Reversed);
+                }
+                if last > today {
+                    return Err(PeriodError::Future);
+                }
+                if last - first + 1 > MAX_DAYS {
+                    return Err(PeriodError::TooLong);
+                }
+                Ok(Period {
+                    kind: PeriodKind::Custom,
+                    first,
+                    last,
+                })
+            }
+            _ => preset(PeriodKind::Days30, today - 29),
+        }
+    }
+
+    pub fn days(&self) -> i64 {
+        self.last - self.first + 1
+    }
+
+    /// The same number of days just before.
+    pub fn previous(&self) -> Period {
+        Period {
+            kind: self.kind,
+            first: self.first - self.days(),
+            last: self.first - 1,
+        }
+    }
+
+    /// « du 01/03/2026 au 30/03/2026 », or « le 02/03/2026 ».
+    pub fn in_french(&self) -> String {
+        let date = |day: Day| date_of_day(day).format("%d/%m/%Y").to_string();
+        if self.first == self.last {
+            format!("le {}", date(self.first))
+        } else {
+            format!("du {} au {}", date(self.first), date(self.last))
+        }
+    }
+
+    pub fn first_date(&self) -> NaiveDate {
+        date_of_day(self.first)
+    }
+
+    pub fn last_date(&self) -> NaiveDate {
+        date_of_day(self.last)
+    }
+}
+
+/// The headline figures of a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Headline {
+    pub views: i64,
+    /// Visitors counted per day, added up over the period.
+    pub visitors: i64,
+    /// Page views per visit (a visit: one visitor on one day).
+    pub pages_per_visit: f64,
+    /// Share of visitors on a phone or a tablet, 0 to 1.
+    pub mobile_share: f64,
+}
+
+/// One point of the chart; `None` where fewer than the minimum group
+/// visited (the figure is then not shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesPoint {
+    pub label: String,
+    pub views: Option<i64>,
+    pub visitors: Option<i64>,
+}
+
+/// One line of a breakdown table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakdownRow {
+    pub value: String,
+    pub views: i64,
+    pub visitors: i64,
+    /// Share of the table's page views, 0 to 1.
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub period: Period,
+    pub headline: Headline,
+    pub previous: Headline,
+    pub series: Vec<SeriesPoint>,
+    pub breakdowns: Vec<(Dimension, Vec<BreakdownRow>)>,
+}
+
+/// What a period adds up to, before suppression.
+#[derive(Debug, Default)]
+struct PeriodCounts {
+    /// Per day, the whole site.
+    days: BTreeMap<Day, Counts>,
+    /// Per (dimension, value), over the period.
+    values: HashMap<(Dimension, String), Counts>,
+}
+
+impl PeriodCounts {
+    fn add(&mut self, dimension: Dimension, value: String, counts: &Counts) {
+        let entry = self.values.entry((dimension, value)).or_default();
+        entry.views += counts.views;
+        entry.visitors += counts.visitors;
+    }
+
+    fn headline(&self) -> Headline {
+        let views: i64 = self.days.values().map(|c| c.views).sum();
+        let visitors: i64 = self.days.values().map(|c| c.visitors).sum();
+        let mobile: i64 = ["smartphone", "mobilephone", "tablet"]
+            .iter()
+            .filter_map(|device| self.values.get(&(Dimension::Device, (*device).to_owned())))
+            .map(|c| c.visitors)
+            .sum();
+        Headline {
+            views,
+            visitors,
+            pages_per_visit: if visitors > 0 {
+                views as f64 / visitors as f64
+            } else {
+                0.0
+            },
+            mobile_share: if visitors > 0 {
+                mobile as f64 / visitors as f64
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer'";
+
+/// Adds up a period: stored days from the aggregates, the others (today,
+/// a day not counted yet) from the raw rows, counted the same way.
+async fn period_counts(
+    db: &Db,
+    register: &Register,
+    period: &Period,
+    now: DateTime<Utc>,
+    with_breakdowns: bool,
+) -> Result<(PeriodCounts, Option<DayCounts>), DbError> {
+    let mut counts = PeriodCounts::default();
+    let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, views, visitors FROM audience_daily \
+         WHERE dimension = 'total' AND day >= $1 AND day <= $2"
+    )
+    .bind(period.first)
+    .bind(period.last)
+    .fetch_all(pool)
+    .await)?;
+    let stored_days: HashSet<Day> = stored.iter().map(|(day, _, _)| *day).collect();
+    for (day, views, visitors) in stored {
+        counts.days.insert(day, Counts { views, visitors });
+    }
+    let sql = if with_breakdowns {
+        format!(
+            "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
+             WHERE day >= $1 AND day <= $2 AND dimension IN ({BREAKDOWN_KEYS}) \
+             GROUP BY dimension, value"
+        )
+    } else {
+        "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
+         WHERE day >= $1 AND day <= $2 AND dimension = 'device' GROUP BY dimension, value"
+            .to_owned()
+    };
+    let values: Vec<(String, String, i64, i64)> = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(&sql)
+                .bind(period.first)
+                .bind(period.last)
+                .fetch_all(pool)
+                .await?
+        }
+        // PostgreSQL sums BIGINT into NUMERIC; cast back.
+        Db::Postgres(pool) => {
+            let sql = sql.replace(
+                "SUM(views), SUM(visitors)",
+                "SUM(views)::BIGINT, SUM(visitors)::BIGINT",
+            );
+            sqlx::query_as(&sql)
+                .bind(period.first)
+                .bind(period.last)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    for (dimension, value, views, visitors) in values {
+        if let Some(dimension) = Dimension::parse(&dimension) {
+            counts.add(dimension, value, &Counts { views, visitors });
+        }
+    }
+
+    // Days with no aggregates yet. Raw rows exist only for the audience
+    // retention window; before it, a day without aggregates had no visit.
+    let today = paris_day(now);
+    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(now));
+    let mut today_counts = None;
+    for day in period.first.max(raw_from)..=period.last.min(today) {
+        if stored_days.contains(&day) {
+            continue;
+        }
+        let until = day_start(day + 1).min(now);
+        let rows = audience_rows(db, day_start(day), until).await?;
+        let day_counts = count(&rows);
+        let total = day_counts.get(Dimension::Total, "");
+        counts.days.insert(day, total);
+        for ((dimension, value), c) in &day_counts.0 {
+            let wanted = if with_breakdowns {
+                Dimension::BREAKDOWNS.contains(dimension)
+            } else {
+                *dimension == Dimension::Device
+            };
+            if wanted {
+                counts.add(*dimension, value.clone(), c);
+            }
+        }
+        if day == today {
+            today_counts = Some(day_counts);
+        }
+    }
+    Ok((counts, today_counts))
+}
+
+/// Merges rows with fewer visitors than `min_group` into « Autres », keeps
+/// at most `limit` named rows, and computes shares of the table's views.
+pub fn suppress(
+    mut rows: Vec<(String, Counts)>,
+    min_group: i64,
+    limit: usize,
+) -> Vec<BreakdownRow> {
+    rows.sort_by(|a, b| b.1.views.cmp(&a.1.views).then_with(|| a.0.cmp(&b.0)));
+    let total: i64 = rows.iter().map(|(_, c)| c.views).sum();
+    let mut kept = Vec::new();
+    let mut others = Counts::default();
+    for (value, counts) in rows {
+        if counts.visitors < min_group || kept.len() >= limit || value == OTHERS {
+            others.views += counts.views;
+            others.visitors += counts.visitors;
+        } else {
+            kept.push((value, counts));
+        }
+    }
+    if others.views > 0 {
+        kept.push((OTHERS.to_owned(), others));
+    }
+    kept.into_iter()
+        .map(|(value, c)| BreakdownRow {
+            share: if total > 0 {
+                c.views as f64 / total as f64
+            } else {
+                0.0
+            },
+            value,
+            views: c.views,
+            visitors: c.visitors,
+        })
+        .collect()
+}
+
+fn breakdowns(counts: &PeriodCounts, min_group: i64) -> Vec<(Dimension, Vec<BreakdownRow>)> {
+    Dimension::BREAKDOWNS
+        .iter()
+        .map(|&dimension| {
+            let rows: Vec<(String, Counts)> = counts
+                .values
+                .iter()
+                .filter(|((d, _), _)| *d == dimension)
+                .map(|((_, value), c)| (value.clone(), c.clone()))
+                .collect();
+            let limit = if dimension == Dimension::Page {
+                TOP_PAGES
+            } else {
+                usize::MAX
+            };
+            (dimension, suppress(rows, min_group, limit))
+        })
+        .collect()
+}
+
+fn shown(counts: &Counts, min_group: i64) -> (Option<i64>, Option<i64>) {
+    if counts.visitors < min_group && counts.views > 0 {
+        (None, None)
+    } else {
+        (Some(counts.views), Some(counts.visitors))
+    }
+}
+
+pub async fn report(
+    db: &Db,
+    register: &Register,
+    period: &Period,
+    now: DateTime<Utc>,
+    min_group: i64,
+) -> Result<Report, DbError> {
+    let (counts, today) = period_counts(db, register, period, now, true).await?;
+    let (previous, _) = period_counts(db, register, &period.previous(), now, false).await?;
+    let series = if period.kind == PeriodKind::Today {
+        let today = today.unwrap_or_default();
+        (0..24)
+            .map(|hour| {
+                let (views, visitors) = shown(
+                    &today.get(Dimension::Hour, &format!("{hour:02}")),
+                    min_group,
+                );
+                SeriesPoint {
+                    label: format!("{hour} h"),
+                    views,
+                    visitors,
+                }
+            })
+            .collect()
+    } else {
+        (period.first..=period.last)
+            .map(|day| {
+                let c = counts.days.get(&day).cloned().unwrap_or_default();
+                let (views, visitors) = shown(&c, min_group);
+                let date = date_of_day(day);
+                SeriesPoint {
+                    label: format!("{:02}/{:02}", date.day(), date.month()),
+                    views,
+                    visitors,
+                }
+            })
+            .collect()
+    };
+    Ok(Report {
+        period: *period,
+        headline: counts.headline(),
+        previous: previous.headline(),
+        series,
+        breakdowns: breakdowns(&counts, min_group),
+    })
+}
+
+/// Visitors in the last 30 minutes, from the raw rows.
+pub async fn visitors_now(db: &Db, now: DateTime<Utc>) -> Result<i64, DbError> {
+    let rows = audience_rows(db, now - Duration::minutes(30), now + Duration::seconds(1)).await?;
+    Ok(count(&rows).get(Dimension::Total, "").visitors)
+}
+
+/// The relative change from `before` to `after`, when there is one.
+pub fn change(before: f64, after: f64) -> Option<f64> {
+    (before > 0.0).then(|| (after - before) / before)
+}
+
+/// For the page: the number as a French reader writes it.
+pub fn french_number(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(views: i64, visitors: i64) -> Counts {
+        Counts { views, visitors }
+    }
+
+    #[test]
+    fn small_groups_are_merged_into_others() {
+        let rows = vec![
+            ("/".to_owned(), c(100, 40)),
+            ("/services".to_owned(), c(30, 12)),
+            ("/contact".to_owned(), c(6, 4)),
+            ("/techniciens".to_owned(), c(3, 1)),
+        ];
+        let table = suppress(rows, 5, 20);
+        let values: Vec<&str> = table.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(values, ["/", "/services", OTHERS]);
+        assert_eq!(table[2].views, 9);
+        assert_eq!(table[2].visitors, 5);
+        let shares: f64 = table.iter().map(|r| r.share).sum();
+        assert!((shares - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn periods_follow_the_calendar() {
+        let today = day_of_date(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+        let p = Period::parse(Some("7j"), None, None, today).unwrap();
+        assert_eq!(p.in_french(), "du 24/02/2026 au 02/03/2026");
+        assert_eq!(p.previous().in_french(), "du 17/02/2026 au 23/02/2026");
+        let year = Period::parse(Some("12m"), None, None, today).unwrap();
+        assert_eq!(year.in_french(), "du 03/03/2025 au 02/03/2026");
+        let custom =
+            Period::parse(Some("perso"), Some("01/02/2026"), Some("2026-02-10"), today).unwrap();
+        assert_eq!(custom.days(), 10);
+        assert_eq!(
+            Period::parse(Some("perso"), Some("10/02/2026"), Some("01/02/2026"), today),
+            Err(PeriodError::Reversed)
+        );
+        assert_eq!(
+            Period::parse(Some("perso"), Some("x"), Some("01/02/2026"), today),
+            Err(PeriodError::BadDate)
+        );
+        assert_eq!(
+            Period::parse(Some("perso"), Some("01/02/2026"), Some("01/04/2026"), today),
+            Err(PeriodError::Future)
+        );
+        assert_eq!(
+            Period::parse(Some("perso"), Some("01/01/2020"), Some("01/02/2026"), today),
+            Err(PeriodError::TooLong)
+        );
+        assert_eq!(
+            Period::parse(Some("n'importe"), None, None, today)
+                .unwrap()
+                .kind,
+            PeriodKind::Days30
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_the_french_way() {
+        assert_eq!(french_number(1234567), "1\u{202f}234\u{202f}567");
+        assert_eq!(french_number(999), "999");
+        assert_eq!(change(100.0, 120.0), Some(0.2));
+        assert_eq!(change(0.0, 5.0), None);
+    }
+}

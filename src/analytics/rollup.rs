@@ -1,0 +1,447 @@
+//! Daily audience aggregates: for each day (in Paris time), each dimension
+//! and each value, the page views and the visitors, computed from the raw
+//! `audience` rows and kept in `audience_daily` (purpose
+//! `audience_aggregates`, 25 months) after the raw rows are gone (13 months).
+//!
+//! A visitor is estimated from the logged fields only: the truncated IP and
+//! the browser, its version, the OS, its version and the device type. Rows
+//! sharing all of these on one day are one visitor; visitors are counted per
+//! day and added up over a period (a person coming on three days counts
+//! three times), as privacy-first tools do, since nothing links two days.
+//! README, "Statistics", says what this over- and under-counts.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono_tz::Europe::Paris;
+use sqlx::QueryBuilder;
+
+use crate::db::{millis, on_pool, Db, DbError};
+use crate::privacy::{Purpose, Register};
+
+/// What the aggregates are broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    /// The whole site (value "").
+    Total,
+    /// The Paris hour, "00" to "23".
+    Hour,
+    /// The path, without its query string.
+    Page,
+    /// The allow-listed `utm_*` values, "source / medium / campaign".
+    Campaign,
+    Browser,
+    Os,
+    Device,
+    Manufacturer,
+}
+
+impl Dimension {
+    pub const BREAKDOWNS: [Dimension; 6] = [
+        Dimension::Page,
+        Dimension::Campaign,
+        Dimension::Browser,
+        Dimension::Os,
+        Dimension::Device,
+        Dimension::Manufacturer,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Dimension::Total => "total",
+            Dimension::Hour => "hour",
+            Dimension::Page => "page",
+            Dimension::Campaign => "campaign",
+            Dimension::Browser => "browser",
+            Dimension::Os => "os",
+            Dimension::Device => "device",
+            Dimension::Manufacturer => "manufacturer",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        [
+            Dimension::Total,
+            Dimension::Hour,
+            Dimension::Page,
+            Dimension::Campaign,
+            Dimension::Browser,
+            Dimension::Os,
+            Dimension::Device,
+            Dimension::Manufacturer,
+        ]
+        .into_iter()
+        .find(|d| d.key() == key)
+    }
+}
+
+/// A Paris day as days since 1970-01-01.
+pub type Day = i64;
+
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+
+pub fn day_of_date(date: NaiveDate) -> Day {
+    (date - EPOCH).num_days()
+}
+
+pub fn date_of_day(day: Day) -> NaiveDate {
+    EPOCH + Duration::days(day)
+}
+
+/// The Paris day an instant falls in.
+pub fn paris_day(at: DateTime<Utc>) -> Day {
+    day_of_date(at.with_timezone(&Paris).date_naive())
+}
+
+/// When a Paris day begins, in UTC. Midnight exists every day in Paris
+/// (clocks change at 2 and 3 a.m.).
+pub fn day_start(day: Day) -> DateTime<Utc> {
+    let midnight = date_of_day(day).and_hms_opt(0, 0, 0).expect("midnight");
+    Paris
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+}
+
+/// One raw audience row, as the aggregation reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AudienceRow {
+    pub occurred_at: i64,
+    pub ip: String,
+    pub browser: Option<String>,
+    pub browser_version: Option<String>,
+    pub os: Option<String>,
+    pub os_version: Option<String>,
+    pub device_type: String,
+    pub manufacturer: Option<String>,
+    pub url: String,
+}
+
+/// The counts of one value of one dimension.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub views: i64,
+    pub visitors: i64,
+}
+
+/// What one day (or part of one) adds up to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayCounts(pub HashMap<(Dimension, String), Counts>);
+
+impl DayCounts {
+    pub fn get(&self, dimension: Dimension, value: &str) -> Counts {
+        self.0
+            .get(&(dimension, value.to_owned()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The same hash on every run and every instance: visitors are told apart
+/// within a day, never stored.
+fn visitor_key(row: &AudienceRow) -> u64 {
+    // SipHash with fixed keys: the same on every run and instance.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        &row.ip,
+        &row.browser,
+        &row.browser_version,
+        &row.os,
+        &row.os_version,
+        &row.device_type,
+    )
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// "source / medium / campaign" from a logged URL's `utm_*` parameters.
+pub fn campaign_of(url: &str) -> Option<String> {
+    let (_, query) = url.split_once('?')?;
+    let mut parts: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, value)| key.starts_with("utm_") && !value.trim().is_empty())
+        .map(|(key, value)| (key.into_owned(), value.trim().to_owned()))
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let order = |key: &str| match key {
+        "utm_source" => 0,
+        "utm_medium" => 1,
+        "utm_campaign" => 2,
+        _ => 3,
+    };
+    parts.sort_by_key(|(key, _)| order(key));
+    Some(
+        parts
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect::<Vec<_>>()
+            .join(" / "),
+    )
+}
+
+/// Counts the rows of one day (or part of it).
+pub fn count(rows: &[AudienceRow]) -> DayCounts {
+    let mut views: HashMap<(Dimension, String), i64> = HashMap::new();
+    let mut visitors: HashMap<(Dimension, String), HashSet<u64>> = HashMap::new();
+    for row in rows {
+        let key = visitor_key(row);
+        let hour = DateTime::<Utc>::from_timestamp_millis(row.occurred_at)
+            .map(|at| format!("{:02}", at.with_timezone(&Paris).hour()))
+            .unwrap_or_else(|| "00".into());
+        let path = row.url.split('?').next().unwrap_or("/").to_owned();
+        let unknown = || "Inconnu".to_owned();
+        let mut values = vec![
+            (Dimension::Total, String::new()),
+            (Dimension::Hour, hour),
+            (Dimension::Page, path),
+            (
+                Dimension::Browser,
+                row.browser.clone().unwrap_or_else(unknown),
+            ),
+            (Dimension::Os, row.os.clone().unwrap_or_else(unknown)),
+            (Dimension::Device, row.device_type.clone()),
+        ];
+        if let Some(campaign) = campaign_of(&row.url) {
+            values.push((Dimension::Campaign, campaign));
+        }
+        if let Some(manufacturer) = &row.manufacturer {
+            values.push((Dimension::Manufacturer, manufacturer.clone()));
+        }
+        for value in values {
+            *views.entry(value.clone()).or_default() += 1;
+            visitors.entry(value).or_default().insert(key);
+        }
+    }
+    DayCounts(
+        views
+            .into_iter()
+            .map(|(value, views)| {
+                let visitors = visitors.get(&value).map_or(0, |set| set.len() as i64);
+                (value, Counts { views, visitors })
+            })
+            .collect(),
+    )
+}
+
+/// The raw audience rows between two instants.
+pub async fn audience_rows(
+    db: &Db,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<AudienceRow>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT occurred_at, ip, browser, browser_version, os, os_version, device_type, \
+           manufacturer, url FROM visitor_log \
+         WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2"
+    )
+    .bind(millis(from))
+    .bind(millis(until))
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Counts a day from its raw rows and replaces its aggregates.
+async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbError> {
+    let start = day_start(day);
+    let end = day_start(day + 1);
+    let counts = count(&audience_rows(db, start, end).await?);
+    let expires_at = millis(
+        register
+            .retention(Purpose::AudienceAggregates)
+            .period
+            .after(start),
+    );
+    let mut rows: Vec<(&'static str, String, Counts)> = counts
+        .0
+        .into_iter()
+        .map(|((dimension, value), counts)| (dimension.key(), value, counts))
+        .collect();
+    // An empty day still gets its total row: it marks the day as counted.
+    if rows.is_empty() {
+        rows.push(("total", String::new(), Counts::default()));
+    }
+    on_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM audience_daily WHERE day = $1")
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+        for chunk in rows.chunks(500) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO audience_daily (day, day_start, dimension, value, views, visitors, expires_at) ",
+            );
+            insert.push_values(chunk, |mut row, (dimension, value, counts)| {
+                row.push_bind(day)
+                    .push_bind(millis(start))
+                    .push_bind(*dimension)
+                    .push_bind(value.as_str())
+                    .push_bind(counts.views)
+                    .push_bind(counts.visitors)
+                    .push_bind(expires_at);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// Days counted by one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupOutcome {
+    pub days: Vec<Day>,
+}
+
+/// How many finished days are counted again at each run, for rows that
+/// arrive late (the writer's queue, a clock a little behind).
+const RECOUNTED_DAYS: i64 = 2;
+
+/// Counts every finished day not counted yet, and the last two again. A
+/// day is never counted again once its raw rows may have started to go
+/// (the purge deletes them 13 months after they were collected): its
+/// aggregates are then all that is left of it.
+pub async fn roll_up(
+    db: &Db,
+    register: &Register,
+    now: DateTime<Utc>,
+) -> Result<RollupOutcome, DbError> {
+    let today = paris_day(now);
+    let last_counted: Option<Day> = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT MAX(day) FROM audience_daily WHERE dimension = 'total'"
+    )
+    .fetch_one(pool)
+    .await)?;
+    let earliest: Option<i64> = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT MIN(occurred_at) FROM visitor_log WHERE purpose = 'audience'"
+    )
+    .fetch_one(pool)
+    .await)?;
+    let Some(earliest) = earliest.and_then(DateTime::<Utc>::from_timestamp_millis) else {
+        return Ok(RollupOutcome { days: Vec::new() });
+    };
+    // The first day whose raw rows are all still there.
+    let raw_complete_from = paris_day(register.retention(Purpose::Audience).period.before(now)) + 1;
+    let first = match last_counted {
+        Some(last) => (last + 1).min(today - RECOUNTED_DAYS),
+        None => paris_day(earliest),
+    }
+    .max(paris_day(earliest).min(today))
+    .max(raw_complete_from.min(today));
+    let days: Vec<Day> = (first..today).collect();
+    for &day in &days {
+        roll_up_day(db, register, day).await?;
+    }
+    Ok(RollupOutcome { days })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(ip: &str, ua: &str, url: &str, at: &str) -> AudienceRow {
+        AudienceRow {
+            occurred_at: at.parse::<DateTime<Utc>>().unwrap().timestamp_millis(),
+            ip: ip.into(),
+            browser: Some(ua.into()),
+            browser_version: Some("120".into()),
+            os: Some("Windows".into()),
+            os_version: Some("10".into()),
+            device_type: "pc".into(),
+            manufacturer: None,
+            url: url.into(),
+        }
+    }
+
+    #[test]
+    fn views_and_visitors_are_counted_per_value() {
+        let rows = vec![
+            row("81.250.17.0", "Chrome", "/", "2026-03-02T08:00:00Z"),
+            row("81.250.17.0", "Chrome", "/services", "2026-03-02T08:01:00Z"),
+            row(
+                "81.250.17.0",
+                "Firefox",
+                "/?utm_source=news&utm_campaign=hiver",
+                "2026-03-02T15:00:00Z",
+            ),
+            row("90.1.2.0", "Chrome", "/", "2026-03-02T15:30:00Z"),
+        ];
+        let counts = count(&rows);
+        assert_eq!(
+            counts.get(Dimension::Total, ""),
+            Counts {
+                views: 4,
+                visitors: 3
+            }
+        );
+        assert_eq!(
+            counts.get(Dimension::Page, "/"),
+            Counts {
+                views: 3,
+                visitors: 3
+            }
+        );
+        assert_eq!(
+            counts.get(Dimension::Page, "/services"),
+            Counts {
+                views: 1,
+                visitors: 1
+            }
+        );
+        assert_eq!(
+            counts.get(Dimension::Browser, "Chrome"),
+            Counts {
+                views: 3,
+                visitors: 2
+            }
+        );
+        assert_eq!(
+            counts.get(Dimension::Campaign, "news / hiver"),
+            Counts {
+                views: 1,
+                visitors: 1
+            }
+        );
+        // 08:00 UTC is 09:00 in Paris in March (winter time).
+        assert_eq!(
+            counts.get(Dimension::Hour, "09"),
+            Counts {
+                views: 2,
+                visitors: 1
+            }
+        );
+        assert_eq!(
+            counts.get(Dimension::Hour, "16"),
+            Counts {
+                views: 2,
+                visitors: 2
+            }
+        );
+    }
+
+    #[test]
+    fn paris_days_start_at_paris_midnight() {
+        let winter: DateTime<Utc> = "2026-01-15T23:30:00Z".parse().unwrap();
+        assert_eq!(date_of_day(paris_day(winter)).to_string(), "2026-01-16");
+        let start = day_start(paris_day(winter));
+        assert_eq!(start.to_rfc3339(), "2026-01-15T23:00:00+00:00");
+        let summer: DateTime<Utc> = "2026-07-01T21:59:00Z".parse().unwrap();
+        assert_eq!(date_of_day(paris_day(summer)).to_string(), "2026-07-01");
+        assert_eq!(
+            day_start(paris_day(summer)).to_rfc3339(),
+            "2026-06-30T22:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn campaigns_read_only_utm_values() {
+        assert_eq!(
+            campaign_of("/?utm_campaign=hiver&utm_source=newsletter&utm_medium=email").as_deref(),
+            Some("newsletter / email / hiver")
+        );
+        assert_eq!(campaign_of("/services"), None);
+        assert_eq!(campaign_of("/?utm_source="), None);
+    }
+}
