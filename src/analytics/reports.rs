@@ -175,6 +175,9 @@ pub struct Headline {
     pub pages_per_visit: f64,
     /// Share of visitors on a phone or a tablet, 0 to 1.
     pub mobile_share: f64,
+    /// Fewer visitors than the minimum group: the page shows none of these
+    /// figures (a one-day period would otherwise give what the chart hides).
+    pub hidden: bool,
 }
 
 /// One point of the chart; `None` where fewer than the minimum group
@@ -242,6 +245,7 @@ impl PeriodCounts {
             } else {
                 0.0
             },
+            hidden: false,
         }
     }
 }
@@ -441,10 +445,14 @@ pub async fn report(
             })
             .collect()
     };
+    let hide = |mut headline: Headline| {
+        headline.hidden = headline.visitors > 0 && headline.visitors < min_group;
+        headline
+    };
     Ok(Report {
         period: *period,
-        headline: counts.headline(),
-        previous: previous.headline(),
+        headline: hide(counts.headline()),
+        previous: hide(previous.headline()),
         series,
         breakdowns: breakdowns(&counts, min_group),
     })
@@ -466,7 +474,7 @@ pub fn french_number(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);

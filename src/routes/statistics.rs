@@ -127,7 +127,7 @@ pub async fn export(
             write(
                 &mut csv,
                 [
-                    view::value_label(dimension, &row.value),
+                    spreadsheet_safe(view::value_label(dimension, &row.value)),
                     row.views.to_string(),
                     share(row.share),
                     row.visitors.to_string(),
@@ -151,4 +151,34 @@ pub async fn export(
             format!("attachment; filename=\"{filename}\""),
         ))
         .body(body))
+}
+
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a
+/// tab or carriage return first) gets a leading apostrophe: campaign names
+/// come from visitors' links, and `=HYPERLINK(…)` must stay text.
+fn spreadsheet_safe(value: String) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_stay_text_in_the_csv() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"x\")".into()),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(spreadsheet_safe("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-1+1".into()), "'-1+1");
+        assert_eq!(
+            spreadsheet_safe("newsletter / email / hiver".into()),
+            "newsletter / email / hiver"
+        );
+        assert_eq!(spreadsheet_safe("/services".into()), "/services");
+    }
 }

@@ -90,44 +90,38 @@ fn evolution(before: f64, after: f64) -> Markup {
     }
 }
 
-fn headline_cards(now: &Headline, before: &Headline) -> Markup {
-    let cards: [(&str, String, String, f64, f64); 4] = [
-        (
-            "Pages vues",
-            french_number(now.views),
-            french_number(before.views),
-            before.views as f64,
-            now.views as f64,
-        ),
-        (
-            "Visiteurs",
-            french_number(now.visitors),
-            french_number(before.visitors),
-            before.visitors as f64,
-            now.visitors as f64,
-        ),
-        (
-            "Pages par visite",
-            decimal(now.pages_per_visit),
-            decimal(before.pages_per_visit),
-            before.pages_per_visit,
-            now.pages_per_visit,
-        ),
-        (
-            "Part des mobiles",
-            percent(now.mobile_share),
-            percent(before.mobile_share),
-            before.mobile_share,
-            now.mobile_share,
-        ),
+fn headline_cards(now: &Headline, before: &Headline, min_group: i64) -> Markup {
+    let hidden = format!("moins de {min_group}");
+    // (name, figure, its value for the change, as text for a shown headline)
+    let figure = |h: &Headline, which: usize| -> (String, f64) {
+        match which {
+            0 => (french_number(h.views), h.views as f64),
+            1 => (french_number(h.visitors), h.visitors as f64),
+            2 => (decimal(h.pages_per_visit), h.pages_per_visit),
+            _ => (percent(h.mobile_share), h.mobile_share),
+        }
+    };
+    let names = [
+        "Pages vues",
+        "Visiteurs",
+        "Pages par visite",
+        "Part des mobiles",
     ];
     html! {
         ul.cards.figures {
-            @for (name, value, previous, b, a) in cards {
+            @for (which, name) in names.iter().enumerate() {
+                @let (value, after) = figure(now, which);
+                @let (previous, before_value) = figure(before, which);
                 li.card {
                     h2 { (name) }
-                    p.figure { (value) }
-                    p.previous { "Période précédente : " (previous) " · " (evolution(b, a)) }
+                    p.figure { @if now.hidden { (hidden) } @else { (value) } }
+                    p.previous {
+                        "Période précédente : "
+                        @if before.hidden { (hidden) } @else { (previous) }
+                        " · "
+                        @if now.hidden || before.hidden { span.evolution { "—" } }
+                        @else { (evolution(before_value, after)) }
+                    }
                 }
             }
         }
@@ -195,12 +189,23 @@ pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -
         "par jour"
     };
     let chart_title = format!("Pages vues et visiteurs {unit}, {}", period.in_french());
-    let chart_description = format!(
-        "Barres : pages vues ; ligne : visiteurs. Total : {} pages vues, {} visiteurs. Les valeurs de moins de {} visiteurs ne sont pas affichées.",
-        french_number(report.headline.views),
-        french_number(report.headline.visitors),
-        p.min_group
-    );
+    let totals = if report.headline.hidden {
+        format!("moins de {} visiteurs en tout", p.min_group)
+    } else {
+        format!(
+            "{} pages vues, {} visiteurs",
+            french_number(report.headline.views),
+            french_number(report.headline.visitors)
+        )
+    };
+    let chart_description = if p.min_group > 1 {
+        format!(
+            "Barres : pages vues ; ligne : visiteurs. Total : {totals}. Les valeurs de moins de {} visiteurs ne sont pas affichées.",
+            p.min_group
+        )
+    } else {
+        format!("Barres : pages vues ; ligne : visiteurs. Total : {totals}.")
+    };
     let hidden = format!("moins de {}", p.min_group);
     layout(
         &page,
@@ -224,7 +229,7 @@ pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -
                         @else { (french_number(p.visitors_now)) " visiteur" @if p.visitors_now > 1 { "s" } }
                     }
                 }
-                (headline_cards(&report.headline, &report.previous))
+                (headline_cards(&report.headline, &report.previous, p.min_group))
                 h2 { "Évolution " (unit) }
                 (bar_chart(&chart_title, &chart_description, "pages vues", "visiteurs", &bars))
                 details {

@@ -15,5 +15,6 @@ mod public_forms;
 mod purge;
 mod security;
 mod static_files;
+mod statistics;
 mod visitor_log;
 mod writer;
