@@ -61,6 +61,27 @@ enum Command {
         #[arg(long, default_value = "WeMaintain")]
         last_name: String,
     },
+    /// Fill the visitor log with realistic synthetic audience traffic, for
+    /// demos and benchmarks, then print how fast it went. Refuses a visitor
+    /// log that already holds audience rows unless --append is given.
+    SeedDemo {
+        /// Page views to write, 1 to 100000000.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=wemaintain::demo::MAX_EVENTS))]
+        events: u64,
+        /// Spread them over the last DAYS days, ending now (1 to 800).
+        #[arg(
+            long,
+            default_value_t = wemaintain::demo::DEFAULT_DAYS,
+            value_parser = clap::value_parser!(u32).range(1..=i64::from(wemaintain::demo::MAX_DAYS))
+        )]
+        days: u32,
+        /// The same seed gives the same rows.
+        #[arg(long, default_value_t = wemaintain::demo::DEFAULT_SEED)]
+        seed: u64,
+        /// Write even if the visitor log already holds audience rows.
+        #[arg(long)]
+        append: bool,
+    },
 }
 
 fn parse_role(value: &str) -> Result<Role, String> {
@@ -194,6 +215,28 @@ fn main() -> ExitCode {
                     }
                     Err(error) => {
                         eprintln!("wemaintain: create-user: {error}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+            Command::SeedDemo {
+                events,
+                days,
+                seed,
+                append,
+            } => {
+                let db = match startup::migrate(&settings).await {
+                    Ok(db) => db,
+                    Err(error) => return bad_setup(error),
+                };
+                let seeded =
+                    wemaintain::demo::seed_demo_command(&db, &settings, events, days, seed, append)
+                        .await;
+                db.close().await;
+                match seeded {
+                    Ok(_) => ExitCode::SUCCESS,
+                    Err(error) => {
+                        eprintln!("wemaintain: seed-demo: {error}");
                         ExitCode::FAILURE
                     }
                 }

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod cli;
 mod database;
+mod demo;
 mod health;
 mod opt_out;
 mod pages;
