@@ -35,7 +35,8 @@ fn admin_layout(
                         a href="/admin" { "Tableau de bord" } " · "
                         a href="/admin/inscriptions" { "Demandes de compte" } " · "
                         a href="/admin/comptes" { "Comptes" } " · "
-                        a href="/admin/messages" { "Messages" }
+                        a href="/admin/messages" { "Messages" } " · "
+                        a href="/statistiques" { "Statistiques" }
                     }
                 }
                 (content)
