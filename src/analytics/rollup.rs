@@ -424,56 +424,23 @@ mod tests {
             row("90.1.2.0", "Chrome", "/", "2026-03-02T15:30:00Z"),
         ];
         let counts = count(&rows);
-        assert_eq!(
-            counts.get(Dimension::Total, ""),
-            Counts {
-                views: 4,
-                visitors: 3
-            }
-        );
-        assert_eq!(
-            counts.get(Dimension::Page, "/"),
-            Counts {
-                views: 3,
-                visitors: 3
-            }
-        );
-        assert_eq!(
-            counts.get(Dimension::Page, "/services"),
-            Counts {
-                views: 1,
-                visitors: 1
-            }
-        );
-        assert_eq!(
-            counts.get(Dimension::Browser, "Chrome"),
-            Counts {
-                views: 3,
-                visitors: 2
-            }
-        );
-        assert_eq!(
-            counts.get(Dimension::Campaign, "news / hiver"),
-            Counts {
-                views: 1,
-                visitors: 1
-            }
-        );
         // 08:00 UTC is 09:00 in Paris in March (winter time).
-        assert_eq!(
-            counts.get(Dimension::Hour, "09"),
-            Counts {
-                views: 2,
-                visitors: 1
-            }
-        );
-        assert_eq!(
-            counts.get(Dimension::Hour, "16"),
-            Counts {
-                views: 2,
-                visitors: 2
-            }
-        );
+        let expected = [
+            (Dimension::Total, "", 4, 3),
+            (Dimension::Page, "/", 3, 3),
+            (Dimension::Page, "/services", 1, 1),
+            (Dimension::Browser, "Chrome", 3, 2),
+            (Dimension::Campaign, "news / hiver", 1, 1),
+            (Dimension::Hour, "09", 2, 1),
+            (Dimension::Hour, "16", 2, 2),
+        ];
+        for (dimension, value, views, visitors) in expected {
+            assert_eq!(
+                counts.get(dimension, value),
+                Counts { views, visitors },
+                "{dimension:?} {value}"
+            );
+        }
     }
 
     #[test]
