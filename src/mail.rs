@@ -8,13 +8,26 @@
 //! not (which would otherwise tell whether an address has an account).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
+use crate::metrics::Metrics;
+
+/// Waits before the second, third and fourth attempts at a message: a mail
+/// server restarting or a network hiccup gets a minute and a half.
+const RETRY_DELAYS: [Duration; 3] = [
+    Duration::from_secs(2),
+    Duration::from_secs(15),
+    Duration::from_secs(75),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -54,10 +67,19 @@ pub struct Mailer {
     transport: Arc<Transport>,
     from: Mailbox,
     staff: Arc<Vec<String>>,
+    metrics: Arc<Metrics>,
+    /// Messages not sent yet, and a signal when the count changes, so that
+    /// a server stop can wait for them.
+    in_flight: Arc<(AtomicUsize, Notify)>,
+    /// The runtime the application was built on. Handlers run on actix's
+    /// per-worker runtimes, which a server stop shuts down with whatever
+    /// they still run: a message spawned there would die mid-send.
+    runtime: tokio::runtime::Handle,
 }
 
 impl Mailer {
-    pub fn from_settings(settings: &Settings) -> Result<Self, MailError> {
+    /// Call from the application's runtime: messages are sent on it.
+    pub fn from_settings(settings: &Settings, metrics: Arc<Metrics>) -> Result<Self, MailError> {
         let transport = match &settings.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -81,6 +103,9 @@ impl Mailer {
             transport: Arc::new(transport),
             from,
             staff: Arc::new(settings.staff_email.clone()),
+            metrics,
+            in_flight: Arc::new((AtomicUsize::new(0), Notify::new())),
+            runtime: tokio::runtime::Handle::current(),
         })
     }
 
@@ -116,19 +141,58 @@ impl Mailer {
         Ok(())
     }
 
-    /// Sends from a background task; a failure is logged with the subject,
-    /// never the addresses.
+    /// Sends from a background task, trying again after 2 s, 15 s and 75 s
+    /// before giving up; a failure is logged with the subject, never the
+    /// addresses, and counted. A server stop waits for the messages still
+    /// in flight ([`Mailer::flush`]); a crash loses them.
     pub fn send_later(&self, mail: OutgoingMail) {
         if mail.to.is_empty() {
             tracing::warn!(subject = %mail.subject, "e-mail with no recipient not sent (set WM_STAFF_EMAIL or create an admin account)");
             return;
         }
         let mailer = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = mailer.send(&mail).await {
-                tracing::error!(subject = %mail.subject, %error, "e-mail not sent");
+        self.in_flight.0.fetch_add(1, Ordering::SeqCst);
+        self.runtime.spawn(async move {
+            let mut delays = RETRY_DELAYS.iter();
+            loop {
+                match mailer.send(&mail).await {
+                    Ok(()) => {
+                        mailer.metrics.mail_sent();
+                        break;
+                    }
+                    Err(error) => match delays.next() {
+                        Some(delay) => {
+                            tracing::warn!(subject = %mail.subject, %error, retry_in_s = delay.as_secs(), "e-mail not sent yet");
+                            tokio::time::sleep(*delay).await;
+                        }
+                        None => {
+                            mailer.metrics.mail_failed();
+                            tracing::error!(subject = %mail.subject, %error, "e-mail not sent, given up");
+                            break;
+                        }
+                    },
+                }
             }
+            mailer.in_flight.0.fetch_sub(1, Ordering::SeqCst);
+            mailer.in_flight.1.notify_waiters();
         });
+    }
+
+    /// Waits until every message handed to [`Mailer::send_later`] is sent or
+    /// given up, for at most `limit`; returns how many are still pending.
+    pub async fn flush(&self, limit: Duration) -> usize {
+        let (count, changed) = &*self.in_flight;
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = changed.notified();
+            let pending = count.load(Ordering::SeqCst);
+            if pending == 0 {
+                return 0;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return count.load(Ordering::SeqCst);
+            }
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Metrics {
     purge_runs: AtomicU64,
     purge_failures: AtomicU64,
     rows_purged: [AtomicU64; Purpose::ALL.len()],
+    mail_sent: AtomicU64,
+    mail_failed: AtomicU64,
 }
 
 impl Metrics {
@@ -39,6 +41,16 @@ impl Metrics {
         if !succeeded {
             self.purge_failures.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// An e-mail handed to the SMTP server or written to the outbox.
+    pub fn mail_sent(&self) {
+        self.mail_sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An e-mail given up on after its last attempt.
+    pub fn mail_failed(&self) {
+        self.mail_failed.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn rows_purged(&self, purpose: Purpose, count: u64) {
@@ -89,6 +101,10 @@ impl Metrics {
             ("wm_purge_runs_total", "counter", "Purge runs.", load(&self.purge_runs)),
             ("wm_purge_failures_total", "counter", "Purge runs that stopped on a database error.",
              load(&self.purge_failures)),
+            ("wm_mail_sent_total", "counter", "E-mails handed to the SMTP server or written to the outbox.",
+             load(&self.mail_sent)),
+            ("wm_mail_failures_total", "counter", "E-mails given up on after every attempt failed.",
+             load(&self.mail_failed)),
         ];
         for (name, kind, help, value) in single {
             family(&mut out, name, kind, help);

@@ -48,6 +48,10 @@ pub enum StartupError {
     },
 }
 
+/// How long a stop waits for e-mails still being sent (a message waiting
+/// for its next retry is not waited for that long).
+const MAIL_FLUSH_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
@@ -93,6 +97,7 @@ pub struct Application {
     writer: Option<analytics::writer::Writer>,
     purge: PurgeSchedule,
     metrics: Arc<Metrics>,
+    mailer: Mailer,
 }
 
 impl Application {
@@ -108,7 +113,6 @@ impl Application {
         let db = open_database(&settings).await?;
         db.migrate().await?;
         let secret = SiteSecret::load(settings.secret_key.as_deref(), &settings.data_dir)?;
-        let mailer = Mailer::from_settings(&settings)?;
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind,
@@ -121,6 +125,7 @@ impl Application {
 
         let register = Arc::new(Register::with_overrides(&settings.retention));
         let metrics = Arc::new(Metrics::default());
+        let mailer = Mailer::from_settings(&settings, metrics.clone())?;
         let (visitor_log, writer) = if settings.analytics {
             let (log, writer) =
                 analytics::writer::spawn(db.clone(), settings.analytics_queue, metrics.clone());
@@ -153,7 +158,7 @@ impl Application {
             visitor_log,
             https: settings.https,
             metrics_token: settings.metrics_token.clone(),
-            mailer,
+            mailer: mailer.clone(),
             csrf_key: CsrfKey::new(secret.derive(b"csrf")),
             public_url: match &settings.public_url {
                 Some(_) => settings.public_url(),
@@ -232,6 +237,7 @@ impl Application {
             writer,
             purge,
             metrics,
+            mailer,
         })
     }
 
@@ -258,6 +264,10 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.purge.stop().await;
+        let unsent = self.mailer.flush(MAIL_FLUSH_LIMIT).await;
+        if unsent > 0 {
+            tracing::warn!(unsent, "stopped with e-mails still waiting for a retry");
+        }
         if let Some(writer) = self.writer {
             writer.flush_and_stop().await;
         }
