@@ -318,8 +318,18 @@ async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbErr
     if rows.is_empty() {
         rows.push(("total", String::new(), Counts::default()));
     }
+    let postgres = matches!(db, Db::Postgres(_));
     on_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
+        if postgres {
+            // Two instances counting the same day take turns: without the
+            // lock, the second one's insert would hit the first one's rows
+            // (unique index) and fail. SQLite's write lock does this already.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(ROLLUP_LOCK + day)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM audience_daily WHERE day = $1")
             .bind(day)
             .execute(&mut *tx)
@@ -343,6 +353,9 @@ async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbErr
     })?;
     Ok(())
 }
+
+/// The PostgreSQL advisory lock keys of the roll-up: this plus the day.
+const ROLLUP_LOCK: i64 = 0x5745_4d41_0000_0000;
 
 /// Days counted by one run.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -473,6 +473,26 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// Waits until the server's own purge schedule has done its run at start
+    /// (roll-up, then purge), so that it does not run over the test's rows.
+    pub async fn settled(&self) {
+        let storing = wemaintain::privacy::Register::default()
+            .activities()
+            .iter()
+            .filter(|a| !a.stored_in.is_empty())
+            .count();
+        for _ in 0..200 {
+            let runs = wemaintain::privacy::purge::recent_runs(&self.db, 100)
+                .await
+                .expect("purge runs");
+            if runs.len() >= storing {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the purge schedule did not run at start");
+    }
+
     /// Counts the rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");

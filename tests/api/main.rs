@@ -14,6 +14,7 @@ mod opt_out;
 mod pages;
 mod public_forms;
 mod purge;
+mod rollup;
 mod security;
 mod static_files;
 mod statistics;

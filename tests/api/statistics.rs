@@ -13,7 +13,7 @@ use wemaintain::analytics::rollup::roll_up;
 use wemaintain::analytics::{insert_batch, Device, DeviceType, VisitorEvent};
 use wemaintain::auth::Role;
 use wemaintain::metrics::Metrics;
-use wemaintain::privacy::purge::{purge, recent_runs, PurgeMode};
+use wemaintain::privacy::purge::{purge, PurgeMode};
 use wemaintain::privacy::{Purpose, Register};
 
 use crate::helpers::{
@@ -345,21 +345,8 @@ async fn insert(app: &TestApp, events: &[Event]) {
         .expect("insert the visitor-log rows");
 }
 
-/// Waits until the server's own purge schedule has done its run at start
-/// (roll-up, then purge), so that it does not run over the test's rows.
 async fn settled(app: &TestApp) {
-    let storing = Register::default()
-        .activities()
-        .iter()
-        .filter(|a| !a.stored_in.is_empty())
-        .count();
-    for _ in 0..200 {
-        if recent_runs(&app.db, 100).await.expect("purge runs").len() >= storing {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the purge schedule did not run at start");
+    app.settled().await;
 }
 
 /// A browser that objects to audience measurement (`Sec-GPC: 1`): its own
