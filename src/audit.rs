@@ -47,6 +47,27 @@ impl AuditEvent {
     }
 }
 
+/// What an event key means, in French, for the staff page.
+pub fn event_in_french(key: &str) -> &'static str {
+    match key {
+        "login_succeeded" => "Connexion réussie",
+        "login_failed" => "Connexion refusée",
+        "login_throttled" => "Connexion bloquée (trop de tentatives)",
+        "logout" => "Déconnexion",
+        "password_changed" => "Mot de passe changé",
+        "password_reset_requested" => "Lien de nouveau mot de passe demandé",
+        "password_reset" => "Mot de passe réinitialisé",
+        "registration_validated" => "Demande de compte validée",
+        "registration_rejected" => "Demande de compte refusée",
+        "account_created" => "Compte créé",
+        "role_changed" => "Rôle changé",
+        "status_changed" => "État du compte changé",
+        "record_viewed" => "Dossier consulté",
+        "message_handled" => "Message traité",
+        _ => "Autre action",
+    }
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEntry {

@@ -375,3 +375,38 @@ pub async fn change_status(
     .await?;
     Ok(redirect(&format!("/admin/comptes/{id}?fait={done}")))
 }
+
+/// `GET /admin/journal`: the audit log; opening it is audited too.
+pub async fn audit_log(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let lines = crate::audit::recent(&state.db, 500).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some("audit_log".to_owned()),
+        None,
+    )
+    .await?;
+    let retention = state
+        .register
+        .retention(crate::privacy::Purpose::Security)
+        .in_french();
+    Ok(view::audit_page(&viewer, &token, &lines, &retention))
+}
+
+/// `GET /admin/registre`: the register in force and the last purge runs.
+pub async fn register(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let runs = crate::privacy::purge::recent_runs(&state.db, 100).await?;
+    Ok(view::register_page(&viewer, &token, &state.register, &runs))
+}

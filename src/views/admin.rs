@@ -9,9 +9,12 @@ use super::forms::{
 };
 use super::{layout, Page};
 use crate::accounts::{AccountSummary, Registration};
+use crate::audit::AuditLine;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::inbox::{Application, Question};
+use crate::privacy::purge::PurgeRun;
+use crate::privacy::Register;
 
 fn admin_layout(
     title: &str,
@@ -36,6 +39,8 @@ fn admin_layout(
                         a href="/admin/inscriptions" { "Demandes de compte" } " · "
                         a href="/admin/comptes" { "Comptes" } " · "
                         a href="/admin/messages" { "Messages" } " · "
+                        a href="/admin/journal" { "Journal de sécurité" } " · "
+                        a href="/admin/registre" { "Registre et purges" } " · "
                         a href="/statistiques" { "Statistiques" }
                     }
                 }
@@ -310,6 +315,90 @@ pub fn account_page(
                     }
                 }
             }
+        },
+    )
+}
+
+pub fn audit_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    lines: &[AuditLine],
+    retention: &str,
+) -> Markup {
+    let rows: Vec<Vec<Markup>> = lines
+        .iter()
+        .map(|line| {
+            vec![
+                html! { (french_datetime(line.occurred_at)) },
+                html! { (crate::audit::event_in_french(&line.event)) },
+                html! { (line.actor_user_id.map(|id| format!("compte {id}")).unwrap_or_else(|| "—".into())) },
+                html! {
+                    @if let Some(id) = line.subject_user_id { a href={ "/admin/comptes/" (id) } { "compte " (id) } " " }
+                    (line.subject.as_deref().unwrap_or(""))
+                },
+                html! { (line.ip.as_deref().unwrap_or("—")) },
+                html! { (line.detail.as_deref().unwrap_or("")) },
+            ]
+        })
+        .collect();
+    admin_layout(
+        "Journal de sécurité",
+        "/admin/journal",
+        viewer,
+        token,
+        html! {
+            h1 { "Journal de sécurité" }
+            p { "Les actions sensibles, les plus récentes en premier (" (lines.len()) " au plus affichées). Elles sont conservées " (retention) ", puis supprimées. Ouvrir ce journal est lui-même enregistré." }
+            (table("Actions sensibles", &["Date", "Action", "Par", "Concerne", "Adresse IP", "Détail"], &rows))
+        },
+    )
+}
+
+pub fn register_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    register: &Register,
+    runs: &[PurgeRun],
+) -> Markup {
+    let tables: Vec<Vec<Markup>> = register
+        .activities()
+        .iter()
+        .map(|a| {
+            vec![
+                html! { (a.name) },
+                html! { code { (a.purpose.key()) } },
+                html! {
+                    @if a.stored_in.is_empty() { "—" }
+                    @for stored in a.stored_in { code { (stored.table) } " " }
+                },
+                html! { (a.retention.in_french()) },
+            ]
+        })
+        .collect();
+    let run_rows: Vec<Vec<Markup>> = runs
+        .iter()
+        .map(|run| {
+            vec![
+                html! { (french_datetime(run.started_at.timestamp_millis())) },
+                html! { code { (run.purpose) } },
+                html! { (run.rows_deleted) },
+                html! { ((run.finished_at - run.started_at).num_milliseconds()) " ms" },
+            ]
+        })
+        .collect();
+    admin_layout(
+        "Registre et purges",
+        "/admin/registre",
+        viewer,
+        token,
+        html! {
+            h1 { "Registre des traitements et purges" }
+            p { "Le registre en vigueur, réglages compris : c'est lui qui fixe les durées de la politique de confidentialité et celles de la purge." }
+            (crate::views::policy::retention_table(register))
+            (table("Où sont les données de chaque finalité", &["Finalité", "Clé", "Tables", "Durée"], &tables))
+            h2 { "Dernières purges" }
+            @if runs.is_empty() { p { "Aucune purge n'a encore eu lieu." } }
+            @else { (table("Purges, les plus récentes en premier", &["Début", "Finalité", "Lignes supprimées", "Durée"], &run_rows)) }
         },
     )
 }

@@ -223,7 +223,8 @@ pub fn privacy_policy(register: &Register, sessions: &SessionLifetimes) -> Marku
 
 /// The register as the reader needs it: what, why, on which basis, who
 /// reads it and for how long.
-fn retention_table(register: &Register) -> Markup {
+/// The register as a table: purpose, data, legal basis, readers, retention.
+pub fn retention_table(register: &Register) -> Markup {
     let rows: Vec<Vec<Markup>> = register
         .activities()
         .iter()

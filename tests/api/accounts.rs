@@ -28,6 +28,7 @@ on_both_backends!(
     every_form_of_the_site_carries_a_csrf_token,
     two_instances_share_sessions_and_login_counts,
     a_stop_sends_the_mail_still_in_flight_and_counts_it,
+    staff_read_the_audit_log_and_the_register_with_its_purges,
 );
 
 const EMAIL: &str = "marie.durand@syndic-exemple.fr";
@@ -1181,4 +1182,57 @@ async fn a_stop_sends_the_mail_still_in_flight_and_counts_it(backend: Backend) {
         exposition.contains("wm_mail_failures_total 0"),
         "{exposition}"
     );
+}
+
+async fn staff_read_the_audit_log_and_the_register_with_its_purges(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.settled().await;
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login(EMAIL, "Mauvais-mot-de-passe").await;
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+
+    let (status, journal) = staff.get_page("/admin/journal").await;
+    assert_eq!(status, 200);
+    for expected in [
+        "Connexion réussie",
+        "Connexion refusée",
+        "127.0.0.1",
+        EMAIL,
+        "6 mois",
+    ] {
+        assert!(
+            journal.contains(expected),
+            "{expected} missing from the audit log page"
+        );
+    }
+    let subject = scalar_text(
+        &app.db,
+        "SELECT subject FROM audit_log WHERE event = 'record_viewed'",
+    )
+    .await;
+    assert_eq!(subject, "audit_log", "opening the journal is audited");
+
+    let (status, page) = staff.get_page("/admin/registre").await;
+    assert_eq!(status, 200);
+    for expected in [
+        "pending_registrations",
+        "audience_daily",
+        "contact_messages",
+        "25 mois",
+        "Dernières purges",
+    ] {
+        assert!(
+            page.contains(expected),
+            "{expected} missing from the register page"
+        );
+    }
+    assert!(
+        !page.contains("Aucune purge"),
+        "the start-up purge is listed"
+    );
+    let client = app.browser();
+    create_account(&app, Role::Client, EMAIL).await;
+    client.login_ok(EMAIL, PASSWORD).await;
+    assert_eq!(client.get("/admin/journal").await.status(), 403);
 }
