@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod buildings;
 pub mod clock;
 pub mod commands;
 pub mod config;

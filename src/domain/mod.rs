@@ -4,6 +4,7 @@
 //! to show next to the field.
 
 mod choices;
+mod devices;
 mod email;
 mod password;
 mod phone;
@@ -11,6 +12,7 @@ mod postal;
 mod text;
 
 pub use choices::{Civility, CompanyKind};
+pub use devices::{commissioning_year, DeviceKind, DeviceStatus};
 pub use email::Email;
 pub use password::NewPassword;
 pub use phone::Phone;

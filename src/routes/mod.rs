@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod buildings;
 mod forms;
 mod health;
 mod metrics;
@@ -111,6 +112,17 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/compte/mot-de-passe" LoggedIn => account::password_change_page;
     Post "/compte/mot-de-passe" LoggedIn => account::change_password;
     Read "/profil" Client => profile::home;
+    Read "/profil/batiments" Client => buildings::list;
+    Read "/profil/batiments/nouveau" Client => buildings::new_building;
+    Post "/profil/batiments/nouveau" Client => buildings::create_building;
+    Read "/profil/batiments/{id}" Client => buildings::building;
+    Read "/profil/batiments/{id}/modifier" Client => buildings::edit_building;
+    Post "/profil/batiments/{id}/modifier" Client => buildings::update_building;
+    Post "/profil/batiments/{id}/archive" Client => buildings::archive;
+    Read "/profil/batiments/{id}/appareils/nouveau" Client => buildings::new_device;
+    Post "/profil/batiments/{id}/appareils/nouveau" Client => buildings::create_device;
+    Read "/profil/appareils/{id}/modifier" Client => buildings::edit_device;
+    Post "/profil/appareils/{id}/modifier" Client => buildings::update_device;
     Read "/statistiques" Statistics => statistics::page;
     Read "/statistiques/export" Statistics => statistics::export;
     Read "/admin" Admin => admin::home;

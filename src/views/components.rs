@@ -33,3 +33,18 @@ pub fn card(title: &str, text: &str) -> Markup {
         }
     }
 }
+
+/// « Page 2 sur 5 » with links to the previous and next pages; `link`
+/// builds the address of a page. Nothing when there is one page.
+pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Markup {
+    if pages <= 1 {
+        return html! {};
+    }
+    html! {
+        nav.pagination aria-label="Pages" {
+            @if page > 1 { a rel="prev" href=(link(page - 1)) { "← Page précédente" } }
+            span { "Page " (page) " sur " (pages) }
+            @if page < pages { a rel="next" href=(link(page + 1)) { "Page suivante →" } }
+        }
+    }
+}

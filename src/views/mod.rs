@@ -11,6 +11,7 @@ pub mod public;
 pub use layout::{layout, Page};
 pub mod account;
 pub mod admin;
+pub mod buildings;
 pub mod charts;
 pub mod forms;
 pub mod inbox;

@@ -64,6 +64,8 @@ pub fn profile_page(viewer: &Viewer, profile: &Profile, token: &CsrfToken) -> Ma
                         br; (dash(&profile.postal_code)) " " (dash(&profile.city)) br; (country)
                     }
                 }
+                h2 { "Bâtiments et appareils" }
+                p { a href="/profil/batiments" { "Voir et gérer les bâtiments et les appareils de votre société" } }
                 h2 { "Sécurité" }
                 p { a href="/compte/mot-de-passe" { "Changer mon mot de passe" } }
                 p { "Pour corriger une information, " a href="/contact" { "écrivez-nous" } "." }

@@ -36,8 +36,10 @@ const FORM_REFUSED: &str = "Formulaire expiré";
 const FORGED: &str = "forged.AAAA";
 
 /// Every table that a form of the site writes to.
-const FORM_TABLES: [&str; 8] = [
+const FORM_TABLES: [&str; 10] = [
     "users",
+    "buildings",
+    "devices",
     "registrations",
     "contact_messages",
     "technician_applications",
@@ -450,21 +452,36 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token(backend: Backend
     let foreign = app.browser().csrf_token().await;
     assert_ne!(own, foreign, "each browser has its own token");
 
+    // The client area's forms are tried by a client: the access guard
+    // would refuse anyone else before the CSRF check.
+    const CLIENT: &str = "client.csrf@example.fr";
+    create_account(&app, Role::Client, CLIENT).await;
+    let client = app.browser();
+    client.login_ok(CLIENT, PASSWORD).await;
+
     // A browser whose cookie was planted: the same forged value as cookie
     // and as field, which a bare double-submit check would take.
-    let jar = Arc::new(Jar::default());
-    let planted = Browser {
-        client: reqwest::Client::builder()
-            .user_agent(DESKTOP_CHROME)
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("HTTP client"),
-        address: app.address.clone(),
+    let planted_for = |email: &'static str| {
+        let app = &app;
+        async move {
+            let jar = Arc::new(Jar::default());
+            let planted = Browser {
+                client: reqwest::Client::builder()
+                    .user_agent(DESKTOP_CHROME)
+                    .cookie_provider(jar.clone())
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .expect("HTTP client"),
+                address: app.address.clone(),
+            };
+            planted.login_ok(email, PASSWORD).await;
+            let site: reqwest::Url = app.address.parse().expect("the site's address");
+            jar.add_cookie_str(&format!("{CSRF_COOKIE}={FORGED}; Path=/"), &site);
+            planted
+        }
     };
-    planted.login_ok(ADMIN, PASSWORD).await;
-    let site: reqwest::Url = app.address.parse().expect("the site's address");
-    jar.add_cookie_str(&format!("{CSRF_COOKIE}={FORGED}; Path=/"), &site);
+    let planted = planted_for(ADMIN).await;
+    let planted_client = planted_for(CLIENT).await;
 
     let before = count_form_tables(&app).await;
     let post_routes: Vec<&RouteSpec> = ROUTES
@@ -478,12 +495,17 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token(backend: Backend
     let mut failures: Vec<String> = Vec::new();
     for spec in &post_routes {
         let path = spec.example_path();
+        let (user, planted) = if spec.access == Access::Client {
+            (&client, &planted_client)
+        } else {
+            (&admin, &planted)
+        };
         for email in [ADMIN, "nouvelle.personne@example.fr"] {
             for (case, browser, token) in [
-                ("no csrf field", &admin, None),
-                ("a forged token", &admin, Some(FORGED)),
-                ("another browser's token", &admin, Some(foreign.as_str())),
-                ("a forged token in cookie and field", &planted, Some(FORGED)),
+                ("no csrf field", user, None),
+                ("a forged token", user, Some(FORGED)),
+                ("another browser's token", user, Some(foreign.as_str())),
+                ("a forged token in cookie and field", planted, Some(FORGED)),
             ] {
                 let mut fields = every_form_field(email);
                 if let Some(token) = token {

@@ -6,6 +6,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod buildings;
 mod cli;
 mod database;
 mod demo;
