@@ -177,9 +177,8 @@ pub async fn update_building(
     id: i64,
     new: &NewBuilding,
 ) -> Result<bool, DbError> {
-    let changed =
-        on_pool!(db, |pool| {
-            sqlx::query(
+    let changed = on_pool!(db, |pool| {
+        sqlx::query(
         "UPDATE buildings SET name = $1, address = $2, postal_code = $3, city = $4, country = $5 \
          WHERE id = $6 AND company_id = $7"
     )
@@ -193,7 +192,7 @@ pub async fn update_building(
     .execute(pool)
     .await
     .map(|done| done.rows_affected())
-        })?;
+    })?;
     Ok(changed == 1)
 }
 

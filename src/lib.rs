@@ -18,6 +18,7 @@ pub mod error_pages;
 pub mod forms;
 pub mod inbox;
 pub mod mail;
+pub mod maintenance;
 pub mod metrics;
 pub mod notifications;
 pub mod privacy;

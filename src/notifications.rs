@@ -132,3 +132,54 @@ pub fn application_to_staff(
         ),
     )
 }
+
+pub fn request_status_changed(
+    to: &str,
+    first_name: &str,
+    request_id: i64,
+    status: &str,
+    public_url: &str,
+) -> OutgoingMail {
+    mail(
+        vec![to.to_owned()],
+        "Votre demande de maintenance a changé de statut",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Votre demande de maintenance n° {request_id} est maintenant : {status}.\n\n\
+             Pour la suivre : {public_url}/profil/demandes/{request_id}"
+        ),
+    )
+}
+
+pub fn request_staff_reply(
+    to: &str,
+    first_name: &str,
+    request_id: i64,
+    public_url: &str,
+) -> OutgoingMail {
+    mail(
+        vec![to.to_owned()],
+        "Nouveau message sur votre demande de maintenance",
+        format!(
+            "Bonjour {first_name},\n\n\
+             L'équipe WeMaintain vous a écrit au sujet de votre demande de maintenance n° {request_id}.\n\n\
+             Pour lire le message et répondre : {public_url}/profil/demandes/{request_id}"
+        ),
+    )
+}
+
+pub fn request_to_staff(
+    staff: Vec<String>,
+    request_id: i64,
+    company: &str,
+    public_url: &str,
+) -> OutgoingMail {
+    mail(
+        staff,
+        "Nouvelle demande de maintenance",
+        format!(
+            "{company} a déposé une demande de maintenance (n° {request_id}).\n\n\
+             Pour la traiter : {public_url}/admin/demandes/{request_id}"
+        ),
+    )
+}

@@ -168,6 +168,16 @@ const ACCOUNT_TABLES: &[StoredIn] = &[
         window_starts_at: None,
     },
     StoredIn {
+        table: "request_messages",
+        shared_by_purpose: false,
+        window_starts_at: None,
+    },
+    StoredIn {
+        table: "maintenance_requests",
+        shared_by_purpose: false,
+        window_starts_at: None,
+    },
+    StoredIn {
         table: "devices",
         shared_by_purpose: false,
         window_starts_at: None,

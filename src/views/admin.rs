@@ -16,7 +16,7 @@ use crate::inbox::{Application, Question};
 use crate::privacy::purge::PurgeRun;
 use crate::privacy::Register;
 
-fn admin_layout(
+pub fn admin_layout(
     title: &str,
     path: &str,
     viewer: &Viewer,
@@ -39,6 +39,7 @@ fn admin_layout(
                         a href="/admin/inscriptions" { "Demandes de compte" } " · "
                         a href="/admin/comptes" { "Comptes" } " · "
                         a href="/admin/messages" { "Messages" } " · "
+                        a href="/admin/demandes" { "Demandes de maintenance" } " · "
                         a href="/admin/journal" { "Journal de sécurité" } " · "
                         a href="/admin/registre" { "Registre et purges" } " · "
                         a href="/statistiques" { "Statistiques" }

@@ -11,7 +11,7 @@ use crate::buildings::{Building, BuildingOrder, Device, ListPage};
 use crate::domain::{Country, DeviceKind, DeviceStatus};
 use crate::forms::{BuildingForm, DeviceForm};
 
-fn profile_layout(
+pub fn profile_layout(
     title: &str,
     path: &str,
     viewer: &Viewer,
@@ -29,7 +29,11 @@ fn profile_layout(
             section.section { div.wrap {
                 (account_bar(viewer, token))
                 nav aria-label="Espace client" {
-                    p { a href="/profil" { "Mon espace" } " · " a href="/profil/batiments" { "Bâtiments et appareils" } }
+                    p {
+                        a href="/profil" { "Mon espace" } " · "
+                        a href="/profil/batiments" { "Bâtiments et appareils" } " · "
+                        a href="/profil/demandes" { "Demandes de maintenance" }
+                    }
                 }
                 (content)
             } }
@@ -165,7 +169,10 @@ pub fn building_page(
                 html! { (d.brand.as_deref().unwrap_or("—")) @if let Some(serial) = &d.serial_number { br; "N° " (serial) } },
                 html! { (d.commissioned_year.map(|y| y.to_string()).unwrap_or_else(|| "—".into())) },
                 html! { (status_label(&d.status)) },
-                html! { @if b.archived_at.is_none() { a href={ "/profil/appareils/" (d.id) "/modifier" } { "Modifier" } } },
+                html! { @if b.archived_at.is_none() {
+                    a href={ "/profil/appareils/" (d.id) "/modifier" } { "Modifier" } " · "
+                    a href={ "/profil/demandes/nouvelle?appareil=" (d.id) } { "Demander une intervention" }
+                } },
             ]
         })
         .collect();

@@ -261,6 +261,19 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
         )
         .await;
     let device = scalar(&app.db, "SELECT MAX(id) FROM devices").await;
+    let device_text = device.to_string();
+    let filed = owner
+        .post_form(
+            "/profil/demandes/nouvelle",
+            &[
+                ("appareil", device_text.as_str()),
+                ("nature", "panne"),
+                ("urgence", "appareil_arret"),
+                ("description", "L'ascenseur ne répond plus aux appels."),
+            ],
+        )
+        .await;
+    let request = location_id(&filed, "/profil/demandes/");
     let (_, stranger) = client_of(&app, "b@syndic-b.fr", "Syndic B").await;
     let token = stranger.csrf_token().await;
 
@@ -271,6 +284,8 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
     {
         let id = if spec.path.starts_with("/profil/appareils/") {
             device
+        } else if spec.path.starts_with("/profil/demandes/") {
+            request
         } else {
             building
         };
@@ -281,6 +296,7 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
                 let mut fields: Vec<(&str, &str)> = BUILDING.to_vec();
                 fields.extend(DEVICE);
                 fields.push(("archive", "oui"));
+                fields.push(("message", "Un message d'une autre société."));
                 fields.push(("csrf", &token));
                 stranger
                     .client
@@ -309,6 +325,28 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
         1
     );
     assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM devices").await, 1);
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM request_messages").await,
+        0
+    );
+    // Nor can B file a request on A's device.
+    let device_text = device.to_string();
+    let refused = stranger
+        .post_form(
+            "/profil/demandes/nouvelle",
+            &[
+                ("appareil", device_text.as_str()),
+                ("nature", "panne"),
+                ("urgence", "question"),
+                ("description", "Une demande sur l'appareil d'un autre."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM maintenance_requests").await,
+        1
+    );
 }
 
 async fn lists_are_paginated_and_sorted(backend: Backend) {

@@ -11,6 +11,7 @@ mod cli;
 mod database;
 mod demo;
 mod health;
+mod maintenance;
 mod opt_out;
 mod pages;
 mod public_forms;

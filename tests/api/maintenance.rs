@@ -1,0 +1,280 @@
+//! Demandes de Maintenance, from the client's request to staff handling it.
+
+use wemaintain::auth::Role;
+use wemaintain::db::Db;
+
+use crate::helpers::{create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_request_goes_from_the_client_to_staff_and_back,
+    a_request_form_keeps_what_was_typed,
+);
+
+async fn scalar(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect(sql)
+}
+
+/// A fresh client, as registration and staff validation make one, with one
+/// building and one device; returns the browser and the device id.
+async fn client_with_a_device(app: &TestApp, staff: &Browser) -> (Browser, String) {
+    let visitor = app.browser();
+    let fields = [
+        ("prenom", "Marie"),
+        ("nom", "Durand"),
+        ("sexe", "madame"),
+        ("role", "Gestionnaire"),
+        ("email", "marie@syndic.fr"),
+        ("telephone", "06 12 34 56 78"),
+        ("societe", "Syndic Exemple"),
+        ("type_societe", "agence"),
+        ("adresse", "3 rue de la Paix"),
+        ("ville", "Paris"),
+        ("code_postal", "75002"),
+        ("pays", "FR"),
+        ("mot_de_passe", PASSWORD),
+        ("confirmation", PASSWORD),
+    ];
+    assert_eq!(
+        visitor.post_form("/inscription", &fields).await.status(),
+        303
+    );
+    let id = scalar(&app.db, "SELECT MAX(id) FROM registrations").await;
+    let validated = staff
+        .post_form(&format!("/admin/inscriptions/{id}/valider"), &[])
+        .await;
+    assert_eq!(validated.status(), 303);
+    visitor.login_ok("marie@syndic.fr", PASSWORD).await;
+    let building = visitor
+        .post_form(
+            "/profil/batiments/nouveau",
+            &[
+                ("nom", "Résidence Les Tilleuls"),
+                ("adresse", "12 avenue des Tilleuls"),
+                ("code_postal", "92200"),
+                ("ville", "Neuilly-sur-Seine"),
+                ("pays", "FR"),
+            ],
+        )
+        .await;
+    let building = header(building.headers(), "location").to_owned();
+    let building_id = building
+        .trim_start_matches("/profil/batiments/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let added = visitor
+        .post_form(
+            &format!("/profil/batiments/{building_id}/appareils/nouveau"),
+            &[
+                ("type_appareil", "ascenseur"),
+                ("emplacement", "Escalier B"),
+                ("etat", "en_service"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    let device = scalar(&app.db, "SELECT MAX(id) FROM devices")
+        .await
+        .to_string();
+    (visitor, device)
+}
+
+async fn a_request_goes_from_the_client_to_staff_and_back(backend: Backend) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let (client, device) = client_with_a_device(&app, &staff).await;
+
+    let (status, form) = client
+        .get_page(&format!("/profil/demandes/nouvelle?appareil={device}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains(&format!(r#"<option value="{device}" selected>"#)),
+        "the device is chosen"
+    );
+    let filed = client
+        .post_form(
+            "/profil/demandes/nouvelle",
+            &[
+                ("appareil", &device),
+                ("nature", "panne"),
+                ("urgence", "appareil_arret"),
+                ("description", "L'ascenseur reste bloqué au 3e étage."),
+            ],
+        )
+        .await;
+    let location = header(filed.headers(), "location").to_owned();
+    assert!(
+        location.starts_with("/profil/demandes/") && location.ends_with("?fait=envoyee"),
+        "{location}"
+    );
+    let request = scalar(&app.db, "SELECT MAX(id) FROM maintenance_requests").await;
+    app.wait_for_mail(
+        "equipe@wemaintain.com",
+        &format!("/admin/demandes/{request}"),
+    )
+    .await;
+    let (_, page) = client.get_page(&location).await;
+    for expected in [
+        "Reçue",
+        "Panne",
+        "Appareil à l'arrêt",
+        "bloqué au 3e étage",
+        "Résidence Les Tilleuls",
+    ] {
+        assert!(page.contains(expected), "{expected} missing");
+    }
+
+    // Staff see it among open requests, move it along the flow, reply.
+    let (_, list) = staff.get_page("/admin/demandes").await;
+    assert!(list.contains("Syndic Exemple") && list.contains(&format!("N° {request}")));
+    let (status, _) = staff.get_page(&format!("/admin/demandes/{request}")).await;
+    assert_eq!(status, 200);
+    let skip = staff
+        .post_form(
+            &format!("/admin/demandes/{request}/statut"),
+            &[("depuis", "recue"), ("statut", "resolue")],
+        )
+        .await;
+    assert_eq!(
+        header(skip.headers(), "location"),
+        format!("/admin/demandes/{request}?fait=deja"),
+        "no step is skipped"
+    );
+    for (from, to, label) in [
+        ("recue", "planifiee", "Planifiée"),
+        ("planifiee", "en_cours", "En cours"),
+    ] {
+        let moved = staff
+            .post_form(
+                &format!("/admin/demandes/{request}/statut"),
+                &[("depuis", from), ("statut", to)],
+            )
+            .await;
+        assert_eq!(
+            header(moved.headers(), "location"),
+            format!("/admin/demandes/{request}?fait=statut")
+        );
+        app.wait_for_mail("marie@syndic.fr", &format!("est maintenant : {label}"))
+            .await;
+    }
+    // A second staff member acting on a stale page changes nothing.
+    let stale = staff
+        .post_form(
+            &format!("/admin/demandes/{request}/statut"),
+            &[("depuis", "recue"), ("statut", "annulee")],
+        )
+        .await;
+    assert_eq!(
+        header(stale.headers(), "location"),
+        format!("/admin/demandes/{request}?fait=deja")
+    );
+    let reply = staff
+        .post_form(
+            &format!("/admin/demandes/{request}/messages"),
+            &[("message", "Un technicien passe demain à 9 h.")],
+        )
+        .await;
+    assert_eq!(reply.status(), 303);
+    app.wait_for_mail("marie@syndic.fr", "L'équipe WeMaintain vous a écrit")
+        .await;
+
+    // The client reads the thread and answers.
+    let (_, page) = client
+        .get_page(&format!("/profil/demandes/{request}"))
+        .await;
+    assert!(page.contains("En cours") && page.contains("Un technicien passe demain à 9 h."));
+    let answer = client
+        .post_form(
+            &format!("/profil/demandes/{request}/messages"),
+            &[("message", "Merci, le gardien sera là.")],
+        )
+        .await;
+    assert_eq!(answer.status(), 303);
+    let (_, page) = staff.get_page(&format!("/admin/demandes/{request}")).await;
+    assert!(page.contains("Merci, le gardien sera là.") && page.contains("Marie Durand"));
+
+    // Resolved: closed for the client's thread, listed among finished ones.
+    staff
+        .post_form(
+            &format!("/admin/demandes/{request}/statut"),
+            &[("depuis", "en_cours"), ("statut", "resolue")],
+        )
+        .await;
+    let late = client
+        .post_form(
+            &format!("/profil/demandes/{request}/messages"),
+            &[("message", "Encore un mot.")],
+        )
+        .await;
+    assert_eq!(late.status(), 400);
+    let (_, finished) = client.get_page("/profil/demandes?closes=1").await;
+    assert!(finished.contains(&format!("N° {request}")) && finished.contains("Résolue"));
+    let (_, open) = client.get_page("/profil/demandes").await;
+    assert!(!open.contains(&format!("N° {request}")));
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM request_messages").await,
+        2
+    );
+    let viewed = scalar(
+        &app.db,
+        "SELECT COUNT(*) FROM audit_log WHERE subject LIKE 'maintenance_request:%'",
+    )
+    .await;
+    assert!(viewed >= 1, "staff opening the request is audited");
+}
+
+async fn a_request_form_keeps_what_was_typed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let (client, device) = client_with_a_device(&app, &staff).await;
+    for (field, value, message) in [
+        ("description", "court", "trop court"),
+        ("nature", "autre", "Choisissez une réponse dans la liste."),
+        ("urgence", "", "Choisissez une réponse dans la liste."),
+        (
+            "appareil",
+            "999999",
+            "Choisissez l'appareil concerné dans la liste.",
+        ),
+    ] {
+        let mut fields = vec![
+            ("appareil", device.as_str()),
+            ("nature", "entretien"),
+            ("urgence", "question"),
+            ("description", "La porte palière grince au 2e étage."),
+        ];
+        for entry in fields.iter_mut() {
+            if entry.0 == field {
+                entry.1 = value;
+            }
+        }
+        let response = client.post_form("/profil/demandes/nouvelle", &fields).await;
+        assert_eq!(response.status(), 422, "{field}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(&format!(r#"id="{field}-erreur""#)) && page.contains(message),
+            "{field}"
+        );
+        if field != "description" {
+            assert!(
+                page.contains("La porte palière grince au 2e étage."),
+                "{field}: the description typed is kept"
+            );
+        }
+    }
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM maintenance_requests").await,
+        0
+    );
+}
