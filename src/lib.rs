@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error_pages;
 pub mod forms;
 pub mod inbox;
+pub mod information_reports;
 pub mod mail;
 pub mod maintenance;
 pub mod metrics;

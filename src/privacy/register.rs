@@ -168,6 +168,11 @@ const ACCOUNT_TABLES: &[StoredIn] = &[
         window_starts_at: None,
     },
     StoredIn {
+        table: "reports",
+        shared_by_purpose: false,
+        window_starts_at: None,
+    },
+    StoredIn {
         table: "request_messages",
         shared_by_purpose: false,
         window_starts_at: None,

@@ -8,6 +8,7 @@ mod admin;
 mod buildings;
 mod forms;
 mod health;
+mod information_reports;
 mod maintenance;
 mod metrics;
 mod opt_out;
@@ -129,6 +130,8 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/profil/demandes/nouvelle" Client => maintenance::create_request;
     Read "/profil/demandes/{id}" Client => maintenance::client_request;
     Post "/profil/demandes/{id}/messages" Client => maintenance::client_message;
+    Read "/profil/rapports" Client => information_reports::client_list;
+    Read "/profil/rapports/{id}" Client => information_reports::client_report;
     Read "/statistiques" Statistics => statistics::page;
     Read "/statistiques/export" Statistics => statistics::export;
     Read "/admin" Admin => admin::home;
@@ -146,6 +149,8 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/demandes/{id}" Admin => maintenance::staff_request;
     Post "/admin/demandes/{id}/statut" Admin => maintenance::change_status;
     Post "/admin/demandes/{id}/messages" Admin => maintenance::staff_message;
+    Read "/admin/rapports" Admin => information_reports::staff_form;
+    Post "/admin/rapports" Admin => information_reports::publish;
     Read "/admin/journal" Admin => admin::audit_log;
     Read "/admin/registre" Admin => admin::register;
     Read "/healthz" Public => health::healthz;

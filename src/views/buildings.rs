@@ -32,7 +32,8 @@ pub fn profile_layout(
                     p {
                         a href="/profil" { "Mon espace" } " · "
                         a href="/profil/batiments" { "Bâtiments et appareils" } " · "
-                        a href="/profil/demandes" { "Demandes de maintenance" }
+                        a href="/profil/demandes" { "Demandes de maintenance" } " · "
+                        a href="/profil/rapports" { "Rapports d'intervention" }
                     }
                 }
                 (content)

@@ -15,6 +15,7 @@ pub mod buildings;
 pub mod charts;
 pub mod forms;
 pub mod inbox;
+pub mod information_reports;
 pub mod maintenance;
 pub mod profile;
 pub mod registration;

@@ -274,6 +274,23 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
         )
         .await;
     let request = location_id(&filed, "/profil/demandes/");
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let published = staff
+        .post_form(
+            "/admin/rapports",
+            &[
+                ("appareil", device_text.as_str()),
+                ("prestation", "maintenance"),
+                ("date", "2026-02-20"),
+                ("travaux", "Visite d'entretien et essais."),
+                ("etat", "en_service"),
+            ],
+        )
+        .await;
+    assert_eq!(published.status(), 303);
+    let report = scalar(&app.db, "SELECT MAX(id) FROM reports").await;
     let (_, stranger) = client_of(&app, "b@syndic-b.fr", "Syndic B").await;
     let token = stranger.csrf_token().await;
 
@@ -286,6 +303,8 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
             device
         } else if spec.path.starts_with("/profil/demandes/") {
             request
+        } else if spec.path.starts_with("/profil/rapports/") {
+            report
         } else {
             building
         };

@@ -11,6 +11,7 @@ mod cli;
 mod database;
 mod demo;
 mod health;
+mod information_reports;
 mod maintenance;
 mod opt_out;
 mod pages;

@@ -1,0 +1,153 @@
+//! `/profil/rapports` (the client reads) and `/admin/rapports` (staff publish).
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use maud::Markup;
+use serde::Deserialize;
+
+use super::{redirect, PageError};
+use crate::analytics::rollup::{date_of_day, paris_day};
+use crate::auth::{CsrfToken, Viewer};
+use crate::forms::{FormErrors, ReportForm};
+use crate::information_reports::{self, ReportFilter};
+use crate::startup::AppState;
+use crate::views::information_reports::{self as view, FilterValues};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FilterQuery {
+    batiment: String,
+    appareil: String,
+    du: String,
+    au: String,
+    page: String,
+    fait: String,
+}
+
+/// `GET /profil/rapports`: a wrong filter value is ignored and said.
+pub async fn client_list(
+    query: web::Query<FilterQuery>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let company = viewer.company_id.ok_or(PageError::NotFound)?;
+    let id = |text: &str| text.trim().parse::<i64>().ok();
+    let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    let mut error = None;
+    let from = date(&query.du);
+    let to = date(&query.au);
+    if (!query.du.trim().is_empty() && from.is_none())
+        || (!query.au.trim().is_empty() && to.is_none())
+    {
+        error = Some("Indiquez les dates au format jj/mm/aaaa.");
+    }
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) if f > t => {
+            error = Some("La date de début doit précéder la date de fin.");
+            (None, None)
+        }
+        other => other,
+    };
+    let filter = ReportFilter {
+        building: id(&query.batiment),
+        device: id(&query.appareil),
+        from,
+        to,
+    };
+    let page = query.page.parse().unwrap_or(1);
+    let list = information_reports::reports(&state.db, Some(company), &filter, page).await?;
+    let (buildings, devices) = information_reports::filter_choices(&state.db, company).await?;
+    let markup = view::client_list(
+        &viewer,
+        &token,
+        &list,
+        &buildings,
+        &devices,
+        &FilterValues {
+            building: &query.batiment,
+            device: &query.appareil,
+            from: &query.du,
+            to: &query.au,
+            error,
+        },
+    );
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string()))
+}
+
+/// `GET /profil/rapports/{id}`: printable.
+pub async fn client_report(
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let company = viewer.company_id.ok_or(PageError::NotFound)?;
+    let report = information_reports::report(&state.db, Some(company), path.into_inner())
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok(view::client_report(&viewer, &token, &report))
+}
+
+/// `GET /admin/rapports`.
+pub async fn staff_form(
+    query: web::Query<FilterQuery>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let devices = information_reports::all_devices(&state.db).await?;
+    let form = ReportForm {
+        date: date_of_day(paris_day(state.clock.now()))
+            .format("%Y-%m-%d")
+            .to_string(),
+        etat: "en_service".into(),
+        ..Default::default()
+    };
+    let notice =
+        (query.fait == "publie").then_some("Rapport publié : le client le lit dans son espace.");
+    Ok(view::staff_form(
+        &viewer,
+        &token,
+        &devices,
+        &form,
+        &FormErrors::default(),
+        notice,
+    ))
+}
+
+/// `POST /admin/rapports`.
+pub async fn publish(
+    form: web::Form<ReportForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let devices = information_reports::all_devices(&state.db).await?;
+    let refuse = |errors: FormErrors| {
+        HttpResponse::UnprocessableEntity()
+            .content_type("text/html; charset=utf-8")
+            .body(view::staff_form(&viewer, &token, &devices, &form, &errors, None).into_string())
+    };
+    let new = match form.validate(date_of_day(paris_day(now))) {
+        Ok(new) => new,
+        Err(errors) => return Ok(refuse(errors)),
+    };
+    if information_reports::publish(&state.db, viewer.id, now, &new)
+        .await?
+        .is_none()
+    {
+        let mut errors = FormErrors::default();
+        errors.add("appareil", "Choisissez l'appareil dans la liste.");
+        return Ok(refuse(errors));
+    }
+    Ok(redirect("/admin/rapports?fait=publie"))
+}
