@@ -324,3 +324,15 @@ pub async fn update_device(
     .map(|done| done.rows_affected()))?;
     Ok(changed == 1)
 }
+
+/// The company's buildings in service and the devices in them.
+pub async fn counts(db: &Db, company_id: i64) -> Result<(i64, i64), DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM buildings WHERE company_id = $1 AND archived_at IS NULL), \
+                (SELECT COUNT(*) FROM devices d JOIN buildings b ON b.id = d.building_id \
+                  WHERE b.company_id = $1 AND b.archived_at IS NULL)"
+    )
+    .bind(company_id)
+    .fetch_one(pool)
+    .await)?)
+}

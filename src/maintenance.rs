@@ -294,3 +294,18 @@ pub async fn device_choices(db: &Db, company_id: i64) -> Result<Vec<(i64, String
     .await
     })?)
 }
+
+/// The company's open requests whose last message is from staff: they wait
+/// for the client's answer.
+pub async fn awaiting_client(db: &Db, company_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT r.id FROM maintenance_requests r \
+         WHERE r.company_id = $1 AND r.status IN ('recue', 'planifiee', 'en_cours') \
+           AND (SELECT m.from_staff FROM request_messages m WHERE m.request_id = r.id \
+                ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = TRUE \
+         ORDER BY r.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?)
+}

@@ -18,5 +18,14 @@ pub async fn home(
     let profile = accounts::profile(&state.db, viewer.id)
         .await?
         .ok_or(PageError::NotFound)?;
-    Ok(view::profile_page(&viewer, &profile, &token))
+    let dashboard = match viewer.company_id {
+        Some(company) => Some(crate::dashboard::dashboard(&state.db, company).await?),
+        None => None,
+    };
+    Ok(view::profile_page(
+        &viewer,
+        &profile,
+        dashboard.as_ref(),
+        &token,
+    ))
 }

@@ -7,9 +7,17 @@ use super::forms::french_date;
 use super::{layout, Page};
 use crate::accounts::Profile;
 use crate::auth::{CsrfToken, Viewer};
+use crate::dashboard::Dashboard;
 use crate::domain::{Civility, CompanyKind, Country, Phone};
+use crate::views::information_reports::prestation_label;
+use crate::views::maintenance::status_label as request_status;
 
-pub fn profile_page(viewer: &Viewer, profile: &Profile, token: &CsrfToken) -> Markup {
+pub fn profile_page(
+    viewer: &Viewer,
+    profile: &Profile,
+    dashboard: Option<&Dashboard>,
+    token: &CsrfToken,
+) -> Markup {
     let page = Page {
         title: "Mon espace client",
         description: "Votre espace client WeMaintain.",
@@ -46,6 +54,7 @@ pub fn profile_page(viewer: &Viewer, profile: &Profile, token: &CsrfToken) -> Ma
                 (account_bar(viewer, token))
                 h1 { "Bonjour " (profile.first_name) }
                 p { "Votre compte est ouvert depuis le " (french_date(profile.created_at)) "." }
+                @if let Some(d) = dashboard { (overview(d)) }
                 h2 { "Vous" }
                 dl.definitions {
                     dt { "Civilité" } dd { (civility) }
@@ -64,12 +73,50 @@ pub fn profile_page(viewer: &Viewer, profile: &Profile, token: &CsrfToken) -> Ma
                         br; (dash(&profile.postal_code)) " " (dash(&profile.city)) br; (country)
                     }
                 }
-                h2 { "Bâtiments et appareils" }
-                p { a href="/profil/batiments" { "Voir et gérer les bâtiments et les appareils de votre société" } }
                 h2 { "Sécurité" }
                 p { a href="/compte/mot-de-passe" { "Changer mon mot de passe" } }
                 p { "Pour corriger une information, " a href="/contact" { "écrivez-nous" } "." }
             } }
         },
     )
+}
+
+/// What the company has, what is going on, what waits for the client.
+fn overview(d: &Dashboard) -> Markup {
+    html! {
+        @if !d.awaiting_answer.is_empty() {
+            div.notice role="status" {
+                p { strong { "À traiter : " } "l'équipe WeMaintain attend votre réponse sur "
+                    @for (i, id) in d.awaiting_answer.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href={ "/profil/demandes/" (id) } { "la demande n° " (id) }
+                    }
+                    "."
+                }
+            }
+        }
+        ul.cards.figures {
+            li.card { h2 { "Bâtiments" } p.figure { (d.buildings) } p { a href="/profil/batiments" { "Gérer les bâtiments et les appareils" } } }
+            li.card { h2 { "Appareils" } p.figure { (d.devices) } p { a href="/profil/demandes/nouvelle" { "Demander une intervention" } } }
+            li.card { h2 { "Demandes en cours" } p.figure { (d.open_requests.total) } p { a href="/profil/demandes" { "Suivre les demandes" } } }
+        }
+        @if !d.open_requests.items.is_empty() {
+            h2 { "Demandes en cours" }
+            ul {
+                @for r in d.open_requests.items.iter().take(5) {
+                    li { a href={ "/profil/demandes/" (r.id) } { "N° " (r.id) } " — " (r.building_name) ", " (r.device_location) " : " strong { (request_status(&r.status)) } }
+                }
+            }
+        }
+        h2 { "Derniers rapports d'intervention" }
+        @if d.latest_reports.is_empty() { p { "Aucun rapport pour le moment." } }
+        @else {
+            ul {
+                @for r in &d.latest_reports {
+                    li { a href={ "/profil/rapports/" (r.id) } { (r.performed_on().format("%d/%m/%Y")) } " — " (prestation_label(&r.kind)) ", " (r.building_name) }
+                }
+            }
+            p { a href="/profil/rapports" { "Tous les rapports" } }
+        }
+    }
 }

@@ -187,6 +187,14 @@ async fn a_request_goes_from_the_client_to_staff_and_back(backend: Backend) {
     app.wait_for_mail("marie@syndic.fr", "L'équipe WeMaintain vous a écrit")
         .await;
 
+    // The dashboard says the team waits for the client.
+    let (_, home) = client.get_page("/profil").await;
+    assert!(
+        home.contains("attend votre réponse")
+            && home.contains(&format!("/profil/demandes/{request}"))
+    );
+    assert!(home.contains("Demandes en cours") && home.contains("Escalier B"));
+
     // The client reads the thread and answers.
     let (_, page) = client
         .get_page(&format!("/profil/demandes/{request}"))
@@ -201,6 +209,8 @@ async fn a_request_goes_from_the_client_to_staff_and_back(backend: Backend) {
     assert_eq!(answer.status(), 303);
     let (_, page) = staff.get_page(&format!("/admin/demandes/{request}")).await;
     assert!(page.contains("Merci, le gardien sera là.") && page.contains("Marie Durand"));
+    let (_, home) = client.get_page("/profil").await;
+    assert!(!home.contains("attend votre réponse"), "answered");
 
     // Resolved: closed for the client's thread, listed among finished ones.
     staff

@@ -1,0 +1,34 @@
+//! The Profile's dashboard: what the company has, what is going on, and
+//! what waits for the client, gathered from the modules that own each.
+
+use crate::buildings::{self, ListPage};
+use crate::db::{Db, DbError};
+use crate::information_reports::{self, Report, ReportFilter};
+use crate::maintenance::{self, MaintenanceRequest};
+
+pub struct Dashboard {
+    pub buildings: i64,
+    pub devices: i64,
+    pub open_requests: ListPage<MaintenanceRequest>,
+    /// Open requests where staff wrote last.
+    pub awaiting_answer: Vec<i64>,
+    pub latest_reports: Vec<Report>,
+}
+
+pub async fn dashboard(db: &Db, company_id: i64) -> Result<Dashboard, DbError> {
+    let (buildings, devices) = buildings::counts(db, company_id).await?;
+    let open_requests = maintenance::requests(db, Some(company_id), true, 1).await?;
+    let awaiting_answer = maintenance::awaiting_client(db, company_id).await?;
+    let mut latest_reports =
+        information_reports::reports(db, Some(company_id), &ReportFilter::default(), 1)
+            .await?
+            .items;
+    latest_reports.truncate(3);
+    Ok(Dashboard {
+        buildings,
+        devices,
+        open_requests,
+        awaiting_answer,
+        latest_reports,
+    })
+}
