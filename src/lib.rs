@@ -24,6 +24,7 @@ pub mod maintenance;
 pub mod metrics;
 pub mod notifications;
 pub mod privacy;
+pub mod proposals;
 pub mod routes;
 pub mod security_headers;
 pub mod startup;

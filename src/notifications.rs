@@ -183,3 +183,34 @@ pub fn request_to_staff(
         ),
     )
 }
+
+pub fn proposal_to_staff(
+    staff: Vec<String>,
+    id: i64,
+    company: &str,
+    previsit: bool,
+    public_url: &str,
+) -> OutgoingMail {
+    let what = if previsit {
+        "une proposition commerciale avec pré-visite"
+    } else {
+        "une proposition commerciale"
+    };
+    mail(
+        staff,
+        "Nouvelle demande de proposition commerciale",
+        format!("{company} demande {what} (n° {id}).\n\nPour y répondre : {public_url}/admin/propositions/{id}"),
+    )
+}
+
+pub fn proposal_answered(to: &str, first_name: &str, id: i64, public_url: &str) -> OutgoingMail {
+    mail(
+        vec![to.to_owned()],
+        "Réponse à votre demande de proposition",
+        format!(
+            "Bonjour {first_name},\n\n\
+             L'équipe WeMaintain a répondu à votre demande de proposition n° {id}.\n\n\
+             Pour la lire : {public_url}/profil/propositions/{id}"
+        ),
+    )
+}

@@ -168,6 +168,16 @@ const ACCOUNT_TABLES: &[StoredIn] = &[
         window_starts_at: None,
     },
     StoredIn {
+        table: "proposal_devices",
+        shared_by_purpose: false,
+        window_starts_at: None,
+    },
+    StoredIn {
+        table: "proposal_requests",
+        shared_by_purpose: false,
+        window_starts_at: None,
+    },
+    StoredIn {
         table: "reports",
         shared_by_purpose: false,
         window_starts_at: None,

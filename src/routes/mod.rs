@@ -13,6 +13,7 @@ mod maintenance;
 mod metrics;
 mod opt_out;
 mod profile;
+mod proposals;
 mod public;
 mod registration;
 mod statistics;
@@ -130,6 +131,10 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/profil/demandes/nouvelle" Client => maintenance::create_request;
     Read "/profil/demandes/{id}" Client => maintenance::client_request;
     Post "/profil/demandes/{id}/messages" Client => maintenance::client_message;
+    Read "/profil/propositions" Client => proposals::client_list;
+    Read "/profil/propositions/nouvelle" Client => proposals::new_proposal;
+    Post "/profil/propositions/nouvelle" Client => proposals::create;
+    Read "/profil/propositions/{id}" Client => proposals::client_page;
     Read "/profil/rapports" Client => information_reports::client_list;
     Read "/profil/rapports/{id}" Client => information_reports::client_report;
     Read "/statistiques" Statistics => statistics::page;
@@ -149,6 +154,9 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/demandes/{id}" Admin => maintenance::staff_request;
     Post "/admin/demandes/{id}/statut" Admin => maintenance::change_status;
     Post "/admin/demandes/{id}/messages" Admin => maintenance::staff_message;
+    Read "/admin/propositions" Admin => proposals::staff_list;
+    Read "/admin/propositions/{id}" Admin => proposals::staff_page;
+    Post "/admin/propositions/{id}/reponse" Admin => proposals::answer;
     Read "/admin/rapports" Admin => information_reports::staff_form;
     Post "/admin/rapports" Admin => information_reports::publish;
     Read "/admin/journal" Admin => admin::audit_log;

@@ -33,7 +33,8 @@ pub fn profile_layout(
                         a href="/profil" { "Mon espace" } " · "
                         a href="/profil/batiments" { "Bâtiments et appareils" } " · "
                         a href="/profil/demandes" { "Demandes de maintenance" } " · "
-                        a href="/profil/rapports" { "Rapports d'intervention" }
+                        a href="/profil/rapports" { "Rapports d'intervention" } " · "
+                        a href="/profil/propositions" { "Propositions commerciales" }
                     }
                 }
                 (content)

@@ -18,5 +18,6 @@ pub mod inbox;
 pub mod information_reports;
 pub mod maintenance;
 pub mod profile;
+pub mod proposals;
 pub mod registration;
 pub mod statistics;

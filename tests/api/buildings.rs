@@ -291,6 +291,14 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
         .await;
     assert_eq!(published.status(), 303);
     let report = scalar(&app.db, "SELECT MAX(id) FROM reports").await;
+    let asked = owner
+        .post_form(
+            "/profil/propositions/nouvelle",
+            &[("appareils", device_text.as_str())],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let proposal = scalar(&app.db, "SELECT MAX(id) FROM proposal_requests").await;
     let (_, stranger) = client_of(&app, "b@syndic-b.fr", "Syndic B").await;
     let token = stranger.csrf_token().await;
 
@@ -305,6 +313,8 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
             request
         } else if spec.path.starts_with("/profil/rapports/") {
             report
+        } else if spec.path.starts_with("/profil/propositions/") {
+            proposal
         } else {
             building
         };

@@ -15,6 +15,7 @@ mod information_reports;
 mod maintenance;
 mod opt_out;
 mod pages;
+mod proposals;
 mod public_forms;
 mod purge;
 mod rollup;
