@@ -2,6 +2,7 @@
 //! what waits for the client, gathered from the modules that own each.
 
 use crate::buildings::{self, ListPage};
+use crate::contract::{self, Signature};
 use crate::db::{Db, DbError};
 use crate::information_reports::{self, Report, ReportFilter};
 use crate::maintenance::{self, MaintenanceRequest};
@@ -13,6 +14,8 @@ pub struct Dashboard {
     /// Open requests where staff wrote last.
     pub awaiting_answer: Vec<i64>,
     pub latest_reports: Vec<Report>,
+    /// The signature of the contract's current version, if signed.
+    pub contract: Option<Signature>,
 }
 
 pub async fn dashboard(db: &Db, company_id: i64) -> Result<Dashboard, DbError> {
@@ -24,7 +27,12 @@ pub async fn dashboard(db: &Db, company_id: i64) -> Result<Dashboard, DbError> {
             .await?
             .items;
     latest_reports.truncate(3);
+    let contract = contract::signatures(db, Some(company_id))
+        .await?
+        .into_iter()
+        .find(|s| s.template_version == contract::CURRENT_VERSION);
     Ok(Dashboard {
+        contract,
         buildings,
         devices,
         open_requests,

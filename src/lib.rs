@@ -11,6 +11,7 @@ pub mod buildings;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod contract;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

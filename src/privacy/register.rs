@@ -394,7 +394,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             ],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(5), ContractEnd),
-            &[],
+            &[StoredIn {
+                table: "contract_signatures",
+                shared_by_purpose: false,
+                window_starts_at: None,
+            }],
         ),
         Purpose::RightsRequests => (
             "Traitement des demandes d'exercice de vos droits",

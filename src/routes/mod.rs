@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 mod buildings;
+mod contract;
 mod forms;
 mod health;
 mod information_reports;
@@ -135,6 +136,10 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/profil/propositions/nouvelle" Client => proposals::new_proposal;
     Post "/profil/propositions/nouvelle" Client => proposals::create;
     Read "/profil/propositions/{id}" Client => proposals::client_page;
+    Read "/profil/contrat" Client => contract::show;
+    Post "/profil/contrat/signer" Client => contract::sign;
+    Read "/profil/contrat/verifier" Client => contract::verify;
+    Read "/profil/contrat/{id}" Client => contract::signed;
     Read "/profil/rapports" Client => information_reports::client_list;
     Read "/profil/rapports/{id}" Client => information_reports::client_report;
     Read "/statistiques" Statistics => statistics::page;
@@ -157,6 +162,8 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/propositions" Admin => proposals::staff_list;
     Read "/admin/propositions/{id}" Admin => proposals::staff_page;
     Post "/admin/propositions/{id}/reponse" Admin => proposals::answer;
+    Read "/admin/contrats" Admin => contract::staff_list;
+    Read "/admin/contrats/{id}" Admin => contract::staff_signed;
     Read "/admin/rapports" Admin => information_reports::staff_form;
     Post "/admin/rapports" Admin => information_reports::publish;
     Read "/admin/journal" Admin => admin::audit_log;

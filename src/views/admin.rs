@@ -42,6 +42,7 @@ pub fn admin_layout(
                         a href="/admin/demandes" { "Demandes de maintenance" } " · "
                         a href="/admin/rapports" { "Publier un rapport" } " · "
                         a href="/admin/propositions" { "Propositions" } " · "
+                        a href="/admin/contrats" { "Contrats signés" } " · "
                         a href="/admin/journal" { "Journal de sécurité" } " · "
                         a href="/admin/registre" { "Registre et purges" } " · "
                         a href="/statistiques" { "Statistiques" }

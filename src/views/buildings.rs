@@ -34,7 +34,8 @@ pub fn profile_layout(
                         a href="/profil/batiments" { "Bâtiments et appareils" } " · "
                         a href="/profil/demandes" { "Demandes de maintenance" } " · "
                         a href="/profil/rapports" { "Rapports d'intervention" } " · "
-                        a href="/profil/propositions" { "Propositions commerciales" }
+                        a href="/profil/propositions" { "Propositions commerciales" } " · "
+                        a href="/profil/contrat" { "Contrat de maintenance" }
                     }
                 }
                 (content)

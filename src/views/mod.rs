@@ -13,6 +13,7 @@ pub mod account;
 pub mod admin;
 pub mod buildings;
 pub mod charts;
+pub mod contract;
 pub mod forms;
 pub mod inbox;
 pub mod information_reports;

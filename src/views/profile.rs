@@ -95,6 +95,11 @@ fn overview(d: &Dashboard) -> Markup {
                 }
             }
         }
+        @if d.contract.is_none() && d.devices > 0 {
+            div.notice role="status" {
+                p { strong { "À faire : " } "votre contrat de maintenance n'est pas encore signé. " a href="/profil/contrat" { "Lire et signer le contrat" } }
+            }
+        }
         ul.cards.figures {
             li.card { h2 { "Bâtiments" } p.figure { (d.buildings) } p { a href="/profil/batiments" { "Gérer les bâtiments et les appareils" } } }
             li.card { h2 { "Appareils" } p.figure { (d.devices) } p { a href="/profil/demandes/nouvelle" { "Demander une intervention" } } }
@@ -107,6 +112,12 @@ fn overview(d: &Dashboard) -> Markup {
                     li { a href={ "/profil/demandes/" (r.id) } { "N° " (r.id) } " — " (r.building_name) ", " (r.device_location) " : " strong { (request_status(&r.status)) } }
                 }
             }
+        }
+        h2 { "Contrat de maintenance" }
+        @if let Some(signature) = &d.contract {
+            p { "Signé par " (signature.signer_name) " le " (super::forms::french_date(signature.signed_at)) ". " a href={ "/profil/contrat/" (signature.id) } { "Voir le contrat signé" } }
+        } @else {
+            p { "Pas encore signé. " a href="/profil/contrat" { "Voir le contrat" } }
         }
         h2 { "Derniers rapports d'intervention" }
         @if d.latest_reports.is_empty() { p { "Aucun rapport pour le moment." } }

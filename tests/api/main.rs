@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod buildings;
 mod cli;
+mod contract;
 mod database;
 mod demo;
 mod health;

@@ -1,0 +1,28 @@
+-- Signed maintenance contracts (purpose `contract_evidence`): the exact
+-- text signed, its SHA-256, who signed, when and from which IP. A
+-- signature is never edited: the trigger refuses any UPDATE; the purge
+-- may still delete it once its retention has passed.
+CREATE TABLE contract_signatures (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- No foreign key: the evidence outlives the account (legal obligation).
+    company_id       BIGINT  NOT NULL,
+    template_version TEXT    NOT NULL,
+    text             TEXT    NOT NULL,
+    text_sha256      TEXT    NOT NULL,
+    signer_id        BIGINT,
+    signer_name      TEXT    NOT NULL,
+    signer_email     TEXT    NOT NULL,
+    signed_at        BIGINT  NOT NULL,
+    ip               TEXT    NOT NULL,
+    expires_at       BIGINT
+);
+CREATE UNIQUE INDEX contract_signatures_company_version ON contract_signatures (company_id, template_version);
+
+CREATE FUNCTION contract_signatures_are_final() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'a contract signature cannot be changed';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER contract_signatures_are_final BEFORE UPDATE ON contract_signatures
+FOR EACH ROW EXECUTE FUNCTION contract_signatures_are_final();

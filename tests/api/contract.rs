@@ -1,0 +1,272 @@
+//! The maintenance contract signed online, and its proof.
+
+use wemaintain::auth::Role;
+use wemaintain::db::Db;
+
+use crate::helpers::{create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD};
+use crate::on_both_backends;
+
+on_both_backends!(a_contract_is_signed_once_verified_and_never_changed);
+
+async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+}
+
+async fn scalar(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect(sql)
+}
+
+async fn text(db: &Db, sql: &str) -> String {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect(sql)
+}
+
+async fn client_with_device(app: &TestApp, email: &str, company: &str) -> (Browser, i64) {
+    execute(
+        &app.db,
+        &format!(
+            "INSERT INTO companies (name, kind, address, city, postal_code, country, created_at) \
+             VALUES ('{company}', 'agence', '3 rue de la Paix', 'Paris', '75002', 'FR', 0)"
+        ),
+    )
+    .await
+    .unwrap();
+    let company_id = scalar(
+        &app.db,
+        &format!("SELECT id FROM companies WHERE name = '{company}'"),
+    )
+    .await;
+    let user = create_account(app, Role::Client, email).await;
+    execute(
+        &app.db,
+        &format!("UPDATE users SET company_id = {company_id} WHERE id = {user}"),
+    )
+    .await
+    .unwrap();
+    let browser = app.browser();
+    browser.login_ok(email, PASSWORD).await;
+    browser
+        .post_form(
+            "/profil/batiments/nouveau",
+            &[
+                ("nom", "Résidence Les Tilleuls"),
+                ("adresse", "12 avenue des Tilleuls"),
+                ("code_postal", "92200"),
+                ("ville", "Neuilly-sur-Seine"),
+                ("pays", "FR"),
+            ],
+        )
+        .await;
+    let building = scalar(
+        &app.db,
+        &format!("SELECT id FROM buildings WHERE company_id = {company_id}"),
+    )
+    .await;
+    browser
+        .post_form(
+            &format!("/profil/batiments/{building}/appareils/nouveau"),
+            &[
+                ("type_appareil", "ascenseur"),
+                ("emplacement", "Escalier B"),
+                ("marque", "Otis"),
+                ("etat", "en_service"),
+            ],
+        )
+        .await;
+    (browser, building)
+}
+
+/// The fingerprint carried by the signing form.
+fn fingerprint(page: &str) -> String {
+    let start = page
+        .find(r#"name="empreinte" value=""#)
+        .expect("a signing form")
+        + r#"name="empreinte" value=""#.len();
+    page[start..start + 64].to_owned()
+}
+
+async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (client, building) = client_with_device(&app, "marie@syndic.fr", "Syndic Exemple").await;
+    let (_, home) = client.get_page("/profil").await;
+    assert!(home.contains("votre contrat de maintenance n'est pas encore signé"));
+    let (_, page) = client.get_page("/profil/contrat").await;
+    assert!(page.contains("Syndic Exemple (Agence), 3 rue de la Paix, 75002 Paris, France"));
+    assert!(page.contains("Résidence Les Tilleuls — Ascenseur — Escalier B — marque Otis"));
+    let shown = fingerprint(&page);
+
+    // Not accepted, no name: refused, the name typed kept.
+    let refused = client
+        .post_form(
+            "/profil/contrat/signer",
+            &[("nom_complet", "Marie Durand"), ("empreinte", &shown)],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("Cochez « J'ai lu et j'accepte »")
+            && body.contains(r#"value="Marie Durand""#)
+    );
+    let refused = client
+        .post_form(
+            "/profil/contrat/signer",
+            &[("accepte", "oui"), ("empreinte", &shown)],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+
+    // The devices changed after the page was read: read it again.
+    client
+        .post_form(
+            &format!("/profil/batiments/{building}/appareils/nouveau"),
+            &[
+                ("type_appareil", "monte_charge"),
+                ("emplacement", "Cour"),
+                ("etat", "en_service"),
+            ],
+        )
+        .await;
+    let stale = client
+        .post_form(
+            "/profil/contrat/signer",
+            &[
+                ("nom_complet", "Marie Durand"),
+                ("accepte", "oui"),
+                ("empreinte", &shown),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status(), 422);
+    assert!(stale
+        .text()
+        .await
+        .unwrap()
+        .contains("Le contrat a changé depuis que vous l'avez ouvert"));
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM contract_signatures").await,
+        0
+    );
+
+    let (_, page) = client.get_page("/profil/contrat").await;
+    let read = fingerprint(&page);
+    let signed = client
+        .post_form(
+            "/profil/contrat/signer",
+            &[
+                ("nom_complet", "Marie Durand"),
+                ("accepte", "oui"),
+                ("empreinte", &read),
+            ],
+        )
+        .await;
+    let location = header(signed.headers(), "location").to_owned();
+    assert!(location.starts_with("/profil/contrat/"), "{location}");
+    let id = scalar(&app.db, "SELECT id FROM contract_signatures").await;
+
+    // The record: the exact text shown, its SHA-256, the signer, the IP.
+    let stored_text = text(&app.db, "SELECT text FROM contract_signatures").await;
+    let stored_hash = text(&app.db, "SELECT text_sha256 FROM contract_signatures").await;
+    assert_eq!(stored_hash, read, "the text signed is the text read");
+    assert_eq!(wemaintain::contract::sha256(&stored_text), stored_hash);
+    assert!(stored_text.contains("Monte-charge — Cour"));
+    assert_eq!(
+        text(&app.db, "SELECT ip FROM contract_signatures").await,
+        "127.0.0.1"
+    );
+    let (status, printable) = client.get_page(&location).await;
+    assert_eq!(status, 200);
+    assert!(
+        printable.contains(&stored_hash) && printable.contains("Marie Durand (marie@syndic.fr)")
+    );
+
+    let (_, home) = client.get_page("/profil").await;
+    assert!(home.contains("Signé par Marie Durand") && !home.contains("pas encore signé"));
+
+    // The verification page recomputes the hash.
+    let (_, verify) = client.get_page("/profil/contrat/verifier").await;
+    assert_eq!(
+        verify.matches(&stored_hash).count(),
+        2,
+        "recorded and recomputed"
+    );
+    assert!(verify.contains("Conforme") && !verify.contains("Non conforme"));
+
+    // Once per version: the page says it is signed; a second post changes nothing.
+    let (_, page) = client.get_page("/profil/contrat").await;
+    assert!(
+        page.contains("a été signée par Marie Durand") && !page.contains(r#"name="empreinte""#)
+    );
+    let token = client.csrf_token().await;
+    let twice = client
+        .client
+        .post(client.url("/profil/contrat/signer"))
+        .form(&[
+            ("nom_complet", "Quelqu'un d'autre"),
+            ("accepte", "oui"),
+            ("empreinte", read.as_str()),
+            ("csrf", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(twice.headers(), "location"), "/profil/contrat");
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM contract_signatures").await,
+        1
+    );
+
+    // A signature cannot be altered, even by a query.
+    let altered = execute(
+        &app.db,
+        "UPDATE contract_signatures SET signer_name = 'Faussaire'",
+    )
+    .await;
+    assert!(
+        altered.is_err(),
+        "the database refuses any change to a signature"
+    );
+    assert_eq!(
+        text(&app.db, "SELECT signer_name FROM contract_signatures").await,
+        "Marie Durand"
+    );
+
+    // Another company does not reach it.
+    let (stranger, _) = client_with_device(&app, "b@syndic-b.fr", "Syndic B").await;
+    assert_eq!(
+        stranger
+            .get(&format!("/profil/contrat/{id}"))
+            .await
+            .status(),
+        404
+    );
+    let (_, verify) = stranger.get_page("/profil/contrat/verifier").await;
+    assert!(verify.contains("Aucun contrat signé"));
+
+    // Staff see it, and opening it is audited.
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let (_, list) = staff.get_page("/admin/contrats").await;
+    assert!(list.contains("Marie Durand"));
+    let (status, _) = staff.get_page(&format!("/admin/contrats/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        scalar(
+            &app.db,
+            "SELECT COUNT(*) FROM audit_log WHERE subject LIKE 'contract_signature:%'"
+        )
+        .await,
+        1
+    );
+}
