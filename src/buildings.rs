@@ -336,3 +336,23 @@ pub async fn counts(db: &Db, company_id: i64) -> Result<(i64, i64), DbError> {
     .fetch_one(pool)
     .await)?)
 }
+
+/// Every device of the company with its building's name, for staff.
+pub async fn company_devices(db: &Db, company_id: i64) -> Result<Vec<(String, Device)>, DbError> {
+    let sql = format!(
+        "SELECT b.name, {DEVICE_COLUMNS} FROM devices d JOIN buildings b ON b.id = d.building_id \
+         WHERE b.company_id = $1 ORDER BY b.name, d.location, d.id"
+    );
+    let rows: Vec<BuildingDevice> = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(company_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(|row| (row.name, row.device)).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct BuildingDevice {
+    name: String,
+    #[sqlx(flatten)]
+    device: Device,
+}

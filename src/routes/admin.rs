@@ -410,3 +410,42 @@ pub async fn register(
     let runs = crate::privacy::purge::recent_runs(&state.db, 100).await?;
     Ok(view::register_page(&viewer, &token, &state.register, &runs))
 }
+
+/// `GET /admin/societes`.
+pub async fn companies(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let companies = accounts::companies(&state.db).await?;
+    Ok(view::companies_page(&viewer, &token, &companies))
+}
+
+/// `GET /admin/societes/{id}`: its users are people; opening it is audited.
+pub async fn company(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let id = path.into_inner();
+    let company = accounts::company(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let users = accounts::company_users(&state.db, id).await?;
+    let devices = crate::buildings::company_devices(&state.db, id).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some(format!("company:{id}")),
+        None,
+    )
+    .await?;
+    Ok(view::company_page(
+        &viewer, &token, &company, &users, &devices,
+    ))
+}

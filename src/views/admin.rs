@@ -38,6 +38,7 @@ pub fn admin_layout(
                         a href="/admin" { "Tableau de bord" } " · "
                         a href="/admin/inscriptions" { "Demandes de compte" } " · "
                         a href="/admin/comptes" { "Comptes" } " · "
+                        a href="/admin/societes" { "Sociétés" } " · "
                         a href="/admin/messages" { "Messages" } " · "
                         a href="/admin/demandes" { "Demandes de maintenance" } " · "
                         a href="/admin/rapports" { "Publier un rapport" } " · "
@@ -403,6 +404,84 @@ pub fn register_page(
             h2 { "Dernières purges" }
             @if runs.is_empty() { p { "Aucune purge n'a encore eu lieu." } }
             @else { (table("Purges, les plus récentes en premier", &["Début", "Finalité", "Lignes supprimées", "Durée"], &run_rows)) }
+        },
+    )
+}
+
+pub fn companies_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    companies: &[crate::accounts::CompanySummary],
+) -> Markup {
+    let rows: Vec<Vec<Markup>> = companies
+        .iter()
+        .map(|c| {
+            vec![
+                html! { a href={ "/admin/societes/" (c.id) } { (c.name) } },
+                html! { (CompanyKind::parse(&c.kind).map(|k| k.label()).unwrap_or("—")) },
+                html! { (c.city) },
+                html! { (c.users) },
+                html! { (c.buildings) },
+                html! { (c.devices) },
+            ]
+        })
+        .collect();
+    admin_layout(
+        "Sociétés clientes",
+        "/admin/societes",
+        viewer,
+        token,
+        html! {
+            h1 { "Sociétés clientes" }
+            @if companies.is_empty() { p { "Aucune société : elles naissent de la validation des demandes de compte." } }
+            @else { (table(&format!("{} société(s)", companies.len()), &["Société", "Type", "Ville", "Utilisateurs", "Bâtiments", "Appareils"], &rows)) }
+        },
+    )
+}
+
+pub fn company_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    c: &crate::accounts::CompanySummary,
+    users: &[AccountSummary],
+    devices: &[(String, crate::buildings::Device)],
+) -> Markup {
+    let user_rows: Vec<Vec<Markup>> = users
+        .iter()
+        .map(|u| {
+            vec![
+                html! { a href={ "/admin/comptes/" (u.id) } { (u.first_name) " " (u.last_name) } },
+                html! { (u.email) },
+                html! { (status_label(&u.status)) },
+            ]
+        })
+        .collect();
+    let device_rows: Vec<Vec<Markup>> = devices
+        .iter()
+        .map(|(building, d)| {
+            vec![
+                html! { (building) },
+                html! { (crate::views::buildings::kind_label(&d.kind)) },
+                html! { (d.location) },
+                html! { (d.brand.as_deref().unwrap_or("—")) },
+                html! { (crate::views::buildings::status_label(&d.status)) },
+            ]
+        })
+        .collect();
+    admin_layout(
+        &c.name,
+        "/admin/societes",
+        viewer,
+        token,
+        html! {
+            h1 { (c.name) }
+            p { (CompanyKind::parse(&c.kind).map(|k| k.label()).unwrap_or("—")) ", " (c.city) }
+            h2 { "Utilisateurs" }
+            @if users.is_empty() { p { "Aucun utilisateur." } }
+            @else { (table("Utilisateurs de la société", &["Personne", "E-mail", "État"], &user_rows)) }
+            h2 { "Bâtiments et appareils" }
+            @if devices.is_empty() { p { "Aucun appareil déclaré." } }
+            @else { (table("Appareils de la société", &["Bâtiment", "Type", "Emplacement", "Marque", "État"], &device_rows)) }
         },
     )
 }

@@ -234,6 +234,33 @@ async fn a_request_goes_from_the_client_to_staff_and_back(backend: Backend) {
         scalar(&app.db, "SELECT COUNT(*) FROM request_messages").await,
         2
     );
+    // Staff see the company with its users and devices; opening it is audited.
+    let (_, companies) = staff.get_page("/admin/societes").await;
+    assert!(companies.contains("Syndic Exemple"));
+    let company = scalar(&app.db, "SELECT id FROM companies").await;
+    let (status, page) = staff.get_page(&format!("/admin/societes/{company}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("marie@syndic.fr")
+            && page.contains("Escalier B")
+            && page.contains("Résidence Les Tilleuls")
+    );
+    assert_eq!(
+        scalar(
+            &app.db,
+            "SELECT COUNT(*) FROM audit_log WHERE subject LIKE 'company:%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        client
+            .get(&format!("/admin/societes/{company}"))
+            .await
+            .status(),
+        403
+    );
+
     let viewed = scalar(
         &app.db,
         "SELECT COUNT(*) FROM audit_log WHERE subject LIKE 'maintenance_request:%'",
