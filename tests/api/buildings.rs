@@ -299,6 +299,24 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
         .await;
     assert_eq!(asked.status(), 303);
     let proposal = scalar(&app.db, "SELECT MAX(id) FROM proposal_requests").await;
+    let (_, contract_page) = owner.get_page("/profil/contrat").await;
+    let start = contract_page
+        .find(r#"name="empreinte" value=""#)
+        .expect("a signing form")
+        + r#"name="empreinte" value=""#.len();
+    let fingerprint = contract_page[start..start + 64].to_owned();
+    let signed = owner
+        .post_form(
+            "/profil/contrat/signer",
+            &[
+                ("nom_complet", "Camille Martin"),
+                ("accepte", "oui"),
+                ("empreinte", &fingerprint),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status(), 303);
+    let signature = scalar(&app.db, "SELECT MAX(id) FROM contract_signatures").await;
     let (_, stranger) = client_of(&app, "b@syndic-b.fr", "Syndic B").await;
     let token = stranger.csrf_token().await;
 
@@ -315,6 +333,8 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
             report
         } else if spec.path.starts_with("/profil/propositions/") {
             proposal
+        } else if spec.path.starts_with("/profil/contrat/") {
+            signature
         } else {
             building
         };

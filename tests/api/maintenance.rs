@@ -212,6 +212,35 @@ async fn a_request_goes_from_the_client_to_staff_and_back(backend: Backend) {
     let (_, home) = client.get_page("/profil").await;
     assert!(!home.contains("attend votre réponse"), "answered");
 
+    // Staff publish the report of the intervention; the client reads it.
+    let published = staff
+        .post_form(
+            "/admin/rapports",
+            &[
+                ("appareil", device.as_str()),
+                ("prestation", "reparation"),
+                ("date", "2026-03-02"),
+                (
+                    "travaux",
+                    "Remplacement du contacteur de porte palière du 3e étage.",
+                ),
+                ("pieces", "Contacteur de porte"),
+                ("etat", "en_service"),
+            ],
+        )
+        .await;
+    assert_eq!(published.status(), 303);
+    let (_, reports) = client.get_page("/profil/rapports").await;
+    assert!(reports.contains("02/03/2026") && reports.contains("Réparation"));
+    let report = scalar(&app.db, "SELECT MAX(id) FROM reports").await;
+    let (status, printable) = client.get_page(&format!("/profil/rapports/{report}")).await;
+    assert_eq!(status, 200);
+    assert!(printable.contains("contacteur de porte palière du 3e étage"));
+    let (_, home) = client.get_page("/profil").await;
+    assert!(
+        home.contains("Derniers rapports") && home.contains(&format!("/profil/rapports/{report}"))
+    );
+
     // Resolved: closed for the client's thread, listed among finished ones.
     staff
         .post_form(
