@@ -93,6 +93,13 @@ pub struct ListPage<T> {
     pub total: i64,
 }
 
+/// The page to show (a number past the end gives the last page, below 1
+/// the first) and how many pages `total` items make.
+pub fn page_window(total: i64, page: i64) -> (i64, i64) {
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    (page.clamp(1, pages), pages)
+}
+
 const BUILDING_COLUMNS: &str = "b.id, b.name, b.address, b.postal_code, b.city, b.country, \
     b.created_at, b.archived_at, (SELECT COUNT(*) FROM devices d WHERE d.building_id = b.id) AS devices";
 
@@ -116,8 +123,7 @@ pub async fn buildings(
         .bind(company_id)
         .fetch_one(pool)
         .await)?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = page_window(total, page);
     let sql = format!(
         "SELECT {BUILDING_COLUMNS} FROM buildings b WHERE b.company_id = $1 AND {archived_clause} \
          ORDER BY {} LIMIT $2 OFFSET $3",

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analytics::rollup::{date_of_day, day_of_date};
-use crate::buildings::{ListPage, PAGE_SIZE};
+use crate::buildings::{page_window, ListPage, PAGE_SIZE};
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::{DeviceStatus, FieldError};
 
@@ -152,8 +152,7 @@ pub async fn reports(
         .bind(to)
         .fetch_one(pool)
         .await)?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = page_window(total, page);
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE {clause} ORDER BY r.performed_on DESC, r.id DESC LIMIT $6 OFFSET $7"
     );

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::buildings::{ListPage, PAGE_SIZE};
+use crate::buildings::{page_window, ListPage, PAGE_SIZE};
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::FieldError;
 
@@ -184,8 +184,7 @@ pub async fn requests(
         .bind(company_id)
         .fetch_one(pool)
         .await)?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = page_window(total, page);
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND {status} \
          ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3"

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::buildings::{ListPage, PAGE_SIZE};
+use crate::buildings::{page_window, ListPage, PAGE_SIZE};
 use crate::db::{millis, on_pool, Db, DbError};
 
 /// A validated request.
@@ -139,8 +139,7 @@ pub async fn proposals(
     .bind(company_id)
     .fetch_one(pool)
     .await)?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = page_window(total, page);
     let sql = format!(
         "SELECT {COLUMNS} FROM proposal_requests p JOIN companies c ON c.id = p.company_id \
          WHERE ($1 IS NULL OR p.company_id = $1) \

@@ -3,11 +3,12 @@
 
 use wemaintain::auth::Role;
 use wemaintain::buildings::{create_building, NewBuilding};
-use wemaintain::db::Db;
 use wemaintain::domain::{Country, PostalCode};
 use wemaintain::routes::{Verb, ROUTES};
 
-use crate::helpers::{create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD};
+use crate::helpers::{
+    client_of_company, create_account, execute, header, scalar, spawn_app, Backend, PASSWORD,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -16,48 +17,6 @@ on_both_backends!(
     another_company_gets_404_on_every_object_route,
     lists_are_paginated_and_sorted,
 );
-
-async fn execute(db: &Db, sql: &str) {
-    match db {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-    }
-    .expect(sql)
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .expect(sql)
-}
-
-/// A client account of a (new) company, logged in; returns the company id.
-async fn client_of(app: &TestApp, email: &str, company: &str) -> (i64, Browser) {
-    execute(
-        &app.db,
-        &format!(
-            "INSERT INTO companies (name, kind, address, city, postal_code, country, created_at) \
-             VALUES ('{company}', 'agence', '1 rue de la Paix', 'Paris', '75002', 'FR', 0)"
-        ),
-    )
-    .await;
-    let company_id = scalar(
-        &app.db,
-        &format!("SELECT id FROM companies WHERE name = '{company}'"),
-    )
-    .await;
-    let user = create_account(app, Role::Client, email).await;
-    execute(
-        &app.db,
-        &format!("UPDATE users SET company_id = {company_id} WHERE id = {user}"),
-    )
-    .await;
-    let browser = app.browser();
-    browser.login_ok(email, PASSWORD).await;
-    (company_id, browser)
-}
 
 const BUILDING: [(&str, &str); 5] = [
     ("nom", "Résidence Les Tilleuls"),
@@ -87,7 +46,7 @@ fn location_id(response: &reqwest::Response, prefix: &str) -> i64 {
 
 async fn a_client_manages_the_buildings_and_devices_of_the_company(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (company, client) = client_of(&app, "gestion@syndic.fr", "Syndic Exemple").await;
+    let (company, client) = client_of_company(&app, "gestion@syndic.fr", "Syndic Exemple").await;
     let (status, empty) = client.get_page("/profil/batiments").await;
     assert_eq!(status, 200);
     assert!(empty.contains("Aucun bâtiment pour le moment"));
@@ -133,7 +92,8 @@ async fn a_client_manages_the_buildings_and_devices_of_the_company(backend: Back
         &app.db,
         &format!("UPDATE users SET company_id = {company} WHERE id = {colleague}"),
     )
-    .await;
+    .await
+    .unwrap();
     let other = app.browser();
     other.login_ok("collegue@syndic.fr", PASSWORD).await;
     let (status, list) = other.get_page("/profil/batiments").await;
@@ -197,7 +157,7 @@ async fn a_client_manages_the_buildings_and_devices_of_the_company(backend: Back
 
 async fn invalid_forms_come_back_with_what_was_typed(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (_, client) = client_of(&app, "gestion@syndic.fr", "Syndic Exemple").await;
+    let (_, client) = client_of_company(&app, "gestion@syndic.fr", "Syndic Exemple").await;
     let mut wrong = BUILDING;
     wrong[2] = ("code_postal", "9220");
     let response = client.post_form("/profil/batiments/nouveau", &wrong).await;
@@ -249,7 +209,7 @@ async fn invalid_forms_come_back_with_what_was_typed(backend: Backend) {
 
 async fn another_company_gets_404_on_every_object_route(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (_, owner) = client_of(&app, "a@syndic-a.fr", "Syndic A").await;
+    let (_, owner) = client_of_company(&app, "a@syndic-a.fr", "Syndic A").await;
     let created = owner
         .post_form("/profil/batiments/nouveau", &BUILDING)
         .await;
@@ -317,7 +277,7 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
         .await;
     assert_eq!(signed.status(), 303);
     let signature = scalar(&app.db, "SELECT MAX(id) FROM contract_signatures").await;
-    let (_, stranger) = client_of(&app, "b@syndic-b.fr", "Syndic B").await;
+    let (_, stranger) = client_of_company(&app, "b@syndic-b.fr", "Syndic B").await;
     let token = stranger.csrf_token().await;
 
     let mut checked = 0;
@@ -400,7 +360,7 @@ async fn another_company_gets_404_on_every_object_route(backend: Backend) {
 
 async fn lists_are_paginated_and_sorted(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (company, client) = client_of(&app, "gestion@syndic.fr", "Syndic Exemple").await;
+    let (company, client) = client_of_company(&app, "gestion@syndic.fr", "Syndic Exemple").await;
     let now = app.clock_now();
     for n in 0..45 {
         let new = NewBuilding {

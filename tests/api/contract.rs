@@ -3,25 +3,13 @@
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
-use crate::helpers::{create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD};
+use crate::helpers::{
+    client_of_company, create_account, execute, header, scalar, spawn_app, Backend, Browser,
+    TestApp, PASSWORD,
+};
 use crate::on_both_backends;
 
 on_both_backends!(a_contract_is_signed_once_verified_and_never_changed);
-
-async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
-    match db {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-    }
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .expect(sql)
-}
 
 async fn text(db: &Db, sql: &str) -> String {
     match db {
@@ -32,29 +20,7 @@ async fn text(db: &Db, sql: &str) -> String {
 }
 
 async fn client_with_device(app: &TestApp, email: &str, company: &str) -> (Browser, i64) {
-    execute(
-        &app.db,
-        &format!(
-            "INSERT INTO companies (name, kind, address, city, postal_code, country, created_at) \
-             VALUES ('{company}', 'agence', '3 rue de la Paix', 'Paris', '75002', 'FR', 0)"
-        ),
-    )
-    .await
-    .unwrap();
-    let company_id = scalar(
-        &app.db,
-        &format!("SELECT id FROM companies WHERE name = '{company}'"),
-    )
-    .await;
-    let user = create_account(app, Role::Client, email).await;
-    execute(
-        &app.db,
-        &format!("UPDATE users SET company_id = {company_id} WHERE id = {user}"),
-    )
-    .await
-    .unwrap();
-    let browser = app.browser();
-    browser.login_ok(email, PASSWORD).await;
+    let (company_id, browser) = client_of_company(app, email, company).await;
     browser
         .post_form(
             "/profil/batiments/nouveau",

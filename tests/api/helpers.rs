@@ -558,3 +558,49 @@ impl Browser {
         assert_eq!(response.status(), 303, "login of {email} fails");
     }
 }
+
+/// Runs one SQL statement on either backend.
+pub async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+}
+
+/// One integer from a query, on either backend.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect(sql)
+}
+
+/// A client account (password [`PASSWORD`]) of a new company `company`,
+/// logged in; returns the company's id and the browser.
+pub async fn client_of_company(app: &TestApp, email: &str, company: &str) -> (i64, Browser) {
+    execute(
+        &app.db,
+        &format!(
+            "INSERT INTO companies (name, kind, address, city, postal_code, country, created_at) \
+             VALUES ('{company}', 'agence', '3 rue de la Paix', 'Paris', '75002', 'FR', 0)"
+        ),
+    )
+    .await
+    .expect("insert the company");
+    let company_id = scalar(
+        &app.db,
+        &format!("SELECT id FROM companies WHERE name = '{company}'"),
+    )
+    .await;
+    let user = create_account(app, wemaintain::auth::Role::Client, email).await;
+    execute(
+        &app.db,
+        &format!("UPDATE users SET company_id = {company_id} WHERE id = {user}"),
+    )
+    .await
+    .expect("attach the account to the company");
+    let browser = app.browser();
+    browser.login_ok(email, PASSWORD).await;
+    (company_id, browser)
+}
