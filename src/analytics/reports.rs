@@ -81,11 +81,15 @@ pub enum PeriodError {
     TooLong,
 }
 
+/// A date a person could mean: chrono reads years far in the past or the
+/// future, which then only make day arithmetic fragile.
 fn parse_date(text: &str) -> Result<NaiveDate, PeriodError> {
     let text = text.trim();
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .map_err(|_| PeriodError::BadDate)
+        .ok()
+        .filter(|date| (2000..=9999).contains(&date.year()))
+        .ok_or(PeriodError::BadDate)
 }
 
 impl Period {
@@ -525,6 +529,10 @@ mod tests {
         assert_eq!(
             Period::parse(Some("perso"), Some("10/02/2026"), Some("01/02/2026"), today),
             Err(PeriodError::Reversed)
+        );
+        assert_eq!(
+            Period::parse(Some("perso"), Some("0001-01-01"), Some("0001-01-10"), today),
+            Err(PeriodError::BadDate)
         );
         assert_eq!(
             Period::parse(Some("perso"), Some("x"), Some("01/02/2026"), today),
