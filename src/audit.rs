@@ -24,6 +24,17 @@ pub enum AuditEvent {
     StatusChanged,
     RecordViewed,
     MessageHandled,
+    DataExported,
+    ProfileRectified,
+    EmailChangeRequested,
+    EmailChanged,
+    NewsObjectionChanged,
+    AccountErased,
+    RightsRequestConfirmed,
+    RightsRequestExtended,
+    RightsRequestInformationAsked,
+    RightsRequestClosed,
+    VisitLogSearched,
 }
 
 impl AuditEvent {
@@ -43,6 +54,17 @@ impl AuditEvent {
             AuditEvent::StatusChanged => "status_changed",
             AuditEvent::RecordViewed => "record_viewed",
             AuditEvent::MessageHandled => "message_handled",
+            AuditEvent::DataExported => "data_exported",
+            AuditEvent::ProfileRectified => "profile_rectified",
+            AuditEvent::EmailChangeRequested => "email_change_requested",
+            AuditEvent::EmailChanged => "email_changed",
+            AuditEvent::NewsObjectionChanged => "news_objection_changed",
+            AuditEvent::AccountErased => "account_erased",
+            AuditEvent::RightsRequestConfirmed => "rights_request_confirmed",
+            AuditEvent::RightsRequestExtended => "rights_request_extended",
+            AuditEvent::RightsRequestInformationAsked => "rights_request_information_asked",
+            AuditEvent::RightsRequestClosed => "rights_request_closed",
+            AuditEvent::VisitLogSearched => "visit_log_searched",
         }
     }
 }
@@ -64,6 +86,17 @@ pub fn event_in_french(key: &str) -> &'static str {
         "status_changed" => "État du compte changé",
         "record_viewed" => "Dossier consulté",
         "message_handled" => "Message traité",
+        "data_exported" => "Copie des données téléchargée",
+        "profile_rectified" => "Profil rectifié",
+        "email_change_requested" => "Changement d'adresse e-mail demandé",
+        "email_changed" => "Adresse e-mail changée",
+        "news_objection_changed" => "Choix sur les e-mails d'actualité",
+        "account_erased" => "Compte effacé à la demande de la personne",
+        "rights_request_confirmed" => "Demande d'exercice de droits reçue",
+        "rights_request_extended" => "Délai de réponse prolongé",
+        "rights_request_information_asked" => "Informations demandées au demandeur",
+        "rights_request_closed" => "Demande d'exercice de droits close",
+        "visit_log_searched" => "Recherche dans le journal des visites",
         _ => "Autre action",
     }
 }

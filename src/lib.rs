@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod privacy;
 pub mod proposals;
+pub mod rights;
 pub mod routes;
 pub mod security_headers;
 pub mod startup;

@@ -214,3 +214,118 @@ pub fn proposal_answered(to: &str, first_name: &str, id: i64, public_url: &str) 
         ),
     )
 }
+
+/// The link that makes a visitor's rights request active.
+pub fn rights_request_link(email: &str, kind: &str, link: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Confirmez votre demande sur vos données personnelles",
+        format!(
+            "Bonjour,\n\n\
+             Une demande d'exercice de droits sur vos données personnelles (« {kind} ») \
+             a été faite sur le site WeMaintain avec cette adresse.\n\n\
+             Pour la confirmer, ouvrez ce lien (valable 7 jours) :\n{link}\n\n\
+             Nous vous répondrons au plus tard un mois après votre confirmation.\n\
+             Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : \
+             elle sera supprimée sans suite."
+        ),
+    )
+}
+
+pub fn rights_request_to_staff(
+    staff: Vec<String>,
+    id: i64,
+    kind: &str,
+    due: &str,
+    public_url: &str,
+) -> OutgoingMail {
+    mail(
+        staff,
+        "Nouvelle demande d'exercice de droits",
+        format!(
+            "Une demande d'exercice de droits (« {kind} ») vient d'être confirmée.\n\n\
+             Réponse due au plus tard le {due}.\n\n\
+             Pour la traiter : {public_url}/admin/droits/{id}"
+        ),
+    )
+}
+
+pub fn rights_request_extended(email: &str, id: i64, due: &str, reason: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Votre demande sur vos données personnelles : délai prolongé",
+        format!(
+            "Bonjour,\n\n\
+             Le délai de réponse à votre demande n° {id} est prolongé jusqu'au {due}, \
+             comme le permet l'article 12 du RGPD, pour la raison suivante :\n\n{reason}"
+        ),
+    )
+}
+
+pub fn rights_information_asked(email: &str, id: i64, question: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Votre demande sur vos données personnelles : informations nécessaires",
+        format!(
+            "Bonjour,\n\n\
+             Pour répondre à votre demande n° {id}, nous avons besoin des informations \
+             suivantes :\n\n{question}\n\n\
+             Vous pouvez nous les envoyer à {contact}, en rappelant le n° {id}.",
+            contact = crate::views::layout::CONTACT_EMAIL
+        ),
+    )
+}
+
+pub fn rights_request_closed(email: &str, id: i64, outcome: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Réponse à votre demande sur vos données personnelles",
+        format!(
+            "Bonjour,\n\n\
+             Voici notre réponse à votre demande n° {id} :\n\n{outcome}\n\n\
+             Si cette réponse ne vous satisfait pas, vous pouvez introduire une réclamation \
+             auprès de la CNIL (www.cnil.fr)."
+        ),
+    )
+}
+
+pub fn email_change_link(new_email: &str, first_name: &str, link: &str) -> OutgoingMail {
+    mail(
+        vec![new_email.to_owned()],
+        "Confirmez votre nouvelle adresse e-mail",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Pour que cette adresse devienne celle de votre compte WeMaintain, ouvrez ce lien \
+             (valable 24 heures) :\n{link}\n\n\
+             Tant que le lien n'est pas ouvert, votre ancienne adresse reste celle du compte. \
+             Si vous n'avez rien demandé, ignorez ce message."
+        ),
+    )
+}
+
+pub fn email_changed(old_email: &str, new_email: &str, public_url: &str) -> OutgoingMail {
+    mail(
+        vec![old_email.to_owned()],
+        "L'adresse e-mail de votre compte WeMaintain a changé",
+        format!(
+            "Bonjour,\n\n\
+             L'adresse e-mail de votre compte WeMaintain est désormais {new_email}.\n\n\
+             Si vous n'êtes pas à l'origine de ce changement, écrivez-nous sans attendre : \
+             {public_url}/contact"
+        ),
+    )
+}
+
+pub fn erasure_statement(email: &str, first_name: &str, statement: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Votre compte WeMaintain est effacé",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Votre compte WeMaintain a été effacé à votre demande. Voici ce qu'il est advenu \
+             de chaque catégorie de données :\n\n{statement}\n\n\
+             Cette adresse n'est conservée par aucun de nos traitements après l'envoi de ce \
+             message."
+        ),
+    )
+}

@@ -168,6 +168,11 @@ const ACCOUNT_TABLES: &[StoredIn] = &[
         window_starts_at: None,
     },
     StoredIn {
+        table: "email_changes",
+        shared_by_purpose: false,
+        window_starts_at: None,
+    },
+    StoredIn {
         table: "proposal_devices",
         shared_by_purpose: false,
         window_starts_at: None,
@@ -406,7 +411,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
             &["Demande, identité du demandeur, réponse apportée"],
             &[Staff, DataSubject],
             RetentionWindow::new(Years(3), RequestClosure),
-            &[],
+            &[StoredIn {
+                table: "rights_requests",
+                shared_by_purpose: false,
+                window_starts_at: Some("closed_at"),
+            }],
         ),
     };
     ProcessingActivity {

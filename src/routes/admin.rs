@@ -32,7 +32,10 @@ pub async fn home(
             .iter()
             .filter(|a| a.handled_at.is_none())
             .count();
-    Ok(view::admin_home(&viewer, &token, pending, unhandled))
+    let overdue = crate::rights::overdue_count(&state.db, state.clock.now()).await?;
+    Ok(view::admin_home(
+        &viewer, &token, pending, unhandled, overdue,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -17,6 +17,7 @@ mod profile;
 mod proposals;
 mod public;
 mod registration;
+mod rights;
 mod statistics;
 
 use actix_web::http::{header, StatusCode};
@@ -31,6 +32,7 @@ use crate::auth::password::PasswordError;
 use crate::auth::roles::require;
 use crate::auth::{Access, Viewer};
 use crate::db::DbError;
+use crate::rights::RightsError;
 use crate::startup::AppState;
 
 /// Which requests a route answers.
@@ -97,6 +99,12 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/politique-de-confidentialite" Public => public::privacy_policy;
     Read "/confidentialite/opposition" Public => opt_out::show;
     Post "/confidentialite/opposition" Public => opt_out::choose;
+    Read "/confidentialite/demande" Public => rights::request_form;
+    Post "/confidentialite/demande" Public => rights::submit_request;
+    Read "/confidentialite/demande/envoyee" Public => rights::request_sent;
+    Read "/confidentialite/demande/confirmer" Public => rights::request_link;
+    Post "/confidentialite/demande/confirmer" Public => rights::confirm_request;
+    Read "/confidentialite/schema-export-v1.json" Public => rights::schema;
     Read "/contact" Public => forms::contact;
     Post "/contact" Public => forms::ask;
     Read "/contact/envoye" Public => forms::contact_sent;
@@ -115,6 +123,8 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/mot-de-passe-oublie/nouveau" Public => account::reset;
     Read "/compte/mot-de-passe" LoggedIn => account::password_change_page;
     Post "/compte/mot-de-passe" LoggedIn => account::change_password;
+    Read "/compte/adresse/confirmer" Public => rights::email_link;
+    Post "/compte/adresse/confirmer" Public => rights::confirm_email;
     Read "/profil" Client => profile::home;
     Read "/profil/batiments" Client => buildings::list;
     Read "/profil/batiments/nouveau" Client => buildings::new_building;
@@ -142,6 +152,13 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/profil/contrat/{id}" Client => contract::signed;
     Read "/profil/rapports" Client => information_reports::client_list;
     Read "/profil/rapports/{id}" Client => information_reports::client_report;
+    Read "/profil/donnees" Client => rights::data;
+    Post "/profil/donnees/copie" Client => rights::export;
+    Read "/profil/donnees/modifier" Client => rights::edit;
+    Post "/profil/donnees/modifier" Client => rights::rectify;
+    Post "/profil/donnees/email" Client => rights::change_email;
+    Post "/profil/donnees/actualites" Client => rights::news_choice;
+    Post "/profil/donnees/effacer" Client => rights::erase;
     Read "/statistiques" Statistics => statistics::page;
     Read "/statistiques/export" Statistics => statistics::export;
     Read "/admin" Admin => admin::home;
@@ -168,6 +185,13 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/contrats/{id}" Admin => contract::staff_signed;
     Read "/admin/rapports" Admin => information_reports::staff_form;
     Post "/admin/rapports" Admin => information_reports::publish;
+    Read "/admin/droits" Admin => rights::staff_list;
+    Read "/admin/droits/visites" Admin => rights::visits_page;
+    Read "/admin/droits/visites/export" Admin => rights::visits_export;
+    Read "/admin/droits/{id}" Admin => rights::staff_request;
+    Post "/admin/droits/{id}/prolonger" Admin => rights::extend;
+    Post "/admin/droits/{id}/informations" Admin => rights::ask_information;
+    Post "/admin/droits/{id}/clore" Admin => rights::close;
     Read "/admin/journal" Admin => admin::audit_log;
     Read "/admin/registre" Admin => admin::register;
     Read "/healthz" Public => health::healthz;
@@ -214,6 +238,8 @@ pub enum PageError {
     Account(#[from] AccountError),
     #[error(transparent)]
     Password(#[from] PasswordError),
+    #[error(transparent)]
+    Rights(#[from] RightsError),
     #[error("the session could not be written")]
     Session,
     #[error("not found")]
@@ -232,11 +258,15 @@ impl From<sqlx::Error> for PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::NotFound => StatusCode::NOT_FOUND,
-            PageError::BadRequest => StatusCode::BAD_REQUEST,
-            PageError::Db(_) | PageError::Account(AccountError::Db(_)) => {
-                StatusCode::SERVICE_UNAVAILABLE
+            PageError::NotFound | PageError::Rights(RightsError::NotFound) => StatusCode::NOT_FOUND,
+            PageError::Rights(RightsError::Closed | RightsError::NotConfirmed) => {
+                StatusCode::CONFLICT
             }
+            PageError::Rights(RightsError::ExtensionTooLong) => StatusCode::UNPROCESSABLE_ENTITY,
+            PageError::BadRequest => StatusCode::BAD_REQUEST,
+            PageError::Db(_)
+            | PageError::Account(AccountError::Db(_))
+            | PageError::Rights(RightsError::Db(_)) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -44,6 +44,7 @@ pub fn admin_layout(
                         a href="/admin/rapports" { "Publier un rapport" } " · "
                         a href="/admin/propositions" { "Propositions" } " · "
                         a href="/admin/contrats" { "Contrats signés" } " · "
+                        a href="/admin/droits" { "Droits des personnes" } " · "
                         a href="/admin/journal" { "Journal de sécurité" } " · "
                         a href="/admin/registre" { "Registre et purges" } " · "
                         a href="/statistiques" { "Statistiques" }
@@ -55,7 +56,13 @@ pub fn admin_layout(
     )
 }
 
-pub fn admin_home(viewer: &Viewer, token: &CsrfToken, pending: i64, unhandled: usize) -> Markup {
+pub fn admin_home(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    pending: i64,
+    unhandled: usize,
+    rights_overdue: i64,
+) -> Markup {
     admin_layout(
         "Administration",
         "/admin",
@@ -71,6 +78,11 @@ pub fn admin_home(viewer: &Viewer, token: &CsrfToken, pending: i64, unhandled: u
                 li.card {
                     h2 { a href="/admin/messages" { "Messages" } }
                     p { (unhandled) " à traiter (questions et candidatures)" }
+                }
+                li.card {
+                    h2 { a href="/admin/droits" { "Droits des personnes" } }
+                    @if rights_overdue > 0 { p { strong.overdue { (rights_overdue) " demande(s) en retard" } } }
+                    @else { p { "Aucune demande en retard" } }
                 }
             }
         },

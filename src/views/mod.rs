@@ -21,4 +21,5 @@ pub mod maintenance;
 pub mod profile;
 pub mod proposals;
 pub mod registration;
+pub mod rights;
 pub mod statistics;

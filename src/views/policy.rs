@@ -198,7 +198,10 @@ pub fn privacy_policy(register: &Register, sessions: &SessionLifetimes) -> Marku
                     }
                     h3 { "Exercer vos droits" }
                     p {
-                        "Écrivez à " a href={ "mailto:" (CONTACT_EMAIL) } { (CONTACT_EMAIL) }
+                        "Remplissez le formulaire "
+                        a href="/confidentialite/demande" { "Exercer vos droits" }
+                        " (vous avez un compte client : tout se fait depuis votre espace, rubrique « Mes données »), "
+                        "ou écrivez à " a href={ "mailto:" (CONTACT_EMAIL) } { (CONTACT_EMAIL) }
                         " en précisant votre demande. WeMaintain peut vous demander de justifier de votre identité. "
                         "Votre demande est traitée dans un délai d'un mois ; ce délai peut être prolongé de deux mois "
                         "si la demande est complexe, et vous en êtes alors informé avec le motif."

@@ -75,7 +75,8 @@ pub fn profile_page(
                 }
                 h2 { "Sécurité" }
                 p { a href="/compte/mot-de-passe" { "Changer mon mot de passe" } }
-                p { "Pour corriger une information, " a href="/contact" { "écrivez-nous" } "." }
+                h2 { "Vos données personnelles" }
+                p { a href="/profil/donnees" { "Consulter, télécharger, corriger ou effacer mes données" } }
             } }
         },
     )

@@ -19,6 +19,8 @@ mod pages;
 mod proposals;
 mod public_forms;
 mod purge;
+mod rights_profile;
+mod rights_requests;
 mod rollup;
 mod security;
 mod static_files;

@@ -96,8 +96,8 @@ async fn the_purge_removes_expired_rows_of_each_purpose_and_keeps_the_rest(backe
         .filter(|a| !a.stored_in.is_empty())
         .count();
     assert_eq!(
-        storing, 8,
-        "audience, its daily aggregates, security, contact, recruitment, account, pending registrations, contract evidence"
+        storing, 9,
+        "audience, its daily aggregates, security, contact, recruitment, account, pending registrations, contract evidence, rights requests"
     );
     assert_eq!(
         runs.len() - runs_before,

@@ -1,0 +1,59 @@
+-- Requests to exercise a right (purpose `rights_requests`), the e-mail
+-- changes waiting for their link (purpose `account`), the objection to
+-- service-news e-mails, and the one change a signed contract accepts: the
+-- end of its retention, set once when the contract ends.
+
+CREATE TABLE rights_requests (
+    id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind              TEXT    NOT NULL CHECK (kind = 'acces' OR kind = 'portabilite' OR kind = 'rectification' OR kind = 'effacement' OR kind = 'opposition' OR kind = 'limitation'),
+    -- No foreign key: the proof that a request was answered outlives the
+    -- account (legal obligation).
+    user_id           BIGINT,
+    -- After the requester's erasure: 'empreinte:' and the SHA-256 of the address.
+    email             TEXT    NOT NULL,
+    visit_description TEXT,
+    message           TEXT,
+    status            TEXT    NOT NULL CHECK (status = 'a_confirmer' OR status = 'ouverte' OR status = 'info_demandee' OR status = 'close'),
+    token_hash        TEXT    UNIQUE,
+    created_at        BIGINT  NOT NULL,
+    -- Receipt: when the requester confirmed the address (or at once, from
+    -- the Profile). The deadline counts from here.
+    received_at       BIGINT,
+    due_at            BIGINT,
+    extension_reason  TEXT,
+    info_request      TEXT,
+    closed_at         BIGINT,
+    outcome           TEXT,
+    expires_at        BIGINT
+);
+CREATE INDEX rights_requests_status ON rights_requests (status, due_at);
+CREATE INDEX rights_requests_user ON rights_requests (user_id);
+CREATE INDEX rights_requests_expires_at ON rights_requests (expires_at);
+
+CREATE TABLE email_changes (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    new_email  TEXT    NOT NULL,
+    token_hash TEXT    NOT NULL UNIQUE,
+    created_at BIGINT  NOT NULL,
+    used_at    BIGINT,
+    expires_at BIGINT  NOT NULL
+);
+CREATE INDEX email_changes_user ON email_changes (user_id);
+
+ALTER TABLE users ADD COLUMN news_objected_at BIGINT;
+
+CREATE OR REPLACE FUNCTION contract_signatures_are_final() RETURNS trigger AS $$
+BEGIN
+    IF OLD.expires_at IS NULL AND NEW.expires_at IS NOT NULL
+       AND (NEW.id, NEW.company_id, NEW.template_version, NEW.text, NEW.text_sha256,
+            NEW.signer_id, NEW.signer_name, NEW.signer_email, NEW.signed_at, NEW.ip)
+           IS NOT DISTINCT FROM
+           (OLD.id, OLD.company_id, OLD.template_version, OLD.text, OLD.text_sha256,
+            OLD.signer_id, OLD.signer_name, OLD.signer_email, OLD.signed_at, OLD.ip)
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'a contract signature cannot be changed';
+END;
+$$ LANGUAGE plpgsql;

@@ -1,0 +1,555 @@
+//! The copy of everything WeMaintain holds about an Utilisateur (rights of
+//! access and portability), as one value that is written out as JSON (its
+//! schema is published at [`SCHEMA_PATH`]) or drawn as an HTML page.
+//!
+//! It reads every table that holds something about the person in one place,
+//! on purpose: a copy assembled from here is complete or fails, and the
+//! test that types a marker into every form checks it against this one
+//! function.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::RightsError;
+use crate::db::{from_millis, on_pool, Db};
+
+/// The version of the export's format; bumped on any change of its shape.
+pub const SCHEMA_VERSION: &str = "1";
+/// Where the JSON Schema of the export is published.
+pub const SCHEMA_PATH: &str = "/confidentialite/schema-export-v1.json";
+/// The JSON Schema itself, kept in `docs/` with the other documentation.
+pub const SCHEMA: &str = include_str!("../../docs/export-schema-v1.json");
+
+fn timestamp(ms: i64) -> String {
+    from_millis(ms).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn timestamp_opt(ms: Option<i64>) -> Option<String> {
+    ms.map(timestamp)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonalDataExport {
+    pub schema: String,
+    pub schema_version: &'static str,
+    pub generated_at: String,
+    pub controller: &'static str,
+    pub account: AccountData,
+    pub company: Option<CompanyData>,
+    pub buildings: Vec<BuildingData>,
+    pub maintenance_requests: Vec<MaintenanceRequestData>,
+    pub proposals: Vec<ProposalData>,
+    pub information_reports: Vec<ReportData>,
+    pub contract_signatures: Vec<SignatureData>,
+    pub rights_requests: Vec<RightsRequestData>,
+    pub contact_messages: Vec<ContactMessageData>,
+    pub technician_applications: Vec<ApplicationData>,
+    pub security_events: Vec<SecurityEventData>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AccountData {
+    pub email: String,
+    pub civility: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    #[serde(skip)]
+    pub company_id: Option<i64>,
+    #[serde(skip)]
+    pub created_ms: i64,
+    #[serde(skip)]
+    pub news_objected_ms: Option<i64>,
+    #[sqlx(skip)]
+    pub created_at: String,
+    #[sqlx(skip)]
+    pub service_news_objected_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CompanyData {
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub address_extra: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildingData {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub created_at: String,
+    pub archived_at: Option<String>,
+    pub devices: Vec<DeviceData>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceData {
+    pub id: i64,
+    pub kind: String,
+    pub location: String,
+    pub brand: Option<String>,
+    pub serial_number: Option<String>,
+    pub commissioned_year: Option<i64>,
+    pub status: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintenanceRequestData {
+    pub id: i64,
+    pub device_id: i64,
+    pub nature: String,
+    pub urgency: String,
+    pub description: String,
+    pub status: String,
+    pub created_at: String,
+    pub messages: Vec<MessageData>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageData {
+    pub from_staff: bool,
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalData {
+    pub id: i64,
+    pub message: Option<String>,
+    pub previsit: bool,
+    pub preferred_dates: Option<String>,
+    pub status: String,
+    pub answer: Option<String>,
+    pub created_at: String,
+    pub answered_at: Option<String>,
+    pub device_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportData {
+    pub id: i64,
+    pub device_id: i64,
+    pub kind: String,
+    pub performed_on: String,
+    pub work_done: String,
+    pub parts_replaced: Option<String>,
+    pub device_state: String,
+    pub published_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureData {
+    pub id: i64,
+    pub template_version: String,
+    pub text: String,
+    pub text_sha256: String,
+    pub signer_name: String,
+    pub signer_email: String,
+    pub signed_at: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RightsRequestData {
+    pub id: i64,
+    pub kind: String,
+    pub email: String,
+    pub visit_description: Option<String>,
+    pub message: Option<String>,
+    pub status: String,
+    pub received_at: Option<String>,
+    pub due_at: Option<String>,
+    pub extension_reason: Option<String>,
+    pub closed_at: Option<String>,
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactMessageData {
+    pub received_at: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationData {
+    pub received_at: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: String,
+    pub years_experience: i64,
+    pub current_company: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityEventData {
+    pub occurred_at: String,
+    pub event: String,
+    pub ip: Option<String>,
+}
+
+type BuildingRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+);
+type DeviceRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    i64,
+);
+type RequestRow = (i64, i64, String, String, String, String, i64);
+type ProposalRow = (
+    i64,
+    Option<String>,
+    bool,
+    Option<String>,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
+type ReportRow = (i64, i64, String, i64, String, Option<String>, String, i64);
+type SignatureRow = (i64, String, String, String, String, String, i64, String);
+type ContactRow = (i64, String, String, String, String, String);
+type ApplicationRow = (i64, String, String, String, String, i64, String);
+
+/// Everything held about the account `user_id`; `None` if it does not exist.
+pub async fn personal_data(
+    db: &Db,
+    now: DateTime<Utc>,
+    public_url: &str,
+    user_id: i64,
+) -> Result<Option<PersonalDataExport>, RightsError> {
+    let account: Option<AccountData> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT email, civility, first_name, last_name, job_title, phone, role, company_id, \
+           created_at AS created_ms, news_objected_at AS news_objected_ms \
+         FROM users WHERE id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?;
+    let Some(mut account) = account else {
+        return Ok(None);
+    };
+    account.created_at = timestamp(account.created_ms);
+    account.service_news_objected_at = timestamp_opt(account.news_objected_ms);
+    let email = account.email.clone();
+    let company_id = account.company_id.unwrap_or(-1);
+
+    let company: Option<CompanyData> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT name, kind, address, address_extra, city, postal_code, country \
+         FROM companies WHERE id = $1"
+    )
+    .bind(company_id)
+    .fetch_optional(pool)
+    .await)?;
+
+    let building_rows: Vec<BuildingRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, name, address, postal_code, city, country, created_at, archived_at \
+         FROM buildings WHERE company_id = $1 ORDER BY id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let device_rows: Vec<DeviceRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT d.id, d.building_id, d.kind, d.location, d.brand, d.serial_number, \
+           CAST(d.commissioned_year AS BIGINT), d.status, d.created_at \
+         FROM devices d JOIN buildings b ON b.id = d.building_id \
+         WHERE b.company_id = $1 ORDER BY d.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let buildings = building_rows
+        .into_iter()
+        .map(
+            |(id, name, address, postal_code, city, country, created, archived)| BuildingData {
+                id,
+                name,
+                address,
+                postal_code,
+                city,
+                country,
+                created_at: timestamp(created),
+                archived_at: timestamp_opt(archived),
+                devices: device_rows
+                    .iter()
+                    .filter(|d| d.1 == id)
+                    .map(|d| DeviceData {
+                        id: d.0,
+                        kind: d.2.clone(),
+                        location: d.3.clone(),
+                        brand: d.4.clone(),
+                        serial_number: d.5.clone(),
+                        commissioned_year: d.6,
+                        status: d.7.clone(),
+                        created_at: timestamp(d.8),
+                    })
+                    .collect(),
+            },
+        )
+        .collect();
+
+    let request_rows: Vec<RequestRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, device_id, nature, urgency, description, status, created_at \
+         FROM maintenance_requests WHERE company_id = $1 ORDER BY id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let message_rows: Vec<(i64, bool, String, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT m.request_id, m.from_staff, m.body, m.created_at \
+         FROM request_messages m JOIN maintenance_requests r ON r.id = m.request_id \
+         WHERE r.company_id = $1 ORDER BY m.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let maintenance_requests = request_rows
+        .into_iter()
+        .map(
+            |(id, device_id, nature, urgency, description, status, created)| {
+                MaintenanceRequestData {
+                    id,
+                    device_id,
+                    nature,
+                    urgency,
+                    description,
+                    status,
+                    created_at: timestamp(created),
+                    messages: message_rows
+                        .iter()
+                        .filter(|m| m.0 == id)
+                        .map(|m| MessageData {
+                            from_staff: m.1,
+                            body: m.2.clone(),
+                            created_at: timestamp(m.3),
+                        })
+                        .collect(),
+                }
+            },
+        )
+        .collect();
+
+    let proposal_rows: Vec<ProposalRow> =
+        on_pool!(db, |pool| {
+            sqlx::query_as(
+        "SELECT id, message, previsit, preferred_dates, status, answer, created_at, answered_at \
+         FROM proposal_requests WHERE company_id = $1 ORDER BY id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await
+        })?;
+    let proposal_devices: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT pd.proposal_id, pd.device_id FROM proposal_devices pd \
+         JOIN proposal_requests p ON p.id = pd.proposal_id WHERE p.company_id = $1 ORDER BY pd.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let proposals = proposal_rows
+        .into_iter()
+        .map(
+            |(id, message, previsit, preferred_dates, status, answer, created, answered)| {
+                ProposalData {
+                    id,
+                    message,
+                    previsit,
+                    preferred_dates,
+                    status,
+                    answer,
+                    created_at: timestamp(created),
+                    answered_at: timestamp_opt(answered),
+                    device_ids: proposal_devices
+                        .iter()
+                        .filter(|(p, _)| *p == id)
+                        .map(|(_, d)| *d)
+                        .collect(),
+                }
+            },
+        )
+        .collect();
+
+    let report_rows: Vec<ReportRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, device_id, kind, performed_on, work_done, parts_replaced, device_state, \
+           published_at FROM reports WHERE company_id = $1 ORDER BY id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let information_reports = report_rows
+        .into_iter()
+        .map(|r| ReportData {
+            id: r.0,
+            device_id: r.1,
+            kind: r.2,
+            performed_on: chrono::NaiveDate::default()
+                .checked_add_days(chrono::Days::new(r.3.max(0) as u64))
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            work_done: r.4,
+            parts_replaced: r.5,
+            device_state: r.6,
+            published_at: timestamp(r.7),
+        })
+        .collect();
+
+    let signature_rows: Vec<SignatureRow> =
+        on_pool!(db, |pool| {
+            sqlx::query_as(
+        "SELECT id, template_version, text, text_sha256, signer_name, signer_email, signed_at, ip \
+         FROM contract_signatures WHERE company_id = $1 OR signer_id = $2 ORDER BY id"
+    )
+    .bind(company_id)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+        })?;
+    let contract_signatures = signature_rows
+        .into_iter()
+        .map(|s| SignatureData {
+            id: s.0,
+            template_version: s.1,
+            text: s.2,
+            text_sha256: s.3,
+            signer_name: s.4,
+            signer_email: s.5,
+            signed_at: timestamp(s.6),
+            ip: s.7,
+        })
+        .collect();
+
+    let rights_requests = super::of_person(db, user_id, &email)
+        .await?
+        .into_iter()
+        .map(|r| RightsRequestData {
+            id: r.id,
+            kind: r.kind,
+            email: r.email,
+            visit_description: r.visit_description,
+            message: r.message,
+            status: r.status,
+            received_at: timestamp_opt(r.received_at),
+            due_at: timestamp_opt(r.due_at),
+            extension_reason: r.extension_reason,
+            closed_at: timestamp_opt(r.closed_at),
+            outcome: r.outcome,
+        })
+        .collect();
+
+    let contact_rows: Vec<ContactRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT received_at, first_name, last_name, phone, email, message \
+         FROM contact_messages WHERE email = $1 ORDER BY id"
+    )
+    .bind(&email)
+    .fetch_all(pool)
+    .await)?;
+    let contact_messages = contact_rows
+        .into_iter()
+        .map(|c| ContactMessageData {
+            received_at: timestamp(c.0),
+            first_name: c.1,
+            last_name: c.2,
+            phone: c.3,
+            email: c.4,
+            message: c.5,
+        })
+        .collect();
+    let application_rows: Vec<ApplicationRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT received_at, first_name, last_name, phone, email, \
+           CAST(years_experience AS BIGINT), current_company \
+         FROM technician_applications WHERE email = $1 ORDER BY id"
+    )
+    .bind(&email)
+    .fetch_all(pool)
+    .await)?;
+    let technician_applications = application_rows
+        .into_iter()
+        .map(|a| ApplicationData {
+            received_at: timestamp(a.0),
+            first_name: a.1,
+            last_name: a.2,
+            phone: a.3,
+            email: a.4,
+            years_experience: a.5,
+            current_company: a.6,
+        })
+        .collect();
+
+    let event_rows: Vec<(i64, String, Option<String>)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT occurred_at, event, ip FROM audit_log \
+         WHERE subject_user_id = $1 OR actor_user_id = $1 OR subject = $2 ORDER BY id"
+    )
+    .bind(user_id)
+    .bind(&email)
+    .fetch_all(pool)
+    .await)?;
+    let security_events = event_rows
+        .into_iter()
+        .map(|(at, event, ip)| SecurityEventData {
+            occurred_at: timestamp(at),
+            event,
+            ip,
+        })
+        .collect();
+
+    Ok(Some(PersonalDataExport {
+        schema: format!("{public_url}{SCHEMA_PATH}"),
+        schema_version: SCHEMA_VERSION,
+        generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        controller: "WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine",
+        account,
+        company,
+        buildings,
+        maintenance_requests,
+        proposals,
+        information_reports,
+        contract_signatures,
+        rights_requests,
+        contact_messages,
+        technician_applications,
+        security_events,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_published_schema_is_json_and_names_its_version() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        assert_eq!(
+            schema["properties"]["schema_version"]["const"],
+            SCHEMA_VERSION
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Data rights from the Profile: copy, rectification, objection, erasure.

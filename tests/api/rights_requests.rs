@@ -1,0 +1,1 @@
+//! Rights requests of visitors, staff deadlines, and the visit-log lookup.
