@@ -358,16 +358,15 @@ pub async fn personal_data(
         )
         .collect();
 
-    let proposal_rows: Vec<ProposalRow> =
-        on_pool!(db, |pool| {
-            sqlx::query_as(
+    let proposal_rows: Vec<ProposalRow> = on_pool!(db, |pool| {
+        sqlx::query_as(
         "SELECT id, message, previsit, preferred_dates, status, answer, created_at, answered_at \
          FROM proposal_requests WHERE company_id = $1 ORDER BY id"
     )
     .bind(company_id)
     .fetch_all(pool)
     .await
-        })?;
+    })?;
     let proposal_devices: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
         "SELECT pd.proposal_id, pd.device_id FROM proposal_devices pd \
          JOIN proposal_requests p ON p.id = pd.proposal_id WHERE p.company_id = $1 ORDER BY pd.id"
@@ -422,9 +421,8 @@ pub async fn personal_data(
         })
         .collect();
 
-    let signature_rows: Vec<SignatureRow> =
-        on_pool!(db, |pool| {
-            sqlx::query_as(
+    let signature_rows: Vec<SignatureRow> = on_pool!(db, |pool| {
+        sqlx::query_as(
         "SELECT id, template_version, text, text_sha256, signer_name, signer_email, signed_at, ip \
          FROM contract_signatures WHERE company_id = $1 OR signer_id = $2 ORDER BY id"
     )
@@ -432,7 +430,7 @@ pub async fn personal_data(
     .bind(user_id)
     .fetch_all(pool)
     .await
-        })?;
+    })?;
     let contract_signatures = signature_rows
         .into_iter()
         .map(|s| SignatureData {

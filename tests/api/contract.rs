@@ -206,6 +206,29 @@ async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) 
         text(&app.db, "SELECT signer_name FROM contract_signatures").await,
         "Marie Durand"
     );
+    // Only the end of its retention can be set, once, when the contract
+    // ends; nothing else can ride along, and it cannot be moved afterwards.
+    let with_more = execute(
+        &app.db,
+        "UPDATE contract_signatures SET expires_at = 4102444800000, signer_name = 'Faussaire'",
+    )
+    .await;
+    assert!(with_more.is_err(), "the end of retention comes alone");
+    execute(
+        &app.db,
+        "UPDATE contract_signatures SET expires_at = 4102444800000",
+    )
+    .await
+    .expect("the end of retention is set once");
+    let moved = execute(
+        &app.db,
+        "UPDATE contract_signatures SET expires_at = 4102444800001",
+    )
+    .await;
+    assert!(moved.is_err(), "the end of retention cannot be moved");
+    execute(&app.db, "UPDATE contract_signatures SET expires_at = NULL")
+        .await
+        .expect_err("nor removed");
 
     // Another company does not reach it.
     let (stranger, _) = client_with_device(&app, "b@syndic-b.fr", "Syndic B").await;
