@@ -102,10 +102,9 @@ pub async fn erase_account(
         .fetch_one(&mut *tx)
         .await?;
         let signatures: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM contract_signatures WHERE company_id = $1 OR signer_id = $2",
+            "SELECT COUNT(*) FROM contract_signatures WHERE company_id = $1",
         )
         .bind(company_id.unwrap_or(-1))
-        .bind(user_id)
         .fetch_one(&mut *tx)
         .await?;
 
@@ -161,10 +160,27 @@ pub async fn erase_account(
             .execute(&mut *tx)
             .await?;
         if let (Some(company), true) = (company_id, sole_user) {
-            sqlx::query("DELETE FROM companies WHERE id = $1")
+            if signatures == 0 {
+                sqlx::query("DELETE FROM companies WHERE id = $1")
+                    .bind(company)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                // The kept signatures refer to the company by id, without a
+                // foreign key. An emptied row holds the id until the
+                // evidence goes, so that SQLite, which reuses the highest
+                // rowid, cannot give it to a new company that would then
+                // read this contract as its own.
+                sqlx::query(
+                    "UPDATE companies SET name = 'Société effacée', kind = 'agence', address = '', \
+                       address_extra = NULL, city = '', postal_code = '', country = 'FR', \
+                       expires_at = $1 WHERE id = $2",
+                )
+                .bind(millis(evidence_until))
                 .bind(company)
                 .execute(&mut *tx)
                 .await?;
+            }
         }
         for table in ["registrations", "contact_messages", "technician_applications"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE email = $1"))
@@ -173,15 +189,23 @@ pub async fn erase_account(
                 .await?;
         }
         // The security log keeps its events, without the address typed at
-        // a login.
-        sqlx::query("UPDATE audit_log SET subject = NULL WHERE subject = $1")
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
+        // a login, nor the account's id, which SQLite may give to a new
+        // account (whose copy would then list these events).
+        for statement in [
+            "UPDATE audit_log SET subject = NULL WHERE subject = $1",
+            "UPDATE audit_log SET subject_user_id = NULL WHERE subject_user_id = $2",
+            "UPDATE audit_log SET actor_user_id = NULL WHERE actor_user_id = $2",
+        ] {
+            sqlx::query(statement)
+                .bind(&email)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         // Earlier rights requests stay as proof they were answered, without
         // what identifies the person.
         sqlx::query(
-            "UPDATE rights_requests SET email = $1, user_id = $2, visit_description = NULL, \
+            "UPDATE rights_requests SET email = $1, user_id = NULL, visit_description = NULL, \
                message = NULL, info_request = NULL WHERE user_id = $2 OR email = $3",
         )
         .bind(&fingerprint)
@@ -276,7 +300,7 @@ pub async fn erase_account(
              VALUES ($1, $2, $3, 'close', $4, $4, $5, $4, $6, $7)",
         )
         .bind(RightKind::Erasure.key())
-        .bind(user_id)
+        .bind(None::<i64>)
         .bind(&fingerprint)
         .bind(millis(now))
         .bind(millis(first_due_date(now)))
@@ -289,12 +313,11 @@ pub async fn erase_account(
         .await?;
         sqlx::query(
             "INSERT INTO audit_log (occurred_at, expires_at, event, actor_user_id, subject_user_id, \
-               subject, ip, detail) VALUES ($1, $2, $3, NULL, $4, NULL, $5, NULL)",
+               subject, ip, detail) VALUES ($1, $2, $3, NULL, NULL, NULL, $4, NULL)",
         )
         .bind(millis(now))
         .bind(millis(security_until))
         .bind(AuditEvent::AccountErased.key())
-        .bind(user_id)
         .bind(ip)
         .execute(&mut *tx)
         .await?;

@@ -424,10 +424,9 @@ pub async fn personal_data(
     let signature_rows: Vec<SignatureRow> = on_pool!(db, |pool| {
         sqlx::query_as(
         "SELECT id, template_version, text, text_sha256, signer_name, signer_email, signed_at, ip \
-         FROM contract_signatures WHERE company_id = $1 OR signer_id = $2 ORDER BY id"
+         FROM contract_signatures WHERE company_id = $1 ORDER BY id"
     )
     .bind(company_id)
-    .bind(user_id)
     .fetch_all(pool)
     .await
     })?;

@@ -300,39 +300,6 @@ pub async fn confirm(
         .await)?)
 }
 
-/// The proof of a right exercised from the Profile and answered at once
-/// (an erasure): recorded closed, kept for the purpose's retention.
-pub async fn record_answered(
-    db: &Db,
-    register: &Register,
-    now: DateTime<Utc>,
-    kind: RightKind,
-    user_id: i64,
-    email: &str,
-    outcome: &str,
-) -> Result<i64, RightsError> {
-    let expires_at = register
-        .retention(Purpose::RightsRequests)
-        .period
-        .after(now);
-    Ok(on_pool!(db, |pool| {
-        sqlx::query_scalar(
-        "INSERT INTO rights_requests (kind, user_id, email, status, created_at, received_at, due_at, \
-           closed_at, outcome, expires_at) VALUES ($1, $2, $3, 'close', $4, $4, $5, $4, $6, $7) \
-         RETURNING id"
-    )
-    .bind(kind.key())
-    .bind(user_id)
-    .bind(email)
-    .bind(millis(now))
-    .bind(millis(first_due_date(now)))
-    .bind(outcome)
-    .bind(millis(expires_at))
-    .fetch_one(pool)
-    .await
-    })?)
-}
-
 pub async fn get(db: &Db, id: i64) -> Result<RightsRequest, RightsError> {
     let sql = format!("SELECT {COLUMNS} FROM rights_requests WHERE id = $1");
     let found: Option<RightsRequest> = on_pool!(db, |pool| sqlx::query_as(&sql)
