@@ -15,7 +15,7 @@ pub mod visits;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, Months, Utc};
+use chrono::{DateTime, Duration, Months, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use rand::RngCore;
 
@@ -171,7 +171,18 @@ pub fn latest_due_date(received_at: DateTime<Utc>) -> DateTime<Utc> {
 
 fn add_months(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     at.with_timezone(&Paris)
+        .naive_local()
         .checked_add_months(Months::new(months))
+        .and_then(|local| {
+            // An hour that happens twice (end of summer time): the first one.
+            // An hour that does not exist (start of summer time): read with
+            // the offset before the change.
+            Paris.from_local_datetime(&local).earliest().or_else(|| {
+                Paris
+                    .from_local_datetime(&(local + Duration::hours(1)))
+                    .earliest()
+            })
+        })
         .map(|local| local.with_timezone(&Utc))
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
