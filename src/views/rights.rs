@@ -329,7 +329,7 @@ pub fn export_page(e: &PersonalDataExport) -> Markup {
                 }
                 h2 { "Demandes d'exercice de droits (" (e.rights_requests.len()) ")" }
                 @for r in &e.rights_requests {
-                    p { "N° " (r.id) " — " (RightKind::parse(&r.kind).map(|k| k.short()).unwrap_or("—")) " — " (RequestStatus::from_key(&r.status).label()) @if let Some(m) = &r.message { " : " (m) } @if let Some(o) = &r.outcome { " — réponse : " (o) } }
+                    p { "N° " (r.id) " — " (RightKind::parse(&r.kind).map(|k| k.short()).unwrap_or("—")) " — " (RequestStatus::from_key(&r.status).label()) @if let Some(m) = &r.message { " : " (m) } @if let Some(v) = &r.visit_description { " — votre visite : " (v) } @if let Some(x) = &r.extension_reason { " — délai prolongé : " (x) } @if let Some(o) = &r.outcome { " — réponse : " (o) } }
                 }
                 h2 { "Messages de contact et candidatures" }
                 @for m in &e.contact_messages { p { (rfc3339_in_french(&m.received_at)) " — " (m.first_name) " " (m.last_name) ", " (m.phone) " : " (m.message) } }
