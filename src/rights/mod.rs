@@ -320,18 +320,35 @@ pub async fn get(db: &Db, id: i64) -> Result<RightsRequest, RightsError> {
     found.ok_or(RightsError::NotFound)
 }
 
-/// The confirmed requests, those still open first by deadline, then the
-/// closed ones, newest first.
-pub async fn confirmed(db: &Db, limit: i64) -> Result<Vec<RightsRequest>, RightsError> {
+/// One page of the confirmed requests: those still open first, the
+/// nearest deadline first, then the closed ones, the latest closed first.
+pub async fn confirmed(
+    db: &Db,
+    page: i64,
+) -> Result<crate::buildings::ListPage<RightsRequest>, RightsError> {
+    use crate::buildings::{page_window, ListPage, PAGE_SIZE};
+    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rights_requests WHERE status <> 'a_confirmer'"
+    )
+    .fetch_one(pool)
+    .await)?;
+    let (page, pages) = page_window(total, page);
     let sql = format!(
         "SELECT {COLUMNS} FROM rights_requests WHERE status <> 'a_confirmer' \
          ORDER BY CASE WHEN status = 'close' THEN 1 ELSE 0 END, \
-           CASE WHEN status = 'close' THEN -closed_at ELSE due_at END, id LIMIT $1"
+           CASE WHEN status = 'close' THEN -closed_at ELSE due_at END, id LIMIT $1 OFFSET $2"
     );
-    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(limit)
+    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(PAGE_SIZE)
+        .bind((page - 1) * PAGE_SIZE)
         .fetch_all(pool)
-        .await)?)
+        .await)?;
+    Ok(ListPage {
+        items,
+        page,
+        pages,
+        total,
+    })
 }
 
 /// How many open requests are past their deadline, for the staff home page.

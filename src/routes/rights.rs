@@ -577,19 +577,27 @@ pub async fn confirm_request(
     ))
 }
 
-/// `GET /admin/droits`.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    page: Option<String>,
+}
+
+/// `GET /admin/droits[?page=N]`.
 pub async fn staff_list(
+    query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let requests = rights::confirmed(&state.db, 500).await?;
-    Ok(view::staff_list(
-        &viewer,
-        &requests,
-        state.clock.now(),
-        &token,
-    ))
+    let page = query
+        .page
+        .as_deref()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1);
+    let list = rights::confirmed(&state.db, page).await?;
+    let now = state.clock.now();
+    let overdue = rights::overdue_count(&state.db, now).await?;
+    Ok(view::staff_list(&viewer, &list, overdue, now, &token))
 }
 
 /// `GET /admin/droits/{id}`.

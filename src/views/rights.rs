@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 use super::account::account_bar;
-use super::components::table;
+use super::components::{pagination, table};
 use super::forms::{
     csrf_field, error_summary, field, form_alert, french_date, french_datetime, select, textarea,
     Field, FormErrors,
@@ -15,6 +15,7 @@ use crate::accounts::Profile;
 use crate::analytics::AudienceChoice;
 use crate::audit::event_in_french;
 use crate::auth::{CsrfToken, Viewer};
+use crate::buildings::ListPage;
 use crate::db::from_millis;
 use crate::domain::{Civility, CompanyKind, Country};
 use crate::forms::{ProfileForm, RightsDecisionForm, RightsRequestForm};
@@ -480,7 +481,8 @@ fn deadline_cell(r: &RightsRequest, now: DateTime<Utc>) -> Markup {
 
 pub fn staff_list(
     viewer: &Viewer,
-    requests: &[RightsRequest],
+    list: &ListPage<RightsRequest>,
+    overdue: i64,
     now: DateTime<Utc>,
     token: &CsrfToken,
 ) -> Markup {
@@ -489,8 +491,7 @@ pub fn staff_list(
         description: "Les demandes d'exercice de droits et leurs délais.",
         path: "/admin/droits",
     };
-    let overdue = requests.iter().filter(|r| r.is_overdue(now)).count();
-    let rows: Vec<Vec<Markup>> = requests.iter().map(|r| request_row(r, now)).collect();
+    let rows: Vec<Vec<Markup>> = list.items.iter().map(|r| request_row(r, now)).collect();
     layout(
         &page,
         html! {
@@ -504,7 +505,10 @@ pub fn staff_list(
                 }
                 p { a href="/admin/droits/visites" { "Rechercher dans le journal des visites par adresse IP" } }
                 @if rows.is_empty() { p { "Aucune demande." } }
-                @else { (table("Demandes", &["Demande", "Droit", "Demandeur", "Reçue le", "Due le", "Délai restant", "État"], &rows)) }
+                @else {
+                    (table("Demandes", &["Demande", "Droit", "Demandeur", "Reçue le", "Due le", "Délai restant", "État"], &rows))
+                    (pagination(list.page, list.pages, |p| format!("/admin/droits?page={p}")))
+                }
             } }
         },
     )

@@ -23,6 +23,7 @@ on_both_backends!(
     deadlines_falling_in_a_clock_change_hour_stay_real_dates,
     staff_ask_for_information_and_close_and_the_purge_follows_the_register,
     staff_look_up_the_visit_log_by_address_or_range,
+    the_staff_list_pages_by_twenty_open_requests_first,
 );
 
 const STAFF: &str = "equipe@wemaintain.com";
@@ -1043,4 +1044,67 @@ async fn staff_look_up_the_visit_log_by_address_or_range(backend: Backend) {
         .await;
     assert_ne!(status, StatusCode::OK);
     assert!(!page.contains("192.0.2.7"), "{page}");
+}
+
+async fn the_staff_list_pages_by_twenty_open_requests_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Admin, STAFF).await;
+    let staff = staff(&app).await;
+    let now = wemaintain::db::millis(app.clock_now());
+    let day = 86_400_000_i64;
+    // 22 open requests due in 1..=22 days, 3 closed ones, 1 unconfirmed.
+    for n in 1..=25_i64 {
+        let (status, closed_at) = if n > 22 {
+            ("close", format!("{}", now - n * day))
+        } else {
+            ("ouverte", "NULL".to_owned())
+        };
+        execute(
+            &app.db,
+            &format!(
+                "INSERT INTO rights_requests (kind, email, message, status, created_at, received_at, \
+                   due_at, closed_at) VALUES ('acces', 'personne{n}@exemple.fr', 'Ma demande', \
+                   '{status}', {now}, {now}, {}, {closed_at})",
+                now + n * day
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    execute(
+        &app.db,
+        &format!(
+            "INSERT INTO rights_requests (kind, email, status, created_at, expires_at) \
+             VALUES ('acces', 'pas-confirmee@exemple.fr', 'a_confirmer', {now}, {})",
+            now + day
+        ),
+    )
+    .await
+    .unwrap();
+
+    let first = page_of(&staff, "/admin/droits").await;
+    assert_eq!(first.matches("personne").count(), 20, "{first}");
+    assert!(first.contains("Page 1 sur 2"), "{first}");
+    // The nearest deadline first; no closed one on the first page.
+    let p1 = first.find("personne1@").unwrap();
+    let p2 = first.find("personne2@").unwrap();
+    assert!(p1 < p2);
+    assert!(!first.contains("personne23@"));
+    assert!(!first.contains("pas-confirmee@"));
+
+    let second = page_of(&staff, "/admin/droits?page=2").await;
+    assert_eq!(second.matches("personne").count(), 5, "{second}");
+    assert!(second.contains("personne21@") && second.contains("personne22@"));
+    // Closed ones last, the latest closed first.
+    let c23 = second.find("personne23@").unwrap();
+    let c25 = second.find("personne25@").unwrap();
+    assert!(c23 < c25);
+    assert!(!second.contains("pas-confirmee@"));
+    // Out-of-range and nonsense page numbers fall back to a real page.
+    assert!(page_of(&staff, "/admin/droits?page=99")
+        .await
+        .contains("Page 2 sur 2"));
+    assert!(page_of(&staff, "/admin/droits?page=abc")
+        .await
+        .contains("Page 1 sur 2"));
 }
