@@ -36,6 +36,38 @@ impl IpQuery {
         (self.0.prefix_len() == self.0.max_prefix_len()).then(|| self.0.addr())
     }
 
+    /// A LIKE pattern every address of the range matches, as the log
+    /// writes addresses (Rust's `Display`): the range's whole leading
+    /// octets (IPv4), or its whole leading non-zero groups (IPv6, whose
+    /// `::` can only stand for zeros). It narrows the scan in the database;
+    /// [`IpQuery::contains`] then decides.
+    fn like_pattern(&self) -> String {
+        let mut prefix = String::new();
+        match self.0 {
+            IpNet::V4(net) => {
+                for octet in net
+                    .addr()
+                    .octets()
+                    .iter()
+                    .take(usize::from(net.prefix_len() / 8))
+                {
+                    prefix.push_str(&format!("{octet}."));
+                }
+            }
+            IpNet::V6(net) => {
+                let whole = usize::from(net.prefix_len() / 16);
+                for group in net.addr().segments().iter().take(whole) {
+                    if *group == 0 {
+                        break;
+                    }
+                    prefix.push_str(&format!("{group:x}:"));
+                }
+            }
+        }
+        prefix.push('%');
+        prefix
+    }
+
     pub fn contains(&self, ip: &str) -> bool {
         ip.parse::<IpAddr>().is_ok_and(|ip| self.0.contains(&ip))
     }
@@ -90,12 +122,14 @@ pub async fn search(
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM visitor_log WHERE purpose = 'security' \
-         AND occurred_at >= $1 AND occurred_at < $2 ORDER BY occurred_at, id"
+         AND occurred_at >= $1 AND occurred_at < $2 AND ip LIKE $3 ORDER BY occurred_at, id"
     );
+    let pattern = ip.like_pattern();
     on_pool!(db, |pool| {
         let mut rows = sqlx::query_as::<_, LoggedVisit>(&sql)
             .bind(millis(from))
             .bind(millis(to))
+            .bind(&pattern)
             .fetch(pool);
         while let Some(row) = rows.try_next().await? {
             if ip.contains(&row.ip) {
@@ -128,6 +162,34 @@ mod tests {
         assert!(v6.contains("2001:db8:0:1::5"));
         assert!(!v6.contains("not an ip"));
         assert!(IpQuery::parse("192.0.2").is_err());
+        assert_eq!(range.like_pattern(), "192.0.2.%");
+        assert_eq!(
+            IpQuery::parse("10.0.0.0/12").unwrap().like_pattern(),
+            "10.%"
+        );
+        assert_eq!(IpQuery::parse("0.0.0.0/0").unwrap().like_pattern(), "%");
+        assert_eq!(v6.like_pattern(), "2001:db8:%");
+        // A zero group may print as `::`: the pattern stops before it.
+        let zero = IpQuery::parse("2001:0:0:5::/64").unwrap();
+        assert_eq!(zero.like_pattern(), "2001:%");
+        assert!(zero.contains("2001::5:1:2:3:4"));
+        // Every address of a range, as the log writes it, matches.
+        for (range, host_bits) in [("2001:db8:0:1::/64", 64u32), ("192.0.2.0/24", 8)] {
+            let query = IpQuery::parse(range).unwrap();
+            let prefix = query.like_pattern().trim_end_matches('%').to_owned();
+            for step in 0..2000u128 {
+                let offset = step.wrapping_mul(0x9e37_79b9_7f4a_7c15) % (1u128 << host_bits);
+                let ip = match query.0 {
+                    IpNet::V4(n) => IpAddr::from(std::net::Ipv4Addr::from(
+                        u32::from(n.network()) + offset as u32,
+                    )),
+                    IpNet::V6(n) => {
+                        IpAddr::from(std::net::Ipv6Addr::from(u128::from(n.network()) + offset))
+                    }
+                };
+                assert!(ip.to_string().starts_with(&prefix), "{ip} for {range}");
+            }
+        }
         assert!(IpQuery::parse("' OR 1=1 --").is_err());
     }
 }
