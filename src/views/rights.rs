@@ -628,7 +628,11 @@ pub fn visit_search_page(
                 @if let Some(found) = results {
                     @if found.is_empty() { p { "Aucune visite de cette adresse sur cette période." } }
                     @else {
-                        p { (found.len()) " visite(s). " a href=(export) { "Exporter en CSV" } }
+                        @if found.len() >= crate::rights::visits::PAGE_LIMIT {
+                            p { "Les " (crate::rights::visits::PAGE_LIMIT) " premières visites sont affichées ; l'export les contient toutes. " a href=(export) { "Exporter en CSV" } }
+                        } @else {
+                            p { (found.len()) " visite(s). " a href=(export) { "Exporter en CSV" } }
+                        }
                         (table("Visites", &["Date", "Adresse IP", "Page", "Navigateur", "Système", "Appareil"],
                             &found.iter().take(crate::rights::visits::PAGE_LIMIT).map(|v| vec![
                                 html! { (french_datetime(v.occurred_at)) },
