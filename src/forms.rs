@@ -58,6 +58,42 @@ impl FormErrors {
 const NAME_MAX: usize = 100;
 const LINE_MAX: usize = 200;
 
+/// The company's fields, as `/inscription` and `/profil/donnees/modifier`
+/// both ask them.
+struct CompanyFields<'a> {
+    societe: &'a str,
+    type_societe: &'a str,
+    adresse: &'a str,
+    complement: &'a str,
+    ville: &'a str,
+    code_postal: &'a str,
+    pays: &'a str,
+}
+
+impl CompanyFields<'_> {
+    fn validate(&self, e: &mut FormErrors) -> Option<NewCompany> {
+        let name = e.check("societe", required_text(self.societe, LINE_MAX));
+        let kind = e.check("type_societe", CompanyKind::parse(self.type_societe));
+        let address = e.check("adresse", required_text(self.adresse, LINE_MAX));
+        let extra = e.check("complement", optional_text(self.complement, LINE_MAX));
+        let city = e.check("ville", required_text(self.ville, NAME_MAX));
+        let country = e.check("pays", Country::parse(self.pays));
+        let postal_code = match country {
+            Some(country) => e.check("code_postal", PostalCode::parse(country, self.code_postal)),
+            None => None,
+        };
+        Some(NewCompany {
+            name: name?,
+            kind: kind?,
+            address: address?,
+            address_extra: extra?,
+            city: city?,
+            postal_code: postal_code?,
+            country: country?,
+        })
+    }
+}
+
 /// `/inscription`, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -114,16 +150,16 @@ impl RegistrationForm {
         let job_title = e.check("role", required_text(&self.role, NAME_MAX));
         let email = e.check("email", Email::parse(&self.email));
         let phone = e.check("telephone", Phone::parse(&self.telephone));
-        let company = e.check("societe", required_text(&self.societe, LINE_MAX));
-        let kind = e.check("type_societe", CompanyKind::parse(&self.type_societe));
-        let address = e.check("adresse", required_text(&self.adresse, LINE_MAX));
-        let extra = e.check("complement", optional_text(&self.complement, LINE_MAX));
-        let city = e.check("ville", required_text(&self.ville, NAME_MAX));
-        let country = e.check("pays", Country::parse(&self.pays));
-        let postal_code = match country {
-            Some(country) => e.check("code_postal", PostalCode::parse(country, &self.code_postal)),
-            None => None,
-        };
+        let company = CompanyFields {
+            societe: &self.societe,
+            type_societe: &self.type_societe,
+            adresse: &self.adresse,
+            complement: &self.complement,
+            ville: &self.ville,
+            code_postal: &self.code_postal,
+            pays: &self.pays,
+        }
+        .validate(&mut e);
         let personal = [
             self.prenom.as_str(),
             self.nom.as_str(),
@@ -142,20 +178,7 @@ impl RegistrationForm {
             );
         }
         match (
-            first_name,
-            last_name,
-            civility,
-            job_title,
-            email,
-            phone,
-            company,
-            kind,
-            address,
-            extra,
-            city,
-            postal_code,
-            country,
-            password,
+            first_name, last_name, civility, job_title, email, phone, company, password,
         ) {
             (
                 Some(first_name),
@@ -164,13 +187,7 @@ impl RegistrationForm {
                 Some(job_title),
                 Some(email),
                 Some(phone),
-                Some(name),
-                Some(kind),
-                Some(address),
-                Some(address_extra),
-                Some(city),
-                Some(postal_code),
-                Some(country),
+                Some(company),
                 Some(password),
             ) if e.is_empty() => Ok(ValidRegistration {
                 password,
@@ -182,15 +199,7 @@ impl RegistrationForm {
                     civility,
                     job_title,
                     phone,
-                    company: NewCompany {
-                        name,
-                        kind,
-                        address,
-                        address_extra,
-                        city,
-                        postal_code,
-                        country,
-                    },
+                    company,
                 },
             }),
             _ => Err(e),
@@ -709,38 +718,16 @@ impl ProfileForm {
         let job_title = e.check("role", required_text(&self.role, NAME_MAX));
         let phone = e.check("telephone", Phone::parse(&self.telephone));
         let company = if with_company {
-            let name = e.check("societe", required_text(&self.societe, LINE_MAX));
-            let kind = e.check("type_societe", CompanyKind::parse(&self.type_societe));
-            let address = e.check("adresse", required_text(&self.adresse, LINE_MAX));
-            let extra = e.check("complement", optional_text(&self.complement, LINE_MAX));
-            let city = e.check("ville", required_text(&self.ville, NAME_MAX));
-            let country = e.check("pays", Country::parse(&self.pays));
-            let postal_code = match country {
-                Some(country) => {
-                    e.check("code_postal", PostalCode::parse(country, &self.code_postal))
-                }
-                None => None,
-            };
-            match (name, kind, address, extra, city, postal_code, country) {
-                (
-                    Some(name),
-                    Some(kind),
-                    Some(address),
-                    Some(address_extra),
-                    Some(city),
-                    Some(postal_code),
-                    Some(country),
-                ) => Some(NewCompany {
-                    name,
-                    kind,
-                    address,
-                    address_extra,
-                    city,
-                    postal_code,
-                    country,
-                }),
-                _ => None,
+            CompanyFields {
+                societe: &self.societe,
+                type_societe: &self.type_societe,
+                adresse: &self.adresse,
+                complement: &self.complement,
+                ville: &self.ville,
+                code_postal: &self.code_postal,
+                pays: &self.pays,
             }
+            .validate(&mut e)
         } else {
             None
         };

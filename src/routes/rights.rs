@@ -18,12 +18,13 @@ use crate::auth::{CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::domain::Email;
 use crate::forms::{FormErrors, ProfileForm, RightsDecisionForm, RightsRequestForm};
+use crate::mail::OutgoingMail;
 use crate::notifications;
 use crate::rights::erasure::erase_account;
 use crate::rights::export::{personal_data, SCHEMA};
 use crate::rights::profile_changes::{self, EmailChange};
 use crate::rights::visits::{self, IpQuery};
-use crate::rights::{self, RightsError};
+use crate::rights::{self, RightsError, RightsRequest};
 use crate::startup::AppState;
 use crate::views::rights::{self as view, DataNotice, DataPage, VisitQuery};
 
@@ -665,6 +666,50 @@ fn refusal(error: &RightsError) -> Option<&'static str> {
     }
 }
 
+/// The end of every staff decision: a refusal the request's state explains
+/// is shown on its page; otherwise the step is audited, the requester told
+/// (unless erased: only a fingerprint of the address is left), and staff
+/// see the request again. `follow_up` gives the audit detail and the mail.
+#[allow(clippy::too_many_arguments)]
+async fn after_decision(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    token: &CsrfToken,
+    id: i64,
+    form: &RightsDecisionForm,
+    outcome: Result<RightsRequest, RightsError>,
+    event: AuditEvent,
+    follow_up: impl FnOnce(&RightsRequest) -> (Option<String>, OutgoingMail),
+) -> Result<HttpResponse, PageError> {
+    let request = match outcome {
+        Ok(request) => request,
+        Err(e) => match refusal(&e) {
+            Some(alert) => {
+                let no_errors = FormErrors::default();
+                return decision_refused(state, viewer, id, form, &no_errors, Some(alert), token)
+                    .await;
+            }
+            None => return Err(e.into()),
+        },
+    };
+    let (detail, mail) = follow_up(&request);
+    staff_audit(
+        state,
+        req,
+        viewer,
+        event,
+        request.user_id,
+        Some(format!("rights_request:{id}")),
+        detail,
+    )
+    .await?;
+    if !request.email.starts_with("empreinte:") {
+        state.mailer.send_later(mail);
+    }
+    Ok(redirect(&format!("/admin/droits/{id}")))
+}
+
 /// `POST /admin/droits/{id}/prolonger`.
 pub async fn extend(
     req: HttpRequest,
@@ -681,47 +726,28 @@ pub async fn extend(
             return decision_refused(&state, &viewer, id, &form, &errors, None, &token).await
         }
     };
-    let request = match rights::extend(&state.db, id, months, &reason).await {
-        Ok(request) => request,
-        Err(e) => match refusal(&e) {
-            Some(alert) => {
-                return decision_refused(
-                    &state,
-                    &viewer,
-                    id,
-                    &form,
-                    &FormErrors::default(),
-                    Some(alert),
-                    &token,
-                )
-                .await
-            }
-            None => return Err(e.into()),
-        },
-    };
-    let due = request
-        .due_at
-        .map(crate::views::forms::french_date)
-        .unwrap_or_default();
-    staff_audit(
+    let outcome = rights::extend(&state.db, id, months, &reason).await;
+    after_decision(
         &state,
         &req,
         &viewer,
+        &token,
+        id,
+        &form,
+        outcome,
         AuditEvent::RightsRequestExtended,
-        request.user_id,
-        Some(format!("rights_request:{id}")),
-        Some(format!("+{months} mois, jusqu'au {due}")),
+        |request| {
+            let due = request
+                .due_at
+                .map(crate::views::forms::french_date)
+                .unwrap_or_default();
+            (
+                Some(format!("+{months} mois, jusqu'au {due}")),
+                notifications::rights_request_extended(&request.email, id, &due, &reason),
+            )
+        },
     )
-    .await?;
-    state
-        .mailer
-        .send_later(notifications::rights_request_extended(
-            &request.email,
-            id,
-            &due,
-            &reason,
-        ));
-    Ok(redirect(&format!("/admin/droits/{id}")))
+    .await
 }
 
 /// `POST /admin/droits/{id}/informations`.
@@ -740,42 +766,24 @@ pub async fn ask_information(
             return decision_refused(&state, &viewer, id, &form, &errors, None, &token).await
         }
     };
-    let request = match rights::ask_information(&state.db, id, &question).await {
-        Ok(request) => request,
-        Err(e) => match refusal(&e) {
-            Some(alert) => {
-                return decision_refused(
-                    &state,
-                    &viewer,
-                    id,
-                    &form,
-                    &FormErrors::default(),
-                    Some(alert),
-                    &token,
-                )
-                .await
-            }
-            None => return Err(e.into()),
-        },
-    };
-    staff_audit(
+    let outcome = rights::ask_information(&state.db, id, &question).await;
+    after_decision(
         &state,
         &req,
         &viewer,
+        &token,
+        id,
+        &form,
+        outcome,
         AuditEvent::RightsRequestInformationAsked,
-        request.user_id,
-        Some(format!("rights_request:{id}")),
-        None,
+        |request| {
+            (
+                None,
+                notifications::rights_information_asked(&request.email, id, &question),
+            )
+        },
     )
-    .await?;
-    state
-        .mailer
-        .send_later(notifications::rights_information_asked(
-            &request.email,
-            id,
-            &question,
-        ));
-    Ok(redirect(&format!("/admin/droits/{id}")))
+    .await
 }
 
 /// `POST /admin/droits/{id}/clore`.
@@ -788,51 +796,31 @@ pub async fn close(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let outcome = match form.text("la réponse envoyée au demandeur") {
+    let answer = match form.text("la réponse envoyée au demandeur") {
         Ok(text) => text,
         Err(errors) => {
             return decision_refused(&state, &viewer, id, &form, &errors, None, &token).await
         }
     };
     let now = state.clock.now();
-    let request = match rights::close(&state.db, &state.register, now, id, &outcome).await {
-        Ok(request) => request,
-        Err(e) => match refusal(&e) {
-            Some(alert) => {
-                return decision_refused(
-                    &state,
-                    &viewer,
-                    id,
-                    &form,
-                    &FormErrors::default(),
-                    Some(alert),
-                    &token,
-                )
-                .await
-            }
-            None => return Err(e.into()),
-        },
-    };
-    staff_audit(
+    let outcome = rights::close(&state.db, &state.register, now, id, &answer).await;
+    after_decision(
         &state,
         &req,
         &viewer,
+        &token,
+        id,
+        &form,
+        outcome,
         AuditEvent::RightsRequestClosed,
-        request.user_id,
-        Some(format!("rights_request:{id}")),
-        None,
+        |request| {
+            (
+                None,
+                notifications::rights_request_closed(&request.email, id, &answer),
+            )
+        },
     )
-    .await?;
-    if !request.email.starts_with("empreinte:") {
-        state
-            .mailer
-            .send_later(notifications::rights_request_closed(
-                &request.email,
-                id,
-                &outcome,
-            ));
-    }
-    Ok(redirect(&format!("/admin/droits/{id}")))
+    .await
 }
 
 /// The search typed, validated: the address or range and the Paris days.
