@@ -150,6 +150,12 @@ impl Mailer {
             tracing::warn!(subject = %mail.subject, "e-mail with no recipient not sent (set WM_STAFF_EMAIL or create an admin account)");
             return;
         }
+        // An address that does not parse never will: no retry.
+        if mail.to.iter().any(|to| to.parse::<Mailbox>().is_err()) {
+            self.metrics.mail_failed();
+            tracing::error!(subject = %mail.subject, "e-mail not sent: a recipient is not an e-mail address");
+            return;
+        }
         let mailer = self.clone();
         self.in_flight.0.fetch_add(1, Ordering::SeqCst);
         self.runtime.spawn(async move {

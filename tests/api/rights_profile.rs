@@ -1150,6 +1150,40 @@ async fn erasing_the_last_user_leaves_nothing_but_the_contract_evidence(backend:
         .await;
     assert!(mail.contains("Contrats de maintenance signés en ligne : conservé."));
     assert!(mail.contains("Votre profil (identité, coordonnées, rôle, mot de passe) : effacé."));
+
+    // The person's own request, still open, is answered without a mail:
+    // only a fingerprint of the address is left to write to.
+    let open = scalar(
+        &app.db,
+        "SELECT id FROM rights_requests WHERE status = 'ouverte' AND email LIKE 'empreinte:%'",
+    )
+    .await;
+    let mails_before = app.outbox().len();
+    let closed = staff
+        .post_form(
+            &format!("/admin/droits/{open}/clore"),
+            &[(
+                "texte",
+                "Votre compte a été effacé, ce qui répond à la demande.",
+            )],
+        )
+        .await;
+    assert_eq!(closed.status(), 303);
+    assert_eq!(
+        scalar(
+            &app.db,
+            &format!("SELECT COUNT(*) FROM rights_requests WHERE id = {open} AND status = 'close'"),
+        )
+        .await,
+        1
+    );
+    app.settled().await;
+    assert_eq!(app.outbox().len(), mails_before, "no mail to a fingerprint");
+    let exposition = app.metrics.render(0, 0);
+    assert!(
+        exposition.contains("wm_mail_failures_total 0"),
+        "not even tried: {exposition}"
+    );
 }
 
 async fn erasing_one_user_of_several_leaves_the_company_its_data(backend: Backend) {
