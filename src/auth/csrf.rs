@@ -100,8 +100,9 @@ impl FromRequest for CsrfToken {
     }
 }
 
-/// Refuses any POST whose form does not carry the browser's token. The
-/// router wraps every resource that has a POST route in it.
+/// Refuses any POST whose form does not carry the browser's token (403),
+/// is too big (413) or is not UTF-8 text (400). The router wraps every
+/// resource that has a POST route in it.
 pub async fn check_csrf(
     mut req: ServiceRequest,
     next: Next<BoxBody>,
@@ -134,6 +135,10 @@ pub async fn check_csrf(
                 .content_type("text/html; charset=utf-8")
                 .body(crate::views::errors::expired_form_page(req.path()).into_string());
             return Ok(req.into_response(response));
+        }
+        if !is_text_form(&body) {
+            tracing::info!(path = req.path(), "form refused: not UTF-8 text");
+            return Ok(req.into_response(HttpResponse::BadRequest().finish()));
         }
         req.set_payload(Payload::from(body));
     }
@@ -178,6 +183,36 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, HttpResponse> {
     Ok(body.freeze())
 }
 
+/// Whether a urlencoded body is UTF-8 text once its `%XX` escapes are
+/// decoded. `web::Form` would quietly turn invalid bytes into U+FFFD and
+/// the form would store altered text; a NUL, which no one types, SQLite
+/// would store and PostgreSQL refuse (a 503). Such a body is refused (400),
+/// the same on both backends.
+fn is_text_form(body: &[u8]) -> bool {
+    let mut decoded = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let escaped = match body.get(i..i + 3) {
+            Some([b'%', high, low]) => (*high as char)
+                .to_digit(16)
+                .zip((*low as char).to_digit(16))
+                .map(|(high, low)| (high * 16 + low) as u8),
+            _ => None,
+        };
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            None => {
+                decoded.push(body[i]);
+                i += 1;
+            }
+        }
+    }
+    !decoded.contains(&0) && std::str::from_utf8(&decoded).is_ok()
+}
+
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     form_urlencoded::parse(body)
         .find(|(key, _)| key == name)
@@ -214,5 +249,21 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn only_utf8_text_forms_are_read() {
+        assert!(is_text_form(
+            b"a=1&b=%C3%A9t%C3%A9+x&c=%&d=%4&e=%zz&f=100%25"
+        ));
+        assert!(is_text_form("nom=été".as_bytes()));
+        assert!(is_text_form(b""));
+        assert!(!is_text_form(b"a=%FF%FE"));
+        assert!(!is_text_form(b"a=\xff\xfe"));
+        assert!(!is_text_form(b"a=ok%C3%28"));
+        assert!(!is_text_form(b"a=%C3"));
+        assert!(!is_text_form(b"%FF=1"));
+        assert!(!is_text_form(b"a=x%00y"));
+        assert!(!is_text_form(b"a=\0"));
     }
 }

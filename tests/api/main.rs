@@ -12,6 +12,7 @@ mod contract;
 mod database;
 mod demo;
 mod health;
+mod hostile_input;
 mod information_reports;
 mod maintenance;
 mod opt_out;
