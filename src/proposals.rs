@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::buildings::{page_window, ListPage, PAGE_SIZE};
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
 
 /// A validated request.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ pub async fn create(
     new: &NewProposal,
 ) -> Result<i64, ProposalError> {
     let id = on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO proposal_requests (company_id, created_by, message, previsit, preferred_dates, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'recue', $6) RETURNING id",

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 
 use crate::auth::{digest, Role};
-use crate::db::{millis, on_pool, DbError};
+use crate::db::{millis, on_pool, BeginWrite, DbError};
 use crate::domain::{Civility, CompanyKind, Country, Email, Phone, PostalCode};
 use crate::privacy::RetentionWindow;
 
@@ -246,7 +246,7 @@ pub async fn validate_registration(
     let select_hash = "SELECT password_hash FROM registrations WHERE id = $1";
     let now = millis(now);
     let user_id = on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let found: Option<Registration> = sqlx::query_as(&sql)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -433,7 +433,7 @@ pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, D
 /// goes up and its session rows go.
 pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), DbError> {
     on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
         )
@@ -459,7 +459,7 @@ pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<
 /// Ends every session of the account at once, on every instance.
 pub async fn end_sessions(db: &Db, user_id: i64) -> Result<(), DbError> {
     on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
             .bind(user_id)
             .execute(&mut *tx)

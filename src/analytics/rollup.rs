@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Paris;
 use sqlx::QueryBuilder;
 
-use crate::db::{millis, on_pool, on_sqlite_handle, Db, DbError};
+use crate::db::{millis, on_pool, on_sqlite_handle, BeginWrite, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
 /// What the aggregates are broken down by.
@@ -320,7 +320,7 @@ async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbErr
     }
     let postgres = matches!(db, Db::Postgres(_));
     on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if postgres {
             // Two instances counting the same day take turns: without the
             // lock, the second one's insert would hit the first one's rows

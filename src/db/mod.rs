@@ -80,6 +80,37 @@ macro_rules! on_pool {
 #[allow(unused_imports)]
 pub(crate) use on_pool;
 
+/// Starts a transaction that is going to write.
+///
+/// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`). A plain
+/// `BEGIN` reads first; if another connection commits before this one's
+/// first write, SQLite cannot upgrade the stale snapshot and answers
+/// `SQLITE_BUSY` at once, without the busy wait, so a staff click failed
+/// with a 503 whenever a page view was written at the same moment.
+/// PostgreSQL waits on row locks by itself.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 impl Db {
     /// Opens a pool and checks, with one real connection, that the database
     /// answers; the error says why when it does not.

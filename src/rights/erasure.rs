@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{first_due_date, RightKind, RightsError};
 use crate::audit::AuditEvent;
 use crate::auth::digest;
-use crate::db::{millis, on_pool, Db};
+use crate::db::{millis, on_pool, BeginWrite, Db};
 use crate::privacy::{Purpose, Register};
 use crate::views::forms::french_date;
 
@@ -84,7 +84,7 @@ pub async fn erase_account(
 
     let statement = on_pool!(db, |pool| {
         async {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let person: Option<(String, String, Option<i64>)> =
             sqlx::query_as("SELECT email, first_name, company_id FROM users WHERE id = $1")
                 .bind(user_id)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{new_token, RightsError};
 use crate::accounts::NewCompany;
 use crate::auth::digest;
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
 use crate::domain::{Civility, Email, Phone};
 
 /// How long the link sent to a new address stays valid.
@@ -33,7 +33,7 @@ pub async fn update_profile(
     update: &ProfileUpdate,
 ) -> Result<(), RightsError> {
     on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "UPDATE users SET first_name = $1, last_name = $2, civility = $3, job_title = $4, \
                phone = $5 WHERE id = $6",
@@ -88,7 +88,7 @@ pub async fn request_email_change(
 ) -> Result<String, RightsError> {
     let token = new_token();
     on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM email_changes WHERE user_id = $1 AND used_at IS NULL")
             .bind(user_id)
             .execute(&mut *tx)
@@ -130,7 +130,7 @@ pub async fn confirm_email_change(
     token: &str,
 ) -> Result<EmailChange, RightsError> {
     let outcome = on_pool!(db, |pool| async {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let pending: Option<(i64, i64, String)> = sqlx::query_as(
             "UPDATE email_changes SET used_at = $1 \
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \

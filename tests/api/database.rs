@@ -8,7 +8,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::ConnectOptions as _;
 use wemaintain::analytics::user_agent::classify;
 use wemaintain::analytics::{insert_batch, VisitorEvent};
-use wemaintain::db::{on_sqlite_handle, Db};
+use wemaintain::db::{on_sqlite_handle, BeginWrite, Db};
 use wemaintain::privacy::Purpose;
 
 use crate::helpers::{spawn_app, Backend};
@@ -97,6 +97,60 @@ async fn a_visitor_log_batch_is_all_or_nothing(backend: Backend) {
 }
 
 crate::on_both_backends!(a_visitor_log_batch_is_all_or_nothing);
+
+/// A transaction that reads, then writes after another connection has
+/// committed, still commits: on SQLite a plain `BEGIN` would fail it at once
+/// with "database is locked" (the busy wait does not cover upgrading a stale
+/// read), which showed as a 503 on staff validating a registration while a
+/// page view was being logged.
+async fn a_write_transaction_survives_a_commit_between_its_read_and_write(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.settled().await;
+    let before = count_rows(&app.db, "audit_log").await;
+    let insert = "INSERT INTO audit_log (occurred_at, expires_at, event, detail) VALUES (0, 4102444800000, 'test', $1)";
+    // The same code on each backend's pool type.
+    macro_rules! on_pool {
+        ($db:expr, |$pool:ident| $body:expr) => {
+            match $db {
+                Db::Sqlite($pool) => $body,
+                Db::Postgres($pool) => $body,
+            }
+        };
+    }
+    on_pool!(&app.db, |pool| {
+        let mut tx = pool.begin_write().await.expect("a write transaction");
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        // Another connection writes meanwhile; on SQLite it waits for this
+        // transaction's lock, so it runs in the background.
+        let other = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                sqlx::query(insert)
+                    .bind("other")
+                    .execute(&pool)
+                    .await
+                    .map(|_| ())
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sqlx::query(insert)
+            .bind("mine")
+            .execute(&mut *tx)
+            .await
+            .expect("the write after the read is not refused");
+        tx.commit().await.expect("the transaction commits");
+        other
+            .await
+            .unwrap()
+            .expect("the other connection's write lands too");
+    });
+    assert_eq!(count_rows(&app.db, "audit_log").await, before + 2);
+}
+
+crate::on_both_backends!(a_write_transaction_survives_a_commit_between_its_read_and_write);
 
 /// `on_sqlite_handle` hands sqlx's connection to rusqlite. Work that leaves a
 /// transaction open by mistake must not return that connection to the pool
