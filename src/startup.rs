@@ -13,7 +13,7 @@ use actix_web::{web, App, HttpServer};
 use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies, VisitorLog};
 use crate::auth::csrf::set_minted_token;
 use crate::auth::roles::load_viewer;
-use crate::auth::session::session_middleware;
+use crate::auth::session::{session_middleware, DbSessionStore};
 use crate::auth::{CsrfKey, SiteSecret};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
@@ -173,8 +173,9 @@ impl Application {
             proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
             min_group: settings.min_group,
         });
-        let session_db = db.clone();
-        let session_clock = state.clock.clone();
+        // One store for every worker, so that all of them know at once
+        // when the database stopped answering.
+        let session_store = DbSessionStore::new(db.clone(), state.clock.clone());
         let session_lifetime = settings.session_lifetime;
         let https = settings.https;
         let analytics_on = settings.analytics;
@@ -195,8 +196,7 @@ impl Application {
             app.wrap(from_fn(set_minted_token))
                 .wrap(from_fn(load_viewer))
                 .wrap(session_middleware(
-                    session_db.clone(),
-                    session_clock.clone(),
+                    session_store.clone(),
                     &secret,
                     https,
                     session_lifetime,

@@ -108,6 +108,12 @@ impl FromRequest for Viewer {
     }
 }
 
+/// Marks a request whose login could not be checked because the database
+/// did not answer: public pages go on without a viewer, the others answer
+/// 503 rather than sending a logged-in person to the login page.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionUnreadable;
+
 /// How often a session's last-seen time is written (each write is a query).
 const SEEN_AT_PRECISION_MS: i64 = 60_000;
 
@@ -119,6 +125,10 @@ pub async fn load_viewer(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let session = req.get_session();
+    if super::session::is_unreadable(&session) {
+        req.extensions_mut().insert(SessionUnreadable);
+        return next.call(req).await;
+    }
     let user_id = session.get::<i64>(keys::USER).ok().flatten();
     if let (Some(user_id), Some(state)) = (user_id, req.app_data::<web::Data<AppState>>().cloned())
     {
@@ -134,9 +144,14 @@ pub async fn load_viewer(
             .ok()
             .flatten()
             .unwrap_or(0);
-        let account = accounts::session_account(&state.db, user_id)
-            .await
-            .map_err(|e| actix_web::error::ErrorServiceUnavailable(e.to_string()))?;
+        let account = match accounts::session_account(&state.db, user_id).await {
+            Ok(account) => account,
+            Err(error) => {
+                tracing::warn!(%error, "session's account not readable");
+                req.extensions_mut().insert(SessionUnreadable);
+                return next.call(req).await;
+            }
+        };
         let idle = i64::try_from(state.session_idle.as_millis()).unwrap_or(i64::MAX);
         let lifetime = i64::try_from(state.session_lifetime.as_millis()).unwrap_or(i64::MAX);
         match account {
@@ -188,6 +203,11 @@ pub async fn require<B: MessageBody + 'static>(
             Ok(req.into_response(response))
         }
         None if access == Access::Public => Ok(next.call(req).await?.map_into_boxed_body()),
+        // A response, not an error: an error would pass the error-page
+        // middleware as it is, and the person would get a bare text.
+        None if req.extensions().get::<SessionUnreadable>().is_some() => {
+            Ok(req.into_response(HttpResponse::ServiceUnavailable().finish()))
+        }
         None => {
             let wanted = match req.query_string() {
                 "" => req.path().to_owned(),

@@ -5,7 +5,8 @@
 //! give a session away.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
 use actix_session::storage::{
@@ -33,17 +34,35 @@ pub mod keys {
     /// lifetime counts from it.
     pub const SEEN_AT: &str = "seen_at";
     pub const ALL: [&str; 4] = [USER, EPOCH, LOGGED_IN_AT, SEEN_AT];
+    /// Set by the store, never stored: the session could not be read
+    /// because the database did not answer.
+    pub const UNREADABLE: &str = "unreadable";
+}
+
+/// After a session could not be read, how long the store answers
+/// "unreadable" at once instead of asking the database again: while the
+/// database is down, one request per instance waits for the pool's timeout
+/// and the others are answered without waiting.
+const UNREADABLE_FOR: Duration = Duration::from_secs(2);
+
+/// Whether this request's session could not be read (the database is
+/// unreachable): the person may be logged in, but nobody can tell.
+pub fn is_unreadable(session: &actix_session::Session) -> bool {
+    session
+        .get::<bool>(keys::UNREADABLE)
+        .ok()
+        .flatten()
+        .unwrap_or(false)
 }
 
 pub fn session_middleware(
-    db: Db,
-    clock: SharedClock,
+    store: DbSessionStore,
     secret: &SiteSecret,
     secure: bool,
     lifetime: Duration,
 ) -> SessionMiddleware<DbSessionStore> {
     let ttl = time::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
-    SessionMiddleware::builder(DbSessionStore { db, clock }, secret.cookie_key())
+    SessionMiddleware::builder(store, secret.cookie_key())
         .cookie_name(SESSION_COOKIE.to_owned())
         .cookie_secure(secure)
         .cookie_http_only(true)
@@ -63,9 +82,22 @@ pub fn session_middleware(
 pub struct DbSessionStore {
     db: Db,
     clock: SharedClock,
+    /// Until when sessions are answered unreadable without a query.
+    unreadable_until: Arc<Mutex<Option<Instant>>>,
 }
 
 type State = HashMap<String, String>;
+
+impl DbSessionStore {
+    /// One store is shared by every worker (clones share its state).
+    pub fn new(db: Db, clock: SharedClock) -> Self {
+        DbSessionStore {
+            db,
+            clock,
+            unreadable_until: Arc::default(),
+        }
+    }
+}
 
 impl DbSessionStore {
     fn expires_at(&self, ttl: &time::Duration) -> i64 {
@@ -108,16 +140,39 @@ fn user_of(state: &State) -> Option<i64> {
 }
 
 impl SessionStore for DbSessionStore {
+    /// A database that does not answer gives an "unreadable" session rather
+    /// than an error, which actix-session would turn into a 500 on every
+    /// page, public ones included. Pages that need a login then answer 503
+    /// (see `roles::require`), the others are served to an anonymous visitor.
     async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let unreadable = || {
+            Some(State::from([(
+                keys::UNREADABLE.to_owned(),
+                "true".to_owned(),
+            )]))
+        };
+        let waiting = self.unreadable_until.lock().ok().and_then(|until| *until);
+        if waiting.is_some_and(|until| Instant::now() < until) {
+            return Ok(unreadable());
+        }
         let now = millis(self.clock.now());
-        let state: Option<String> = on_pool!(&self.db, |pool| sqlx::query_scalar(
+        let state: Option<String> = match on_pool!(&self.db, |pool| sqlx::query_scalar(
             "SELECT state FROM sessions WHERE key_hash = $1 AND expires_at > $2"
         )
         .bind(digest(key.as_ref()))
         .bind(now)
         .fetch_optional(pool)
         .await)
-        .map_err(|e| LoadError::Other(e.into()))?;
+        {
+            Ok(state) => state,
+            Err(error) => {
+                tracing::warn!(%error, "session not readable: the database did not answer");
+                if let Ok(mut until) = self.unreadable_until.lock() {
+                    *until = Some(Instant::now() + UNREADABLE_FOR);
+                }
+                return Ok(unreadable());
+            }
+        };
         state
             .map(|json| serde_json::from_str(&json))
             .transpose()
@@ -134,6 +189,10 @@ impl SessionStore for DbSessionStore {
         mut state: State,
         ttl: &time::Duration,
     ) -> Result<SessionKey, UpdateError> {
+        // An unreadable session is left as the database holds it.
+        if state.contains_key(keys::UNREADABLE) {
+            return Ok(key);
+        }
         if state.is_empty() {
             self.delete(&key).await.map_err(UpdateError::Other)?;
             return Ok(key);

@@ -1,9 +1,12 @@
-use crate::helpers::{header, spawn_app, Backend};
+use wemaintain::auth::Role;
+
+use crate::helpers::{create_account, header, spawn_app, Backend, PASSWORD};
 use crate::on_both_backends;
 
 on_both_backends!(
     healthz_reports_a_reachable_database,
     healthz_answers_503_when_the_database_is_gone,
+    a_logged_in_person_still_reads_public_pages_while_the_database_is_gone,
 );
 
 async fn healthz_reports_a_reachable_database(backend: Backend) {
@@ -37,4 +40,52 @@ async fn healthz_answers_503_when_the_database_is_gone(backend: Backend) {
     assert_eq!(body["database"]["reachable"], false);
     // Pages that need no database still answer.
     assert_eq!(app.get("/").await.status(), 200);
+}
+
+/// A session cannot be read without the database. Public pages are still
+/// served (as to an anonymous visitor), pages that need the login answer the
+/// French 503 page rather than a 500 or the login form, and a form answers
+/// 503 without storing anything. bench/faults checks the recovery on a
+/// PostgreSQL server that is really stopped and started again.
+async fn a_logged_in_person_still_reads_public_pages_while_the_database_is_gone(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Client, "claire@exemple.fr").await;
+    let browser = app.browser();
+    browser.login_ok("claire@exemple.fr", PASSWORD).await;
+    assert_eq!(browser.get("/profil").await.status(), 200);
+    let token = browser.csrf_token().await;
+    app.db.close().await;
+
+    for path in ["/", "/services", "/politique-de-confidentialite", "/connexion"] {
+        let (status, page) = browser.get_page(path).await;
+        assert_eq!(status, 200, "{path} while the database is gone");
+        assert!(page.contains("</html>"), "{path}: a whole page");
+    }
+    for path in ["/profil", "/admin"] {
+        let (status, page) = browser.get_page(path).await;
+        assert_eq!(status, 503, "{path} while the database is gone");
+        assert!(
+            page.contains("Service momentanément indisponible"),
+            "{path}: the French page, got {page}"
+        );
+    }
+    let response = browser
+        .client
+        .post(browser.url("/contact"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("prenom", "Claire"),
+            ("nom", "Martin"),
+            ("email", "claire@exemple.fr"),
+            ("telephone", "0612345678"),
+            ("message", "Une question pendant la panne."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Service momentanément indisponible"), "{page}");
 }
