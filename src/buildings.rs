@@ -171,8 +171,8 @@ pub async fn create_building(
     .bind(&new.city)
     .bind(new.country.code())
     .bind(millis(now))
-    .fetch_one(pool)
-    .await
+    .fetch_all(pool)
+    .await.and_then(crate::db::one)
     })?)
 }
 
@@ -300,8 +300,8 @@ pub async fn create_device(
     .bind(millis(now))
     .bind(building_id)
     .bind(company_id)
-    .fetch_optional(pool)
-    .await
+    .fetch_all(pool)
+    .await.map(crate::db::first)
     })?)
 }
 

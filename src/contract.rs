@@ -187,8 +187,8 @@ pub async fn sign(
     .bind(new.signer_email)
     .bind(millis(now))
     .bind(new.ip)
-    .fetch_one(pool)
-    .await
+    .fetch_all(pool)
+    .await.and_then(crate::db::one)
     });
     match inserted {
         Ok(id) => Ok(id),

@@ -50,8 +50,9 @@ pub async fn submit_question(
     .bind(q.phone.as_str())
     .bind(q.email.as_str())
     .bind(&q.message)
-    .fetch_one(pool)
-    .await)?)
+    .fetch_all(pool)
+    .await
+    .and_then(crate::db::one))?)
 }
 
 pub async fn submit_application(
@@ -74,8 +75,9 @@ pub async fn submit_application(
     .bind(a.email.as_str())
     .bind(i32::from(a.years_experience))
     .bind(&a.current_company)
-    .fetch_one(pool)
-    .await)?)
+    .fetch_all(pool)
+    .await
+    .and_then(crate::db::one))?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

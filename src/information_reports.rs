@@ -116,8 +116,8 @@ pub async fn publish(
     .bind(staff)
     .bind(millis(now))
     .bind(new.device_id)
-    .fetch_optional(pool)
-    .await
+    .fetch_all(pool)
+    .await.map(crate::db::first)
     })?)
 }
 

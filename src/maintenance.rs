@@ -146,8 +146,9 @@ pub async fn create(
     .bind(&new.description)
     .bind(millis(now))
     .bind(new.device_id)
-    .fetch_optional(pool)
-    .await)?)
+    .fetch_all(pool)
+    .await
+    .map(crate::db::first))?)
 }
 
 /// A request: the company's only, or any when `company_id` is `None` (staff).

@@ -185,8 +185,9 @@ pub async fn register(
     .bind(c.country.code())
     .bind(millis(now))
     .bind(millis(retention.period.after(now)))
-    .fetch_one(pool)
-    .await)?;
+    .fetch_all(pool)
+    .await
+    .and_then(crate::db::one))?;
     Ok(RegistrationOutcome::Received { id })
 }
 
@@ -414,8 +415,8 @@ pub async fn create_user(db: &Db, now: DateTime<Utc>, new: &NewUser) -> Result<i
     .bind(&new.last_name)
     .bind(new.role.key())
     .bind(millis(now))
-    .fetch_one(pool)
-    .await
+    .fetch_all(pool)
+    .await.and_then(crate::db::one)
     })?;
     Ok(id)
 }
@@ -545,8 +546,9 @@ pub async fn reset_password(
     )
     .bind(millis(now))
     .bind(digest(token))
-    .fetch_optional(pool)
-    .await)?;
+    .fetch_all(pool)
+    .await
+    .map(crate::db::first))?;
     if let Some(user_id) = user {
         set_password(db, user_id, password_hash).await?;
     }

@@ -80,6 +80,22 @@ macro_rules! on_pool {
 #[allow(unused_imports)]
 pub(crate) use on_pool;
 
+/// The one row of a statement with `RETURNING`, read with `fetch_all`.
+///
+/// On SQLite a statement outside a transaction commits when it is stepped
+/// past its last row. `fetch_one` and `fetch_optional` stop at the first row,
+/// and then a failed commit (a full disk, an I/O error) is never reported:
+/// the site would acknowledge a form whose row was rolled back (found by
+/// `bench/faults`). `fetch_all` steps to the end and returns that error.
+pub fn one<T>(rows: Vec<T>) -> Result<T, sqlx::Error> {
+    rows.into_iter().next().ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Like [`one`], for a statement that may change no row.
+pub fn first<T>(rows: Vec<T>) -> Option<T> {
+    rows.into_iter().next()
+}
+
 /// Starts a transaction that is going to write.
 ///
 /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`). A plain

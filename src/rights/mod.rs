@@ -285,8 +285,8 @@ pub async fn submit(
     .bind(digest(&token))
     .bind(millis(now))
     .bind(millis(now + CONFIRMATION_LIFETIME))
-    .fetch_one(pool)
-    .await
+    .fetch_all(pool)
+    .await.and_then(crate::db::one)
     })?;
     Ok((id, token))
 }
@@ -307,8 +307,9 @@ pub async fn confirm(
         .bind(millis(now))
         .bind(millis(first_due_date(now)))
         .bind(digest(token))
-        .fetch_optional(pool)
-        .await)?)
+        .fetch_all(pool)
+        .await
+        .map(crate::db::first))?)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<RightsRequest, RightsError> {
@@ -415,8 +416,9 @@ pub async fn extend(
         .bind(&reasons)
         .bind(id)
         .bind(due)
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_all(pool)
+        .await
+        .map(crate::db::first))?;
     updated.ok_or(RightsError::Closed)
 }
 
@@ -439,8 +441,9 @@ pub async fn ask_information(
     let updated: Option<RightsRequest> = on_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(&asked)
         .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_all(pool)
+        .await
+        .map(crate::db::first))?;
     updated.ok_or(RightsError::Closed)
 }
 
@@ -468,8 +471,9 @@ pub async fn close(
         .bind(outcome)
         .bind(millis(expires_at))
         .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_all(pool)
+        .await
+        .map(crate::db::first))?;
     updated.ok_or(RightsError::Closed)
 }
 

@@ -152,6 +152,50 @@ async fn a_write_transaction_survives_a_commit_between_its_read_and_write(backen
 
 crate::on_both_backends!(a_write_transaction_survives_a_commit_between_its_read_and_write);
 
+/// A statement with `RETURNING` whose commit fails must say so. Here the
+/// commit fails on a deferred foreign key; on a full disk or an unwritable
+/// file it fails the same way (bench/faults). On SQLite, `fetch_one` returns
+/// the row and loses the error, so the caller would acknowledge a row that
+/// was rolled back; `fetch_all` with `db::one` reports it.
+async fn a_returning_statement_reports_a_failed_commit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    macro_rules! on_pool {
+        ($db:expr, |$pool:ident| $body:expr) => {
+            match $db {
+                Db::Sqlite($pool) => $body,
+                Db::Postgres($pool) => $body,
+            }
+        };
+    }
+    for sql in [
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_id INTEGER \
+           REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)",
+    ] {
+        on_pool!(db, |pool| sqlx::query(sql)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap());
+    }
+    let insert = "INSERT INTO children (id, parent_id) VALUES (1, 42) RETURNING id";
+    let result: Result<i64, sqlx::Error> = on_pool!(db, |pool| sqlx::query_scalar(insert)
+        .fetch_all(pool)
+        .await
+        .and_then(wemaintain::db::one));
+    assert!(result.is_err(), "the failed commit is reported: {result:?}");
+    let kept: i64 = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM children"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(kept, 0, "and nothing was written");
+}
+
+crate::on_both_backends!(a_returning_statement_reports_a_failed_commit);
+
 /// `on_sqlite_handle` hands sqlx's connection to rusqlite. Work that leaves a
 /// transaction open by mistake must not return that connection to the pool
 /// holding SQLite's write lock: it is closed, its transaction rolled back,

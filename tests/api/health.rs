@@ -47,9 +47,7 @@ async fn healthz_answers_503_when_the_database_is_gone(backend: Backend) {
 /// French 503 page rather than a 500 or the login form, and a form answers
 /// 503 without storing anything. bench/faults checks the recovery on a
 /// PostgreSQL server that is really stopped and started again.
-async fn a_logged_in_person_still_reads_public_pages_while_the_database_is_gone(
-    backend: Backend,
-) {
+async fn a_logged_in_person_still_reads_public_pages_while_the_database_is_gone(backend: Backend) {
     let app = spawn_app(backend).await;
     create_account(&app, Role::Client, "claire@exemple.fr").await;
     let browser = app.browser();
@@ -58,7 +56,12 @@ async fn a_logged_in_person_still_reads_public_pages_while_the_database_is_gone(
     let token = browser.csrf_token().await;
     app.db.close().await;
 
-    for path in ["/", "/services", "/politique-de-confidentialite", "/connexion"] {
+    for path in [
+        "/",
+        "/services",
+        "/politique-de-confidentialite",
+        "/connexion",
+    ] {
         let (status, page) = browser.get_page(path).await;
         assert_eq!(status, 200, "{path} while the database is gone");
         assert!(page.contains("</html>"), "{path}: a whole page");
@@ -87,5 +90,8 @@ async fn a_logged_in_person_still_reads_public_pages_while_the_database_is_gone(
         .unwrap();
     assert_eq!(response.status(), 503);
     let page = response.text().await.unwrap();
-    assert!(page.contains("Service momentanément indisponible"), "{page}");
+    assert!(
+        page.contains("Service momentanément indisponible"),
+        "{page}"
+    );
 }
