@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 
 use super::rollup::{
-    audience_rows, count, date_of_day, day_of_date, day_start, paris_day, Counts, Day, DayCounts,
+    count_audience, date_of_day, day_of_date, day_start, paris_day, Counts, Day, DayCounts,
     Dimension,
 };
 use crate::db::{on_pool, Db, DbError};
@@ -326,8 +326,7 @@ async fn period_counts(
             continue;
         }
         let until = day_start(day + 1).min(now);
-        let rows = audience_rows(db, day_start(day), until).await?;
-        let day_counts = count(&rows);
+        let day_counts = count_audience(db, day_start(day), until).await?;
         let total = day_counts.get(Dimension::Total, "");
         counts.days.insert(day, total);
         for ((dimension, value), c) in &day_counts.0 {
@@ -464,8 +463,9 @@ pub async fn report(
 
 /// Visitors in the last 30 minutes, from the raw rows.
 pub async fn visitors_now(db: &Db, now: DateTime<Utc>) -> Result<i64, DbError> {
-    let rows = audience_rows(db, now - Duration::minutes(30), now + Duration::seconds(1)).await?;
-    Ok(count(&rows).get(Dimension::Total, "").visitors)
+    let counts =
+        count_audience(db, now - Duration::minutes(30), now + Duration::seconds(1)).await?;
+    Ok(counts.get(Dimension::Total, "").visitors)
 }
 
 /// The relative change from `before` to `after`, when there is one.

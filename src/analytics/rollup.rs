@@ -10,12 +10,12 @@
 //! three times), as privacy-first tools do, since nothing links two days.
 //! README, "Statistics", says what this over- and under-counts.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Paris;
+use futures_util::StreamExt;
 use sqlx::QueryBuilder;
 
 use crate::db::{millis, on_pool, on_sqlite_handle, BeginWrite, Db, DbError};
@@ -183,71 +183,82 @@ pub fn campaign_of(url: &str) -> Option<String> {
     )
 }
 
-/// Counts the rows of one day (or part of it).
-pub fn count<'r>(rows: &'r [AudienceRow]) -> DayCounts {
-    // Keys borrow from the rows (only campaigns are built), so a row costs
-    // a few hash lookups and no allocation; a day of 25,000 rows is counted
-    // in milliseconds.
-    let mut counts: HashMap<(Dimension, Cow<'r, str>), (i64, HashSet<u64>)> = HashMap::new();
-    let mut add = |dimension: Dimension, value: Cow<'r, str>, visitor: u64| {
-        let entry = counts.entry((dimension, value)).or_default();
-        entry.0 += 1;
-        entry.1.insert(visitor);
-    };
-    for row in rows {
+/// Counts rows one at a time, keeping only each distinct value and a hash
+/// per visitor: the memory a count takes grows with the number of distinct
+/// values and visitors, not with the number of page views.
+#[derive(Default)]
+pub struct DayCounter(HashMap<Dimension, HashMap<String, (i64, HashSet<u64>)>>);
+
+impl DayCounter {
+    fn add_value(&mut self, dimension: Dimension, value: &str, visitor: u64) {
+        let values = self.0.entry(dimension).or_default();
+        match values.get_mut(value) {
+            Some((views, visitors)) => {
+                *views += 1;
+                visitors.insert(visitor);
+            }
+            None => {
+                values.insert(value.to_owned(), (1, HashSet::from([visitor])));
+            }
+        }
+    }
+
+    pub fn add(&mut self, row: &AudienceRow) {
         let visitor = visitor_key(row);
         let hour = DateTime::<Utc>::from_timestamp_millis(row.occurred_at)
             .map(|at| at.with_timezone(&Paris).hour() as usize)
             .unwrap_or(0);
-        add(Dimension::Total, Cow::Borrowed(""), visitor);
-        add(Dimension::Hour, Cow::Borrowed(HOURS[hour.min(23)]), visitor);
-        add(
+        self.add_value(Dimension::Total, "", visitor);
+        self.add_value(Dimension::Hour, HOURS[hour.min(23)], visitor);
+        self.add_value(
             Dimension::Page,
-            Cow::Borrowed(row.url.split('?').next().unwrap_or("/")),
+            row.url.split('?').next().unwrap_or("/"),
             visitor,
         );
-        add(
+        self.add_value(
             Dimension::Browser,
-            Cow::Borrowed(row.browser.as_deref().unwrap_or(UNKNOWN)),
+            row.browser.as_deref().unwrap_or(UNKNOWN),
             visitor,
         );
-        add(
-            Dimension::Os,
-            Cow::Borrowed(row.os.as_deref().unwrap_or(UNKNOWN)),
-            visitor,
-        );
-        add(
-            Dimension::Device,
-            Cow::Borrowed(row.device_type.as_str()),
-            visitor,
-        );
+        self.add_value(Dimension::Os, row.os.as_deref().unwrap_or(UNKNOWN), visitor);
+        self.add_value(Dimension::Device, &row.device_type, visitor);
         if row.url.contains('?') {
             if let Some(campaign) = campaign_of(&row.url) {
-                add(Dimension::Campaign, Cow::Owned(campaign), visitor);
+                self.add_value(Dimension::Campaign, &campaign, visitor);
             }
         }
         if let Some(manufacturer) = &row.manufacturer {
-            add(
-                Dimension::Manufacturer,
-                Cow::Borrowed(manufacturer.as_str()),
-                visitor,
-            );
+            self.add_value(Dimension::Manufacturer, manufacturer, visitor);
         }
     }
-    DayCounts(
-        counts
-            .into_iter()
-            .map(|((dimension, value), (views, visitors))| {
-                (
-                    (dimension, value.into_owned()),
-                    Counts {
-                        views,
-                        visitors: visitors.len() as i64,
-                    },
-                )
-            })
-            .collect(),
-    )
+
+    pub fn finish(self) -> DayCounts {
+        DayCounts(
+            self.0
+                .into_iter()
+                .flat_map(|(dimension, values)| {
+                    values.into_iter().map(move |(value, (views, visitors))| {
+                        (
+                            (dimension, value),
+                            Counts {
+                                views,
+                                visitors: visitors.len() as i64,
+                            },
+                        )
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Counts the rows of one day (or part of it).
+pub fn count(rows: &[AudienceRow]) -> DayCounts {
+    let mut counter = DayCounter::default();
+    for row in rows {
+        counter.add(row);
+    }
+    counter.finish()
 }
 
 const UNKNOWN: &str = "Inconnu";
@@ -256,25 +267,30 @@ const HOURS: [&str; 24] = [
     "16", "17", "18", "19", "20", "21", "22", "23",
 ];
 
-/// The raw audience rows between two instants. On SQLite they are read
-/// through rusqlite on sqlx's own connection, as the writer writes them:
-/// sqlx spends about 9 µs a row handing each one over from its connection
-/// thread, which made a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
-pub async fn audience_rows(
+/// Counts the raw audience rows between two instants as they are read, one
+/// at a time: a busy day's rows are never all in memory (with them all
+/// loaded, each look at today's statistics took about 90 MB on a day of
+/// 400,000 page views; bench/soak). On SQLite they are read through rusqlite
+/// on sqlx's own connection, as the writer writes them: sqlx spends about
+/// 9 µs a row handing each one over from its connection thread, which made
+/// a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
+pub async fn count_audience(
     db: &Db,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<Vec<AudienceRow>, DbError> {
+) -> Result<DayCounts, DbError> {
     const SQL: &str = "SELECT occurred_at, ip, browser, browser_version, os, os_version, \
            device_type, manufacturer, url FROM visitor_log \
          WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2";
     let (from, until) = (millis(from), millis(until));
+    let mut counter = DayCounter::default();
     match db {
         Db::Sqlite(pool) => {
             on_sqlite_handle(pool, move |sqlite| {
                 let mut statement = sqlite.prepare_cached(SQL)?;
-                let rows = statement.query_map([from, until], |row| {
-                    Ok(AudienceRow {
+                let mut rows = statement.query([from, until])?;
+                while let Some(row) = rows.next()? {
+                    counter.add(&AudienceRow {
                         occurred_at: row.get(0)?,
                         ip: row.get(1)?,
                         browser: row.get(2)?,
@@ -284,17 +300,22 @@ pub async fn audience_rows(
                         device_type: row.get(6)?,
                         manufacturer: row.get(7)?,
                         url: row.get(8)?,
-                    })
-                })?;
-                rows.collect()
+                    });
+                }
+                Ok(counter.finish())
             })
             .await
         }
-        Db::Postgres(pool) => Ok(sqlx::query_as(SQL)
-            .bind(from)
-            .bind(until)
-            .fetch_all(pool)
-            .await?),
+        Db::Postgres(pool) => {
+            let mut rows = sqlx::query_as::<_, AudienceRow>(SQL)
+                .bind(from)
+                .bind(until)
+                .fetch(pool);
+            while let Some(row) = rows.next().await {
+                counter.add(&row?);
+            }
+            Ok(counter.finish())
+        }
     }
 }
 
@@ -302,7 +323,7 @@ pub async fn audience_rows(
 async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbError> {
     let start = day_start(day);
     let end = day_start(day + 1);
-    let counts = count(&audience_rows(db, start, end).await?);
+    let counts = count_audience(db, start, end).await?;
     let expires_at = millis(
         register
             .retention(Purpose::AudienceAggregates)
