@@ -212,6 +212,11 @@ async fn delete_expired(
         clause = expired.clause,
         limit = expired.next_parameter_number(),
     );
+    let any_left = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {clause} LIMIT 1) AS expired",
+        table = stored.table,
+        clause = expired.clause,
+    );
     let mut rows = 0;
     loop {
         if *stop.borrow() {
@@ -228,7 +233,20 @@ async fn delete_expired(
             .map(|done| done.rows_affected()))?;
         drop(turn);
         rows += deleted;
-        if deleted == 0 {
+        // A batch can delete nothing while expired rows remain: another
+        // instance's purge picked the same ids and deleted them first, and
+        // the rest lay beyond this batch's LIMIT. Stop only when none is left.
+        let left: i64 = if deleted == 0 {
+            on_pool!(db, |pool| bind_all!(
+                sqlx::query_scalar(&any_left),
+                &expired.binds
+            )
+            .fetch_one(pool)
+            .await)?
+        } else {
+            1
+        };
+        if left == 0 {
             return Ok(Deleted {
                 rows,
                 interrupted: false,
