@@ -87,10 +87,21 @@ async fn purge_until_stopped(
             match mode {
                 PurgeMode::DryRun => rows += count_expired(db, stored, activity, now).await?,
                 PurgeMode::Delete => {
-                    let deleted =
-                        delete_expired(db, stored, activity, now, batch_size, stop).await?;
+                    let deleted = delete_expired(db, stored, activity, now, batch_size, stop).await;
                     rows += deleted.rows;
                     interrupted = deleted.interrupted;
+                    if let Some(error) = deleted.failed {
+                        // What was deleted before the error is gone: record
+                        // it (if the database still answers), then fail.
+                        metrics.rows_purged(activity.purpose, rows);
+                        if let Err(record_error) =
+                            record_run(db, activity.purpose, rows, started_at, Utc::now()).await
+                        {
+                            tracing::error!(%record_error, purpose = activity.purpose.key(), rows,
+                                "purge failed and its deleted rows could not be recorded");
+                        }
+                        return Err(error);
+                    }
                 }
             }
             if interrupted {
@@ -191,10 +202,13 @@ async fn count_expired(
     Ok(count.max(0) as u64)
 }
 
-/// Rows deleted from one table, and whether a stop cut the deletion short.
+/// Rows deleted from one table, whether a stop cut the deletion short, and
+/// the error that ended it, if one did: the batches committed before an
+/// error are deleted all the same and must be recorded.
 struct Deleted {
     rows: u64,
     interrupted: bool,
+    failed: Option<DbError>,
 }
 
 async fn delete_expired(
@@ -204,7 +218,7 @@ async fn delete_expired(
     now: DateTime<Utc>,
     batch_size: u32,
     stop: &watch::Receiver<bool>,
-) -> Result<Deleted, DbError> {
+) -> Deleted {
     let expired = ExpiredRows::new(stored, activity, now);
     let sql = format!(
         "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {clause} LIMIT ${limit})",
@@ -218,39 +232,54 @@ async fn delete_expired(
         clause = expired.clause,
     );
     let mut rows = 0;
+    let failed = |rows, error: sqlx::Error| Deleted {
+        rows,
+        interrupted: false,
+        failed: Some(DbError::Query(error)),
+    };
     loop {
         if *stop.borrow() {
-            return Ok(Deleted {
+            return Deleted {
                 rows,
                 interrupted: true,
-            });
+                failed: None,
+            };
         }
         let turn = db.write_turn().await;
         let deleted = on_pool!(db, |pool| bind_all!(sqlx::query(&sql), &expired.binds)
             .bind(i64::from(batch_size))
             .execute(pool)
             .await
-            .map(|done| done.rows_affected()))?;
+            .map(|done| done.rows_affected()));
         drop(turn);
+        let deleted = match deleted {
+            Ok(deleted) => deleted,
+            Err(error) => return failed(rows, error),
+        };
         rows += deleted;
         // A batch can delete nothing while expired rows remain: another
         // instance's purge picked the same ids and deleted them first, and
         // the rest lay beyond this batch's LIMIT. Stop only when none is left.
         let left: i64 = if deleted == 0 {
-            on_pool!(db, |pool| bind_all!(
+            match on_pool!(db, |pool| bind_all!(
                 sqlx::query_scalar(&any_left),
                 &expired.binds
             )
             .fetch_one(pool)
-            .await)?
+            .await)
+            {
+                Ok(left) => left,
+                Err(error) => return failed(rows, error),
+            }
         } else {
             1
         };
         if left == 0 {
-            return Ok(Deleted {
+            return Deleted {
                 rows,
                 interrupted: false,
-            });
+                failed: None,
+            };
         }
         tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
     }

@@ -21,6 +21,7 @@ on_both_backends!(
     two_purges_at_once_are_safe,
     the_purge_command_reports_and_deletes,
     a_stop_during_a_purge_records_what_it_deleted,
+    a_purge_that_fails_halfway_records_what_it_deleted,
 );
 
 fn rows(outcomes: &[PurgeOutcome], purpose: Purpose) -> u64 {
@@ -283,4 +284,77 @@ async fn a_stop_during_a_purge_records_what_it_deleted(backend: Backend) {
         .map(|run| run.rows_deleted)
         .sum();
     assert_eq!(recorded, SEEDED - left, "every deleted row is recorded");
+}
+
+/// A purge that fails after some batches has deleted them all the same:
+/// they are recorded in purge_runs before the error is returned. A trigger
+/// refuses to delete the last expired row, so the batches before it commit
+/// and the one holding it fails.
+async fn a_purge_that_fails_halfway_records_what_it_deleted(backend: Backend) {
+    const SEEDED: usize = 40;
+    let app = spawn_app(backend).await;
+    app.settled().await;
+    let occurred_at = app.clock.now() - Months::new(7);
+    let expired: Arc<[VisitorEvent]> = (0..SEEDED)
+        .map(|i| VisitorEvent {
+            purpose: Purpose::Security,
+            occurred_at,
+            expires_at: occurred_at + Months::new(6),
+            ip: "203.0.113.7".into(),
+            device: Arc::new(classify("curl/8.5.0")),
+            url: if i + 1 == SEEDED {
+                "/refus".to_owned()
+            } else {
+                format!("/page/{i}")
+            },
+        })
+        .collect();
+    insert_batch(&app.db, expired)
+        .await
+        .expect("seed expired rows");
+    let refuse = match &app.db {
+        Db::Sqlite(_) => vec![
+            "CREATE TRIGGER refuse_delete BEFORE DELETE ON visitor_log \
+             WHEN OLD.url = '/refus' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+        Db::Postgres(_) => vec![
+            "CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN IF OLD.url = '/refus' THEN RAISE EXCEPTION 'refused'; END IF; \
+             RETURN OLD; END $$",
+            "CREATE TRIGGER refuse_delete BEFORE DELETE ON visitor_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_delete()",
+        ],
+    };
+    for sql in refuse {
+        crate::helpers::execute(&app.db, sql).await.expect(sql);
+    }
+
+    let now = app.clock.now();
+    let result = purge(
+        &app.db,
+        &Register::default(),
+        now,
+        10,
+        PurgeMode::Delete,
+        &Metrics::default(),
+    )
+    .await;
+    assert!(result.is_err(), "the refused row fails the purge");
+    let left = count(&app.db, "security").await;
+    assert!(
+        left > 0 && left < SEEDED as i64,
+        "some batches were deleted before the failure: {left} left"
+    );
+    let recorded: i64 = recent_runs(&app.db, 1_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|run| run.purpose == "security")
+        .map(|run| run.rows_deleted)
+        .sum();
+    assert_eq!(
+        recorded,
+        SEEDED as i64 - left,
+        "every deleted row is recorded"
+    );
 }
