@@ -49,11 +49,6 @@ pub enum DbError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the database task ended abnormally: {0}")]
     Task(#[from] tokio::task::JoinError),
-    #[error("the database file {} cannot be written: {source}", .path.display())]
-    NotWritable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -84,23 +79,6 @@ macro_rules! on_pool {
 // Modules that own tables import it as `crate::db::on_pool`.
 #[allow(unused_imports)]
 pub(crate) use on_pool;
-
-/// `SELECT 1` reads no file: a SQLite database whose file or WAL can no
-/// longer be written (read-only mount, file made immutable) answers it and
-/// yet refuses every form. Opening both files for writing, which changes
-/// nothing, tells.
-fn sqlite_files_writable(file: &std::path::Path) -> Result<(), DbError> {
-    let mut wal = file.as_os_str().to_owned();
-    wal.push("-wal");
-    for path in [file.to_path_buf(), PathBuf::from(wal)] {
-        match std::fs::OpenOptions::new().append(true).open(&path) {
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(DbError::NotWritable { path, source }),
-        }
-    }
-    Ok(())
-}
 
 /// The one row of a statement with `RETURNING`, read with `fetch_all`.
 ///
@@ -213,14 +191,14 @@ impl Db {
                 .await
                 .map(|_| ()))
         };
+        // On SQLite this reads no file. Never check the file by opening it
+        // separately: closing any descriptor of the database file drops
+        // every POSIX lock SQLite holds on it in this process, and another
+        // process writing then corrupts it (found when /healthz did that).
         match tokio::time::timeout(timeout, query).await {
-            Ok(result) => result.map_err(DbError::Query)?,
-            Err(_) => return Err(DbError::Timeout(timeout)),
+            Ok(result) => result.map_err(DbError::Query),
+            Err(_) => Err(DbError::Timeout(timeout)),
         }
-        if let Db::Sqlite(pool) = self {
-            sqlite_files_writable(pool.connect_options().get_filename())?;
-        }
-        Ok(())
     }
 
     /// Waits for this process's turn to write to a SQLite file (see
