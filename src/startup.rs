@@ -13,7 +13,7 @@ use actix_web::{web, App, HttpServer};
 use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies, VisitorLog};
 use crate::auth::csrf::set_minted_token;
 use crate::auth::roles::load_viewer;
-use crate::auth::session::{session_middleware, DbSessionStore};
+use crate::auth::session::{session_middleware, session_store_errors, DbSessionStore};
 use crate::auth::{CsrfKey, SiteSecret};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
@@ -201,6 +201,7 @@ impl Application {
                     https,
                     session_lifetime,
                 ))
+                .wrap(from_fn(session_store_errors))
                 .wrap(error_pages())
                 .wrap(Compress::default())
                 .wrap(Condition::new(

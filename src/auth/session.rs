@@ -13,7 +13,11 @@ use actix_session::storage::{
     generate_session_key, LoadError, SaveError, SessionKey, SessionStore, UpdateError,
 };
 use actix_session::SessionMiddleware;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::HttpResponse;
 
 use super::digest;
 use super::secret::SiteSecret;
@@ -78,6 +82,31 @@ pub fn session_middleware(
         .build()
 }
 
+/// Runs the request with a place where the store notes a session it could
+/// not write (see [`SessionStore for DbSessionStore`](DbSessionStore)); such
+/// a response becomes the site's 503 page, drawn by the error-page
+/// middleware outside, and its session cookie is not sent.
+pub async fn session_store_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let (response, not_stored) = NOT_STORED
+        .scope(std::cell::Cell::new(false), async move {
+            let response = next.call(req).await;
+            (response, NOT_STORED.with(|not_stored| not_stored.get()))
+        })
+        .await;
+    let response = response?;
+    if not_stored {
+        let (request, _) = response.into_parts();
+        return Ok(ServiceResponse::new(
+            request,
+            HttpResponse::ServiceUnavailable().finish(),
+        ));
+    }
+    Ok(response.map_into_boxed_body())
+}
+
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
@@ -139,12 +168,12 @@ fn user_of(state: &State) -> Option<i64> {
         .and_then(|value| serde_json::from_str(value).ok())
 }
 
-impl SessionStore for DbSessionStore {
+impl DbSessionStore {
     /// A database that does not answer gives an "unreadable" session rather
     /// than an error, which actix-session would turn into a 500 on every
     /// page, public ones included. Pages that need a login then answer 503
     /// (see `roles::require`), the others are served to an anonymous visitor.
-    async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+    async fn try_load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
         let unreadable = || {
             Some(State::from([(
                 keys::UNREADABLE.to_owned(),
@@ -178,12 +207,10 @@ impl SessionStore for DbSessionStore {
             .transpose()
             .map_err(|e| LoadError::Deserialization(e.into()))
     }
+}
 
-    async fn save(&self, state: State, ttl: &time::Duration) -> Result<SessionKey, SaveError> {
-        self.insert(&state, ttl).await.map_err(SaveError::Other)
-    }
-
-    async fn update(
+impl DbSessionStore {
+    async fn try_update(
         &self,
         key: SessionKey,
         mut state: State,
@@ -194,7 +221,7 @@ impl SessionStore for DbSessionStore {
             return Ok(key);
         }
         if state.is_empty() {
-            self.delete(&key).await.map_err(UpdateError::Other)?;
+            self.try_delete(&key).await.map_err(UpdateError::Other)?;
             return Ok(key);
         }
         let json =
@@ -221,7 +248,7 @@ impl SessionStore for DbSessionStore {
         self.insert(&state, ttl).await.map_err(UpdateError::Other)
     }
 
-    async fn update_ttl(
+    async fn try_update_ttl(
         &self,
         key: &SessionKey,
         ttl: &time::Duration,
@@ -237,7 +264,7 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
-    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+    async fn try_delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
         on_pool!(&self.db, |pool| sqlx::query(
             "DELETE FROM sessions WHERE key_hash = $1"
         )
@@ -247,6 +274,70 @@ impl SessionStore for DbSessionStore {
         .map(|done| done.rows_affected()))?;
         Ok(())
     }
+}
+
+/// A save, update or delete that the database refused is not an error for
+/// actix-session, which would answer a bare 500 that no error page draws: it
+/// is logged and noted for this request, and [`session_store_errors`] turns
+/// the response into the site's 503 page.
+impl SessionStore for DbSessionStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+        self.try_load(key).await
+    }
+
+    async fn save(&self, state: State, ttl: &time::Duration) -> Result<SessionKey, SaveError> {
+        match self.insert(&state, ttl).await {
+            Ok(key) => Ok(key),
+            Err(error) => {
+                note_not_stored(&error);
+                Ok(generate_session_key())
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: State,
+        ttl: &time::Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        match self.try_update(key, state, ttl).await {
+            // The response is replaced by the 503 page: this key is not sent.
+            Err(UpdateError::Other(error)) => {
+                note_not_stored(&error);
+                Ok(generate_session_key())
+            }
+            result => result,
+        }
+    }
+
+    async fn update_ttl(
+        &self,
+        key: &SessionKey,
+        ttl: &time::Duration,
+    ) -> Result<(), anyhow::Error> {
+        if let Err(error) = self.try_update_ttl(key, ttl).await {
+            note_not_stored(&error);
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        if let Err(error) = self.try_delete(key).await {
+            note_not_stored(&error);
+        }
+        Ok(())
+    }
+}
+
+tokio::task_local! {
+    /// Set when the store could not write this request's session.
+    static NOT_STORED: std::cell::Cell<bool>;
+}
+
+fn note_not_stored(error: &anyhow::Error) {
+    tracing::error!(%error, "session not stored: the database refused it");
+    let _ = NOT_STORED.try_with(|not_stored| not_stored.set(true));
 }
 
 /// Ends every session of an account on every instance (with the epoch,

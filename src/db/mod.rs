@@ -80,6 +80,22 @@ macro_rules! on_pool {
 #[allow(unused_imports)]
 pub(crate) use on_pool;
 
+/// SQLite opens a file it cannot write read-only, without an error. Such a
+/// connection, opened while the file was unwritable (bench/faults), serves
+/// the request it was opened for; kept in the pool, it would go on refusing
+/// every write after the file was writable again. So a read-only connection
+/// is never handed out twice: a fresh one is opened instead (a fraction of a
+/// millisecond), which is sound as soon as the file is.
+async fn is_read_only(connection: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    let mut locked = connection.lock_handle().await?;
+    // SAFETY: while `locked` lives, sqlx's connection thread makes no call on
+    // this handle; a connection made by `from_handle` never closes it, and it
+    // is dropped before `locked` is.
+    unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
+        .and_then(|sqlite| sqlite.is_readonly(rusqlite::DatabaseName::Main))
+        .map_err(|error| sqlx::Error::Protocol(error.to_string()))
+}
+
 /// The one row of a statement with `RETURNING`, read with `fetch_all`.
 ///
 /// On SQLite a statement outside a transaction commits when it is stepped
@@ -146,6 +162,9 @@ impl Db {
                     SqlitePoolOptions::new()
                         .max_connections(max_connections)
                         .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .before_acquire(|connection, _| {
+                            Box::pin(async move { Ok(!is_read_only(connection).await?) })
+                        })
                         .connect_lazy_with(options),
                 )
             }
