@@ -13,6 +13,17 @@ use wemaintain::privacy::Purpose;
 
 use crate::helpers::{spawn_app, Backend};
 
+/// The same code on each backend's pool type (the library's `on_pool!` is
+/// private to it).
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
+}
+
 /// Readers do not wait for the writer, and a busy database makes a query
 /// wait instead of failing at once.
 #[tokio::test]
@@ -108,15 +119,6 @@ async fn a_write_transaction_survives_a_commit_between_its_read_and_write(backen
     app.settled().await;
     let before = count_rows(&app.db, "audit_log").await;
     let insert = "INSERT INTO audit_log (occurred_at, expires_at, event, detail) VALUES (0, 4102444800000, 'test', $1)";
-    // The same code on each backend's pool type.
-    macro_rules! on_pool {
-        ($db:expr, |$pool:ident| $body:expr) => {
-            match $db {
-                Db::Sqlite($pool) => $body,
-                Db::Postgres($pool) => $body,
-            }
-        };
-    }
     on_pool!(&app.db, |pool| {
         let mut tx = pool.begin_write().await.expect("a write transaction");
         let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
@@ -160,14 +162,6 @@ crate::on_both_backends!(a_write_transaction_survives_a_commit_between_its_read_
 async fn a_returning_statement_reports_a_failed_commit(backend: Backend) {
     let app = spawn_app(backend).await;
     let db = &app.db;
-    macro_rules! on_pool {
-        ($db:expr, |$pool:ident| $body:expr) => {
-            match $db {
-                Db::Sqlite($pool) => $body,
-                Db::Postgres($pool) => $body,
-            }
-        };
-    }
     for sql in [
         "CREATE TABLE parents (id INTEGER PRIMARY KEY)",
         "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_id INTEGER \

@@ -36,6 +36,26 @@ async fn count(db: &Db, purpose: &str) -> i64 {
     crate::helpers::count_visits(db, purpose).await
 }
 
+/// `count` security rows collected 7 months before `now`, so past their
+/// 6-month retention, with the URL `url(i)` for the i-th.
+fn expired_security_rows(
+    now: chrono::DateTime<Utc>,
+    count: usize,
+    url: impl Fn(usize) -> String,
+) -> Arc<[VisitorEvent]> {
+    let occurred_at = now - Months::new(7);
+    (0..count)
+        .map(|i| VisitorEvent {
+            purpose: Purpose::Security,
+            occurred_at,
+            expires_at: occurred_at + Months::new(6),
+            ip: "203.0.113.7".into(),
+            device: Arc::new(classify("curl/8.5.0")),
+            url: url(i),
+        })
+        .collect()
+}
+
 /// Three page views (3 audience + 3 security rows) a month apart.
 async fn three_monthly_visits(
     backend: Backend,
@@ -247,17 +267,7 @@ async fn a_stop_during_a_purge_records_what_it_deleted(backend: Backend) {
         settings.purge_interval = std::time::Duration::from_millis(200);
     })
     .await;
-    let occurred_at = app.clock.now() - Months::new(7);
-    let expired: Arc<[VisitorEvent]> = (0..SEEDED)
-        .map(|i| VisitorEvent {
-            purpose: Purpose::Security,
-            occurred_at,
-            expires_at: occurred_at + Months::new(6),
-            ip: "203.0.113.7".into(),
-            device: Arc::new(classify("curl/8.5.0")),
-            url: format!("/page/{i}"),
-        })
-        .collect();
+    let expired = expired_security_rows(app.clock.now(), SEEDED as usize, |i| format!("/page/{i}"));
     insert_batch(&app.db, expired)
         .await
         .expect("seed expired rows");
@@ -294,21 +304,13 @@ async fn a_purge_that_fails_halfway_records_what_it_deleted(backend: Backend) {
     const SEEDED: usize = 40;
     let app = spawn_app(backend).await;
     app.settled().await;
-    let occurred_at = app.clock.now() - Months::new(7);
-    let expired: Arc<[VisitorEvent]> = (0..SEEDED)
-        .map(|i| VisitorEvent {
-            purpose: Purpose::Security,
-            occurred_at,
-            expires_at: occurred_at + Months::new(6),
-            ip: "203.0.113.7".into(),
-            device: Arc::new(classify("curl/8.5.0")),
-            url: if i + 1 == SEEDED {
-                "/refus".to_owned()
-            } else {
-                format!("/page/{i}")
-            },
-        })
-        .collect();
+    let expired = expired_security_rows(app.clock.now(), SEEDED, |i| {
+        if i + 1 == SEEDED {
+            "/refus".to_owned()
+        } else {
+            format!("/page/{i}")
+        }
+    });
     insert_batch(&app.db, expired)
         .await
         .expect("seed expired rows");
