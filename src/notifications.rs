@@ -32,6 +32,22 @@ pub fn registration_to_staff(
     )
 }
 
+/// The link that proves a sign-up's address; staff hear of the request
+/// only once it is opened.
+pub fn registration_confirmation_link(email: &str, first_name: &str, link: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Confirmez votre adresse e-mail",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Vous avez demandé un compte client WeMaintain avec cette adresse e-mail. \
+             Pour la confirmer et transmettre votre demande à notre équipe, ouvrez ce lien \
+             (valable 7 jours) :\n{link}\n\n\
+             Si ce n'est pas vous, ignorez ce message : la demande sera effacée sans suite."
+        ),
+    )
+}
+
 /// Sent when someone asks for an account with an address already known,
 /// instead of saying so on the page (which would tell anyone who has an
 /// account).
@@ -299,6 +315,20 @@ pub fn email_change_link(new_email: &str, first_name: &str, link: &str) -> Outgo
              (valable 24 heures) :\n{link}\n\n\
              Tant que le lien n'est pas ouvert, votre ancienne adresse reste celle du compte. \
              Si vous n'avez rien demandé, ignorez ce message."
+        ),
+    )
+}
+
+/// The link that proves an account owns the address it already has.
+pub fn address_confirmation_link(email: &str, first_name: &str, link: &str) -> OutgoingMail {
+    mail(
+        vec![email.to_owned()],
+        "Confirmez votre adresse e-mail",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Pour confirmer que cette adresse est bien celle de votre compte WeMaintain, ouvrez \
+             ce lien (valable 24 heures) :\n{link}\n\n\
+             Si vous n'avez rien demandé, ignorez ce message : rien ne change."
         ),
     )
 }

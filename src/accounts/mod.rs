@@ -3,10 +3,7 @@
 //! `registrations` (purpose `pending_registrations`), and `users`,
 //! `companies`, `password_resets` (purpose `account`).
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 
 use crate::auth::{digest, Role};
 use crate::db::{millis, on_pool, BeginWrite, DbError};
@@ -134,61 +131,148 @@ pub struct NewRegistration {
     pub company: NewCompany,
 }
 
+/// How long the link that proves a sign-up's address works; an unconfirmed
+/// sign-up is purged after it.
+pub const CONFIRMATION_LINK_LIFETIME: Duration = Duration::days(7);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegistrationOutcome {
-    Received {
-        id: i64,
-    },
-    /// An account or a pending request already uses the address: nothing is
-    /// stored, and the page says the same as for a new request.
+    /// Stored, unconfirmed: `token` is the single-use link's, to send to the
+    /// address. Staff see nothing until the link is opened.
+    AwaitingConfirmation { token: String },
+    /// An account or a confirmed request already uses the address: nothing
+    /// is stored, and the page says the same as for a new request.
     AddressAlreadyKnown,
 }
 
+/// Stores a sign-up until its address is proven. An earlier unconfirmed
+/// sign-up with the same address is replaced: whoever typed someone else's
+/// address cannot keep its owner from asking for an account.
 pub async fn register(
     db: &Db,
     now: DateTime<Utc>,
-    retention: RetentionWindow,
     new: &NewRegistration,
 ) -> Result<RegistrationOutcome, AccountError> {
     let email = new.email.as_str();
-    let known: i64 = on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM users WHERE email = $1) \
-              + (SELECT COUNT(*) FROM registrations WHERE email = $1 AND status = 'pending')"
-    )
-    .bind(email)
-    .fetch_one(pool)
-    .await)?;
-    if known > 0 {
-        return Ok(RegistrationOutcome::AddressAlreadyKnown);
-    }
+    let token = crate::auth::link_token();
     let c = &new.company;
-    let id: i64 = on_pool!(db, |pool| sqlx::query_scalar(
-        "INSERT INTO registrations (email, password_hash, first_name, last_name, civility, \
-           job_title, phone, company_name, company_kind, address, address_extra, city, \
-           postal_code, country, status, requested_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending', $15, $16) \
-         RETURNING id"
-    )
-    .bind(email)
-    .bind(&new.password_hash)
-    .bind(&new.first_name)
-    .bind(&new.last_name)
-    .bind(new.civility.key())
-    .bind(&new.job_title)
-    .bind(new.phone.as_str())
-    .bind(&c.name)
-    .bind(c.kind.key())
-    .bind(&c.address)
-    .bind(&c.address_extra)
-    .bind(&c.city)
-    .bind(c.postal_code.as_str())
-    .bind(c.country.code())
-    .bind(millis(now))
-    .bind(millis(retention.period.after(now)))
-    .fetch_all(pool)
-    .await
-    .and_then(crate::db::one))?;
-    Ok(RegistrationOutcome::Received { id })
+    let outcome = on_pool!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let known: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM users WHERE email = $1) \
+                  + (SELECT COUNT(*) FROM registrations WHERE email = $1 AND status = 'pending')",
+        )
+        .bind(email)
+        .fetch_one(&mut *tx)
+        .await?;
+        if known > 0 {
+            return Ok::<_, AccountError>(RegistrationOutcome::AddressAlreadyKnown);
+        }
+        sqlx::query("DELETE FROM registrations WHERE email = $1 AND status = 'unconfirmed'")
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO registrations (email, password_hash, first_name, last_name, civility, \
+               job_title, phone, company_name, company_kind, address, address_extra, city, \
+               postal_code, country, status, requested_at, expires_at, confirm_token_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'unconfirmed', \
+               $15, $16, $17)",
+        )
+        .bind(email)
+        .bind(&new.password_hash)
+        .bind(&new.first_name)
+        .bind(&new.last_name)
+        .bind(new.civility.key())
+        .bind(&new.job_title)
+        .bind(new.phone.as_str())
+        .bind(&c.name)
+        .bind(c.kind.key())
+        .bind(&c.address)
+        .bind(&c.address_extra)
+        .bind(&c.city)
+        .bind(c.postal_code.as_str())
+        .bind(c.country.code())
+        .bind(millis(now))
+        .bind(millis(now + CONFIRMATION_LINK_LIFETIME))
+        .bind(digest(&token))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AccountError>(RegistrationOutcome::AwaitingConfirmation {
+            token: token.clone(),
+        })
+    })?;
+    Ok(outcome)
+}
+
+/// What opening a sign-up's link did.
+#[derive(Debug, Clone)]
+pub enum RegistrationConfirmation {
+    /// The address is proven: the request now waits for staff.
+    Confirmed(Registration),
+    /// Meanwhile, the address got an account or another confirmed request:
+    /// this one is dropped.
+    AddressAlreadyKnown,
+    /// The link is unknown, used or expired.
+    InvalidLink,
+}
+
+/// Proves a sign-up's address, once: the request becomes `pending` for
+/// staff, kept for the pending-registrations window from its sending.
+pub async fn confirm_registration(
+    db: &Db,
+    now: DateTime<Utc>,
+    retention: RetentionWindow,
+    token: &str,
+) -> Result<RegistrationConfirmation, AccountError> {
+    let select = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations \
+         WHERE confirm_token_hash = $1 AND status = 'unconfirmed' AND expires_at > $2"
+    );
+    let outcome = on_pool!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let found: Option<Registration> = sqlx::query_as(&select)
+            .bind(digest(token))
+            .bind(millis(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(mut r) = found else {
+            return Ok::<_, AccountError>(RegistrationConfirmation::InvalidLink);
+        };
+        let known: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM users WHERE email = $1) \
+                  + (SELECT COUNT(*) FROM registrations WHERE email = $1 AND status = 'pending')",
+        )
+        .bind(&r.email)
+        .fetch_one(&mut *tx)
+        .await?;
+        if known > 0 {
+            sqlx::query("DELETE FROM registrations WHERE id = $1")
+                .bind(r.id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(RegistrationConfirmation::AddressAlreadyKnown);
+        }
+        let requested = DateTime::from_timestamp_millis(r.requested_at).unwrap_or(now);
+        let expires_at = millis(retention.period.after(requested));
+        sqlx::query(
+            "UPDATE registrations SET status = 'pending', confirmed_at = $1, \
+               confirm_token_hash = NULL, expires_at = $2 WHERE id = $3",
+        )
+        .bind(millis(now))
+        .bind(expires_at)
+        .bind(r.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        r.status = "pending".to_owned();
+        r.confirmed_at = Some(millis(now));
+        r.expires_at = expires_at;
+        Ok::<_, AccountError>(RegistrationConfirmation::Confirmed(r))
+    })?;
+    Ok(outcome)
 }
 
 /// A sign-up as staff review it.
@@ -212,11 +296,14 @@ pub struct Registration {
     pub rejection_reason: Option<String>,
     pub requested_at: i64,
     pub expires_at: i64,
+    /// When the address was proven; `None` for a sign-up sent before
+    /// addresses were checked.
+    pub confirmed_at: Option<i64>,
 }
 
 const REGISTRATION_COLUMNS: &str = "id, email, first_name, last_name, civility, job_title, phone, \
     company_name, company_kind, address, address_extra, city, postal_code, country, status, \
-    rejection_reason, requested_at, expires_at";
+    rejection_reason, requested_at, expires_at, confirmed_at";
 
 pub async fn pending_registrations(db: &Db) -> Result<Vec<Registration>, DbError> {
     let sql = format!(
@@ -227,8 +314,11 @@ pub async fn pending_registrations(db: &Db) -> Result<Vec<Registration>, DbError
         .await)?)
 }
 
+/// A sign-up as staff may see it: never one whose address is unproven.
 pub async fn registration(db: &Db, id: i64) -> Result<Option<Registration>, DbError> {
-    let sql = format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1");
+    let sql = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1 AND status <> 'unconfirmed'"
+    );
     Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
@@ -243,7 +333,9 @@ pub async fn validate_registration(
     now: DateTime<Utc>,
     id: i64,
 ) -> Result<(i64, Registration), AccountError> {
-    let sql = format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1");
+    let sql = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1 AND status <> 'unconfirmed'"
+    );
     let select_hash = "SELECT password_hash FROM registrations WHERE id = $1";
     let now = millis(now);
     let user_id = on_pool!(db, |pool| {
@@ -278,8 +370,8 @@ pub async fn validate_registration(
         .await?;
         let user_id: i64 = sqlx::query_scalar(
             "INSERT INTO users (company_id, email, password_hash, first_name, last_name, civility, \
-               job_title, phone, role, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'client', 'active', $9) RETURNING id",
+               job_title, phone, role, status, created_at, email_confirmed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'client', 'active', $9, $10) RETURNING id",
         )
         .bind(company_id)
         .bind(&r.email)
@@ -290,6 +382,7 @@ pub async fn validate_registration(
         .bind(&r.job_title)
         .bind(&r.phone)
         .bind(now)
+        .bind(r.confirmed_at)
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM registrations WHERE id = $1")
@@ -333,6 +426,8 @@ pub enum LoginCheck {
     Valid(SessionAccount),
     /// Right password, but the account is disabled.
     Disabled,
+    /// Right password for a sign-up whose address is not confirmed yet.
+    Unconfirmed,
     /// Right password for a sign-up staff have not examined yet.
     Pending,
     /// Right password for a refused sign-up.
@@ -389,6 +484,7 @@ pub async fn check_login(db: &Db, email: &str, password: &str) -> Result<LoginCh
     }
     Ok(match status.as_str() {
         "pending" => LoginCheck::Pending,
+        "unconfirmed" => LoginCheck::Unconfirmed,
         _ => LoginCheck::Rejected { reason },
     })
 }
@@ -419,6 +515,19 @@ pub async fn create_user(db: &Db, now: DateTime<Utc>, new: &NewUser) -> Result<i
     .await.and_then(crate::db::one)
     })?;
     Ok(id)
+}
+
+/// The account's address if the account has proven it owns it (a sign-up
+/// link or an address-change link opened): records sent with an address
+/// (questions, applications, rights requests, login attempts) are the
+/// account's only through it.
+pub async fn proven_address(db: &Db, user_id: i64) -> Result<Option<String>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT email FROM users WHERE id = $1 AND email_confirmed_at IS NOT NULL"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?)
 }
 
 pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, DbError> {
@@ -493,9 +602,7 @@ pub async fn create_password_reset(
     now: DateTime<Utc>,
     user_id: i64,
 ) -> Result<String, DbError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = crate::auth::link_token();
     on_pool!(db, |pool| {
         sqlx::query(
         "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)"
@@ -581,13 +688,15 @@ pub struct Profile {
     pub postal_code: Option<String>,
     pub country: Option<String>,
     pub created_at: i64,
+    /// When the account proved it owns its address; `None` until then.
+    pub email_confirmed_at: Option<i64>,
 }
 
 pub async fn profile(db: &Db, user_id: i64) -> Result<Option<Profile>, DbError> {
     Ok(on_pool!(db, |pool| sqlx::query_as(
         "SELECT u.email, u.first_name, u.last_name, u.civility, u.job_title, u.phone, \
            c.name AS company_name, c.kind AS company_kind, c.address, c.address_extra, c.city, \
-           c.postal_code, c.country, u.created_at \
+           c.postal_code, c.country, u.created_at, u.email_confirmed_at \
          FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.id = $1"
     )
     .bind(user_id)

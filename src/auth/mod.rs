@@ -24,6 +24,16 @@ pub fn digest(text: &str) -> String {
         .collect()
 }
 
+/// A new random token for a single-use link sent by e-mail (256 bits,
+/// URL-safe); only its [`digest`] is stored.
+pub fn link_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// `value` made safe for a query string (`/profil?a=b` → `%2Fprofil%3Fa%3Db`).
 pub fn encode_query_value(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()

@@ -381,7 +381,11 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
         Purpose::PendingRegistrations => (
             "Examen des demandes d'inscription",
             PreContractual,
-            &["Données d'inscription (identité, coordonnées, entreprise)"],
+            &[
+                "Données d'inscription (identité, coordonnées, entreprise)",
+                "Une demande dont l'adresse e-mail n'a pas été confirmée par le lien envoyé est \
+                 effacée après 7 jours",
+            ],
             &[Staff, DataSubject],
             RetentionWindow::new(Days(90), Collection),
             &[StoredIn {

@@ -85,14 +85,18 @@ pub async fn erase_account(
     let statement = on_pool!(db, |pool| {
         async {
         let mut tx = pool.begin_write().await?;
-        let person: Option<(String, String, Option<i64>)> =
-            sqlx::query_as("SELECT email, first_name, company_id FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((email, first_name, company_id)) = person else {
+        let person: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT email, first_name, company_id, email_confirmed_at FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((email, first_name, company_id, confirmed_at)) = person else {
             return Ok::<_, sqlx::Error>(None);
         };
+        // What was sent with the address goes with the account only if the
+        // account proved it owns the address; `= NULL` matches nothing.
+        let proven = confirmed_at.map(|_| email.clone());
         let fingerprint = address_fingerprint(&email);
         let others: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM users WHERE company_id = $1 AND id <> $2",
@@ -184,7 +188,7 @@ pub async fn erase_account(
         }
         for table in ["registrations", "contact_messages", "technician_applications"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE email = $1"))
-                .bind(&email)
+                .bind(&proven)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -197,7 +201,7 @@ pub async fn erase_account(
             "UPDATE audit_log SET actor_user_id = NULL WHERE actor_user_id = $2",
         ] {
             sqlx::query(statement)
-                .bind(&email)
+                .bind(&proven)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
@@ -210,7 +214,7 @@ pub async fn erase_account(
         )
         .bind(&fingerprint)
         .bind(user_id)
-        .bind(&email)
+        .bind(&proven)
         .execute(&mut *tx)
         .await?;
 
@@ -266,7 +270,17 @@ pub async fn erase_account(
         lines.push(StatementLine {
             category: "Demandes d'inscription, messages de contact et candidatures envoyés avec \
                        votre adresse",
-            outcome: Outcome::Erased,
+            outcome: if proven.is_some() {
+                Outcome::Erased
+            } else {
+                Outcome::Kept {
+                    why: "Votre compte n'a jamais confirmé son adresse e-mail : ce qui a été \
+                          envoyé avec elle ne lui est pas rattaché. Pour l'effacer, faites une \
+                          demande depuis la page « Vos données personnelles » du site : un lien \
+                          sera envoyé à l'adresse pour prouver qu'elle est la vôtre."
+                        .to_owned(),
+                }
+            },
         });
         lines.push(StatementLine {
             category: "Journal de sécurité (connexions et actions sensibles)",

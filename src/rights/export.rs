@@ -260,7 +260,9 @@ pub async fn personal_data(
     };
     account.created_at = timestamp(account.created_ms);
     account.service_news_objected_at = timestamp_opt(account.news_objected_ms);
-    let email = account.email.clone();
+    // Records sent with an address are this account's only once it has
+    // proven it owns that address; otherwise `email = NULL` matches nothing.
+    let email = crate::accounts::proven_address(db, user_id).await?;
     let company_id = account.company_id.unwrap_or(-1);
 
     let company: Option<CompanyData> = on_pool!(db, |pool| sqlx::query_as(
@@ -444,7 +446,7 @@ pub async fn personal_data(
         })
         .collect();
 
-    let rights_requests = super::of_person(db, user_id, &email)
+    let rights_requests = super::of_person(db, user_id, email.as_deref())
         .await?
         .into_iter()
         .map(|r| RightsRequestData {

@@ -13,11 +13,8 @@ pub mod export;
 pub mod profile_changes;
 pub mod visits;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Duration, Months, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
-use rand::RngCore;
 
 use crate::auth::digest;
 use crate::db::{from_millis, millis, on_pool, Db, DbError};
@@ -259,12 +256,6 @@ pub struct NewRightsRequest {
     pub message: String,
 }
 
-pub(crate) fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 /// Records a visitor's request, inactive until the link is clicked; returns
 /// its id and the link's token (only its hash is kept).
 pub async fn submit(
@@ -272,7 +263,7 @@ pub async fn submit(
     now: DateTime<Utc>,
     new: &NewRightsRequest,
 ) -> Result<(i64, String), RightsError> {
-    let token = new_token();
+    let token = crate::auth::link_token();
     let id: i64 = on_pool!(db, |pool| {
         sqlx::query_scalar(
         "INSERT INTO rights_requests (kind, email, visit_description, message, status, token_hash, \
@@ -364,17 +355,19 @@ pub async fn overdue_count(db: &Db, now: DateTime<Utc>) -> Result<i64, RightsErr
 }
 
 /// The requests made by an account or with its address.
+/// The requests of an account, and those sent with its address when it has
+/// proven it owns it (`proven_email`).
 pub async fn of_person(
     db: &Db,
     user_id: i64,
-    email: &str,
+    proven_email: Option<&str>,
 ) -> Result<Vec<RightsRequest>, RightsError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM rights_requests WHERE user_id = $1 OR email = $2 ORDER BY id"
     );
     Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(user_id)
-        .bind(email)
+        .bind(proven_email)
         .fetch_all(pool)
         .await)?)
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{new_token, RightsError};
+use super::RightsError;
 use crate::accounts::NewCompany;
 use crate::auth::digest;
 use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
@@ -79,14 +79,16 @@ pub async fn email_in_use(db: &Db, email: &Email) -> Result<bool, DbError> {
 }
 
 /// A change of address waiting for its link; returns the link's token. An
-/// earlier pending change of the same account is replaced.
+/// earlier pending change of the same account is replaced. `new_email` may
+/// be the account's own address: opening the link then proves the account
+/// owns it.
 pub async fn request_email_change(
     db: &Db,
     now: DateTime<Utc>,
     user_id: i64,
     new_email: &Email,
 ) -> Result<String, RightsError> {
-    let token = new_token();
+    let token = crate::auth::link_token();
     on_pool!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM email_changes WHERE user_id = $1 AND used_at IS NULL")
@@ -123,7 +125,8 @@ pub enum EmailChange {
     AddressTaken,
 }
 
-/// Applies the change the link stands for, once.
+/// Applies the change the link stands for, once, and records that the
+/// account has proven it owns the address.
 pub async fn confirm_email_change(
     db: &Db,
     now: DateTime<Utc>,
@@ -160,11 +163,31 @@ pub async fn confirm_email_change(
         let Some(old_email) = old_email else {
             return Ok(EmailChange::InvalidLink);
         };
-        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        sqlx::query("UPDATE users SET email = $1, email_confirmed_at = $2 WHERE id = $3")
             .bind(&new_email)
+            .bind(millis(now))
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        if new_email != old_email {
+            // A new address ends every session and every reset link: whoever
+            // had a foot in the account under the old address is out.
+            sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+            )
+            .bind(millis(now))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(EmailChange::Done {
             user_id,

@@ -107,6 +107,7 @@ pub async fn login(
             throttle::record_failure(&state.db, &account_key, PER_ACCOUNT, now).await?;
             throttle::record_failure(&state.db, &ip_key, PER_IP, now).await?;
             let (message, detail) = match other {
+                LoginCheck::Unconfirmed => (LoginMessage::Unconfirmed, "unconfirmed registration"),
                 LoginCheck::Pending => (LoginMessage::Pending, "pending registration"),
                 LoginCheck::Rejected { reason } => {
                     (LoginMessage::Rejected(reason), "rejected registration")

@@ -26,6 +26,7 @@ use crate::rights::profile_changes::{self, EmailChange};
 use crate::rights::visits::{self, IpQuery};
 use crate::rights::{self, RightsError, RightsRequest};
 use crate::startup::AppState;
+use crate::views::links;
 use crate::views::rights::{self as view, DataNotice, DataPage, VisitQuery};
 
 fn page(status: actix_web::http::StatusCode, markup: Markup) -> HttpResponse {
@@ -41,7 +42,6 @@ fn invalid(markup: Markup) -> HttpResponse {
 #[derive(Deserialize)]
 pub struct DataQuery {
     fait: Option<String>,
-    lien: Option<String>,
 }
 
 /// Draws `/profil/donnees` with a notice or the errors of one of its forms.
@@ -84,10 +84,12 @@ pub async fn data(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let notice = match (query.fait.as_deref(), &query.lien) {
-        (_, Some(to)) => DataNotice::EmailLinkSent(to.clone()),
-        (Some("corrige"), _) => DataNotice::Rectified,
-        (Some("choix"), _) => DataNotice::NewsChoiceSaved,
+    // Only a choice among the server's own messages: nothing of the query
+    // is printed (the address a link went to is read from the database).
+    let notice = match query.fait.as_deref() {
+        Some("lien") => DataNotice::LinkSent,
+        Some("corrige") => DataNotice::Rectified,
+        Some("choix") => DataNotice::NewsChoiceSaved,
         _ => DataNotice::None,
     };
     data_page(
@@ -295,10 +297,45 @@ pub async fn change_email(
         &viewer.first_name,
         &link,
     ));
-    Ok(redirect(&format!(
-        "/profil/donnees?lien={}",
-        crate::auth::encode_query_value(email.as_str())
-    )))
+    Ok(redirect("/profil/donnees?fait=lien"))
+}
+
+/// `POST /profil/donnees/email/confirmer`: sends a link to the account's own
+/// address, so that it proves it owns it (accounts opened before sign-ups
+/// were checked, or from the command line).
+pub async fn confirm_own_email(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let Ok(email) = Email::parse(&viewer.email) else {
+        return Err(PageError::BadRequest);
+    };
+    let now = state.clock.now();
+    let link_token =
+        profile_changes::request_email_change(&state.db, now, viewer.id, &email).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::EmailChangeRequested,
+        Some(viewer.id),
+        None,
+        Some("confirmation de l'adresse actuelle".to_owned()),
+    )
+    .await?;
+    let link = format!(
+        "{}/compte/adresse/confirmer?jeton={link_token}",
+        state.public_url
+    );
+    state
+        .mailer
+        .send_later(notifications::address_confirmation_link(
+            email.as_str(),
+            &viewer.first_name,
+            &link,
+        ));
+    Ok(redirect("/profil/donnees?fait=lien"))
 }
 
 #[derive(Deserialize)]
@@ -309,7 +346,7 @@ pub struct LinkQuery {
 
 /// `GET /compte/adresse/confirmer?jeton=…`.
 pub async fn email_link(query: web::Query<LinkQuery>, token: CsrfToken) -> Markup {
-    view::link_page(
+    links::link_page(
         "Confirmer ma nouvelle adresse e-mail",
         "/compte/adresse/confirmer",
         &query.jeton,
@@ -328,6 +365,31 @@ pub async fn confirm_email(
     let path = "/compte/adresse/confirmer";
     let outcome = profile_changes::confirm_email_change(&state.db, now, &form.jeton).await?;
     let markup = match outcome {
+        EmailChange::Done {
+            user_id,
+            old_email,
+            new_email,
+        } if old_email == new_email => {
+            let entry = AuditEntry {
+                subject_user: Some(user_id),
+                ip: Some(state.client_ip(&req)),
+                detail: Some("adresse actuelle confirmée".to_owned()),
+                ..Default::default()
+            };
+            audit::record(
+                &state.db,
+                &state.register,
+                now,
+                AuditEvent::EmailChanged,
+                entry,
+            )
+            .await?;
+            links::link_result_page(
+                path,
+                "Adresse e-mail confirmée",
+                &format!("Merci : {new_email} est confirmée comme l'adresse de votre compte."),
+            )
+        }
         EmailChange::Done {
             user_id,
             old_email,
@@ -351,7 +413,7 @@ pub async fn confirm_email(
                 &new_email,
                 &state.public_url,
             ));
-            view::link_result_page(
+            links::link_result_page(
                 path,
                 "Adresse e-mail changée",
                 &format!("L'adresse de votre compte est désormais {new_email}. Utilisez-la pour vous connecter."),
@@ -360,7 +422,7 @@ pub async fn confirm_email(
         EmailChange::AddressTaken => {
             return Ok(page(
                 actix_web::http::StatusCode::CONFLICT,
-                view::link_result_page(
+                links::link_result_page(
                     path,
                     "Adresse déjà utilisée",
                     "Cette adresse est devenue celle d'un autre compte entre-temps : votre adresse n'a pas changé.",
@@ -370,7 +432,7 @@ pub async fn confirm_email(
         EmailChange::InvalidLink => {
             return Ok(page(
                 actix_web::http::StatusCode::NOT_FOUND,
-                view::link_result_page(
+                links::link_result_page(
                     path,
                     "Lien invalide",
                     "Ce lien a déjà servi, a expiré (24 heures) ou n'existe pas. Demandez-en un nouveau depuis votre espace, rubrique « Mes données ».",
@@ -510,7 +572,7 @@ pub async fn request_sent() -> Markup {
 
 /// `GET /confidentialite/demande/confirmer?jeton=…`.
 pub async fn request_link(query: web::Query<LinkQuery>, token: CsrfToken) -> Markup {
-    view::link_page(
+    links::link_page(
         "Confirmer ma demande",
         "/confidentialite/demande/confirmer",
         &query.jeton,
@@ -530,7 +592,7 @@ pub async fn confirm_request(
     let Some(request) = rights::confirm(&state.db, now, &form.jeton).await? else {
         return Ok(page(
             actix_web::http::StatusCode::NOT_FOUND,
-            view::link_result_page(
+            links::link_result_page(
                 path,
                 "Lien invalide",
                 "Ce lien a déjà servi, a expiré (7 jours) ou n'existe pas. Vous pouvez refaire votre demande.",
@@ -567,7 +629,7 @@ pub async fn confirm_request(
         ));
     Ok(page(
         actix_web::http::StatusCode::OK,
-        view::link_result_page(
+        links::link_result_page(
             path,
             "Demande confirmée",
             &format!(

@@ -11,6 +11,7 @@ pub enum LoginMessage {
     None,
     /// Wrong address or password (never which of the two).
     Invalid,
+    Unconfirmed,
     Pending,
     Rejected(Option<String>),
     Disabled,
@@ -41,6 +42,7 @@ pub fn login_page(
                 @match message {
                     LoginMessage::None => {},
                     LoginMessage::Invalid => (form_alert("Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.")),
+                    LoginMessage::Unconfirmed => (form_alert("Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé à l'inscription (il est valable 7 jours) : votre demande sera alors transmise à l'équipe WeMaintain.")),
                     LoginMessage::Pending => (form_alert("Votre demande de compte est en cours d'examen par l'équipe WeMaintain. Vous recevrez un e-mail dès qu'elle sera validée.")),
                     LoginMessage::Rejected(reason) => div.error-summary role="alert" {
                         p { "Votre demande de compte n'a pas été acceptée par l'équipe WeMaintain." }

@@ -17,6 +17,7 @@ pub mod contract;
 pub mod forms;
 pub mod inbox;
 pub mod information_reports;
+pub mod links;
 pub mod maintenance;
 pub mod profile;
 pub mod proposals;

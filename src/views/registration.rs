@@ -45,7 +45,8 @@ pub fn registration_page(
                 p {
                     "Votre compte vous donne accès à votre espace client : vos bâtiments, vos appareils, "
                     "vos demandes de maintenance et vos rapports d'intervention. "
-                    "L'équipe WeMaintain examine chaque demande avant d'ouvrir le compte."
+                    "Nous vous enverrons d'abord un lien pour confirmer votre adresse e-mail ; "
+                    "l'équipe WeMaintain examine ensuite chaque demande avant d'ouvrir le compte."
                 }
                 p { "Tous les champs sont obligatoires, sauf mention contraire." }
                 (error_summary(errors, RegistrationForm::LABELS))
@@ -57,7 +58,7 @@ pub fn registration_page(
                         (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
                         (select("sexe", "Civilité", &civilities, &form.sexe, errors))
                         (field(Field::text("role", "Rôle dans la société", &form.role).autocomplete("organization-title").hint("Par exemple : gestionnaire de copropriété, responsable technique."), errors))
-                        (field(Field::text("email", "Adresse e-mail professionnelle", &form.email).kind("email").autocomplete("email"), errors))
+                        (field(Field::text("email", "Adresse e-mail professionnelle", &form.email).kind("email").autocomplete("email").hint("Un lien de confirmation y sera envoyé."), errors))
                         (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel").hint("Par exemple : 06 12 34 56 78, ou +32 2 555 12 12 hors de France."), errors))
                     }
                     fieldset {
@@ -99,9 +100,10 @@ pub fn registration_sent_page() -> Markup {
         &page,
         html! {
             section.section { div.wrap.prose {
-                h1 { "Votre demande est envoyée" }
-                p.notice role="status" { "Merci. Votre demande de compte sera examinée par l'équipe WeMaintain." }
-                p { "Vous recevrez un e-mail dès qu'elle aura été examinée, en général sous deux jours ouvrés. Vous pourrez alors vous connecter avec l'adresse e-mail et le mot de passe que vous avez choisis." }
+                h1 { "Confirmez votre adresse e-mail" }
+                p.notice role="status" { "Merci. Nous venons de vous envoyer un e-mail : ouvrez le lien qu'il contient pour confirmer votre adresse. Votre demande de compte sera ensuite examinée par l'équipe WeMaintain." }
+                p { "Le lien est valable 7 jours. Sans confirmation, la demande est effacée." }
+                p { "Vous ne trouvez pas l'e-mail ? Regardez dans vos courriers indésirables, ou refaites votre demande." }
                 p.actions { a.button href="/" { "Retour à l'accueil" } }
             } }
         },

@@ -29,7 +29,9 @@ use crate::rights::{RequestStatus, RightKind, RightsRequest};
 pub enum DataNotice {
     None,
     Rectified,
-    EmailLinkSent(String),
+    /// A link went to the address waiting for confirmation (read from the
+    /// database, never from the request).
+    LinkSent,
     NewsChoiceSaved,
 }
 
@@ -93,9 +95,15 @@ pub fn data_page(p: DataPage, token: &CsrfToken) -> Markup {
                 h1 { "Mes données personnelles" }
                 @match &p.notice {
                     DataNotice::Rectified => p.notice role="status" { "Vos corrections sont enregistrées." },
-                    DataNotice::EmailLinkSent(to) => p.notice role="status" {
-                        "Un lien de confirmation a été envoyé à " strong { (to) }
-                        ". Votre adresse ne changera qu'une fois ce lien ouvert (il est valable 24 heures)."
+                    DataNotice::LinkSent => @if let Some(to) = &p.pending_email {
+                        p.notice role="status" {
+                            "Un lien de confirmation a été envoyé à " strong { (to) } ". "
+                            @if *to == p.profile.email {
+                                "Ouvrez-le pour confirmer votre adresse (il est valable 24 heures)."
+                            } @else {
+                                "Votre adresse ne changera qu'une fois ce lien ouvert (il est valable 24 heures)."
+                            }
+                        }
                     },
                     DataNotice::NewsChoiceSaved => p.notice role="status" { "Votre choix est enregistré." },
                     DataNotice::None => {},
@@ -133,6 +141,17 @@ pub fn data_page(p: DataPage, token: &CsrfToken) -> Markup {
                 p { a.button href="/profil/donnees/modifier" { "Corriger mon profil et ma société" } }
                 h3 { "Changer d'adresse e-mail" }
                 p { "Adresse actuelle : " strong { (p.profile.email) } }
+                @if p.profile.email_confirmed_at.is_none() {
+                    p {
+                        "Cette adresse n'est pas encore confirmée. Ce que vous avez envoyé avec elle "
+                        "depuis le site (questions, candidatures, demandes d'exercice de droits) n'est "
+                        "rattaché à votre compte, pour la copie et l'effacement, qu'une fois l'adresse confirmée."
+                    }
+                    form method="post" action="/profil/donnees/email/confirmer" {
+                        (csrf_field(token))
+                        button.button.secondary type="submit" { "M'envoyer un lien pour confirmer mon adresse" }
+                    }
+                }
                 @if let Some(pending) = &p.pending_email {
                     p.notice role="status" { "En attente de confirmation : " (pending) "." }
                 }
@@ -418,40 +437,6 @@ pub fn request_sent_page() -> Markup {
         "Confirmez votre demande",
         "Nous vous avons envoyé un e-mail. Votre demande ne sera prise en compte qu'une fois le lien qu'il contient ouvert (il est valable 7 jours).",
     )
-}
-
-/// A confirmation link, opened: a button confirms (a link alone could be
-/// opened by a mail filter).
-pub fn link_page(
-    title: &str,
-    action: &str,
-    link_token: &str,
-    button: &str,
-    token: &CsrfToken,
-) -> Markup {
-    let page = Page {
-        title,
-        description: title,
-        path: action,
-    };
-    layout(
-        &page,
-        html! {
-            section.section { div.wrap.prose {
-                h1 { (title) }
-                form.form method="post" action=(action) {
-                    (csrf_field(token))
-                    input type="hidden" name="jeton" value=(link_token);
-                    button.button type="submit" { (button) }
-                }
-            } }
-        },
-    )
-}
-
-/// The end of a confirmation link: what happened, in one sentence.
-pub fn link_result_page(path: &str, title: &str, text: &str) -> Markup {
-    super::inbox::sent_page(path, title, text)
 }
 
 fn request_row(r: &RightsRequest, now: DateTime<Utc>) -> Vec<Markup> {

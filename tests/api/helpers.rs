@@ -365,6 +365,18 @@ fn decoded(eml: &str) -> String {
     format!("{head}\r\n\r\n{}", body.replace("\r\n", "\n"))
 }
 
+/// The token of the last link to `path` in a mail's text.
+pub fn token_in(mail: &str, path: &str) -> Option<String> {
+    let needle = format!("{path}?jeton=");
+    let start = mail.rfind(&needle)? + needle.len();
+    Some(
+        mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
+}
+
 /// The value of the `csrf` hidden field in a page.
 pub fn csrf_in(page: &str) -> Option<String> {
     let start = page.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();
@@ -466,6 +478,30 @@ impl TestApp {
             "no e-mail to {to} containing {needle:?}; outbox: {:#?}",
             self.outbox()
         );
+    }
+
+    /// The token of the newest link to `path` mailed to `to`.
+    pub async fn link_token(&self, to: &str, path: &str) -> String {
+        let needle = format!("{path}?jeton=");
+        self.wait_for_mail(to, &needle).await;
+        let mail = self
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.contains(&format!("To: {to}")) && m.contains(&needle))
+            .expect("the mail just seen");
+        token_in(&mail, path).expect("a link")
+    }
+
+    /// Opens the sign-up link mailed to `email` and confirms, as the
+    /// address's owner would: the request then goes to staff.
+    pub async fn confirm_registration(&self, email: &str) {
+        let token = self.link_token(email, "/inscription/confirmer").await;
+        let confirmed = self
+            .browser()
+            .post_form("/inscription/confirmer", &[("jeton", &token)])
+            .await;
+        assert_eq!(confirmed.status(), 200, "the sign-up link of {email} works");
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {

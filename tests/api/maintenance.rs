@@ -43,6 +43,7 @@ async fn client_with_a_device(app: &TestApp, staff: &Browser) -> (Browser, Strin
         visitor.post_form("/inscription", &fields).await.status(),
         303
     );
+    app.confirm_registration("marie@syndic.fr").await;
     let id = scalar(&app.db, "SELECT MAX(id) FROM registrations").await;
     let validated = staff
         .post_form(&format!("/admin/inscriptions/{id}/valider"), &[])

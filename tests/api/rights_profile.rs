@@ -67,15 +67,9 @@ fn fingerprint(page: &str) -> String {
     page[start..start + 64].to_owned()
 }
 
-/// The token of the last link to `path` mailed to `to`.
+/// The token of the newest link to `path` mailed to `to`.
 async fn link_token(app: &TestApp, to: &str, path: &str) -> String {
-    let mail = app.wait_for_mail(to, &format!("{path}?jeton=")).await;
-    let needle = format!("{path}?jeton=");
-    let start = mail.rfind(&needle).expect("a link") + needle.len();
-    mail[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    app.link_token(to, path).await
 }
 
 /// What a filled-in account is made of.
@@ -133,6 +127,7 @@ async fn fill_everything(app: &TestApp, staff: &Browser, email: &str) -> Filled 
     ];
     let sent = visitor.post_form("/inscription", &registration).await;
     assert_eq!(sent.status(), 303, "the registration is accepted");
+    app.confirm_registration(email).await;
     let registration_id = scalar(&app.db, "SELECT MAX(id) FROM registrations").await;
     let validated = staff
         .post_form(
@@ -707,11 +702,11 @@ async fn the_address_changes_only_once_the_link_is_confirmed(backend: Backend) {
         )
         .await;
     assert!(
-        header(asked.headers(), "location").starts_with("/profil/donnees?lien="),
+        header(asked.headers(), "location") == "/profil/donnees?fait=lien",
         "the link is sent"
     );
     let location = header(asked.headers(), "location").to_owned();
-    assert!(location.starts_with("/profil/donnees?lien="), "{location}");
+    assert!(location == "/profil/donnees?fait=lien", "{location}");
     let (_, page) = client.get_page(&location).await;
     assert!(page.contains("Un lien de confirmation a été envoyé à"));
     assert!(page.contains(&format!("En attente de confirmation : {NEW}")));
@@ -782,7 +777,7 @@ async fn the_address_changes_only_once_the_link_is_confirmed(backend: Backend) {
         )
         .await;
     assert!(
-        header(asked.headers(), "location").starts_with("/profil/donnees?lien="),
+        header(asked.headers(), "location") == "/profil/donnees?fait=lien",
         "the link is sent"
     );
     let late = link_token(&app, "tardive@syndic-exemple.fr", LINK).await;
@@ -811,7 +806,7 @@ async fn the_address_changes_only_once_the_link_is_confirmed(backend: Backend) {
         )
         .await;
     assert!(
-        header(asked.headers(), "location").starts_with("/profil/donnees?lien="),
+        header(asked.headers(), "location") == "/profil/donnees?fait=lien",
         "the link is sent"
     );
     let timely = link_token(&app, "ponctuelle@syndic-exemple.fr", LINK).await;
@@ -836,7 +831,7 @@ async fn the_address_changes_only_once_the_link_is_confirmed(backend: Backend) {
         )
         .await;
     assert!(
-        header(asked.headers(), "location").starts_with("/profil/donnees?lien="),
+        header(asked.headers(), "location") == "/profil/donnees?fait=lien",
         "the link is sent"
     );
     let disputed = link_token(&app, "disputee@syndic-exemple.fr", LINK).await;
