@@ -1,11 +1,11 @@
 //! Steps several journeys share, each done as a person does it in the
-//! browser: asking for an account, logging in, staff validating a sign-up,
+//! browser: asking for an account and confirming its address, logging in, staff validating a sign-up,
 //! adding a building, a device, a maintenance request.
 
 use anyhow::{ensure, Result};
 
 use crate::browser::Browser;
-use crate::harness::PASSWORD;
+use crate::harness::{Server, PASSWORD};
 
 /// The staff accounts the journeys create with `create-user`.
 pub const ADMIN: &str = "admin@wemaintain.com";
@@ -49,9 +49,23 @@ pub async fn ask_for_an_account(b: &Browser, p: &Person) -> Result<()> {
     b.wait_for_path("/inscription/envoyee").await?;
     b.wait_for_text(
         "p.notice",
-        "Votre demande de compte sera examinée par l'équipe WeMaintain",
+        "ouvrez le lien qu'il contient pour confirmer votre adresse",
     )
     .await?;
+    Ok(())
+}
+
+/// Opens the link mailed to `p` at sign-up and confirms the address, as the
+/// owner of the mailbox does: only then do staff hear of the request.
+pub async fn confirm_address(b: &Browser, server: &Server, p: &Person) -> Result<()> {
+    let mail = server
+        .wait_for_mail(p.email, "/inscription/confirmer?jeton=")
+        .await?;
+    b.goto(&mail.link(&format!("{}/inscription/confirmer", server.url))?)
+        .await?;
+    b.click("form[action='/inscription/confirmer'] button[type=submit]")
+        .await?;
+    b.wait_for_text("h1", "Adresse confirmée").await?;
     Ok(())
 }
 

@@ -24,6 +24,7 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     client.open("/").await?;
     client.follow("Demander un compte client").await?;
     flows::ask_for_an_account(&client, me).await?;
+    flows::confirm_address(&client, &j.server, me).await?;
     j.server
         .wait_for_mail(
             ADMIN,

@@ -196,6 +196,8 @@ pub async fn no_horizontal_scroll(j: Arc<Journey>) -> Result<()> {
     phone.open("/inscription").await?;
     flows::ask_for_an_account(&phone, &CLIENT).await?;
     check_here(&phone, &mut failures).await?;
+    flows::confirm_address(&phone, &j.server, &CLIENT).await?;
+    check_here(&phone, &mut failures).await?;
     let admin = j.browser("admin").await?;
     flows::log_in(&admin, ADMIN, "/admin").await?;
     flows::validate_sign_up(&admin, CLIENT.email).await?;
