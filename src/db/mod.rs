@@ -43,6 +43,10 @@ pub enum DbError {
     Timeout(Duration),
     #[error("cannot apply the migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "after the migrations, {0} row(s) refer to a missing parent (PRAGMA foreign_key_check)"
+    )]
+    BrokenForeignKeys(usize),
     #[error("database query failed: {0}")]
     Query(#[from] sqlx::Error),
     #[error("SQLite statement failed: {0}")]
@@ -196,7 +200,26 @@ impl Db {
     /// holds an advisory lock meanwhile, so instances starting together are safe.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(pool) => {
+                // Rebuilding a table that others refer to (SQLite cannot
+                // add AUTOINCREMENT or change a CHECK in place) needs foreign
+                // keys off: with them on, dropping the old table would run
+                // its ON DELETE CASCADE. SQLite ignores that pragma inside
+                // the transaction sqlx runs each migration in, so the
+                // migrations run on their own connection opened with foreign
+                // keys off, and every reference is checked afterwards.
+                let options = (*pool.connect_options()).clone().foreign_keys(false);
+                let mut conn = options.connect().await.map_err(DbError::Unreachable)?;
+                SQLITE_MIGRATIONS.run(&mut conn).await?;
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut conn)
+                    .await?
+                    .len();
+                conn.close().await?;
+                if broken > 0 {
+                    return Err(DbError::BrokenForeignKeys(broken));
+                }
+            }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())

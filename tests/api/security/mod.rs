@@ -4,4 +4,5 @@
 
 mod account_links;
 mod headers;
+mod ids;
 mod signup_address;
