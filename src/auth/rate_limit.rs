@@ -14,6 +14,7 @@ use ipnet::Ipv6Net;
 
 use super::digest;
 use crate::db::{self, from_millis, millis, on_pool, Db, DbError};
+use crate::domain::Email;
 
 /// At most `max` in each window of `window`.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +141,77 @@ pub async fn is_marked(db: &Db, key: &str, now: DateTime<Utc>) -> Result<bool, D
     .fetch_optional(pool)
     .await)?;
     Ok(found.is_some())
+}
+
+/// The forms that send e-mail or hash a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitedForm {
+    /// `/contact`: mails staff.
+    Contact,
+    /// `/techniciens`: mails staff.
+    Application,
+    /// `/inscription`: an argon2 hash, and a mail to the address.
+    Registration,
+    /// `/mot-de-passe-oublie`: a mail to the address (if it has an account).
+    PasswordReset,
+    /// `/confidentialite/demande`: a mail to the address.
+    RightsRequest,
+}
+
+impl LimitedForm {
+    fn key(self) -> &'static str {
+        match self {
+            LimitedForm::Contact => "contact",
+            LimitedForm::Application => "application",
+            LimitedForm::Registration => "registration",
+            LimitedForm::PasswordReset => "password_reset",
+            LimitedForm::RightsRequest => "rights_request",
+        }
+    }
+
+    /// Whether the form sends its mail to the address typed in it.
+    fn mails_the_address(self) -> bool {
+        !matches!(self, LimitedForm::Contact | LimitedForm::Application)
+    }
+}
+
+/// Valid posts of one form from one network per hour: room for an office
+/// behind one address to send several, far too few for a flood.
+pub const PER_NETWORK: Limit = Limit {
+    max: 10,
+    window: Duration::hours(1),
+};
+
+/// Mails to one address per hour, from every form that mails the address
+/// typed, whatever the outcome (an address without an account counts as
+/// one with), so that the limit tells nobody who has an account.
+pub const PER_ADDRESS: Limit = Limit {
+    max: 3,
+    window: Duration::hours(1),
+};
+
+/// Counts a valid post of `form` from `ip` for `address`; `Some(end)` when
+/// a limit is reached: refuse it, the sender may try again at `end`.
+pub async fn admit(
+    db: &Db,
+    form: LimitedForm,
+    ip: &str,
+    address: &Email,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbError> {
+    let network = format!("form:{}:network:{}", form.key(), client_network(ip));
+    let count = hit(db, &network, PER_NETWORK.window, now).await?;
+    if count.over(PER_NETWORK) {
+        return Ok(Some(count.window_end));
+    }
+    if form.mails_the_address() {
+        let recipient = format!("mail:address:{}", address.as_str());
+        let count = hit(db, &recipient, PER_ADDRESS.window, now).await?;
+        if count.over(PER_ADDRESS) {
+            return Ok(Some(count.window_end));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

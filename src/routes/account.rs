@@ -6,10 +6,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{reconfirm_password, redirect, retry_at, staff_audit, too_many, PageError, Reconfirm};
+use super::{
+    form_limit, reconfirm_password, redirect, retry_at, staff_audit, too_many, PageError, Reconfirm,
+};
 use crate::accounts::{self, LoginCheck};
 use crate::audit::{self, AuditEntry, AuditEvent};
 use crate::auth::password::hash_password;
+use crate::auth::rate_limit::LimitedForm;
 use crate::auth::session::keys;
 use crate::auth::throttle::{self, Gate};
 use crate::auth::{safe_return_path, CsrfToken, Viewer};
@@ -209,6 +212,12 @@ pub async fn forgot(
         return Ok(html(view::forgot_page(&form.email, &errors, false, &token)));
     };
     let now = state.clock.now();
+    if let Some((until, errors)) =
+        form_limit(&state, &req, LimitedForm::PasswordReset, &email).await?
+    {
+        let page = view::forgot_page(&form.email, &errors, false, &token);
+        return Ok(too_many(now, until, page));
+    }
     let account = accounts::active_account_by_email(&state.db, email.as_str()).await?;
     // Both paths write an audit line (repeated requests for unknown
     // addresses are how enumeration shows), so they take about as long.

@@ -1,5 +1,5 @@
 //! What the routes answer to the limits of `auth::throttle` and
-//! `auth::rate_limit`: 429 in French with `Retry-After` and the page again,
+//! `auth::rate_limit`: 429 in French with `Retry-After` and the form again,
 //! and the password asked again before a sensitive action.
 
 use actix_web::http::{header, StatusCode};
@@ -10,9 +10,12 @@ use chrono_tz::Europe::Paris;
 use super::staff_audit;
 use crate::audit::AuditEvent;
 use crate::auth::password::verify_password;
+use crate::auth::rate_limit::{self, LimitedForm};
 use crate::auth::throttle::{self, Gate};
 use crate::auth::Viewer;
 use crate::db::DbError;
+use crate::domain::Email;
+use crate::forms::FormErrors;
 use crate::startup::AppState;
 
 /// The French time (Paris) a refused person may try again.
@@ -30,6 +33,31 @@ pub fn too_many(now: DateTime<Utc>, until: DateTime<Utc>, markup: maud::Markup) 
         ))
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
+}
+
+/// Counts a valid post of a form that sends e-mail or hashes a password
+/// (`auth::rate_limit`); `Some` with the errors to show when it is over a
+/// limit. The same words whether the address has an account or not.
+pub async fn form_limit(
+    state: &AppState,
+    req: &HttpRequest,
+    form: LimitedForm,
+    email: &Email,
+) -> Result<Option<(DateTime<Utc>, FormErrors)>, DbError> {
+    let now = state.clock.now();
+    let refused = rate_limit::admit(&state.db, form, &state.client_ip(req), email, now).await?;
+    Ok(refused.map(|until| {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "email",
+            format!(
+                "Trop de demandes en peu de temps pour cette adresse ou depuis votre réseau. \
+                 Par sécurité, réessayez après {}.",
+                retry_at(until)
+            ),
+        );
+        (until, errors)
+    }))
 }
 
 /// What asking a logged-in person's password again gave.

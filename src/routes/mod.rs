@@ -36,7 +36,7 @@ use crate::db::DbError;
 use crate::rights::RightsError;
 use crate::startup::AppState;
 
-pub use limits::{reconfirm_password, retry_at, too_many, Reconfirm};
+pub use limits::{form_limit, reconfirm_password, retry_at, too_many, Reconfirm};
 
 /// Which requests a route answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,10 +9,13 @@ use chrono_tz::Europe::Paris;
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{reconfirm_password, redirect, staff_audit, staff_recipients, PageError};
+use super::{
+    form_limit, reconfirm_password, redirect, staff_audit, staff_recipients, too_many, PageError,
+};
 use crate::accounts;
 use crate::analytics::AudienceChoice;
 use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::auth::rate_limit::LimitedForm;
 use crate::auth::{CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::domain::Email;
@@ -489,6 +492,7 @@ pub async fn request_form(viewer: Option<Viewer>, token: CsrfToken) -> Markup {
 /// `POST /confidentialite/demande`: recorded, inactive until the link sent
 /// to the address is opened.
 pub async fn submit_request(
+    req: HttpRequest,
     form: web::Form<RightsRequestForm>,
     state: web::Data<AppState>,
     token: CsrfToken,
@@ -497,6 +501,11 @@ pub async fn submit_request(
         Ok(request) => request,
         Err(errors) => return Ok(invalid(view::request_page(&form, &errors, &token))),
     };
+    let limited = form_limit(&state, &req, LimitedForm::RightsRequest, &request.email).await?;
+    if let Some((until, errors)) = limited {
+        let page = view::request_page(&form, &errors, &token);
+        return Ok(too_many(state.clock.now(), until, page));
+    }
     let (_, link_token) = rights::submit(&state.db, state.clock.now(), &request).await?;
     let link = format!(
         "{}/confidentialite/demande/confirmer?jeton={link_token}",
