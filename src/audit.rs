@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::auth::digest;
 use crate::db::{millis, on_pool, Db, DbError};
+use crate::domain::Email;
 use crate::privacy::{Purpose, Register};
 
 /// What happened.
@@ -14,6 +16,8 @@ pub enum AuditEvent {
     LoginFailed,
     LoginThrottled,
     Logout,
+    PasswordReconfirmFailed,
+    PasswordReconfirmThrottled,
     PasswordChanged,
     PasswordResetRequested,
     PasswordReset,
@@ -44,6 +48,8 @@ impl AuditEvent {
             AuditEvent::LoginFailed => "login_failed",
             AuditEvent::LoginThrottled => "login_throttled",
             AuditEvent::Logout => "logout",
+            AuditEvent::PasswordReconfirmFailed => "password_reconfirm_failed",
+            AuditEvent::PasswordReconfirmThrottled => "password_reconfirm_throttled",
             AuditEvent::PasswordChanged => "password_changed",
             AuditEvent::PasswordResetRequested => "password_reset_requested",
             AuditEvent::PasswordReset => "password_reset",
@@ -76,6 +82,8 @@ pub fn event_in_french(key: &str) -> &'static str {
         "login_failed" => "Connexion refusée",
         "login_throttled" => "Connexion bloquée (trop de tentatives)",
         "logout" => "Déconnexion",
+        "password_reconfirm_failed" => "Mot de passe redemandé : erreur",
+        "password_reconfirm_throttled" => "Mot de passe redemandé : bloqué (trop de tentatives)",
         "password_changed" => "Mot de passe changé",
         "password_reset_requested" => "Lien de nouveau mot de passe demandé",
         "password_reset" => "Mot de passe réinitialisé",
@@ -109,10 +117,20 @@ pub struct AuditEntry {
     /// The account acted upon.
     pub subject_user: Option<i64>,
     /// Another record acted upon, as `kind:id` (`registration:12`), or the
-    /// address typed in a failed login.
+    /// address typed in a failed login (see [`typed_address`]).
     pub subject: Option<String>,
     pub ip: Option<String>,
     pub detail: Option<String>,
+}
+
+/// What the audit log keeps of an address typed in a form: the address
+/// when it is one, else a short fingerprint, never the text itself (it can
+/// be 60 KB long, or a password typed in the wrong field).
+pub fn typed_address(typed: &str) -> String {
+    match Email::parse(typed) {
+        Ok(email) => email.as_str().to_owned(),
+        Err(_) => format!("empreinte:{}", &digest(typed)[..16]),
+    }
 }
 
 pub async fn record(
@@ -164,4 +182,21 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditLine>, DbError> {
     .bind(limit)
     .fetch_all(pool)
     .await)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_address_is_kept_as_typed() {
+        assert_eq!(
+            typed_address(" Camille@Example.com "),
+            "camille@example.com"
+        );
+        let long = "x".repeat(60_000);
+        let kept = typed_address(&long);
+        assert!(kept.starts_with("empreinte:") && kept.len() == 26, "{kept}");
+        assert_ne!(typed_address("Mon-mot-de-passe"), typed_address(&long));
+    }
 }

@@ -1,9 +1,10 @@
 //! Who may do what: password hashes, sessions, roles, CSRF tokens, login
-//! throttling, and the same-origin check.
+//! throttling and form limits, and the same-origin check.
 
 pub mod csrf;
 mod origin;
 pub mod password;
+pub mod rate_limit;
 pub mod roles;
 pub mod secret;
 pub mod session;

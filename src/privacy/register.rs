@@ -138,7 +138,8 @@ const VISITOR_LOG: &[StoredIn] = &[StoredIn {
 }];
 
 /// The security purpose: the visitor log's security rows, the audit log of
-/// sensitive actions, and the failed-login counters.
+/// sensitive actions, and the counters of the login throttle and the form
+/// limits.
 const SECURITY_TABLES: &[StoredIn] = &[
     VISITOR_LOG[0],
     StoredIn {
@@ -147,7 +148,7 @@ const SECURITY_TABLES: &[StoredIn] = &[
         window_starts_at: Some("occurred_at"),
     },
     StoredIn {
-        table: "login_throttle",
+        table: "rate_limits",
         shared_by_purpose: false,
         window_starts_at: None,
     },

@@ -1,18 +1,20 @@
 //! `/connexion`, `/deconnexion`, `/mot-de-passe-oublie`, `/compte/mot-de-passe`.
 
 use actix_session::Session;
-use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono_tz::Europe::Paris;
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_audit, PageError};
+use super::{
+    form_limit, reconfirm_password, redirect, retry_at, staff_audit, too_many, PageError, Reconfirm,
+};
 use crate::accounts::{self, LoginCheck};
 use crate::audit::{self, AuditEntry, AuditEvent};
-use crate::auth::password::{hash_password, verify_password};
+use crate::auth::password::hash_password;
+use crate::auth::rate_limit::LimitedForm;
 use crate::auth::session::keys;
-use crate::auth::throttle::{self, PER_ACCOUNT, PER_IP};
+use crate::auth::throttle::{self, Gate};
 use crate::auth::{safe_return_path, CsrfToken, Viewer};
 use crate::db::millis;
 use crate::domain::Email;
@@ -54,7 +56,8 @@ pub struct LoginForm {
     suite: Option<String>,
 }
 
-/// `POST /connexion`.
+/// `POST /connexion`. The attempt is counted before the password is
+/// checked (see `auth::throttle`).
 pub async fn login(
     req: HttpRequest,
     form: web::Form<LoginForm>,
@@ -65,47 +68,38 @@ pub async fn login(
     let now = state.clock.now();
     let ip = state.client_ip(&req);
     let next = form.suite.as_deref().and_then(safe_return_path);
-    let email = form.email.trim().to_lowercase();
-    let account_key = throttle::account_key(&email);
-    let ip_key = throttle::ip_key(&ip);
     let page = |message: LoginMessage| view::login_page(&form.email, &message, next, &token);
+    let subject = Some(audit::typed_address(&form.email));
 
-    let locked = match throttle::locked_until(&state.db, &account_key, PER_ACCOUNT, now).await? {
-        Some(until) => Some(until),
-        None => throttle::locked_until(&state.db, &ip_key, PER_IP, now).await?,
+    let attempt = match throttle::attempt(&state.db, &form.email, &ip, now).await? {
+        Gate::Open(attempt) => attempt,
+        Gate::Locked { until, first } => {
+            if first {
+                let entry = AuditEntry {
+                    subject,
+                    ip: Some(ip),
+                    ..Default::default()
+                };
+                audit::record(
+                    &state.db,
+                    &state.register,
+                    now,
+                    AuditEvent::LoginThrottled,
+                    entry,
+                )
+                .await?;
+            }
+            let at = retry_at(until);
+            return Ok(too_many(now, until, page(LoginMessage::Throttled(at))));
+        }
     };
-    if let Some(until) = locked {
-        let entry = AuditEntry {
-            subject: Some(email.clone()),
-            ip: Some(ip),
-            ..Default::default()
-        };
-        audit::record(
-            &state.db,
-            &state.register,
-            now,
-            AuditEvent::LoginThrottled,
-            entry,
-        )
-        .await?;
-        let at = until.with_timezone(&Paris).format("%H h %M").to_string();
-        return Ok(HttpResponse::TooManyRequests()
-            .insert_header((
-                header::RETRY_AFTER,
-                (until - now).num_seconds().max(1).to_string(),
-            ))
-            .content_type("text/html; charset=utf-8")
-            .body(page(LoginMessage::Throttled(at)).into_string()));
-    }
 
-    let outcome = accounts::check_login(&state.db, &email, &form.mot_de_passe).await?;
+    let outcome = accounts::check_login(&state.db, &form.email, &form.mot_de_passe).await?;
     let account = match outcome {
         LoginCheck::Valid(account) => account,
         other => {
-            // Every refusal counts, so that guessing a pending account's
-            // password is throttled like any other.
-            throttle::record_failure(&state.db, &account_key, PER_ACCOUNT, now).await?;
-            throttle::record_failure(&state.db, &ip_key, PER_IP, now).await?;
+            // Every refusal has counted, so that guessing a pending
+            // account's password is throttled like any other.
             let (message, detail) = match other {
                 LoginCheck::Unconfirmed => (LoginMessage::Unconfirmed, "unconfirmed registration"),
                 LoginCheck::Pending => (LoginMessage::Pending, "pending registration"),
@@ -116,7 +110,7 @@ pub async fn login(
                 _ => (LoginMessage::Invalid, "wrong address or password"),
             };
             let entry = AuditEntry {
-                subject: Some(email.clone()),
+                subject,
                 ip: Some(ip),
                 detail: Some(detail.to_owned()),
                 ..Default::default()
@@ -133,7 +127,7 @@ pub async fn login(
         }
     };
 
-    throttle::clear(&state.db, &account_key).await?;
+    attempt.succeeded(&state.db, now).await?;
     // A new session key at login: a key planted before login is worthless.
     session.renew();
     session.clear();
@@ -219,6 +213,12 @@ pub async fn forgot(
         return Ok(html(view::forgot_page(&form.email, &errors, false, &token)));
     };
     let now = state.clock.now();
+    if let Some((until, errors)) =
+        form_limit(&state, &req, LimitedForm::PasswordReset, &email).await?
+    {
+        let page = view::forgot_page(&form.email, &errors, false, &token);
+        return Ok(too_many(now, until, page));
+    }
     let account = accounts::active_account_by_email(&state.db, email.as_str()).await?;
     // Both paths write an audit line (repeated requests for unknown
     // addresses are how enumeration shows), so they take about as long.
@@ -390,9 +390,14 @@ pub async fn change_password(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let mut errors = FormErrors::default();
-    let stored = accounts::password_hash_of(&state.db, viewer.id).await?;
-    if !verify_password(form.actuel.clone(), stored).await {
-        errors.add("actuel", "Ce n'est pas votre mot de passe actuel.");
+    let reconfirm =
+        reconfirm_password(&state, &req, &viewer, &form.actuel, "password_change").await?;
+    let message = match reconfirm {
+        Reconfirm::Wrong => Some("Ce n'est pas votre mot de passe actuel.".to_owned()),
+        _ => reconfirm.error(),
+    };
+    if let Some(message) = message {
+        errors.add("actuel", message);
     }
     let personal = [
         viewer.email.as_str(),
@@ -406,9 +411,8 @@ pub async fn change_password(
         &personal,
     );
     let (Some(password), true) = (password, errors.is_empty()) else {
-        return Ok(html(view::password_change_page(
-            &viewer, &errors, false, &token,
-        )));
+        let page = view::password_change_page(&viewer, &errors, false, &token);
+        return Ok(reconfirm.answer(state.clock.now(), StatusCode::OK, page));
     };
     let hash = hash_password(password.expose().to_owned()).await?;
     accounts::set_password(&state.db, viewer.id, &hash).await?;

@@ -1,9 +1,10 @@
 //! `/contact` and `/techniciens`: the public forms.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
-use super::{redirect, staff_recipients, PageError};
+use super::{form_limit, redirect, staff_recipients, too_many, PageError};
+use crate::auth::rate_limit::LimitedForm;
 use crate::auth::CsrfToken;
 use crate::forms::{ApplicationForm, FormErrors, QuestionForm};
 use crate::inbox;
@@ -29,6 +30,7 @@ pub async fn contact(state: web::Data<AppState>, token: CsrfToken) -> Markup {
 
 /// `POST /contact`.
 pub async fn ask(
+    req: HttpRequest,
     form: web::Form<QuestionForm>,
     state: web::Data<AppState>,
     token: CsrfToken,
@@ -44,6 +46,11 @@ pub async fn ask(
             )))
         }
     };
+    let limited = form_limit(&state, &req, LimitedForm::Contact, &question.email).await?;
+    if let Some((until, errors)) = limited {
+        let page = view::contact_page(&form, &errors, &token, &state.register);
+        return Ok(too_many(state.clock.now(), until, page));
+    }
     inbox::submit_question(&state.db, &state.register, state.clock.now(), &question).await?;
     let staff = staff_recipients(&state).await?;
     state.mailer.send_later(notifications::question_to_staff(
@@ -75,6 +82,7 @@ pub async fn technicians(state: web::Data<AppState>, token: CsrfToken) -> Markup
 
 /// `POST /techniciens`.
 pub async fn apply(
+    req: HttpRequest,
     form: web::Form<ApplicationForm>,
     state: web::Data<AppState>,
     token: CsrfToken,
@@ -90,6 +98,11 @@ pub async fn apply(
             )))
         }
     };
+    let limited = form_limit(&state, &req, LimitedForm::Application, &application.email).await?;
+    if let Some((until, errors)) = limited {
+        let page = view::technicians_page(&form, &errors, &token, &state.register);
+        return Ok(too_many(state.clock.now(), until, page));
+    }
     inbox::submit_application(&state.db, &state.register, state.clock.now(), &application).await?;
     let staff = staff_recipients(&state).await?;
     state.mailer.send_later(notifications::application_to_staff(

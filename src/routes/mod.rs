@@ -10,6 +10,7 @@ mod contract;
 mod forms;
 mod health;
 mod information_reports;
+mod limits;
 mod maintenance;
 mod metrics;
 mod opt_out;
@@ -34,6 +35,8 @@ use crate::auth::{Access, Viewer};
 use crate::db::DbError;
 use crate::rights::RightsError;
 use crate::startup::AppState;
+
+pub use limits::{form_limit, reconfirm_password, retry_at, too_many, Reconfirm};
 
 /// Which requests a route answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

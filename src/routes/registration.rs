@@ -1,13 +1,14 @@
 //! `/inscription`: a visitor asks for a client account.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_recipients, PageError};
+use super::{form_limit, redirect, staff_recipients, too_many, PageError};
 use crate::accounts::{self, RegistrationConfirmation, RegistrationOutcome};
 use crate::auth::password::hash_password;
+use crate::auth::rate_limit::LimitedForm;
 use crate::auth::CsrfToken;
 use crate::forms::{FormErrors, RegistrationForm};
 use crate::notifications;
@@ -30,6 +31,7 @@ pub async fn show(state: web::Data<AppState>, token: CsrfToken) -> Markup {
 /// goes to its address; an address already known gets the same page (and
 /// another e-mail), so that the form does not tell who has an account.
 pub async fn submit(
+    req: HttpRequest,
     form: web::Form<RegistrationForm>,
     state: web::Data<AppState>,
     token: CsrfToken,
@@ -44,6 +46,18 @@ pub async fn submit(
                 ))
         }
     };
+    // Counted before the argon2 hash: each one costs tens of milliseconds.
+    let limited = form_limit(
+        &state,
+        &req,
+        LimitedForm::Registration,
+        &valid.registration.email,
+    )
+    .await?;
+    if let Some((until, errors)) = limited {
+        let page = view::registration_page(&form, &errors, &token, &state.register);
+        return Ok(too_many(state.clock.now(), until, page));
+    }
     let mut registration = valid.registration;
     registration.password_hash = hash_password(valid.password.expose().to_owned()).await?;
     let now = state.clock.now();

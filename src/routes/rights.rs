@@ -2,18 +2,20 @@
 //! `/confidentialite/demande` for anyone, `/admin/droits` for staff.
 
 use actix_session::Session;
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::Paris;
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_audit, staff_recipients, PageError};
+use super::{
+    form_limit, reconfirm_password, redirect, staff_audit, staff_recipients, too_many, PageError,
+};
 use crate::accounts;
 use crate::analytics::AudienceChoice;
 use crate::audit::{self, AuditEntry, AuditEvent};
-use crate::auth::password::verify_password;
+use crate::auth::rate_limit::LimitedForm;
 use crate::auth::{CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::domain::Email;
@@ -104,15 +106,6 @@ pub async fn data(
     .await
 }
 
-async fn password_matches(
-    state: &AppState,
-    viewer: &Viewer,
-    typed: &str,
-) -> Result<bool, PageError> {
-    let stored = accounts::password_hash_of(&state.db, viewer.id).await?;
-    Ok(verify_password(typed.to_owned(), stored).await)
-}
-
 #[derive(Deserialize)]
 pub struct ExportForm {
     #[serde(default)]
@@ -130,14 +123,16 @@ pub async fn export(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    if !password_matches(&state, &viewer, &form.mot_de_passe).await? {
+    let reconfirm =
+        reconfirm_password(&state, &req, &viewer, &form.mot_de_passe, "data_export").await?;
+    let now = state.clock.now();
+    if let Some(message) = reconfirm.error() {
         let mut errors = FormErrors::default();
-        errors.add("mot_de_passe", "Ce n'est pas votre mot de passe.");
+        errors.add("mot_de_passe", message);
         let markup =
             data_page(&req, &state, &viewer, DataNotice::None, "", &errors, &token).await?;
-        return Ok(invalid(markup));
+        return Ok(reconfirm.answer(now, StatusCode::UNPROCESSABLE_ENTITY, markup));
     }
-    let now = state.clock.now();
     let export = personal_data(&state.db, now, &state.public_url, viewer.id)
         .await?
         .ok_or(PageError::NotFound)?;
@@ -259,8 +254,16 @@ pub async fn change_email(
             );
         }
     }
-    if !password_matches(&state, &viewer, &form.mot_de_passe_email).await? {
-        errors.add("mot_de_passe_email", "Ce n'est pas votre mot de passe.");
+    let reconfirm = reconfirm_password(
+        &state,
+        &req,
+        &viewer,
+        &form.mot_de_passe_email,
+        "email_change",
+    )
+    .await?;
+    if let Some(message) = reconfirm.error() {
+        errors.add("mot_de_passe_email", message);
     }
     let (Some(email), true) = (email, errors.is_empty()) else {
         let markup = data_page(
@@ -273,7 +276,8 @@ pub async fn change_email(
             &token,
         )
         .await?;
-        return Ok(invalid(markup));
+        let now = state.clock.now();
+        return Ok(reconfirm.answer(now, StatusCode::UNPROCESSABLE_ENTITY, markup));
     };
     let now = state.clock.now();
     let link_token =
@@ -495,11 +499,16 @@ pub async fn erase(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let mut errors = FormErrors::default();
-    if !password_matches(&state, &viewer, &form.mot_de_passe_effacement).await? {
-        errors.add(
-            "mot_de_passe_effacement",
-            "Ce n'est pas votre mot de passe.",
-        );
+    let reconfirm = reconfirm_password(
+        &state,
+        &req,
+        &viewer,
+        &form.mot_de_passe_effacement,
+        "erasure",
+    )
+    .await?;
+    if let Some(message) = reconfirm.error() {
+        errors.add("mot_de_passe_effacement", message);
     }
     if form.confirmation != "oui" {
         errors.add(
@@ -510,7 +519,8 @@ pub async fn erase(
     if !errors.is_empty() {
         let markup =
             data_page(&req, &state, &viewer, DataNotice::None, "", &errors, &token).await?;
-        return Ok(invalid(markup));
+        let now = state.clock.now();
+        return Ok(reconfirm.answer(now, StatusCode::UNPROCESSABLE_ENTITY, markup));
     }
     let statement = erase_account(
         &state.db,
@@ -544,6 +554,7 @@ pub async fn request_form(viewer: Option<Viewer>, token: CsrfToken) -> Markup {
 /// `POST /confidentialite/demande`: recorded, inactive until the link sent
 /// to the address is opened.
 pub async fn submit_request(
+    req: HttpRequest,
     form: web::Form<RightsRequestForm>,
     state: web::Data<AppState>,
     token: CsrfToken,
@@ -552,6 +563,11 @@ pub async fn submit_request(
         Ok(request) => request,
         Err(errors) => return Ok(invalid(view::request_page(&form, &errors, &token))),
     };
+    let limited = form_limit(&state, &req, LimitedForm::RightsRequest, &request.email).await?;
+    if let Some((until, errors)) = limited {
+        let page = view::request_page(&form, &errors, &token);
+        return Ok(too_many(state.clock.now(), until, page));
+    }
     let (_, link_token) = rights::submit(&state.db, state.clock.now(), &request).await?;
     let link = format!(
         "{}/confidentialite/demande/confirmer?jeton={link_token}",

@@ -46,7 +46,7 @@ const FORM_TABLES: [&str; 10] = [
     "sessions",
     "password_resets",
     "audit_log",
-    "login_throttle",
+    "rate_limits",
 ];
 
 /// One browser of the matrix: anonymous, or logged in with a role.

@@ -3,6 +3,8 @@
 //! (docs/security.md lists each control with its test).
 
 mod account_links;
+mod form_limits;
 mod headers;
 mod ids;
+mod login_throttle;
 mod signup_address;
