@@ -741,7 +741,9 @@ async fn an_outsider_cannot_tell_which_addresses_have_an_account(backend: Backen
     );
 
     // A reset asked for a known and an unknown address: the same answer
-    // (checked in the reset test) in about the same time.
+    // (checked in the reset test) in about the same time. Three each: the
+    // most one address may be sent in an hour, so that every request
+    // measured does the whole work.
     let forgot = |email: &'static str| {
         let outsider = &outsider;
         let token = token.clone();
@@ -756,7 +758,7 @@ async fn an_outsider_cannot_tell_which_addresses_have_an_account(backend: Backen
         }
     };
     let (known_time, unknown_time) =
-        median_times(11, || forgot(EMAIL), || forgot("personne@ailleurs.fr")).await;
+        median_times(3, || forgot(EMAIL), || forgot("personne@ailleurs.fr")).await;
     let ratio = known_time.as_secs_f64() / unknown_time.as_secs_f64();
     assert!(
         (0.33..3.0).contains(&ratio),
