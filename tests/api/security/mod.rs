@@ -3,3 +3,4 @@
 //! (docs/security.md lists each control with its test).
 
 mod headers;
+mod ip_truncation;
