@@ -35,10 +35,7 @@ async fn tunnelled_ipv4_addresses_are_truncated_in_audience_rows(backend: Backen
         "security rows keep the full address, for 6 months"
     );
     let audience = ips(app.visits_of("audience").await);
-    assert_eq!(
-        audience,
-        ["2002:c000:200::", "2001::", "64:ff9b::c000:200"]
-    );
+    assert_eq!(audience, ["2002:c000:200::", "2001::", "64:ff9b::c000:200"]);
     for ip in &audience {
         assert!(!ip.contains("c000:204"), "{ip} keeps 192.0.2.4");
         assert!(!ip.contains("4136"), "{ip} keeps part of an IPv4");
