@@ -157,7 +157,8 @@ mod tests {
     }
 
     fn written(separator: Separator, cells: Vec<Cell>) -> String {
-        let mut file = CsvDownload::new("x.csv", separator, &["a", "=b"]).unwrap();
+        let header = ["a", "=b", "c"];
+        let mut file = CsvDownload::new("x.csv", separator, &header[..cells.len()]).unwrap();
         file.row(cells).unwrap();
         String::from_utf8(file.writer.into_inner().unwrap()).unwrap()
     }
@@ -177,7 +178,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "\u{feff}\"a\";\"'=b\"\n\"/a;=cmd|'/C calc'!A0;b\";\"-3\";\"-12,3\"\n"
+            "\u{feff}\"a\";\"'=b\";\"c\"\n\"/a;=cmd|'/C calc'!A0;b\";\"-3\";\"-12,3\"\n"
         );
         let text = written(
             Separator::Comma,
