@@ -25,7 +25,8 @@ pub async fn show(state: web::Data<AppState>, token: CsrfToken) -> Markup {
 
 /// `POST /inscription`: a valid request is stored as pending and staff are
 /// told; an address already known gets the same page (and an e-mail), so
-/// that the form does not tell who has an account.
+/// that the form does not tell who has an account (nor do the mail
+/// counters: which mail leaves depends on it).
 pub async fn submit(
     form: web::Form<RegistrationForm>,
     state: web::Data<AppState>,
@@ -51,7 +52,7 @@ pub async fn submit(
                 let staff = staff_recipients(&state).await?;
                 state
                     .mailer
-                    .send_later(notifications::registration_to_staff(
+                    .send_later_discreetly(notifications::registration_to_staff(
                         staff,
                         &stored,
                         &state.public_url,
@@ -61,7 +62,7 @@ pub async fn submit(
         RegistrationOutcome::AddressAlreadyKnown => {
             state
                 .mailer
-                .send_later(notifications::registration_address_known(
+                .send_later_discreetly(notifications::registration_address_known(
                     registration.email.as_str(),
                     &state.public_url,
                 ));

@@ -6,3 +6,4 @@ mod contract_annex;
 mod csv_injection;
 mod headers;
 mod ip_truncation;
+mod metrics;
