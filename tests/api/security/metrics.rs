@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use wemaintain::auth::Role;
+use wemaintain::privacy::purge::{purge, PurgeMode};
+use wemaintain::privacy::{Purpose, Register};
 
 use crate::helpers::{create_account, spawn_app, spawn_app_with, Backend, TestApp};
 use crate::on_both_backends;
@@ -129,5 +131,31 @@ async fn a_reset_for_an_existing_or_unknown_address_moves_the_same_counters(back
         for_existing.get("wm_password_reset_requests_total"),
         Some(&1),
         "every reset asked is counted: {for_existing:?}"
+    );
+
+    // Nor later, when the purge deletes the expired reset link.
+    app.clock.advance(chrono::Duration::hours(2));
+    let before = samples(&app);
+    let now = app.clock_now();
+    let outcomes = purge(
+        &app.db,
+        &Register::default(),
+        now,
+        100,
+        PurgeMode::Delete,
+        &app.metrics,
+    )
+    .await
+    .expect("purge");
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.purpose == Purpose::Account && o.rows >= 1),
+        "the reset link was deleted: {outcomes:?}"
+    );
+    assert_eq!(
+        moves(&before, &samples(&app)),
+        BTreeMap::new(),
+        "the purge counters tell that a reset link existed"
     );
 }
