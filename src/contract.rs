@@ -3,6 +3,13 @@
 //! exact text, its SHA-256, the signer, the time and the IP (purpose
 //! `contract_evidence`), and can never be edited (a database trigger
 //! refuses any UPDATE). Anyone holding the text can recompute the hash.
+//!
+//! Since version 2026-12 the clauses contain no client text at all: they
+//! refer to « la société désignée à l'annexe 1 » and « les appareils listés
+//! à l'annexe 2 », and every value the client typed (company, building,
+//! location, brand, serial number) is printed only inside those annexes,
+//! one value per line behind its field name, between « », its line breaks
+//! removed, so that no value can read as a clause of its own.
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -11,8 +18,9 @@ use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::{CompanyKind, Country, DeviceKind};
 
 /// The template in force. A new version is a new function in [`text_for`]
-/// and a new key here; signatures keep the version they signed.
-pub const CURRENT_VERSION: &str = "2026-11";
+/// and a new key here; signatures keep the version they signed, and the
+/// older functions stay, unchanged, to regenerate what was signed.
+pub const CURRENT_VERSION: &str = "2026-12";
 
 /// What the contract is about: the company and its devices.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -60,10 +68,167 @@ pub async fn covered_devices(db: &Db, company_id: i64) -> Result<Vec<CoveredDevi
 pub fn text_for(version: &str, party: &Party, devices: &[CoveredDevice]) -> Option<String> {
     match version {
         "2026-11" => Some(text_2026_11(party, devices)),
+        "2026-12" => Some(document_2026_12(party, devices).text()),
         _ => None,
     }
 }
 
+/// The current version's contract, as the page shows it: the clauses, then
+/// the annexes as tables. Its [`ContractDocument::text`] is what is signed.
+pub fn current_document(party: &Party, devices: &[CoveredDevice]) -> ContractDocument {
+    document_2026_12(party, devices)
+}
+
+/// A contract: clauses written by WeMaintain only, and the annexes that
+/// hold every value the client supplied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractDocument {
+    pub clauses: String,
+    pub annexes: Vec<Annex>,
+}
+
+/// A delimited table of client-supplied values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annex {
+    pub number: u8,
+    pub title: &'static str,
+    /// What each record is called in the text (« Appareil 1 »), when the
+    /// annex lists several.
+    pub record_label: Option<&'static str>,
+    pub fields: &'static [&'static str],
+    /// One value per field, already made [`annex_value`]-safe; an empty
+    /// value was not given.
+    pub records: Vec<Vec<String>>,
+}
+
+/// How the annexes say what they are, in the text and on the page.
+pub const ANNEX_NOTE: &str = "Informations déclarées par le Client dans son espace client,     reproduites telles quelles entre « » ; elles ne constituent pas des clauses du contrat.";
+
+impl ContractDocument {
+    /// The plain text signed and kept as evidence.
+    pub fn text(&self) -> String {
+        let mut text = self.clauses.clone();
+        for annex in &self.annexes {
+            text.push_str(&format!(
+                "\nANNEXE {} — {}\n({ANNEX_NOTE})\n",
+                annex.number, annex.title
+            ));
+            for (n, record) in annex.records.iter().enumerate() {
+                let indent = match annex.record_label {
+                    Some(label) => {
+                        text.push_str(&format!("{label} {}\n", n + 1));
+                        "    "
+                    }
+                    None => "  ",
+                };
+                for (field, value) in annex.fields.iter().zip(record) {
+                    if value.is_empty() {
+                        text.push_str(&format!("{indent}{field} : non renseigné\n"));
+                    } else {
+                        text.push_str(&format!("{indent}{field} : « {value} »\n"));
+                    }
+                }
+            }
+            text.push_str(&format!("FIN DE L'ANNEXE {}\n", annex.number));
+        }
+        text
+    }
+}
+
+/// A client value as an annex prints it: on one line (every line break and
+/// control character becomes a space) and unable to close its « » quotes.
+pub fn annex_value(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => ' ',
+            '«' => '‹',
+            '»' => '›',
+            c => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn document_2026_12(party: &Party, devices: &[CoveredDevice]) -> ContractDocument {
+    let clauses = "CONTRAT DE MAINTENANCE — version 2026-12\n\n\
+        Entre WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine, ci-après « WeMaintain »,\n\
+        et la société désignée à l'annexe 1, ci-après « le Client ».\n\
+        Les annexes 1 et 2 reproduisent les informations déclarées par le Client ; elles désignent \
+        le Client et les appareils couverts, et rien de ce qu'elles contiennent ne modifie les \
+        articles du contrat.\n\n\
+        Article 1 — Objet\n\
+        WeMaintain assure la maintenance des appareils listés à l'annexe 2, dans le respect des \
+        obligations réglementaires d'entretien des ascenseurs.\n\n\
+        Article 2 — Appareils couverts\n\
+        Sont couverts les appareils listés à l'annexe 2, tels que le Client les a déclarés à la date \
+        de la signature.\n\n\
+        Article 3 — Prestations\n\
+        Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
+        d'intervention publiés dans l'espace client.\n\n\
+        Article 4 — Durée\n\
+        Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
+        Article 5 — Données personnelles\n\
+        Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
+        confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n"
+        .to_owned();
+    let company = vec![
+        annex_value(&party.name),
+        CompanyKind::parse(&party.kind)
+            .map(|k| k.label().to_owned())
+            .unwrap_or_else(|_| annex_value(&party.kind)),
+        annex_value(&party.address),
+        annex_value(&party.postal_code),
+        annex_value(&party.city),
+        Country::parse(&party.country)
+            .map(|c| c.name().to_owned())
+            .unwrap_or_else(|_| annex_value(&party.country)),
+    ];
+    let devices = devices
+        .iter()
+        .map(|device| {
+            vec![
+                annex_value(&device.building),
+                DeviceKind::parse(&device.kind)
+                    .map(|k| k.label().to_owned())
+                    .unwrap_or_else(|_| annex_value(&device.kind)),
+                annex_value(&device.location),
+                annex_value(device.brand.as_deref().unwrap_or_default()),
+                annex_value(device.serial_number.as_deref().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    ContractDocument {
+        clauses,
+        annexes: vec![
+            Annex {
+                number: 1,
+                title: "Société désignée",
+                record_label: None,
+                fields: &[
+                    "Raison sociale",
+                    "Type",
+                    "Adresse",
+                    "Code postal",
+                    "Ville",
+                    "Pays",
+                ],
+                records: vec![company],
+            },
+            Annex {
+                number: 2,
+                title: "Appareils couverts",
+                record_label: Some("Appareil"),
+                fields: &["Bâtiment", "Type", "Emplacement", "Marque", "N° de série"],
+                records: devices,
+            },
+        ],
+    }
+}
+
+/// The text of version 2026-11, kept as it was so that the contracts
+/// signed with it can be regenerated; client values sit in its clauses.
 fn text_2026_11(party: &Party, devices: &[CoveredDevice]) -> String {
     let kind = CompanyKind::parse(&party.kind)
         .map(|k| k.label())
@@ -72,7 +237,7 @@ fn text_2026_11(party: &Party, devices: &[CoveredDevice]) -> String {
         .map(|c| c.name())
         .unwrap_or("");
     let mut text = format!(
-        "CONTRAT DE MAINTENANCE — version {CURRENT_VERSION}\n\n\
+        "CONTRAT DE MAINTENANCE — version 2026-11\n\n\
          Entre WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine, ci-après « WeMaintain »,\n\
          et {name} ({kind}), {address}, {postal} {city}, {country}, ci-après « le Client ».\n\n\
          Article 1 — Objet\n\
@@ -236,6 +401,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn annex_values_stay_on_their_line_and_inside_their_quotes() {
+        assert_eq!(
+            annex_value(" Hall.\r\nArticle 6\u{2028}x\u{2029}y\u{85}z\tw "),
+            "Hall.  Article 6 x y z w"
+        );
+        assert_eq!(annex_value("a » b « c"), "a › b ‹ c");
+    }
+
+    #[test]
     fn the_text_follows_the_company_and_its_devices() {
         let party = Party {
             name: "Syndic Exemple".into(),
@@ -252,10 +426,30 @@ mod tests {
             brand: Some("Schindler".into()),
             serial_number: None,
         }];
+        let old = text_for("2026-11", &party, &devices).unwrap();
+        assert!(old.starts_with("CONTRAT DE MAINTENANCE — version 2026-11\n"));
+        assert!(old.contains("Syndic Exemple (Agence), 3 rue de la Paix, 75002 Paris, France"));
+        assert!(
+            old.contains("1. Résidence Les Tilleuls — Ascenseur — Escalier B — marque Schindler\n")
+        );
+        assert_eq!(
+            sha256(&old),
+            "9ea10bd4b9659a23591bdabd04521bcd98907c1de598a2e6660d39a548a8187e",
+            "the text of 2026-11 signed contracts never changes"
+        );
+
         let text = text_for(CURRENT_VERSION, &party, &devices).unwrap();
-        assert!(text.contains("Syndic Exemple (Agence), 3 rue de la Paix, 75002 Paris, France"));
-        assert!(text
-            .contains("1. Résidence Les Tilleuls — Ascenseur — Escalier B — marque Schindler\n"));
+        assert_eq!(text, current_document(&party, &devices).text());
+        assert!(text.contains("et la société désignée à l'annexe 1, ci-après « le Client »."));
+        assert!(
+            text.contains("\nANNEXE 1 — Société désignée\n(Informations déclarées par le Client")
+        );
+        assert!(text.contains("  Raison sociale : « Syndic Exemple »\n  Type : « Agence »\n"));
+        assert!(text.contains(
+            "Appareil 1\n    Bâtiment : « Résidence Les Tilleuls »\n    Type : « Ascenseur »\n    \
+             Emplacement : « Escalier B »\n    Marque : « Schindler »\n    N° de série : non renseigné\n\
+             FIN DE L'ANNEXE 2\n"
+        ));
         assert_eq!(
             text,
             text_for(CURRENT_VERSION, &party, &devices).unwrap(),

@@ -146,13 +146,27 @@ impl Mailer {
     /// addresses, and counted. A server stop waits for the messages still
     /// in flight ([`Mailer::flush`]); a crash loses them.
     pub fn send_later(&self, mail: OutgoingMail) {
+        self.spawn_send(mail, true);
+    }
+
+    /// As [`Mailer::send_later`], for a message whose very sending tells
+    /// something a form's answer hides (a reset link goes only to an
+    /// account): sent, retried and logged alike, but counted in no metric,
+    /// so that `/metrics` does not tell who has an account.
+    pub fn send_later_discreetly(&self, mail: OutgoingMail) {
+        self.spawn_send(mail, false);
+    }
+
+    fn spawn_send(&self, mail: OutgoingMail, counted: bool) {
         if mail.to.is_empty() {
             tracing::warn!(subject = %mail.subject, "e-mail with no recipient not sent (set WM_STAFF_EMAIL or create an admin account)");
             return;
         }
         // An address that does not parse never will: no retry.
         if mail.to.iter().any(|to| to.parse::<Mailbox>().is_err()) {
-            self.metrics.mail_failed();
+            if counted {
+                self.metrics.mail_failed();
+            }
             tracing::error!(subject = %mail.subject, "e-mail not sent: a recipient is not an e-mail address");
             return;
         }
@@ -163,7 +177,9 @@ impl Mailer {
             loop {
                 match mailer.send(&mail).await {
                     Ok(()) => {
-                        mailer.metrics.mail_sent();
+                        if counted {
+                            mailer.metrics.mail_sent();
+                        }
                         break;
                     }
                     Err(error) => match delays.next() {
@@ -172,7 +188,9 @@ impl Mailer {
                             tokio::time::sleep(*delay).await;
                         }
                         None => {
-                            mailer.metrics.mail_failed();
+                            if counted {
+                                mailer.metrics.mail_failed();
+                            }
                             tracing::error!(subject = %mail.subject, %error, "e-mail not sent, given up");
                             break;
                         }

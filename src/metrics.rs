@@ -1,5 +1,11 @@
 //! Counters of the background work, exported at `/metrics` in Prometheus
 //! text format: what the visitor-log writer and the purge have done.
+//!
+//! No counter may tell a person who can trigger a request something that
+//! request's answer hides: a counter moves alike whether or not an address
+//! has an account. So resets are counted when asked, not when a mail goes
+//! to an account, and the mails whose sending depends on an account are
+//! not counted (see [`crate::mail::Mailer::send_later_discreetly`]).
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +23,7 @@ pub struct Metrics {
     rows_purged: [AtomicU64; Purpose::ALL.len()],
     mail_sent: AtomicU64,
     mail_failed: AtomicU64,
+    password_reset_requests: AtomicU64,
 }
 
 impl Metrics {
@@ -51,6 +58,11 @@ impl Metrics {
     /// An e-mail given up on after its last attempt.
     pub fn mail_failed(&self) {
         self.mail_failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A valid password-reset form, whether the address has an account or not.
+    pub fn password_reset_requested(&self) {
+        self.password_reset_requests.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn rows_purged(&self, purpose: Purpose, count: u64) {
@@ -101,10 +113,15 @@ impl Metrics {
             ("wm_purge_runs_total", "counter", "Purge runs.", load(&self.purge_runs)),
             ("wm_purge_failures_total", "counter", "Purge runs that stopped on a database error.",
              load(&self.purge_failures)),
-            ("wm_mail_sent_total", "counter", "E-mails handed to the SMTP server or written to the outbox.",
+            ("wm_mail_sent_total", "counter",
+             "E-mails handed to the SMTP server or written to the outbox (not those whose sending depends on an account: reset links, sign-up answers).",
              load(&self.mail_sent)),
-            ("wm_mail_failures_total", "counter", "E-mails given up on after every attempt failed.",
+            ("wm_mail_failures_total", "counter",
+             "E-mails given up on after every attempt failed (same scope as wm_mail_sent_total).",
              load(&self.mail_failed)),
+            ("wm_password_reset_requests_total", "counter",
+             "Valid password-reset forms, for an address with an account or not.",
+             load(&self.password_reset_requests)),
         ];
         for (name, kind, help, value) in single {
             family(&mut out, name, kind, help);

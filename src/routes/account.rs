@@ -212,6 +212,7 @@ pub async fn forgot(
     let Some(email) = errors.check("email", Email::parse(&form.email)) else {
         return Ok(html(view::forgot_page(&form.email, &errors, false, &token)));
     };
+    state.metrics.password_reset_requested();
     let now = state.clock.now();
     if let Some((until, errors)) =
         form_limit(&state, &req, LimitedForm::PasswordReset, &email).await?
@@ -233,11 +234,13 @@ pub async fn forgot(
                 "{}/mot-de-passe-oublie/nouveau?jeton={reset}",
                 state.public_url
             );
-            state.mailer.send_later(notifications::password_reset_link(
-                email.as_str(),
-                &first_name,
-                &link,
-            ));
+            state
+                .mailer
+                .send_later_discreetly(notifications::password_reset_link(
+                    email.as_str(),
+                    &first_name,
+                    &link,
+                ));
             entry.subject_user = Some(user_id);
         }
         None => {

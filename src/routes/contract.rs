@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{redirect, staff_audit, PageError};
 use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Viewer};
-use crate::contract::{self, ContractError, NewSignature, CURRENT_VERSION};
+use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
 use crate::domain::required_text;
 use crate::forms::FormErrors;
 use crate::startup::AppState;
@@ -18,9 +18,12 @@ fn company(viewer: &Viewer) -> Result<i64, PageError> {
     viewer.company_id.ok_or(PageError::NotFound)
 }
 
-/// The text of the current version for the company as it is now, or
+/// The current version's contract for the company as it is now, or
 /// `None` while it has no device.
-async fn current_text(state: &AppState, company: i64) -> Result<Option<String>, PageError> {
+async fn current_document(
+    state: &AppState,
+    company: i64,
+) -> Result<Option<ContractDocument>, PageError> {
     let party = contract::party(&state.db, company)
         .await?
         .ok_or(PageError::NotFound)?;
@@ -28,7 +31,7 @@ async fn current_text(state: &AppState, company: i64) -> Result<Option<String>, 
     if devices.is_empty() {
         return Ok(None);
     }
-    Ok(contract::text_for(CURRENT_VERSION, &party, &devices))
+    Ok(Some(contract::current_document(&party, &devices)))
 }
 
 async fn page(
@@ -43,13 +46,16 @@ async fn page(
     let signed = signatures
         .iter()
         .find(|s| s.template_version == CURRENT_VERSION);
-    let text = current_text(state, company).await?;
-    let fingerprint = text.as_deref().map(contract::sha256).unwrap_or_default();
+    let document = current_document(state, company).await?;
+    let fingerprint = document
+        .as_ref()
+        .map(|d| contract::sha256(&d.text()))
+        .unwrap_or_default();
     Ok(view::contract_page(
         viewer,
         token,
         &SignPage {
-            text: text.as_deref(),
+            document: document.as_ref(),
             fingerprint: &fingerprint,
             signed,
             name,
@@ -93,7 +99,9 @@ pub async fn sign(
     if form.accepte != "oui" {
         errors.add("accepte", "Cochez « J'ai lu et j'accepte » pour signer.");
     }
-    let text = current_text(&state, company).await?;
+    let text = current_document(&state, company)
+        .await?
+        .map(|document| document.text());
     match &text {
         Some(text) if contract::sha256(text) == form.empreinte.trim() => {}
         Some(_) => errors.add("empreinte", "Le contrat a changé depuis que vous l'avez ouvert (appareils ajoutés ou modifiés) : relisez-le avant de signer."),

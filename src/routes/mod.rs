@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod buildings;
 mod contract;
+mod csv_download;
 mod forms;
 mod health;
 mod information_reports;
@@ -248,6 +249,9 @@ pub enum PageError {
     Rights(#[from] RightsError),
     #[error("the session could not be written")]
     Session,
+    /// An export that could not be written: a 500, never a truncated file.
+    #[error(transparent)]
+    Csv(#[from] csv_download::CsvError),
     #[error("not found")]
     NotFound,
     /// A value no form of the site sends (a hand-made request).
@@ -273,6 +277,7 @@ impl ResponseError for PageError {
             PageError::Db(_)
             | PageError::Account(AccountError::Db(_))
             | PageError::Rights(RightsError::Db(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Csv(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -29,7 +29,8 @@ pub async fn show(state: web::Data<AppState>, token: CsrfToken) -> Markup {
 
 /// `POST /inscription`: a valid request is stored, unconfirmed, and a link
 /// goes to its address; an address already known gets the same page (and
-/// another e-mail), so that the form does not tell who has an account.
+/// another e-mail), so that the form does not tell who has an account (nor do the mail
+/// counters: which mail leaves depends on it).
 pub async fn submit(
     req: HttpRequest,
     form: web::Form<RegistrationForm>,
@@ -71,7 +72,7 @@ pub async fn submit(
             notifications::registration_address_known(email, &state.public_url)
         }
     };
-    state.mailer.send_later(mail);
+    state.mailer.send_later_discreetly(mail);
     Ok(redirect("/inscription/envoyee"))
 }
 

@@ -9,6 +9,7 @@ use chrono_tz::Europe::Paris;
 use maud::Markup;
 use serde::Deserialize;
 
+use super::csv_download::{Cell, CsvDownload, Separator};
 use super::{
     form_limit, reconfirm_password, redirect, staff_audit, staff_recipients, too_many, PageError,
 };
@@ -1012,33 +1013,29 @@ pub async fn visits_export(
         Some(format!("export CSV {} → {}", query.du, query.au)),
     )
     .await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let _ = out.write_record([
-        "date_heure_utc",
-        "adresse_ip",
-        "page",
-        "navigateur",
-        "systeme",
-        "appareil",
-    ]);
-    for v in &found {
-        let _ = out.write_record([
-            from_millis(v.occurred_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            v.ip.clone(),
-            v.url.clone(),
-            v.browser.clone().unwrap_or_default(),
-            v.os.clone().unwrap_or_default(),
-            v.device_type.clone(),
-        ]);
+    let mut csv = CsvDownload::new(
+        format!("visites-{}.csv", millis(state.clock.now())),
+        Separator::default(),
+        &[
+            "date_heure_utc",
+            "adresse_ip",
+            "page",
+            "navigateur",
+            "systeme",
+            "appareil",
+        ],
+    )?;
+    for v in found {
+        csv.row([
+            Cell::Text(
+                from_millis(v.occurred_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            Cell::Text(v.ip),
+            Cell::Text(v.url),
+            Cell::Text(v.browser.unwrap_or_default()),
+            Cell::Text(v.os.unwrap_or_default()),
+            Cell::Text(v.device_type),
+        ])?;
     }
-    let body = out.into_inner().map_err(|_| PageError::BadRequest)?;
-    let name = format!(
-        "attachment; filename=\"visites-{}.csv\"",
-        millis(state.clock.now())
-    );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_DISPOSITION, name))
-        .body(body))
+    Ok(csv.into_response()?)
 }

@@ -1,9 +1,9 @@
 //! `/statistiques`: the audience figures for marketing and staff.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::csv_download::{Cell, CsvDownload, Separator};
 use super::PageError;
 use crate::analytics::reports::{self, Period};
 use crate::analytics::rollup::paris_day;
@@ -92,7 +92,10 @@ pub async fn export(
         .as_deref()
         .and_then(dimension_of_table)
         .ok_or(PageError::NotFound)?;
-    let comma = query.separateur.as_deref() == Some("virgule");
+    let separator = match query.separateur.as_deref() {
+        Some("virgule") => Separator::Comma,
+        _ => Separator::Semicolon,
+    };
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
     let rows = report
         .breakdowns
@@ -101,84 +104,27 @@ pub async fn export(
         .map(|(_, rows)| rows.as_slice())
         .unwrap_or_default();
     let (_, column) = view::dimension_labels(dimension);
-    let mut csv = csv::WriterBuilder::new()
-        .delimiter(if comma { b',' } else { b';' })
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
-    let write = |csv: &mut csv::Writer<Vec<u8>>, record: [String; 4]| csv.write_record(record);
-    let share = |share: f64| {
-        let text = format!("{:.1}", share * 100.0);
-        if comma {
-            text
-        } else {
-            text.replace('.', ",")
-        }
-    };
-    let result = write(
-        &mut csv,
-        [
-            column.to_owned(),
-            "Pages vues".into(),
-            "Part des pages vues (%)".into(),
-            "Visiteurs".into(),
-        ],
-    )
-    .and_then(|_| {
-        rows.iter().try_for_each(|row| {
-            write(
-                &mut csv,
-                [
-                    spreadsheet_safe(view::value_label(dimension, &row.value)),
-                    row.views.to_string(),
-                    share(row.share),
-                    row.visitors.to_string(),
-                ],
-            )
-        })
-    });
-    let body = result
-        .map_err(|_| PageError::BadRequest)
-        .and_then(|_| csv.into_inner().map_err(|_| PageError::BadRequest))?;
     let filename = format!(
         "statistiques-{}-{}-{}.csv",
         view::table_key(dimension),
         period.first_date().format("%Y-%m-%d"),
         period.last_date().format("%Y-%m-%d")
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(body))
-}
-
-/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a
-/// tab or carriage return first) gets a leading apostrophe: campaign names
-/// come from visitors' links, and `=HYPERLINK(…)` must stay text.
-fn spreadsheet_safe(value: String) -> String {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value,
+    let mut csv = CsvDownload::new(
+        filename,
+        separator,
+        &[column, "Pages vues", "Part des pages vues (%)", "Visiteurs"],
+    )?;
+    for row in rows {
+        csv.row([
+            Cell::Text(view::value_label(dimension, &row.value)),
+            Cell::Count(row.views),
+            Cell::Decimal {
+                value: row.share * 100.0,
+                places: 1,
+            },
+            Cell::Count(row.visitors),
+        ])?;
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formulas_stay_text_in_the_csv() {
-        assert_eq!(
-            spreadsheet_safe("=HYPERLINK(\"x\")".into()),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(spreadsheet_safe("@SUM(A1)".into()), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("-1+1".into()), "'-1+1");
-        assert_eq!(
-            spreadsheet_safe("newsletter / email / hiver".into()),
-            "newsletter / email / hiver"
-        );
-        assert_eq!(spreadsheet_safe("/services".into()), "/services");
-    }
+    Ok(csv.into_response()?)
 }

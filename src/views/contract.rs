@@ -8,11 +8,11 @@ use super::buildings::profile_layout;
 use super::components::table;
 use super::forms::{csrf_field, error_summary, field, french_datetime, Field, FormErrors};
 use crate::auth::{CsrfToken, Viewer};
-use crate::contract::{Signature, CURRENT_VERSION};
+use crate::contract::{Annex, ContractDocument, Signature, ANNEX_NOTE, CURRENT_VERSION};
 
 pub struct SignPage<'a> {
-    /// The text to sign; `None` when the company has no device yet.
-    pub text: Option<&'a str>,
+    /// The contract to sign; `None` when the company has no device yet.
+    pub document: Option<&'a ContractDocument>,
     pub fingerprint: &'a str,
     pub signed: Option<&'a Signature>,
     pub name: &'a str,
@@ -34,9 +34,10 @@ pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup
                     a href={ "/profil/contrat/" (signature.id) } { "Voir et imprimer le contrat signé" }
                 }
                 p { a href="/profil/contrat/verifier" { "Vérifier l'empreinte des contrats signés" } }
-            } @else if let Some(text) = p.text {
-                p { "Lisez le contrat ci-dessous. Il reprend votre société et les appareils déclarés aujourd'hui ; pour en ajouter, faites-le avant de signer." }
-                pre.contract-text { (text) }
+            } @else if let Some(document) = p.document {
+                p { "Lisez le contrat ci-dessous. Ses annexes reprennent votre société et les appareils déclarés aujourd'hui ; pour en ajouter, faites-le avant de signer." }
+                pre.contract-text { (document.clauses) }
+                @for annex in &document.annexes { (annex_table(annex)) }
                 (error_summary(p.errors, &[("nom_complet", "Nom et prénom"), ("accepte", "Acceptation"), ("empreinte", "Contrat")]))
                 @if let Some(error) = p.errors.get("empreinte") { p.field-error role="alert" { (error) } }
                 form.form method="post" action="/profil/contrat/signer" novalidate {
@@ -56,6 +57,51 @@ pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup
             }
         },
     )
+}
+
+/// An annex as a table: the client's values as data cells, never as text
+/// of the contract. A list (the devices) has a row per record; a single
+/// record (the company) a row per field.
+fn annex_table(annex: &Annex) -> Markup {
+    let caption = format!("Annexe {} — {}", annex.number, annex.title);
+    let shown =
+        |value: &String| html! { @if value.is_empty() { "non renseigné" } @else { (value) } };
+    let (headers, rows): (Vec<&str>, Vec<Vec<Markup>>) = if annex.record_label.is_some() {
+        let headers = std::iter::once("N°")
+            .chain(annex.fields.iter().copied())
+            .collect();
+        let rows = annex
+            .records
+            .iter()
+            .enumerate()
+            .map(|(n, record)| {
+                std::iter::once(html! { (n + 1) })
+                    .chain(record.iter().map(shown))
+                    .collect()
+            })
+            .collect();
+        (headers, rows)
+    } else {
+        let rows = annex
+            .records
+            .iter()
+            .flat_map(|record| {
+                annex
+                    .fields
+                    .iter()
+                    .zip(record)
+                    .map(|(field, value)| vec![html! { (field) }, shown(value)])
+            })
+            .collect();
+        (vec!["Champ", "Valeur déclarée"], rows)
+    };
+    html! {
+        section.contract-annex {
+            h2 { (caption) }
+            p.data-note { (ANNEX_NOTE) }
+            (table(&caption, &headers, &rows))
+        }
+    }
 }
 
 fn signed_body(s: &Signature) -> Markup {

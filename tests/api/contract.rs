@@ -67,8 +67,12 @@ async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) 
     let (_, home) = client.get_page("/profil").await;
     assert!(home.contains("votre contrat de maintenance n'est pas encore signé"));
     let (_, page) = client.get_page("/profil/contrat").await;
-    assert!(page.contains("Syndic Exemple (Agence), 3 rue de la Paix, 75002 Paris, France"));
-    assert!(page.contains("Résidence Les Tilleuls — Ascenseur — Escalier B — marque Otis"));
+    // The company and the devices are in the annexes' tables.
+    assert!(page.contains("<td>Raison sociale</td><td>Syndic Exemple</td>"));
+    assert!(page.contains("<td>Pays</td><td>France</td>"));
+    assert!(page.contains(
+        "<td>1</td><td>Résidence Les Tilleuls</td><td>Ascenseur</td><td>Escalier B</td><td>Otis</td>"
+    ));
     let shown = fingerprint(&page);
 
     // Not accepted, no name: refused, the name typed kept.
@@ -145,7 +149,8 @@ async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) 
     let stored_hash = text(&app.db, "SELECT text_sha256 FROM contract_signatures").await;
     assert_eq!(stored_hash, read, "the text signed is the text read");
     assert_eq!(wemaintain::contract::sha256(&stored_text), stored_hash);
-    assert!(stored_text.contains("Monte-charge — Cour"));
+    assert!(stored_text.contains("    Type : « Monte-charge »\n    Emplacement : « Cour »\n"));
+    assert!(stored_text.contains("version 2026-12"));
     assert_eq!(
         text(&app.db, "SELECT ip FROM contract_signatures").await,
         "127.0.0.1"

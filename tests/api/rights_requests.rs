@@ -976,11 +976,11 @@ async fn staff_look_up_the_visit_log_by_address_or_range(backend: Backend) {
     assert_eq!(
         lines,
         [
-            "date_heure_utc,adresse_ip,page,navigateur,systeme,appareil",
-            "2026-02-28T23:10:00Z,192.0.2.7,/premier-mars,Firefox,Linux,pc",
-            "2026-03-02T09:30:00Z,192.0.2.7,/services,Chrome,Windows,pc",
-            "2026-03-02T11:00:00Z,192.0.2.99,/voisin,Firefox,Linux,pc",
-            "2026-03-02T22:30:00Z,192.0.2.7,/deux-mars-soir,Firefox,Linux,pc",
+            "\u{feff}\"date_heure_utc\";\"adresse_ip\";\"page\";\"navigateur\";\"systeme\";\"appareil\"",
+            "\"2026-02-28T23:10:00Z\";\"192.0.2.7\";\"/premier-mars\";\"Firefox\";\"Linux\";\"pc\"",
+            "\"2026-03-02T09:30:00Z\";\"192.0.2.7\";\"/services\";\"Chrome\";\"Windows\";\"pc\"",
+            "\"2026-03-02T11:00:00Z\";\"192.0.2.99\";\"/voisin\";\"Firefox\";\"Linux\";\"pc\"",
+            "\"2026-03-02T22:30:00Z\";\"192.0.2.7\";\"/deux-mars-soir\";\"Firefox\";\"Linux\";\"pc\"",
         ],
         "{csv}"
     );

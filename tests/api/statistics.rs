@@ -1355,10 +1355,11 @@ async fn the_csv_equals_the_table(backend: Backend) {
                             "Part des pages vues (%)",
                             "Visiteurs"
                         ]
+                        .map(|title| format!("\"{title}\""))
                         .join(&separator.to_string())
                         .as_str()
                     ),
-                    "{path}: the header line"
+                    "{path}: the header line, every field quoted"
                 );
                 let from_page: Vec<Vec<String>> = shown
                     .iter()

@@ -3,8 +3,12 @@
 //! (docs/security.md lists each control with its test).
 
 mod account_links;
+mod contract_annex;
+mod csv_injection;
 mod form_limits;
 mod headers;
 mod ids;
+mod ip_truncation;
 mod login_throttle;
+mod metrics;
 mod signup_address;
