@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{redirect, staff_audit, PageError};
 use crate::accounts::{self, LoginCheck};
 use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::auth::csrf;
 use crate::auth::password::{hash_password, verify_password};
 use crate::auth::session::keys;
 use crate::auth::throttle::{self, PER_ACCOUNT, PER_IP};
@@ -142,7 +143,7 @@ pub async fn login(
         .and_then(|_| session.insert(keys::EPOCH, account.session_epoch))
         .and_then(|_| session.insert(keys::LOGGED_IN_AT, now_ms))
         .and_then(|_| session.insert(keys::SEEN_AT, now_ms));
-    if inserted.is_err() {
+    if inserted.is_err() || csrf::bind_to_new_session(&req, &session).is_err() {
         return Err(PageError::Session);
     }
     let entry = AuditEntry {

@@ -2,4 +2,6 @@
 //! from outside has a test here that fails on the code before its fix
 //! (docs/security.md lists each control with its test).
 
+mod csrf;
 mod headers;
+mod slow_body;
