@@ -9,12 +9,12 @@ use chrono_tz::Europe::Paris;
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_audit, staff_recipients, PageError};
+use super::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
 use crate::accounts;
 use crate::analytics::AudienceChoice;
 use crate::audit::{self, AuditEntry, AuditEvent};
 use crate::auth::password::verify_password;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{opened_from_another_site, CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::domain::Email;
 use crate::forms::{FormErrors, ProfileForm, RightsDecisionForm, RightsRequestForm};
@@ -26,7 +26,7 @@ use crate::rights::profile_changes::{self, EmailChange};
 use crate::rights::visits::{self, IpQuery};
 use crate::rights::{self, RightsError, RightsRequest};
 use crate::startup::AppState;
-use crate::views::rights::{self as view, DataNotice, DataPage, VisitQuery};
+use crate::views::rights::{self as view, DataNotice, DataPage, VisitQuery, VisitResults};
 
 fn page(status: actix_web::http::StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
@@ -609,6 +609,9 @@ pub async fn staff_request(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let request = rights::get(&state.db, id).await?;
     staff_audit(
@@ -883,14 +886,36 @@ pub async fn visits_page(
                 .to_string(),
             au: now.format("%Y-%m-%d").to_string(),
         };
-        let markup = view::visit_search_page(&viewer, &blank, None, &FormErrors::default(), &token);
+        let markup = view::visit_search_page(
+            &viewer,
+            &blank,
+            VisitResults::None,
+            &FormErrors::default(),
+            &token,
+        );
+        return Ok(page(actix_web::http::StatusCode::OK, markup));
+    }
+    // A search is audited: one opened from another site is only shown,
+    // for the person to check and run it themselves.
+    if opened_from_another_site(&req) {
+        let markup = view::visit_search_page(
+            &viewer,
+            &query,
+            VisitResults::ToCheck,
+            &FormErrors::default(),
+            &token,
+        );
         return Ok(page(actix_web::http::StatusCode::OK, markup));
     }
     let (ip, from, to) = match visit_search(&query) {
         Ok(valid) => valid,
         Err(errors) => {
             return Ok(invalid(view::visit_search_page(
-                &viewer, &query, None, &errors, &token,
+                &viewer,
+                &query,
+                VisitResults::None,
+                &errors,
+                &token,
             )))
         }
     };
@@ -908,7 +933,7 @@ pub async fn visits_page(
     let markup = view::visit_search_page(
         &viewer,
         &query,
-        Some(&found),
+        VisitResults::Found(&found),
         &FormErrors::default(),
         &token,
     );
@@ -921,7 +946,11 @@ pub async fn visits_export(
     query: web::Query<VisitQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(page(actix_web::http::StatusCode::OK, confirm));
+    }
     let (ip, from, to) = visit_search(&query).map_err(|_| PageError::BadRequest)?;
     let found = visits::search(&state.db, ip, from, to, usize::MAX).await?;
     staff_audit(
