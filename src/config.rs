@@ -135,7 +135,8 @@ pub struct Settings {
     /// unset, a key is generated once and kept in `WM_DATA_DIR/secret.key`.
     pub secret_key: Option<String>,
     /// `WM_PUBLIC_URL`: the site's address as visitors reach it, for links in
-    /// e-mails; `http(s)://WM_BIND` when unset.
+    /// e-mails, and the only origin whose forms are accepted;
+    /// `http://WM_BIND` when unset.
     pub public_url: Option<String>,
     /// `WM_SMTP_URL`: where e-mail goes (`smtps://user:password@host`); when
     /// unset, each message is written to `WM_DATA_DIR/outbox/` instead.
@@ -152,6 +153,9 @@ pub struct Settings {
     pub session_idle: Duration,
     /// `WM_SESSION_LIFETIME`: a session ends this long after login, used or not.
     pub session_lifetime: Duration,
+    /// `WM_BODY_TIMEOUT`: the whole body of a request must arrive within
+    /// this time after its head, or the request gets 408.
+    pub body_timeout: Duration,
 }
 
 impl Settings {
@@ -184,6 +188,7 @@ impl Settings {
             min_group: 5,
             session_idle: Duration::from_secs(2 * 3600),
             session_lifetime: Duration::from_secs(12 * 3600),
+            body_timeout: Duration::from_secs(10),
         }
     }
 
@@ -191,10 +196,9 @@ impl Settings {
     pub fn public_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
-            None => {
-                let scheme = if self.https { "https" } else { "http" };
-                format!("{scheme}://{}", self.bind)
-            }
+            // The server itself speaks plain http; TLS is a proxy's, at
+            // the proxy's address.
+            None => format!("http://{}", self.bind),
         }
     }
 
@@ -330,7 +334,8 @@ impl Settings {
         if let Some((var, value)) = pick("WM_PUBLIC_URL", &file.public_url) {
             let url = value.trim();
             if !url.is_empty() {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                let has_host = url::Url::parse(url).is_ok_and(|u| u.host().is_some());
+                if !(url.starts_with("http://") || url.starts_with("https://")) || !has_host {
                     return Err(ConfigError::new(
                         var,
                         format!("'{url}' is not an http(s) address (expected e.g. https://www.wemaintain.com)"),
@@ -376,6 +381,9 @@ impl Settings {
         if let Some((var, value)) = pick("WM_SESSION_LIFETIME", &file.session_lifetime) {
             settings.session_lifetime =
                 parse_interval(&value).map_err(|p| ConfigError::new(var, p))?;
+        }
+        if let Some((var, value)) = pick("WM_BODY_TIMEOUT", &file.body_timeout) {
+            settings.body_timeout = parse_interval(&value).map_err(|p| ConfigError::new(var, p))?;
         }
 
         for (key, value) in &file.retention {
@@ -424,6 +432,7 @@ struct FileSettings {
     analytics_min_group: Option<i64>,
     session_idle: Option<String>,
     session_lifetime: Option<String>,
+    body_timeout: Option<String>,
     #[serde(default)]
     retention: BTreeMap<String, String>,
 }
@@ -581,7 +590,8 @@ mod tests {
         );
         assert_eq!(s.log_format, LogFormat::Pretty);
         assert!(s.https, "cookies are Secure unless WM_HTTPS=false");
-        assert_eq!(s.public_url(), "https://127.0.0.1:8080");
+        assert_eq!(s.public_url(), "http://127.0.0.1:8080");
+        assert_eq!(s.body_timeout, Duration::from_secs(10));
         assert!(s.secret_key.is_none() && s.smtp_url.is_none());
     }
 
@@ -601,6 +611,8 @@ mod tests {
         for (var, value) in [
             ("WM_SECRET_KEY", "short"),
             ("WM_PUBLIC_URL", "www.wemaintain.com"),
+            ("WM_PUBLIC_URL", "https://"),
+            ("WM_BODY_TIMEOUT", "soon"),
             ("WM_SMTP_URL", "mail.example.com"),
             ("WM_MAIL_FROM", "pas une adresse"),
             ("WM_STAFF_EMAIL", "a@b.fr, nope"),

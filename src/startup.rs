@@ -14,7 +14,7 @@ use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies, VisitorL
 use crate::auth::csrf::set_minted_token;
 use crate::auth::roles::load_viewer;
 use crate::auth::session::{session_middleware, session_store_errors, DbSessionStore};
-use crate::auth::{CsrfKey, SiteSecret};
+use crate::auth::{CsrfKey, SiteOrigin, SiteSecret};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Db, DbError};
@@ -41,6 +41,8 @@ pub enum StartupError {
     Secret(#[from] crate::auth::secret::SecretError),
     #[error("e-mail: {0}")]
     Mail(#[from] crate::mail::MailError),
+    #[error("WM_PUBLIC_URL: {0}")]
+    PublicUrl(String),
     #[error("WM_BIND: cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -68,6 +70,10 @@ pub struct AppState {
     pub csrf_key: CsrfKey,
     /// The site's address in links sent by e-mail.
     pub public_url: String,
+    /// The origin of `public_url`: the only one whose forms are accepted.
+    pub site_origin: SiteOrigin,
+    /// A request body must arrive whole within this time.
+    pub body_timeout: std::time::Duration,
     pub session_idle: std::time::Duration,
     pub session_lifetime: std::time::Duration,
     pub proxies: TrustedProxies,
@@ -123,6 +129,10 @@ impl Application {
             source,
         })?;
 
+        let public_url = public_url(&settings, bound)?;
+        let site_origin =
+            SiteOrigin::of_public_url(&public_url).map_err(StartupError::PublicUrl)?;
+
         let register = Arc::new(Register::with_overrides(&settings.retention));
         let metrics = Arc::new(Metrics::default());
         let mailer = Mailer::from_settings(&settings, metrics.clone())?;
@@ -160,14 +170,9 @@ impl Application {
             metrics_token: settings.metrics_token.clone(),
             mailer: mailer.clone(),
             csrf_key: CsrfKey::new(secret.derive(b"csrf")),
-            public_url: match &settings.public_url {
-                Some(_) => settings.public_url(),
-                // Port 0 in the settings: the links use the port bound.
-                None => format!(
-                    "{}://{bound}",
-                    if settings.https { "https" } else { "http" }
-                ),
-            },
+            public_url,
+            site_origin,
+            body_timeout: settings.body_timeout,
             session_idle: settings.session_idle,
             session_lifetime: settings.session_lifetime,
             proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
@@ -276,6 +281,24 @@ impl Application {
         tracing::info!("stopped");
         result
     }
+}
+
+/// `WM_PUBLIC_URL`, or else the address bound (with its real port when the
+/// settings ask for port 0). Over the address bound the site speaks plain
+/// http: behind a TLS proxy, the proxy's address is not the one bound and
+/// `WM_PUBLIC_URL` must name it. Forms are accepted only from this origin,
+/// so an address no browser can open (`0.0.0.0`) is refused.
+fn public_url(settings: &Settings, bound: SocketAddr) -> Result<String, StartupError> {
+    if settings.public_url.is_some() {
+        return Ok(settings.public_url());
+    }
+    if bound.ip().is_unspecified() {
+        return Err(StartupError::PublicUrl(format!(
+            "required when WM_BIND listens on every address ({bound}): \
+             set the address people open, e.g. https://www.wemaintain.com"
+        )));
+    }
+    Ok(format!("http://{bound}"))
 }
 
 /// Connects to the configured database, creating the data directory first

@@ -1,14 +1,27 @@
-//! Cross-site request forgery: every form carries a token, and every POST
-//! of the site is refused unless its `csrf` field matches the browser's
-//! token cookie (a signed double-submit cookie). The check is a middleware
-//! that the router puts on every resource with a POST route, so that no
-//! POST route can forget it; a refused request reaches no handler, so
-//! nothing is written.
+//! Cross-site request forgery. Every POST of the site passes two checks, in
+//! a middleware that the router puts on every resource with a POST route, so
+//! that no POST route can forget them; a refused request reaches no handler,
+//! so nothing is written:
 //!
-//! The cookie is set only when a page with a form is shown, holds a random
-//! value and an HMAC of it, and is strictly necessary to the form: it needs
-//! no consent.
+//! 1. where it comes from: a browser says it in `Sec-Fetch-Site` and
+//!    `Origin`; a POST from another site is refused before its body is read
+//!    (see [`super::origin`]);
+//! 2. its `csrf` field: a token derived from a secret of the session that
+//!    drew the form (logged in: a secret kept in the server-side session
+//!    state; before login: a random secret in the browser's `wm_csrf`
+//!    cookie, replaced at login). A token taken from another browser, the
+//!    attacker's own included, is worthless in this one.
+//!
+//! Each form carries its token masked by a one-time pad, so that the token's
+//! bytes differ in every response: a compressed page that also reflects
+//! input cannot be used to guess them (BREACH).
+//!
+//! The cookie is set only when a page with a form is shown and is strictly
+//! necessary to the form: it needs no consent.
 
+use std::time::Duration;
+
+use actix_session::{Session, SessionExt};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -21,15 +34,52 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
+use super::roles::Viewer;
+use super::session::keys;
 use crate::startup::AppState;
 
+/// The pre-session cookie's name over plain http (tests, a local network).
 pub const CSRF_COOKIE: &str = "wm_csrf";
 pub const CSRF_FIELD: &str = "csrf";
 /// Forms of this site are small; a bigger body is refused before parsing.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
 
-/// The key that signs tokens, derived from the site's secret.
+/// The pre-session cookie's name: behind TLS a `__Host-` cookie, which a
+/// subdomain or a plain-http page cannot plant or overwrite.
+pub fn csrf_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-wm_csrf"
+    } else {
+        CSRF_COOKIE
+    }
+}
+
+const SECRET_BYTES: usize = 32;
+const TOKEN_BYTES: usize = 32;
+
+/// A random secret a token is derived from; never written into a page.
+struct Secret([u8; SECRET_BYTES]);
+
+impl Secret {
+    fn random() -> Self {
+        let mut bytes = [0u8; SECRET_BYTES];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        Some(Self(bytes.try_into().ok()?))
+    }
+}
+
+/// The key tokens are derived with, from the site's secret.
 #[derive(Clone)]
 pub struct CsrfKey(Vec<u8>);
 
@@ -38,38 +88,104 @@ impl CsrfKey {
         Self(key)
     }
 
-    fn sign(&self, nonce: &str) -> String {
+    fn token_of(&self, secret: &Secret) -> CsrfToken {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(nonce.as_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    }
-
-    fn mint(&self) -> String {
-        let mut bytes = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let nonce = URL_SAFE_NO_PAD.encode(bytes);
-        format!("{nonce}.{}", self.sign(&nonce))
-    }
-
-    fn is_genuine(&self, token: &str) -> bool {
-        let Some((nonce, signature)) = token.split_once('.') else {
-            return false;
-        };
-        let Ok(signature) = URL_SAFE_NO_PAD.decode(signature) else {
-            return false;
-        };
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(nonce.as_bytes());
-        mac.verify_slice(&signature).is_ok()
+        mac.update(&secret.0);
+        CsrfToken(mac.finalize().into_bytes().into())
     }
 }
 
-/// The token to put in the page's forms: the browser's, or a new one that
-/// the middleware then sets as a cookie.
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
+/// The token of this request's session, for the page's forms. It is never
+/// written as it is: each form gets a freshly masked copy ([`Self::masked`]).
+#[derive(Clone)]
+pub struct CsrfToken([u8; TOKEN_BYTES]);
 
-/// Marks a token minted during this request, for the middleware to set.
+impl std::fmt::Debug for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfToken(…)")
+    }
+}
+
+impl CsrfToken {
+    /// `pad || pad XOR token`, with a new random pad at each call.
+    pub fn masked(&self) -> String {
+        let mut out = [0u8; 2 * TOKEN_BYTES];
+        let (pad, masked) = out.split_at_mut(TOKEN_BYTES);
+        rand::rngs::OsRng.fill_bytes(pad);
+        for ((m, p), t) in masked.iter_mut().zip(pad.iter()).zip(self.0.iter()) {
+            *m = p ^ t;
+        }
+        URL_SAFE_NO_PAD.encode(out)
+    }
+
+    /// The token a masked copy stands for, if it is one.
+    fn unmask(submitted: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(submitted.trim()).ok()?;
+        if bytes.len() != 2 * TOKEN_BYTES {
+            return None;
+        }
+        let (pad, masked) = bytes.split_at(TOKEN_BYTES);
+        let mut token = [0u8; TOKEN_BYTES];
+        for ((t, p), m) in token.iter_mut().zip(pad).zip(masked) {
+            *t = p ^ m;
+        }
+        Some(Self(token))
+    }
+
+    fn matches(&self, other: &CsrfToken) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+
+    /// The token of `req`'s session, creating its secret when there is
+    /// none yet (in the session state, or as a cookie the middleware sets).
+    pub fn of_request(req: &HttpRequest) -> Result<Self, actix_web::Error> {
+        let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| {
+            actix_web::error::ErrorInternalServerError("application state missing")
+        })?;
+        if let Some(secret) = current_secret(req, state) {
+            return Ok(state.csrf_key.token_of(&secret));
+        }
+        let secret = Secret::random();
+        if req.extensions().get::<Viewer>().is_some() {
+            req.get_session()
+                .insert(keys::CSRF, secret.encode())
+                .map_err(actix_web::error::ErrorInternalServerError)?;
+        } else {
+            req.extensions_mut().insert(Minted(secret.encode()));
+        }
+        Ok(state.csrf_key.token_of(&secret))
+    }
+}
+
+/// The secret this request's tokens derive from: the session's for a
+/// logged-in person, else the browser's pre-session cookie (or the one
+/// minted earlier in this request).
+fn current_secret(req: &HttpRequest, state: &AppState) -> Option<Secret> {
+    if req.extensions().get::<Viewer>().is_some() {
+        let secret = req.get_session().get::<String>(keys::CSRF).ok().flatten()?;
+        return Secret::decode(&secret);
+    }
+    if let Some(Minted(secret)) = req.extensions().get::<Minted>() {
+        return Secret::decode(secret);
+    }
+    let cookie = req.cookie(csrf_cookie_name(state.https))?;
+    Secret::decode(cookie.value())
+}
+
+/// At login: the session gets its own secret, and the browser's
+/// pre-session secret is replaced, so that one planted before login
+/// (a cookie set by a subdomain, say) is worthless after it.
+pub fn bind_to_new_session(req: &HttpRequest, session: &Session) -> Result<(), actix_web::Error> {
+    session
+        .insert(keys::CSRF, Secret::random().encode())
+        .map_err(actix_web::error::ErrorInternalServerError)?;
+    req.extensions_mut()
+        .insert(Minted(Secret::random().encode()));
+    Ok(())
+}
+
+/// Marks a pre-session secret minted during this request, for the
+/// middleware to set as a cookie.
 #[derive(Clone)]
 struct Minted(String);
 
@@ -78,31 +194,14 @@ impl FromRequest for CsrfToken {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return std::future::ready(Err(actix_web::error::ErrorInternalServerError(
-                "application state missing",
-            )));
-        };
-        let key = &state.csrf_key;
-        let existing = req
-            .cookie(CSRF_COOKIE)
-            .map(|c| c.value().to_owned())
-            .filter(|token| key.is_genuine(token));
-        let token = match existing {
-            Some(token) => token,
-            None => {
-                let token = key.mint();
-                req.extensions_mut().insert(Minted(token.clone()));
-                token
-            }
-        };
-        std::future::ready(Ok(CsrfToken(token)))
+        std::future::ready(Self::of_request(req))
     }
 }
 
-/// Refuses any POST whose form does not carry the browser's token (403),
-/// is too big (413) or is not UTF-8 text (400). The router wraps every
-/// resource that has a POST route in it.
+/// Refuses any POST that comes from another site or whose form does not
+/// carry this session's token (403), whose body is too big (413), too slow
+/// to arrive (408) or not UTF-8 text (400). The router wraps every resource
+/// that has a POST route in it.
 pub async fn check_csrf(
     mut req: ServiceRequest,
     next: Next<BoxBody>,
@@ -113,17 +212,30 @@ pub async fn check_csrf(
                 "application state missing",
             ));
         };
-        let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned());
-        let body = match read_body(&mut req).await {
+        if let Err(refusal) = state.site_origin.check_post(req.headers()) {
+            tracing::info!(path = req.path(), %refusal, "form refused: sent from another site");
+            let response = refused(req.path());
+            return Ok(req.into_response(response));
+        }
+        let body = match read_body(&mut req, state.body_timeout).await {
             Ok(body) => body,
             Err(response) => return Ok(req.into_response(response)),
         };
-        let submitted = form_field(&body, CSRF_FIELD);
-        let valid = match (cookie, submitted) {
-            (Some(cookie), Some(submitted)) => {
-                constant_time_eq(cookie.as_bytes(), submitted.as_bytes())
-                    && state.csrf_key.is_genuine(&cookie)
-            }
+        // The session holds the secret: while the database cannot be read,
+        // nobody can tell whether the form is genuine, so the answer is
+        // "unavailable", as for the pages, not "expired".
+        if req
+            .extensions()
+            .get::<super::roles::SessionUnreadable>()
+            .is_some()
+        {
+            return Ok(req.into_response(HttpResponse::ServiceUnavailable().finish()));
+        }
+        let expected =
+            current_secret(req.request(), &state).map(|secret| state.csrf_key.token_of(&secret));
+        let submitted = form_field(&body, CSRF_FIELD).and_then(|field| CsrfToken::unmask(&field));
+        let valid = match (expected, submitted) {
+            (Some(expected), Some(submitted)) => expected.matches(&submitted),
             _ => false,
         };
         if !valid {
@@ -131,9 +243,7 @@ pub async fn check_csrf(
                 path = req.path(),
                 "form refused: missing or wrong CSRF token"
             );
-            let response = HttpResponse::Forbidden()
-                .content_type("text/html; charset=utf-8")
-                .body(crate::views::errors::expired_form_page(req.path()).into_string());
+            let response = refused(req.path());
             return Ok(req.into_response(response));
         }
         if !is_text_form(&body) {
@@ -145,22 +255,29 @@ pub async fn check_csrf(
     next.call(req).await
 }
 
-/// Sets the cookie of a token minted while drawing the page.
+fn refused(path: &str) -> HttpResponse {
+    HttpResponse::Forbidden()
+        .content_type("text/html; charset=utf-8")
+        .body(crate::views::errors::expired_form_page(path).into_string())
+}
+
+/// Sets the cookie of a pre-session secret minted while drawing the page.
 pub async fn set_minted_token(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let mut response = next.call(req).await?;
     let minted = response.request().extensions().get::<Minted>().cloned();
-    if let Some(Minted(token)) = minted {
-        let secure = response
+    if let Some(Minted(secret)) = minted {
+        let https = response
             .request()
             .app_data::<web::Data<AppState>>()
             .is_some_and(|state| state.https);
-        let cookie = Cookie::build(CSRF_COOKIE, token)
+        // `__Host-` asks for Secure, Path=/ and no Domain.
+        let cookie = Cookie::build(csrf_cookie_name(https), secret)
             .path("/")
             .http_only(true)
-            .secure(secure)
+            .secure(https)
             .same_site(SameSite::Lax)
             .finish();
         response.response_mut().add_cookie(&cookie)?;
@@ -168,19 +285,32 @@ pub async fn set_minted_token(
     Ok(response)
 }
 
-/// The body of a form, up to [`MAX_FORM_BYTES`]; a bigger one gets 413.
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, HttpResponse> {
+/// The body of a form, up to [`MAX_FORM_BYTES`] (a bigger one gets 413),
+/// whole within `deadline` (actix-web's own timeout covers the head only: a
+/// body sent a byte at a time would hold the connection for ever; a late
+/// one gets 408 and the connection is closed).
+async fn read_body(req: &mut ServiceRequest, deadline: Duration) -> Result<Bytes, HttpResponse> {
+    use futures_util::StreamExt as _;
     let mut payload = req.take_payload();
     let mut body = web::BytesMut::new();
-    use futures_util::StreamExt as _;
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| HttpResponse::BadRequest().finish())?;
-        if body.len() + chunk.len() > MAX_FORM_BYTES {
-            return Err(HttpResponse::PayloadTooLarge().finish());
+    let whole = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| HttpResponse::BadRequest().finish())?;
+            if body.len() + chunk.len() > MAX_FORM_BYTES {
+                return Err(HttpResponse::PayloadTooLarge().finish());
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
+        Ok(())
+    };
+    match tokio::time::timeout(deadline, whole).await {
+        Ok(Ok(())) => Ok(body.freeze()),
+        Ok(Err(response)) => Err(response),
+        Err(_) => {
+            tracing::info!(path = req.path(), "form refused: body too slow");
+            Err(HttpResponse::RequestTimeout().force_close().finish())
+        }
     }
-    Ok(body.freeze())
 }
 
 /// Whether a urlencoded body is UTF-8 text once its `%XX` escapes are
@@ -219,24 +349,34 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Whether a token would pass the check (for tests of this module).
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_signed_by_the_key() {
+    fn tokens_are_derived_from_the_secret_by_the_key() {
+        let secret = Secret::random();
         let key = CsrfKey::new(b"k1".to_vec());
-        let token = key.mint();
-        assert!(key.is_genuine(&token));
-        assert!(!CsrfKey::new(b"k2".to_vec()).is_genuine(&token));
-        assert!(!key.is_genuine("forged.c2lnbmF0dXJl"));
-        assert!(!key.is_genuine(""));
-        assert_ne!(token, key.mint());
+        let token = key.token_of(&secret);
+        assert!(token.matches(&key.token_of(&secret)));
+        assert!(!token.matches(&CsrfKey::new(b"k2".to_vec()).token_of(&secret)));
+        assert!(!token.matches(&key.token_of(&Secret::random())));
+        let decoded = Secret::decode(&secret.encode()).expect("a secret");
+        assert!(token.matches(&key.token_of(&decoded)));
+        assert!(Secret::decode("short").is_none());
+    }
+
+    #[test]
+    fn every_masked_copy_differs_and_unmasks_to_the_token() {
+        let token = CsrfKey::new(b"k".to_vec()).token_of(&Secret::random());
+        let (a, b) = (token.masked(), token.masked());
+        assert_ne!(a, b);
+        for copy in [a, b] {
+            assert!(CsrfToken::unmask(&copy).is_some_and(|t| t.matches(&token)));
+        }
+        assert!(CsrfToken::unmask("").is_none());
+        assert!(CsrfToken::unmask("forged.c2lnbmF0dXJl").is_none());
+        assert!(CsrfToken::unmask(&URL_SAFE_NO_PAD.encode([0u8; 63])).is_none());
     }
 
     #[test]
@@ -246,9 +386,6 @@ mod tests {
             Some("x+y")
         );
         assert_eq!(form_field(b"a=1", "csrf"), None);
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Who may do what: password hashes, sessions, roles, CSRF tokens, login
-//! throttling and form limits, and the same-origin check.
+//! throttling and form limits, and where a request comes from.
 
 pub mod csrf;
-mod origin;
+pub mod origin;
 pub mod password;
 pub mod rate_limit;
 pub mod roles;
@@ -11,7 +11,7 @@ pub mod session;
 pub mod throttle;
 
 pub use csrf::{CsrfKey, CsrfToken};
-pub use origin::is_same_origin;
+pub use origin::{opened_from_another_site, SiteOrigin};
 pub use roles::{Access, Role, Viewer};
 pub use secret::SiteSecret;
 

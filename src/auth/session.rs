@@ -24,7 +24,18 @@ use super::secret::SiteSecret;
 use crate::clock::SharedClock;
 use crate::db::{millis, on_pool, Db};
 
+/// The session cookie's name over plain http (tests, a local network).
 pub const SESSION_COOKIE: &str = "wm_session";
+
+/// The session cookie's name: behind TLS a `__Host-` cookie, which a
+/// subdomain or a plain-http page cannot plant or overwrite.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-wm_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The entries a logged-in session holds.
 pub mod keys {
@@ -37,7 +48,9 @@ pub mod keys {
     /// The last request seen (ms, refreshed at most once a minute): the idle
     /// lifetime counts from it.
     pub const SEEN_AT: &str = "seen_at";
-    pub const ALL: [&str; 4] = [USER, EPOCH, LOGGED_IN_AT, SEEN_AT];
+    /// The secret this session's CSRF tokens derive from.
+    pub const CSRF: &str = "csrf";
+    pub const ALL: [&str; 5] = [USER, EPOCH, LOGGED_IN_AT, SEEN_AT, CSRF];
     /// Set by the store, never stored: the session could not be read
     /// because the database did not answer.
     pub const UNREADABLE: &str = "unreadable";
@@ -67,7 +80,9 @@ pub fn session_middleware(
 ) -> SessionMiddleware<DbSessionStore> {
     let ttl = time::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
     SessionMiddleware::builder(store, secret.cookie_key())
-        .cookie_name(SESSION_COOKIE.to_owned())
+        // `__Host-` (behind TLS) asks for Secure, Path=/ (the default) and
+        // no Domain (none is set).
+        .cookie_name(session_cookie_name(secure).to_owned())
         .cookie_secure(secure)
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::accounts::{self, LoginCheck};
 use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::auth::csrf;
 use crate::auth::password::hash_password;
 use crate::auth::rate_limit::LimitedForm;
 use crate::auth::session::keys;
@@ -137,7 +138,7 @@ pub async fn login(
         .and_then(|_| session.insert(keys::EPOCH, account.session_epoch))
         .and_then(|_| session.insert(keys::LOGGED_IN_AT, now_ms))
         .and_then(|_| session.insert(keys::SEEN_AT, now_ms));
-    if inserted.is_err() {
+    if inserted.is_err() || csrf::bind_to_new_session(&req, &session).is_err() {
         return Err(PageError::Session);
     }
     let entry = AuditEntry {

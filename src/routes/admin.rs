@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_audit, PageError};
+use super::{confirm_audited_opening, redirect, staff_audit, PageError};
 use crate::accounts::{self, AccountError, AccountStatus};
 use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Role, Viewer};
@@ -90,6 +90,9 @@ pub async fn registration(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let found = accounts::registration(&state.db, id)
         .await?
@@ -216,6 +219,9 @@ pub async fn messages(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let questions = inbox::questions(&state.db).await?;
     let applications = inbox::applications(&state.db).await?;
     staff_audit(
@@ -281,6 +287,9 @@ pub async fn account(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let found = accounts::account_summary(&state.db, id)
         .await?
@@ -386,6 +395,9 @@ pub async fn audit_log(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let lines = crate::audit::recent(&state.db, 500).await?;
     staff_audit(
         &state,
@@ -432,6 +444,9 @@ pub async fn company(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let company = accounts::company(&state.db, id)
         .await?

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_audit, PageError};
+use super::{confirm_audited_opening, redirect, staff_audit, PageError};
 use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Viewer};
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
@@ -178,6 +178,9 @@ pub async fn staff_signed(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let signature = contract::signature(&state.db, None, id)
         .await?

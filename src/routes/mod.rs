@@ -25,6 +25,7 @@ mod statistics;
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{guard, web, HttpRequest, HttpResponse, ResponseError, Route};
+use maud::Markup;
 
 use crate::accounts::AccountError;
 use crate::assets;
@@ -32,7 +33,7 @@ use crate::audit::{self, AuditEntry, AuditEvent};
 use crate::auth::csrf::check_csrf;
 use crate::auth::password::PasswordError;
 use crate::auth::roles::require;
-use crate::auth::{Access, Viewer};
+use crate::auth::{opened_from_another_site, safe_return_path, Access, CsrfToken, Viewer};
 use crate::db::DbError;
 use crate::rights::RightsError;
 use crate::startup::AppState;
@@ -305,6 +306,32 @@ pub async fn staff_recipients(state: &AppState) -> Result<Vec<String>, DbError> 
         return Ok(configured.to_vec());
     }
     crate::accounts::staff_addresses(&state.db).await
+}
+
+/// Pages whose opening is audited (a person's record, a search of the visit
+/// log) are GETs, which a link on another site can open in a logged-in
+/// admin's browser: then the page asks for a click on the site itself
+/// instead of opening, and nothing is read or audited. Every such handler
+/// starts with this.
+pub fn confirm_audited_opening(
+    req: &HttpRequest,
+    viewer: &Viewer,
+    token: &CsrfToken,
+) -> Option<Markup> {
+    if !opened_from_another_site(req) {
+        return None;
+    }
+    let target = match req.query_string() {
+        "" => req.path().to_owned(),
+        query => format!("{}?{query}", req.path()),
+    };
+    let target = safe_return_path(&target).unwrap_or("/admin");
+    Some(crate::views::admin::confirm_opening_page(
+        viewer,
+        token,
+        req.path(),
+        target,
+    ))
 }
 
 /// An audit line for an action of a logged-in person.

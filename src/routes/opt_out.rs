@@ -4,7 +4,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::analytics::{objection_cookie, withdrawal_cookie, AudienceChoice};
-use crate::auth::{is_same_origin, CsrfToken};
+use crate::auth::CsrfToken;
 use crate::startup::AppState;
 use crate::views;
 
@@ -31,14 +31,7 @@ pub struct ChoiceForm {
 
 /// `POST /confidentialite/opposition`: records or withdraws the objection,
 /// then shows the page again (post/redirect/get).
-pub async fn choose(
-    req: HttpRequest,
-    form: web::Form<ChoiceForm>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    if !is_same_origin(&req) {
-        return HttpResponse::Forbidden().finish();
-    }
+pub async fn choose(form: web::Form<ChoiceForm>, state: web::Data<AppState>) -> HttpResponse {
     let cookie = match form.choix {
         Choice::Opposition => objection_cookie(state.https),
         Choice::Mesure => withdrawal_cookie(state.https),

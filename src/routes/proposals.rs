@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{redirect, staff_audit, staff_recipients, PageError};
+use super::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
 use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Viewer};
 use crate::domain::message_text;
@@ -145,6 +145,9 @@ pub async fn staff_page(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let proposal = proposals::proposal(&state.db, None, id)
         .await?

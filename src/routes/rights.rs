@@ -11,13 +11,14 @@ use serde::Deserialize;
 
 use super::csv_download::{Cell, CsvDownload, Separator};
 use super::{
-    form_limit, reconfirm_password, redirect, staff_audit, staff_recipients, too_many, PageError,
+    confirm_audited_opening, form_limit, reconfirm_password, redirect, staff_audit,
+    staff_recipients, too_many, PageError,
 };
 use crate::accounts;
 use crate::analytics::AudienceChoice;
 use crate::audit::{self, AuditEntry, AuditEvent};
 use crate::auth::rate_limit::LimitedForm;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{opened_from_another_site, CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::domain::Email;
 use crate::forms::{FormErrors, ProfileForm, RightsDecisionForm, RightsRequestForm};
@@ -30,7 +31,7 @@ use crate::rights::visits::{self, IpQuery};
 use crate::rights::{self, RightsError, RightsRequest};
 use crate::startup::AppState;
 use crate::views::links;
-use crate::views::rights::{self as view, DataNotice, DataPage, VisitQuery};
+use crate::views::rights::{self as view, DataNotice, DataPage, VisitQuery, VisitResults};
 
 fn page(status: actix_web::http::StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
@@ -688,6 +689,9 @@ pub async fn staff_request(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
     let id = path.into_inner();
     let request = rights::get(&state.db, id).await?;
     staff_audit(
@@ -962,14 +966,36 @@ pub async fn visits_page(
                 .to_string(),
             au: now.format("%Y-%m-%d").to_string(),
         };
-        let markup = view::visit_search_page(&viewer, &blank, None, &FormErrors::default(), &token);
+        let markup = view::visit_search_page(
+            &viewer,
+            &blank,
+            VisitResults::None,
+            &FormErrors::default(),
+            &token,
+        );
+        return Ok(page(actix_web::http::StatusCode::OK, markup));
+    }
+    // A search is audited: one opened from another site is only shown,
+    // for the person to check and run it themselves.
+    if opened_from_another_site(&req) {
+        let markup = view::visit_search_page(
+            &viewer,
+            &query,
+            VisitResults::ToCheck,
+            &FormErrors::default(),
+            &token,
+        );
         return Ok(page(actix_web::http::StatusCode::OK, markup));
     }
     let (ip, from, to) = match visit_search(&query) {
         Ok(valid) => valid,
         Err(errors) => {
             return Ok(invalid(view::visit_search_page(
-                &viewer, &query, None, &errors, &token,
+                &viewer,
+                &query,
+                VisitResults::None,
+                &errors,
+                &token,
             )))
         }
     };
@@ -987,7 +1013,7 @@ pub async fn visits_page(
     let markup = view::visit_search_page(
         &viewer,
         &query,
-        Some(&found),
+        VisitResults::Found(&found),
         &FormErrors::default(),
         &token,
     );
@@ -1000,7 +1026,11 @@ pub async fn visits_export(
     query: web::Query<VisitQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(page(actix_web::http::StatusCode::OK, confirm));
+    }
     let (ip, from, to) = visit_search(&query).map_err(|_| PageError::BadRequest)?;
     let found = visits::search(&state.db, ip, from, to, usize::MAX).await?;
     staff_audit(

@@ -56,6 +56,34 @@ pub fn admin_layout(
     )
 }
 
+/// An audited page opened from another site: one click here opens it.
+pub fn confirm_opening_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    path: &str,
+    target: &str,
+) -> Markup {
+    admin_layout(
+        "Ouvrir la page",
+        path,
+        viewer,
+        token,
+        html! {
+            h1 { "Ouvrir la page ?" }
+            p {
+                "Vous arrivez sur cette page depuis un autre site. Elle donne accès à des données personnelles "
+                "et chaque consultation est inscrite au journal d'audit : elle ne s'ouvre que depuis notre site."
+            }
+            p { "Si vous vouliez bien l'ouvrir, confirmez." }
+            p.actions {
+                a.button href=(target) { "Ouvrir la page" }
+                " "
+                a.button.secondary href="/admin" { "Retour au tableau de bord" }
+            }
+        },
+    )
+}
+
 pub fn admin_home(
     viewer: &Viewer,
     token: &CsrfToken,

@@ -23,6 +23,10 @@ pub fn error_page(status: StatusCode, path: &str, request_id: Option<&str>) -> M
             "Action non permise",
             "Cette adresse existe, mais pas pour l'action demandée.",
         ),
+        408 => (
+            "Envoi trop lent",
+            "Les informations envoyées ont mis trop de temps à arriver : rien n'a été enregistré. Vérifiez votre connexion, puis envoyez à nouveau le formulaire.",
+        ),
         413 => (
             "Envoi trop volumineux",
             "Les informations envoyées dépassent la taille autorisée.",

@@ -11,9 +11,10 @@ use crate::auth::csrf::CSRF_FIELD;
 use crate::auth::CsrfToken;
 pub use crate::forms::FormErrors;
 
-/// The hidden field every form carries.
+/// The hidden field every form carries: the token masked anew for each
+/// form, so that no two responses carry the same bytes.
 pub fn csrf_field(token: &CsrfToken) -> Markup {
-    html! { input type="hidden" name=(CSRF_FIELD) value=(token.0); }
+    html! { input type="hidden" name=(CSRF_FIELD) value=(token.masked()); }
 }
 
 /// A one-line input.

@@ -577,10 +577,19 @@ pub struct VisitQuery {
     pub au: String,
 }
 
+/// What the visit-search page shows under its form.
+pub enum VisitResults<'a> {
+    /// No search yet, or one that was not valid.
+    None,
+    /// A search opened from another site: shown, not run.
+    ToCheck,
+    Found(&'a [LoggedVisit]),
+}
+
 pub fn visit_search_page(
     viewer: &Viewer,
     query: &VisitQuery,
-    results: Option<&[LoggedVisit]>,
+    results: VisitResults<'_>,
     errors: &FormErrors,
     token: &CsrfToken,
 ) -> Markup {
@@ -604,13 +613,16 @@ pub fn visit_search_page(
                 h1 { "Journal des visites par adresse IP" }
                 p { "Pour répondre à une demande d'accès sur des visites : seules les lignes de sécurité gardent l'adresse IP complète (6 mois au plus). Chaque recherche est inscrite au journal d'audit." }
                 (error_summary(errors, &[("ip", "Adresse IP ou plage"), ("du", "Du"), ("au", "Au")]))
+                @if let VisitResults::ToCheck = results {
+                    (form_alert("Cette recherche vient d'un lien extérieur au site : elle n'a pas été lancée. Vérifiez la recherche puis lancez-la."))
+                }
                 form.form method="get" action="/admin/droits/visites" novalidate {
                     (field(Field::text("ip", "Adresse IP ou plage", &query.ip).hint("192.0.2.7, 2001:db8::1 ou 192.0.2.0/24"), errors))
                     (field(Field::text("du", "Du", &query.du).kind("date"), errors))
                     (field(Field::text("au", "Au (inclus)", &query.au).kind("date"), errors))
                     button.button type="submit" { "Rechercher" }
                 }
-                @if let Some(found) = results {
+                @if let VisitResults::Found(found) = results {
                     @if found.is_empty() { p { "Aucune visite de cette adresse sur cette période." } }
                     @else {
                         @if found.len() >= crate::rights::visits::PAGE_LIMIT {

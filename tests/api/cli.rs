@@ -102,6 +102,19 @@ fn a_bad_bind_address_exits_2_naming_wm_bind() {
     }
 }
 
+/// Forms are accepted only from the site's own origin: listening on every
+/// address, the site cannot tell it without `WM_PUBLIC_URL`.
+#[test]
+fn every_address_without_a_public_url_exits_2_naming_wm_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let output = run(
+        &["serve"],
+        &[("WM_BIND", "0.0.0.0:0"), ("WM_DATA_DIR", data)],
+    );
+    assert_bad_setup(&output, "WM_PUBLIC_URL");
+}
+
 #[test]
 fn a_busy_port_exits_2_naming_wm_bind() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

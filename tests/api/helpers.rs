@@ -384,6 +384,22 @@ pub fn csrf_in(page: &str) -> Option<String> {
     Some(page[start..end].to_owned())
 }
 
+/// A page with each form's CSRF token blanked: the token is masked anew in
+/// every response, so two pages otherwise the same differ there.
+pub fn without_csrf(page: &str) -> String {
+    const FIELD: &str = r#"name="csrf" value=""#;
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(start) = rest.find(FIELD) {
+        let value = start + FIELD.len();
+        out.push_str(&rest[..value]);
+        rest = &rest[value..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The value of a header, or "" when it is missing.
 pub fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers

@@ -4,6 +4,8 @@
 
 mod account_links;
 mod contract_annex;
+mod cross_site_get;
+mod csrf;
 mod csv_injection;
 mod form_limits;
 mod headers;
@@ -12,3 +14,4 @@ mod ip_truncation;
 mod login_throttle;
 mod metrics;
 mod signup_address;
+mod slow_body;
