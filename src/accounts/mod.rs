@@ -210,7 +210,7 @@ pub async fn register(
 #[derive(Debug, Clone)]
 pub enum RegistrationConfirmation {
     /// The address is proven: the request now waits for staff.
-    Confirmed(Registration),
+    Confirmed(Box<Registration>),
     /// Meanwhile, the address got an account or another confirmed request:
     /// this one is dropped.
     AddressAlreadyKnown,
@@ -270,7 +270,7 @@ pub async fn confirm_registration(
         r.status = "pending".to_owned();
         r.confirmed_at = Some(millis(now));
         r.expires_at = expires_at;
-        Ok::<_, AccountError>(RegistrationConfirmation::Confirmed(r))
+        Ok::<_, AccountError>(RegistrationConfirmation::Confirmed(Box::new(r)))
     })?;
     Ok(outcome)
 }
