@@ -13,5 +13,6 @@ mod ids;
 mod ip_truncation;
 mod login_throttle;
 mod metrics;
+mod reset_poisoning;
 mod signup_address;
 mod slow_body;
