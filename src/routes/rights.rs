@@ -281,29 +281,7 @@ pub async fn change_email(
         let now = state.clock.now();
         return Ok(reconfirm.answer(now, StatusCode::UNPROCESSABLE_ENTITY, markup));
     };
-    let now = state.clock.now();
-    let link_token =
-        profile_changes::request_email_change(&state.db, now, viewer.id, &email).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::EmailChangeRequested,
-        Some(viewer.id),
-        None,
-        None,
-    )
-    .await?;
-    let link = format!(
-        "{}/compte/adresse/confirmer?jeton={link_token}",
-        state.public_url
-    );
-    state.mailer.send_later(notifications::email_change_link(
-        email.as_str(),
-        &viewer.first_name,
-        &link,
-    ));
-    Ok(redirect("/profil/donnees?fait=lien"))
+    send_address_link(&req, &state, &viewer, &email).await
 }
 
 /// `POST /profil/donnees/email/confirmer`: sends a link to the account's own
@@ -317,30 +295,41 @@ pub async fn confirm_own_email(
     let Ok(email) = Email::parse(&viewer.email) else {
         return Err(PageError::BadRequest);
     };
+    send_address_link(&req, &state, &viewer, &email).await
+}
+
+/// Mails the link that makes `email` the account's proven address: a new
+/// address, or the account's own one to prove it.
+async fn send_address_link(
+    req: &HttpRequest,
+    state: &AppState,
+    viewer: &Viewer,
+    email: &Email,
+) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let link_token =
-        profile_changes::request_email_change(&state.db, now, viewer.id, &email).await?;
+        profile_changes::request_email_change(&state.db, now, viewer.id, email).await?;
+    let own_address = email.as_str() == viewer.email;
     staff_audit(
-        &state,
-        &req,
-        &viewer,
+        state,
+        req,
+        viewer,
         AuditEvent::EmailChangeRequested,
         Some(viewer.id),
         None,
-        Some("confirmation de l'adresse actuelle".to_owned()),
+        own_address.then(|| "confirmation de l'adresse actuelle".to_owned()),
     )
     .await?;
     let link = format!(
         "{}/compte/adresse/confirmer?jeton={link_token}",
         state.public_url
     );
-    state
-        .mailer
-        .send_later(notifications::address_confirmation_link(
-            email.as_str(),
-            &viewer.first_name,
-            &link,
-        ));
+    let mail = if own_address {
+        notifications::address_confirmation_link(email.as_str(), &viewer.first_name, &link)
+    } else {
+        notifications::email_change_link(email.as_str(), &viewer.first_name, &link)
+    };
+    state.mailer.send_later(mail);
     Ok(redirect("/profil/donnees?fait=lien"))
 }
 
