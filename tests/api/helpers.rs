@@ -595,6 +595,26 @@ impl Browser {
             .expect("the server answers")
     }
 
+    /// POSTs a form with this browser's CSRF token, as sent through a
+    /// trusted proxy for the client address `ip` (`X-Forwarded-For`).
+    pub async fn post_form_from(
+        &self,
+        ip: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.client
+            .post(self.url(path))
+            .header("X-Forwarded-For", ip)
+            .form(&all)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
     /// Logs in; returns the login POST's response (303 on success).
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_form(

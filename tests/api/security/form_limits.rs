@@ -6,9 +6,7 @@
 
 use chrono::Duration;
 
-use crate::helpers::{
-    create_account, csrf_in, header, spawn_app_with, Backend, Browser, TestApp, PASSWORD,
-};
+use crate::helpers::{create_account, csrf_in, header, spawn_app_with, Backend, TestApp, PASSWORD};
 use crate::on_both_backends;
 use wemaintain::auth::Role;
 
@@ -28,25 +26,6 @@ async fn behind_proxy(backend: Backend) -> TestApp {
     .await
 }
 
-async fn post_from(
-    browser: &Browser,
-    ip: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let token = browser.csrf_token().await;
-    let mut all = fields.to_vec();
-    all.push(("csrf", &token));
-    browser
-        .client
-        .post(browser.url(path))
-        .header("X-Forwarded-For", ip)
-        .form(&all)
-        .send()
-        .await
-        .expect("the server answers")
-}
-
 fn mails_to(app: &TestApp, to: &str, needle: &str) -> usize {
     app.outbox()
         .iter()
@@ -64,13 +43,10 @@ async fn a_fourth_reset_for_one_address_within_the_hour_is_refused(backend: Back
         .iter()
         .enumerate()
     {
-        let response = post_from(
-            &app.browser(),
-            ip,
-            "/mot-de-passe-oublie",
-            &[("email", OWNER)],
-        )
-        .await;
+        let response = app
+            .browser()
+            .post_form_from(ip, "/mot-de-passe-oublie", &[("email", OWNER)])
+            .await;
         assert_eq!(response.status(), 303, "request {n}");
     }
     for _ in 0..200 {
@@ -81,13 +57,14 @@ async fn a_fourth_reset_for_one_address_within_the_hour_is_refused(backend: Back
     }
     assert_eq!(mails_to(&app, OWNER, RESET_SUBJECT), 3);
 
-    let refused = post_from(
-        &app.browser(),
-        "192.0.2.9",
-        "/mot-de-passe-oublie",
-        &[("email", "Camille@Example.com")],
-    )
-    .await;
+    let refused = app
+        .browser()
+        .post_form_from(
+            "192.0.2.9",
+            "/mot-de-passe-oublie",
+            &[("email", "Camille@Example.com")],
+        )
+        .await;
     assert_eq!(refused.status(), 429);
     let wait: i64 = header(refused.headers(), "retry-after")
         .parse()
@@ -103,29 +80,31 @@ async fn a_fourth_reset_for_one_address_within_the_hour_is_refused(backend: Back
     // The same page for an address without an account: the limit tells
     // nothing about who has one.
     for _ in 0..3 {
-        post_from(
-            &app.browser(),
-            "192.0.2.10",
+        app.browser()
+            .post_form_from(
+                "192.0.2.10",
+                "/mot-de-passe-oublie",
+                &[("email", "Personne@Ailleurs.fr")],
+            )
+            .await;
+    }
+    let known = app
+        .browser()
+        .post_form_from(
+            "192.0.2.11",
+            "/mot-de-passe-oublie",
+            &[("email", "Camille@Example.com")],
+        )
+        .await;
+    let known_page = known.text().await.unwrap();
+    let other = app
+        .browser()
+        .post_form_from(
+            "192.0.2.11",
             "/mot-de-passe-oublie",
             &[("email", "Personne@Ailleurs.fr")],
         )
         .await;
-    }
-    let known = post_from(
-        &app.browser(),
-        "192.0.2.11",
-        "/mot-de-passe-oublie",
-        &[("email", "Camille@Example.com")],
-    )
-    .await;
-    let known_page = known.text().await.unwrap();
-    let other = post_from(
-        &app.browser(),
-        "192.0.2.11",
-        "/mot-de-passe-oublie",
-        &[("email", "Personne@Ailleurs.fr")],
-    )
-    .await;
     assert_eq!(other.status(), 429);
     let strip = |page: &str, typed: &str| {
         let token = csrf_in(page).expect("the form again");
@@ -137,26 +116,24 @@ async fn a_fourth_reset_for_one_address_within_the_hour_is_refused(backend: Back
     );
 
     // A mail that does leave afterwards shows the refused one never did.
-    let response = post_from(
-        &app.browser(),
-        "192.0.2.12",
-        "/mot-de-passe-oublie",
-        &[("email", "temoin@example.com")],
-    )
-    .await;
+    let response = app
+        .browser()
+        .post_form_from(
+            "192.0.2.12",
+            "/mot-de-passe-oublie",
+            &[("email", "temoin@example.com")],
+        )
+        .await;
     assert_eq!(response.status(), 303);
     app.wait_for_mail("temoin@example.com", RESET_SUBJECT).await;
     assert_eq!(mails_to(&app, OWNER, RESET_SUBJECT), 3, "no fourth mail");
 
     // An hour later, the address may be sent a link again.
     app.clock.advance(Duration::minutes(61));
-    let response = post_from(
-        &app.browser(),
-        "192.0.2.9",
-        "/mot-de-passe-oublie",
-        &[("email", OWNER)],
-    )
-    .await;
+    let response = app
+        .browser()
+        .post_form_from("192.0.2.9", "/mot-de-passe-oublie", &[("email", OWNER)])
+        .await;
     assert_eq!(response.status(), 303);
     for _ in 0..200 {
         if mails_to(&app, OWNER, RESET_SUBJECT) == 4 {
@@ -209,10 +186,13 @@ async fn every_form_that_mails_an_address_counts_per_address(backend: Backend) {
     ] {
         for n in 0..3 {
             let ip = format!("203.0.113.{n}");
-            let response = post_from(&app.browser(), &ip, path, &fields).await;
+            let response = app.browser().post_form_from(&ip, path, &fields).await;
             assert_eq!(response.status(), 303, "{path}, request {n}");
         }
-        let refused = post_from(&app.browser(), "198.51.100.1", path, &fields).await;
+        let refused = app
+            .browser()
+            .post_form_from("198.51.100.1", path, &fields)
+            .await;
         assert_eq!(refused.status(), 429, "{path}");
         assert!(!header(refused.headers(), "retry-after").is_empty());
         let page = refused.text().await.unwrap();
@@ -221,13 +201,14 @@ async fn every_form_that_mails_an_address_counts_per_address(backend: Backend) {
     }
     assert_eq!(app.count("registrations").await, 1);
     // One budget per address, whichever form mails it.
-    let refused = post_from(
-        &app.browser(),
-        "198.51.100.2",
-        "/confidentialite/demande",
-        &rights_fields(victim),
-    )
-    .await;
+    let refused = app
+        .browser()
+        .post_form_from(
+            "198.51.100.2",
+            "/confidentialite/demande",
+            &rights_fields(victim),
+        )
+        .await;
     assert_eq!(refused.status(), 429);
 }
 
@@ -250,7 +231,9 @@ async fn one_network_cannot_flood_the_contact_form(backend: Backend) {
     let mut refused = 0;
     for n in 0..30 {
         let email = format!("inconnu{n}@example.org");
-        let response = post_from(&flooder, "2001:db8:7:7::1", "/contact", &question(&email)).await;
+        let response = flooder
+            .post_form_from("2001:db8:7:7::1", "/contact", &question(&email))
+            .await;
         match response.status().as_u16() {
             303 => {}
             429 => {
@@ -266,12 +249,9 @@ async fn one_network_cannot_flood_the_contact_form(backend: Backend) {
     let stored = app.count("contact_messages").await;
     assert!(stored <= 15, "{stored} questions stored");
     // Another network is not held back.
-    let response = post_from(
-        &app.browser(),
-        "198.51.100.1",
-        "/contact",
-        &question("jeanne@example.org"),
-    )
-    .await;
+    let response = app
+        .browser()
+        .post_form_from("198.51.100.1", "/contact", &question("jeanne@example.org"))
+        .await;
     assert_eq!(response.status(), 303);
 }

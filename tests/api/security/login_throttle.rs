@@ -235,26 +235,6 @@ async fn a_locked_window_leaves_one_audit_line(backend: Backend) {
     assert_eq!(count_events(&app, "login_throttled").await, 2);
 }
 
-/// A form of `/profil/donnees` posted from `ip`.
-async fn post_from(
-    browser: &Browser,
-    ip: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let token = browser.csrf_token().await;
-    let mut all = fields.to_vec();
-    all.push(("csrf", &token));
-    browser
-        .client
-        .post(browser.url(path))
-        .header("X-Forwarded-For", ip)
-        .form(&all)
-        .send()
-        .await
-        .expect("the server answers")
-}
-
 async fn re_asking_the_password_is_throttled_and_audited(backend: Backend) {
     let app = behind_proxy(backend).await;
     create_account(&app, Role::Client, OWNER).await;
@@ -264,54 +244,54 @@ async fn re_asking_the_password_is_throttled_and_audited(backend: Backend) {
 
     // Someone at an unlocked computer guesses the password to take a copy.
     for n in 0..6 {
-        let response = post_from(
-            &thief,
-            "203.0.113.7",
-            "/profil/donnees/copie",
-            &[("format", "json"), ("mot_de_passe", WRONG)],
-        )
-        .await;
+        let response = thief
+            .post_form_from(
+                "203.0.113.7",
+                "/profil/donnees/copie",
+                &[("format", "json"), ("mot_de_passe", WRONG)],
+            )
+            .await;
         assert!(
             [422, 429].contains(&response.status().as_u16()),
             "attempt {n}: {}",
             response.status()
         );
     }
-    let response = post_from(
-        &thief,
-        "203.0.113.7",
-        "/profil/donnees/copie",
-        &[("format", "json"), ("mot_de_passe", PASSWORD)],
-    )
-    .await;
+    let response = thief
+        .post_form_from(
+            "203.0.113.7",
+            "/profil/donnees/copie",
+            &[("format", "json"), ("mot_de_passe", PASSWORD)],
+        )
+        .await;
     assert_eq!(response.status(), 429, "the right password waits too");
     assert!(!header(response.headers(), "retry-after").is_empty());
     let page = response.text().await.expect("a page");
     assert!(page.contains("Trop de tentatives"), "{page}");
 
     // The other forms that re-ask the password share the budget.
-    let response = post_from(
-        &thief,
-        "203.0.113.7",
-        "/compte/mot-de-passe",
-        &[
-            ("actuel", PASSWORD),
-            ("mot_de_passe", "Nouveau-mot-de-passe-solide-9"),
-            ("confirmation", "Nouveau-mot-de-passe-solide-9"),
-        ],
-    )
-    .await;
+    let response = thief
+        .post_form_from(
+            "203.0.113.7",
+            "/compte/mot-de-passe",
+            &[
+                ("actuel", PASSWORD),
+                ("mot_de_passe", "Nouveau-mot-de-passe-solide-9"),
+                ("confirmation", "Nouveau-mot-de-passe-solide-9"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 429);
-    let response = post_from(
-        &thief,
-        "203.0.113.7",
-        "/profil/donnees/effacer",
-        &[
-            ("mot_de_passe_effacement", PASSWORD),
-            ("confirmation", "oui"),
-        ],
-    )
-    .await;
+    let response = thief
+        .post_form_from(
+            "203.0.113.7",
+            "/profil/donnees/effacer",
+            &[
+                ("mot_de_passe_effacement", PASSWORD),
+                ("confirmation", "oui"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 429);
 
     assert_eq!(count_events(&app, "password_reconfirm_failed").await, 5);
