@@ -108,10 +108,16 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     // and signs it.
     client.follow("Contrat de maintenance").await?;
     client.wait_for_path("/profil/contrat").await?;
+    // The clauses, then the client's own values in the annexes' tables.
     client
-        .wait_for_text("pre.contract-text", me.company)
+        .wait_for_text("pre.contract-text", "Article 1 — Objet")
         .await?;
-    client.wait_for_text("pre.contract-text", LOCATION).await?;
+    client
+        .wait_for_text("section.contract-annex td", me.company)
+        .await?;
+    client
+        .wait_for_text("section.contract-annex td", LOCATION)
+        .await?;
     let full_name = format!("{} {}", me.first_name, me.last_name);
     client.fill("#nom_complet", &full_name).await?;
     client.tick("#accepte").await?;
