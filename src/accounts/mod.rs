@@ -3,6 +3,10 @@
 //! `password_resets`, purpose `account`); sign-ups, before they become
 //! accounts, in `registrations.rs` (purpose `pending_registrations`).
 
+pub mod forms;
+pub mod routes;
+pub mod views;
+
 use chrono::{DateTime, Duration, Utc};
 
 use crate::auth::{digest, Role};

@@ -7,6 +7,9 @@
 //! through a bounded queue and a batching writer, so that no response waits
 //! for the database.
 
+pub mod routes;
+pub mod views;
+
 mod client_ip;
 mod middleware;
 mod objection;

@@ -81,15 +81,8 @@ pub enum PeriodError {
     TooLong,
 }
 
-/// A date a person could mean: chrono reads years far in the past or the
-/// future, which then only make day arithmetic fragile.
 fn parse_date(text: &str) -> Result<NaiveDate, PeriodError> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .ok()
-        .filter(|date| (2000..=9999).contains(&date.year()))
-        .ok_or(PeriodError::BadDate)
+    crate::domain::parse_date(text).map_err(|_| PeriodError::BadDate)
 }
 
 impl Period {

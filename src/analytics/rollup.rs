@@ -13,8 +13,8 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
-use chrono_tz::Europe::Paris;
+use crate::paris;
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use futures_util::StreamExt;
 use sqlx::QueryBuilder;
 
@@ -92,18 +92,13 @@ pub fn date_of_day(day: Day) -> NaiveDate {
 
 /// The Paris day an instant falls in.
 pub fn paris_day(at: DateTime<Utc>) -> Day {
-    day_of_date(at.with_timezone(&Paris).date_naive())
+    day_of_date(paris::date(at))
 }
 
 /// When a Paris day begins, in UTC. Midnight exists every day in Paris
 /// (clocks change at 2 and 3 a.m.).
 pub fn day_start(day: Day) -> DateTime<Utc> {
-    let midnight = date_of_day(day).and_hms_opt(0, 0, 0).expect("midnight");
-    Paris
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|at| at.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+    paris::day_start(date_of_day(day))
 }
 
 /// One raw audience row, as the aggregation reads it.
@@ -206,7 +201,7 @@ impl DayCounter {
     pub fn add(&mut self, row: &AudienceRow) {
         let visitor = visitor_key(row);
         let hour = DateTime::<Utc>::from_timestamp_millis(row.occurred_at)
-            .map(|at| at.with_timezone(&Paris).hour() as usize)
+            .map(|at| paris::local(at).hour() as usize)
             .unwrap_or(0);
         self.add_value(Dimension::Total, "", visitor);
         self.add_value(Dimension::Hour, HOURS[hour.min(23)], visitor);

@@ -38,7 +38,7 @@ use subtle::ConstantTimeEq;
 
 use super::roles::Viewer;
 use super::session::keys;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The pre-session cookie's name over plain http (tests, a local network).
 pub const CSRF_COOKIE: &str = "wm_csrf";

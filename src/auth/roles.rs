@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::session::keys;
 use crate::accounts::{self, AccountStatus};
 use crate::db::millis;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

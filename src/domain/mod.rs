@@ -4,6 +4,7 @@
 //! to show next to the field.
 
 mod choices;
+mod dates;
 mod devices;
 mod email;
 mod password;
@@ -12,6 +13,7 @@ mod postal;
 mod text;
 
 pub use choices::{Civility, CompanyKind};
+pub use dates::{parse_date, DateError, DateRange, DateRangeError};
 pub use devices::{commissioning_year, DeviceKind, DeviceStatus};
 pub use email::Email;
 pub use password::NewPassword;

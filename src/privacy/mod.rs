@@ -4,6 +4,8 @@
 //! job and the rights export all read this one register, so what the site
 //! publishes and what it does cannot drift apart.
 
+pub mod views;
+
 mod register;
 mod retention;
 

@@ -8,13 +8,17 @@
 //! module keeps the requests that staff answer by hand, and the proof of the
 //! erasures done from the Profile.
 
+pub mod forms;
+pub mod routes;
+pub mod views;
+
 pub mod erasure;
 pub mod export;
 pub mod profile_changes;
 pub mod visits;
 
-use chrono::{DateTime, Duration, Months, TimeZone, Utc};
-use chrono_tz::Europe::Paris;
+use crate::paris;
+use chrono::{DateTime, Duration, Months, Utc};
 
 use crate::auth::digest;
 use crate::db::{from_millis, millis, on_pool, Db, DbError};
@@ -167,20 +171,10 @@ pub fn latest_due_date(received_at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn add_months(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
-    at.with_timezone(&Paris)
+    paris::local(at)
         .naive_local()
         .checked_add_months(Months::new(months))
-        .and_then(|local| {
-            // An hour that happens twice (end of summer time): the first one.
-            // An hour that does not exist (start of summer time): read with
-            // the offset before the change.
-            Paris.from_local_datetime(&local).earliest().or_else(|| {
-                Paris
-                    .from_local_datetime(&(local + Duration::hours(1)))
-                    .earliest()
-            })
-        })
-        .map(|local| local.with_timezone(&Utc))
+        .and_then(paris::instant)
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
@@ -201,9 +195,7 @@ pub fn extended_due_date(
 /// Whole calendar days (Paris) from `now` to the deadline; negative once
 /// it has passed.
 pub fn days_left(now: DateTime<Utc>, due_at: DateTime<Utc>) -> i64 {
-    let today = now.with_timezone(&Paris).date_naive();
-    let due = due_at.with_timezone(&Paris).date_naive();
-    (due - today).num_days()
+    (paris::date(due_at) - paris::date(now)).num_days()
 }
 
 /// One request, as staff and the requester read it.
@@ -474,6 +466,7 @@ pub async fn close(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use chrono_tz::Europe::Paris;
 
     fn paris(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         Paris

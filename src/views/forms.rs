@@ -3,8 +3,6 @@
 //! built from these, so that each one keeps what was typed and puts a French
 //! message next to each wrong field in the same way.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Paris;
 use maud::{html, Markup};
 
 use crate::auth::csrf::CSRF_FIELD;
@@ -178,24 +176,7 @@ pub fn form_alert(message: &str) -> Markup {
     html! { div.error-summary role="alert" { p { (message) } } }
 }
 
-/// « 26/11/2026 à 16 h 05 », in French time.
-pub fn french_datetime(ms: i64) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(at) => at
-            .with_timezone(&Paris)
-            .format("%d/%m/%Y à %H h %M")
-            .to_string(),
-        None => String::from("—"),
-    }
-}
-
-/// « 26/11/2026 », in French time.
-pub fn french_date(ms: i64) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(at) => at.with_timezone(&Paris).format("%d/%m/%Y").to_string(),
-        None => String::from("—"),
-    }
-}
+pub use crate::paris::{date_text as french_date, date_time_text as french_datetime};
 
 #[cfg(test)]
 mod tests {

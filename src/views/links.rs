@@ -39,5 +39,5 @@ pub fn link_page(
 
 /// The end of a confirmation link: what happened, in one sentence.
 pub fn link_result_page(path: &str, title: &str, text: &str) -> Markup {
-    super::inbox::sent_page(path, title, text)
+    crate::inbox::views::sent_page(path, title, text)
 }

@@ -1008,12 +1008,15 @@ async fn staff_look_up_the_visit_log_by_address_or_range(backend: Backend) {
         ),
         (
             "ip=192.0.2.7&du=2026-13-01&au=2026-03-02",
-            "Indiquez une date",
+            "Indiquez les dates au format",
         ),
-        ("ip=192.0.2.7&du=2026-03-01&au=", "Indiquez une date"),
+        (
+            "ip=192.0.2.7&du=2026-03-01&au=",
+            "Indiquez les dates au format",
+        ),
         (
             "ip=192.0.2.7&du=2026-03-02&au=2026-03-01",
-            "La fin de la période est avant son début",
+            "La date de début doit précéder la date de fin",
         ),
     ] {
         let (status, page) = admin

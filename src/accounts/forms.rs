@@ -1,0 +1,138 @@
+//! Account forms: sign-up and new passwords, as typed.
+
+use serde::Deserialize;
+
+use crate::accounts::NewRegistration;
+use crate::domain::{required_text, Civility, Email, NewPassword, Phone};
+use crate::forms::{CompanyFields, FormErrors, NAME_MAX};
+
+/// `/inscription`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    pub prenom: String,
+    pub nom: String,
+    pub sexe: String,
+    pub role: String,
+    pub email: String,
+    pub telephone: String,
+    pub societe: String,
+    pub type_societe: String,
+    pub adresse: String,
+    pub complement: String,
+    pub ville: String,
+    pub code_postal: String,
+    pub pays: String,
+    pub mot_de_passe: String,
+    pub confirmation: String,
+}
+
+/// A registration whose every field is valid; the password is still clear,
+/// to be hashed by the caller.
+pub struct ValidRegistration {
+    pub password: NewPassword,
+    /// Everything but the password hash.
+    pub registration: NewRegistration,
+}
+
+impl RegistrationForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("sexe", "Civilité"),
+        ("role", "Rôle dans la société"),
+        ("email", "Adresse e-mail"),
+        ("telephone", "Téléphone"),
+        ("societe", "Nom de la société"),
+        ("type_societe", "Type de société"),
+        ("adresse", "Adresse"),
+        ("complement", "Informations complémentaires"),
+        ("ville", "Ville"),
+        ("code_postal", "Code postal"),
+        ("pays", "Pays"),
+        ("mot_de_passe", "Mot de passe"),
+        ("confirmation", "Confirmation du mot de passe"),
+    ];
+
+    pub fn validate(&self) -> Result<ValidRegistration, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let civility = e.check("sexe", Civility::parse(&self.sexe));
+        let job_title = e.check("role", required_text(&self.role, NAME_MAX));
+        let email = e.check("email", Email::parse(&self.email));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let company = CompanyFields {
+            societe: &self.societe,
+            type_societe: &self.type_societe,
+            adresse: &self.adresse,
+            complement: &self.complement,
+            ville: &self.ville,
+            code_postal: &self.code_postal,
+            pays: &self.pays,
+        }
+        .validate(&mut e);
+        let personal = [
+            self.prenom.as_str(),
+            self.nom.as_str(),
+            self.email.as_str(),
+            self.societe.as_str(),
+            self.ville.as_str(),
+        ];
+        let password = e.check(
+            "mot_de_passe",
+            NewPassword::parse(&self.mot_de_passe, &personal),
+        );
+        if password.is_some() && self.confirmation != self.mot_de_passe {
+            e.add(
+                "confirmation",
+                "Les deux mots de passe ne sont pas identiques.",
+            );
+        }
+        match (
+            first_name, last_name, civility, job_title, email, phone, company, password,
+        ) {
+            (
+                Some(first_name),
+                Some(last_name),
+                Some(civility),
+                Some(job_title),
+                Some(email),
+                Some(phone),
+                Some(company),
+                Some(password),
+            ) if e.is_empty() => Ok(ValidRegistration {
+                password,
+                registration: NewRegistration {
+                    email,
+                    password_hash: String::new(),
+                    first_name,
+                    last_name,
+                    civility,
+                    job_title,
+                    phone,
+                    company,
+                },
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A new password typed twice (reset and change forms).
+pub fn new_password(
+    errors: &mut FormErrors,
+    password: &str,
+    confirmation: &str,
+    personal: &[&str],
+) -> Option<NewPassword> {
+    let password = errors.check("mot_de_passe", NewPassword::parse(password, personal))?;
+    if password.expose() != confirmation {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe ne sont pas identiques.",
+        );
+        return None;
+    }
+    Some(password)
+}

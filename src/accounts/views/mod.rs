@@ -1,0 +1,4 @@
+//! Views of the account pages.
+
+pub mod account;
+pub mod registration;

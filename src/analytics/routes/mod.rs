@@ -1,0 +1,4 @@
+//! `/statistiques` for marketing, and the opt-out page for visitors.
+
+pub mod opt_out;
+pub mod statistics;

@@ -1,0 +1,42 @@
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::analytics::{objection_cookie, withdrawal_cookie, AudienceChoice};
+use crate::auth::CsrfToken;
+use crate::state::AppState;
+
+/// `GET /confidentialite/opposition`: says whether this browser is measured.
+pub async fn show(req: HttpRequest, state: web::Data<AppState>, token: CsrfToken) -> Markup {
+    let just_saved = req.query_string().split('&').any(|p| p == "enregistre=1");
+    let choice = AudienceChoice::of_request(req.headers());
+    crate::analytics::views::opt_out::opt_out_page(choice, just_saved, &state.register, &token)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Choice {
+    /// The visitor objects to audience measurement.
+    Opposition,
+    /// The visitor withdraws their objection.
+    Mesure,
+}
+
+#[derive(Deserialize)]
+pub struct ChoiceForm {
+    choix: Choice,
+}
+
+/// `POST /confidentialite/opposition`: records or withdraws the objection,
+/// then shows the page again (post/redirect/get).
+pub async fn choose(form: web::Form<ChoiceForm>, state: web::Data<AppState>) -> HttpResponse {
+    let cookie = match form.choix {
+        Choice::Opposition => objection_cookie(state.https),
+        Choice::Mesure => withdrawal_cookie(state.https),
+    };
+    HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, "/confidentialite/opposition?enregistre=1"))
+        .finish()
+}

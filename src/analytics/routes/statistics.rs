@@ -1,0 +1,131 @@
+//! `/statistiques`: the audience figures for marketing and staff.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::analytics::reports::{self, Period};
+use crate::analytics::rollup::paris_day;
+use crate::analytics::views::statistics as view;
+use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
+use crate::auth::{CsrfToken, Viewer};
+use crate::http::csv_download::{Cell, CsvDownload, Separator};
+use crate::http::PageError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    periode: Option<String>,
+    du: Option<String>,
+    au: Option<String>,
+    tableau: Option<String>,
+    separateur: Option<String>,
+}
+
+impl PeriodQuery {
+    /// The period asked for; a wrong custom range falls back to 30 days
+    /// and says why.
+    fn period(&self, today: i64) -> (Period, Option<String>) {
+        match Period::parse(
+            self.periode.as_deref(),
+            self.du.as_deref(),
+            self.au.as_deref(),
+            today,
+        ) {
+            Ok(period) => (period, None),
+            Err(error) => (
+                Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
+                Some(error.to_string()),
+            ),
+        }
+    }
+}
+
+/// `GET /statistiques`.
+pub async fn page(
+    query: web::Query<PeriodQuery>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let (period, error) = query.period(paris_day(now));
+    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let visitors_now = reports::visitors_now(&state.db, now).await?;
+    let (from, to) = (period.first_date(), period.last_date());
+    let markup = view::statistics_page(
+        &viewer,
+        &token,
+        &StatisticsPage {
+            report: &report,
+            visitors_now,
+            min_group: state.min_group,
+            period_error: error.as_deref(),
+            custom_from: &from.format("%Y-%m-%d").to_string(),
+            custom_to: &to.format("%Y-%m-%d").to_string(),
+        },
+    );
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string()))
+}
+
+/// `GET /statistiques/export?tableau=…`: one table as CSV, UTF-8 (with a
+/// byte-order mark, which spreadsheets need to read it as UTF-8), French
+/// headers, `;` and decimal commas by default (French spreadsheets), or `,`
+/// and decimal points. The same suppression as the page.
+pub async fn export(
+    query: web::Query<PeriodQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let (period, error) = query.period(paris_day(now));
+    if error.is_some() {
+        // Only a hand-made link gets here: the page's links are valid.
+        return Err(PageError::BadRequest);
+    }
+    let dimension = query
+        .tableau
+        .as_deref()
+        .and_then(dimension_of_table)
+        .ok_or(PageError::NotFound)?;
+    let separator = match query.separateur.as_deref() {
+        Some("virgule") => Separator::Comma,
+        _ => Separator::Semicolon,
+    };
+    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let rows = report
+        .breakdowns
+        .iter()
+        .find(|(d, _)| *d == dimension)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_default();
+    let (_, column) = view::dimension_labels(dimension);
+    let filename = format!(
+        "statistiques-{}-{}-{}.csv",
+        view::table_key(dimension),
+        period.first_date().format("%Y-%m-%d"),
+        period.last_date().format("%Y-%m-%d")
+    );
+    let mut csv = CsvDownload::new(
+        filename,
+        separator,
+        &[column, "Pages vues", "Part des pages vues (%)", "Visiteurs"],
+    )?;
+    for row in rows {
+        csv.row([
+            Cell::Text(view::value_label(dimension, &row.value)),
+            Cell::Count(row.views),
+            Cell::Decimal {
+                value: row.share * 100.0,
+                places: 1,
+            },
+            Cell::Count(row.visitors),
+        ])?;
+    }
+    Ok(csv.into_response()?)
+}

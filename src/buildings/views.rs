@@ -1,0 +1,260 @@
+//! `/profil/batiments`: the company's buildings and their devices.
+
+use maud::{html, Markup};
+
+use crate::accounts::views::account::account_bar;
+use crate::auth::{CsrfToken, Viewer};
+use crate::buildings::forms::{BuildingForm, DeviceForm};
+use crate::buildings::{Building, BuildingOrder, Device, ListPage};
+use crate::domain::{Country, DeviceKind, DeviceStatus};
+use crate::views::components::{pagination, table};
+use crate::views::forms::{
+    csrf_field, error_summary, field, french_date, select, Field, FormErrors,
+};
+use crate::views::{layout, Page};
+
+pub fn profile_layout(
+    title: &str,
+    path: &str,
+    viewer: &Viewer,
+    token: &CsrfToken,
+    content: Markup,
+) -> Markup {
+    let page = Page {
+        title,
+        description: "Votre espace client WeMaintain.",
+        path,
+    };
+    layout(
+        &page,
+        html! {
+            section.section { div.wrap {
+                (account_bar(viewer, token))
+                nav aria-label="Espace client" {
+                    p {
+                        a href="/profil" { "Mon espace" } " · "
+                        a href="/profil/batiments" { "Bâtiments et appareils" } " · "
+                        a href="/profil/demandes" { "Demandes de maintenance" } " · "
+                        a href="/profil/rapports" { "Rapports d'intervention" } " · "
+                        a href="/profil/propositions" { "Propositions commerciales" } " · "
+                        a href="/profil/contrat" { "Contrat de maintenance" }
+                    }
+                }
+                (content)
+            } }
+        },
+    )
+}
+
+fn country_name(code: &str) -> &'static str {
+    Country::parse(code).map(|c| c.name()).unwrap_or("—")
+}
+
+pub fn kind_label(key: &str) -> &'static str {
+    DeviceKind::parse(key).map(|k| k.label()).unwrap_or("—")
+}
+
+pub fn status_label(key: &str) -> &'static str {
+    DeviceStatus::parse(key).map(|s| s.label()).unwrap_or("—")
+}
+
+pub fn buildings_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    list: &ListPage<Building>,
+    archived: bool,
+    order: BuildingOrder,
+    notice: Option<&str>,
+) -> Markup {
+    let archived_key = if archived { "&archives=1" } else { "" };
+    let rows: Vec<Vec<Markup>> = list
+        .items
+        .iter()
+        .map(|b| {
+            vec![
+                html! { a href={ "/profil/batiments/" (b.id) } { (b.name) } },
+                html! { (b.address) br; (b.postal_code) " " (b.city) },
+                html! { (b.devices) },
+                html! { (french_date(b.created_at)) },
+            ]
+        })
+        .collect();
+    profile_layout(
+        "Bâtiments",
+        "/profil/batiments",
+        viewer,
+        token,
+        html! {
+            h1 { @if archived { "Bâtiments archivés" } @else { "Bâtiments" } }
+            @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+            p.actions {
+                @if !archived { a.button href="/profil/batiments/nouveau" { "Ajouter un bâtiment" } }
+                @if archived { a.button.secondary href="/profil/batiments" { "Voir les bâtiments en service" } }
+                @else { a.button.secondary href="/profil/batiments?archives=1" { "Voir les bâtiments archivés" } }
+            }
+            p {
+                "Trier par : "
+                @for (i, o) in BuildingOrder::ALL.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    @if *o == order { strong { (o.label()) } }
+                    @else { a href={ "/profil/batiments?tri=" (o.key()) (archived_key) } { (o.label()) } }
+                }
+            }
+            @if list.items.is_empty() {
+                p { @if archived { "Aucun bâtiment archivé." } @else { "Aucun bâtiment pour le moment. Ajoutez le premier pour y déclarer vos appareils." } }
+            } @else {
+                (table(&format!("{} bâtiment(s)", list.total), &["Bâtiment", "Adresse", "Appareils", "Ajouté le"], &rows))
+                (pagination(list.page, list.pages, |p| format!("/profil/batiments?tri={}{archived_key}&page={p}", order.key())))
+            }
+        },
+    )
+}
+
+pub fn no_company_page(viewer: &Viewer, token: &CsrfToken) -> Markup {
+    profile_layout(
+        "Bâtiments",
+        "/profil/batiments",
+        viewer,
+        token,
+        html! {
+            h1 { "Bâtiments" }
+            p { "Votre compte n'est rattaché à aucune société : les bâtiments appartiennent à une société. Contactez l'équipe WeMaintain pour rattacher votre compte." }
+        },
+    )
+}
+
+pub fn building_form_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    action: &str,
+    title: &str,
+    form: &BuildingForm,
+    errors: &FormErrors,
+) -> Markup {
+    let countries: Vec<(&str, &str)> = Country::ALL.iter().map(|c| (c.code(), c.name())).collect();
+    let pays = if form.pays.is_empty() {
+        "FR"
+    } else {
+        form.pays.as_str()
+    };
+    profile_layout(
+        title,
+        "/profil/batiments",
+        viewer,
+        token,
+        html! {
+            h1 { (title) }
+            (error_summary(errors, BuildingForm::LABELS))
+            form.form method="post" action=(action) novalidate {
+                (csrf_field(token))
+                (field(Field::text("nom", "Nom du bâtiment", &form.nom).hint("Par exemple : Résidence Les Tilleuls, bâtiment A."), errors))
+                (field(Field::text("adresse", "Adresse", &form.adresse).autocomplete("address-line1"), errors))
+                (field(Field::text("code_postal", "Code postal", &form.code_postal).autocomplete("postal-code"), errors))
+                (field(Field::text("ville", "Ville", &form.ville).autocomplete("address-level2"), errors))
+                (select("pays", "Pays", &countries, pays, errors))
+                button.button type="submit" { "Enregistrer" }
+            }
+        },
+    )
+}
+
+pub fn building_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    b: &Building,
+    devices: &[Device],
+    notice: Option<&str>,
+) -> Markup {
+    let rows: Vec<Vec<Markup>> = devices
+        .iter()
+        .map(|d| {
+            vec![
+                html! { (kind_label(&d.kind)) },
+                html! { (d.location) },
+                html! { (d.brand.as_deref().unwrap_or("—")) @if let Some(serial) = &d.serial_number { br; "N° " (serial) } },
+                html! { (d.commissioned_year.map(|y| y.to_string()).unwrap_or_else(|| "—".into())) },
+                html! { (status_label(&d.status)) },
+                html! { @if b.archived_at.is_none() {
+                    a href={ "/profil/appareils/" (d.id) "/modifier" } { "Modifier" } " · "
+                    a href={ "/profil/demandes/nouvelle?appareil=" (d.id) } { "Demander une intervention" }
+                } },
+            ]
+        })
+        .collect();
+    profile_layout(
+        &b.name,
+        "/profil/batiments",
+        viewer,
+        token,
+        html! {
+            h1 { (b.name) }
+            @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+            p { (b.address) br; (b.postal_code) " " (b.city) br; (country_name(&b.country)) }
+            @if let Some(at) = b.archived_at { p.notice { "Bâtiment archivé le " (french_date(at)) "." } }
+            p.actions {
+                @if b.archived_at.is_none() {
+                    a.button href={ "/profil/batiments/" (b.id) "/appareils/nouveau" } { "Ajouter un appareil" }
+                    a.button.secondary href={ "/profil/batiments/" (b.id) "/modifier" } { "Modifier le bâtiment" }
+                }
+                form.inline-form method="post" action={ "/profil/batiments/" (b.id) "/archive" } {
+                    (csrf_field(token))
+                    @if b.archived_at.is_none() {
+                        input type="hidden" name="archive" value="oui";
+                        button.button.secondary type="submit" { "Archiver" }
+                    } @else {
+                        input type="hidden" name="archive" value="non";
+                        button.button.secondary type="submit" { "Remettre en service" }
+                    }
+                }
+            }
+            h2 { "Appareils" }
+            @if devices.is_empty() { p { "Aucun appareil déclaré dans ce bâtiment." } }
+            @else { (table("Appareils du bâtiment", &["Type", "Emplacement", "Marque", "Mise en service", "État", ""], &rows)) }
+        },
+    )
+}
+
+pub fn device_form_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    building: &Building,
+    action: &str,
+    title: &str,
+    form: &DeviceForm,
+    errors: &FormErrors,
+) -> Markup {
+    let kinds: Vec<(&str, &str)> = DeviceKind::ALL
+        .iter()
+        .map(|k| (k.key(), k.label()))
+        .collect();
+    let statuses: Vec<(&str, &str)> = DeviceStatus::ALL
+        .iter()
+        .map(|s| (s.key(), s.label()))
+        .collect();
+    let etat = if form.etat.is_empty() && errors.is_empty() {
+        "en_service"
+    } else {
+        form.etat.as_str()
+    };
+    profile_layout(
+        title,
+        "/profil/batiments",
+        viewer,
+        token,
+        html! {
+            h1 { (title) }
+            p { "Bâtiment : " a href={ "/profil/batiments/" (building.id) } { (building.name) } }
+            (error_summary(errors, DeviceForm::LABELS))
+            form.form method="post" action=(action) novalidate {
+                (csrf_field(token))
+                (select("type_appareil", "Type d'appareil", &kinds, &form.type_appareil, errors))
+                (field(Field::text("emplacement", "Emplacement dans le bâtiment", &form.emplacement).hint("Escalier, aile, étages desservis : par exemple « Escalier B, du rez-de-chaussée au 6e »."), errors))
+                (field(Field::text("marque", "Marque", &form.marque).optional(), errors))
+                (field(Field::text("numero_serie", "Numéro de série", &form.numero_serie).optional(), errors))
+                (field(Field::text("annee", "Année de mise en service", &form.annee).kind("number").optional(), errors))
+                (select("etat", "État", &statuses, etat, errors))
+                button.button type="submit" { "Enregistrer" }
+            }
+        },
+    )
+}

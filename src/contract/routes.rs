@@ -1,0 +1,200 @@
+//! `/profil/contrat`: reading, signing and verifying the maintenance
+//! contract; `/admin/contrats`: the signed contracts, for staff.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::audit::AuditEvent;
+use crate::auth::{CsrfToken, Viewer};
+use crate::contract::views as view;
+use crate::contract::views::SignPage;
+use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
+use crate::domain::required_text;
+use crate::forms::FormErrors;
+use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::state::AppState;
+
+fn company(viewer: &Viewer) -> Result<i64, PageError> {
+    viewer.company_id.ok_or(PageError::NotFound)
+}
+
+/// The current version's contract for the company as it is now, or
+/// `None` while it has no device.
+async fn current_document(
+    state: &AppState,
+    company: i64,
+) -> Result<Option<ContractDocument>, PageError> {
+    let party = contract::party(&state.db, company)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let devices = contract::covered_devices(&state.db, company).await?;
+    if devices.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(contract::current_document(&party, &devices)))
+}
+
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    token: &CsrfToken,
+    name: &str,
+    errors: &FormErrors,
+) -> Result<Markup, PageError> {
+    let company = company(viewer)?;
+    let signatures = contract::signatures(&state.db, Some(company)).await?;
+    let signed = signatures
+        .iter()
+        .find(|s| s.template_version == CURRENT_VERSION);
+    let document = current_document(state, company).await?;
+    let fingerprint = document
+        .as_ref()
+        .map(|d| contract::sha256(&d.text()))
+        .unwrap_or_default();
+    Ok(view::contract_page(
+        viewer,
+        token,
+        &SignPage {
+            document: document.as_ref(),
+            fingerprint: &fingerprint,
+            signed,
+            name,
+            errors,
+        },
+    ))
+}
+
+/// `GET /profil/contrat`.
+pub async fn show(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    page(&state, &viewer, &token, "", &FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct SignForm {
+    #[serde(default)]
+    nom_complet: String,
+    #[serde(default)]
+    accepte: String,
+    #[serde(default)]
+    empreinte: String,
+}
+
+/// `POST /profil/contrat/signer`: signs exactly the text the person read
+/// (its fingerprint travels with the form); if the company's devices
+/// changed meanwhile, the person is asked to read it again.
+pub async fn sign(
+    req: HttpRequest,
+    form: web::Form<SignForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let company = company(&viewer)?;
+    let mut errors = FormErrors::default();
+    let name = errors.check("nom_complet", required_text(&form.nom_complet, 200));
+    if form.accepte != "oui" {
+        errors.add("accepte", "Cochez « J'ai lu et j'accepte » pour signer.");
+    }
+    let text = current_document(&state, company)
+        .await?
+        .map(|document| document.text());
+    match &text {
+        Some(text) if contract::sha256(text) == form.empreinte.trim() => {}
+        Some(_) => errors.add("empreinte", "Le contrat a changé depuis que vous l'avez ouvert (appareils ajoutés ou modifiés) : relisez-le avant de signer."),
+        None => return Err(PageError::BadRequest),
+    }
+    let (Some(name), Some(text), true) = (name, text, errors.is_empty()) else {
+        let markup = page(&state, &viewer, &token, &form.nom_complet, &errors).await?;
+        return Ok(HttpResponse::UnprocessableEntity()
+            .content_type("text/html; charset=utf-8")
+            .body(markup.into_string()));
+    };
+    let ip = state.client_ip(&req);
+    let signed = contract::sign(
+        &state.db,
+        state.clock.now(),
+        &NewSignature {
+            company_id: company,
+            text: &text,
+            signer_id: viewer.id,
+            signer_name: &name,
+            signer_email: &viewer.email,
+            ip: &ip,
+        },
+    )
+    .await;
+    match signed {
+        Ok(id) => Ok(redirect(&format!("/profil/contrat/{id}"))),
+        // Signed meanwhile (a colleague, a double click): the page says so.
+        Err(ContractError::AlreadySigned) => Ok(redirect("/profil/contrat")),
+        Err(ContractError::Db(error)) => Err(error.into()),
+    }
+}
+
+/// `GET /profil/contrat/{id}`: the signed contract, printable, with its hash.
+pub async fn signed(
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let company = company(&viewer)?;
+    let signature = contract::signature(&state.db, Some(company), path.into_inner())
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok(view::signed_page(&viewer, &token, &signature))
+}
+
+/// `GET /profil/contrat/verifier`: every signature's hash recomputed.
+pub async fn verify(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let company = company(&viewer)?;
+    let signatures = contract::signatures(&state.db, Some(company)).await?;
+    Ok(view::verify_page(&viewer, &token, &signatures))
+}
+
+/// `GET /admin/contrats`.
+pub async fn staff_list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let signatures = contract::signatures(&state.db, None).await?;
+    Ok(view::staff_list(&viewer, &token, &signatures))
+}
+
+/// `GET /admin/contrats/{id}`: a signer's record; opening it is audited.
+pub async fn staff_signed(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
+    let id = path.into_inner();
+    let signature = contract::signature(&state.db, None, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some(format!("contract_signature:{id}")),
+        None,
+    )
+    .await?;
+    Ok(view::staff_signed(&viewer, &token, &signature))
+}

@@ -1,0 +1,31 @@
+//! `/profil`: the Utilisateur's space.
+
+use actix_web::web;
+use maud::Markup;
+
+use crate::accounts;
+use crate::auth::{CsrfToken, Viewer};
+use crate::dashboard::views as view;
+use crate::http::PageError;
+use crate::state::AppState;
+
+/// `GET /profil`.
+pub async fn home(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let profile = accounts::profile(&state.db, viewer.id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let dashboard = match viewer.company_id {
+        Some(company) => Some(crate::dashboard::dashboard(&state.db, company).await?),
+        None => None,
+    };
+    Ok(view::profile_page(
+        &viewer,
+        &profile,
+        dashboard.as_ref(),
+        &token,
+    ))
+}

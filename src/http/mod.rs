@@ -1,0 +1,150 @@
+//! HTTP plumbing every feature shares: the one error type of pages and its
+//! statuses, redirects, form limits, CSV downloads, error pages, security
+//! headers, and the operational endpoints.
+
+pub mod csv_download;
+pub mod error_pages;
+pub mod health;
+mod limits;
+pub mod metrics;
+pub mod security_headers;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use maud::Markup;
+
+use crate::accounts::AccountError;
+use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::auth::password::PasswordError;
+use crate::auth::{opened_from_another_site, safe_return_path, CsrfToken, Viewer};
+use crate::db::DbError;
+use crate::rights::RightsError;
+use crate::state::AppState;
+
+pub use limits::{form_limit, reconfirm_password, retry_at, too_many, Reconfirm};
+
+/// Why a page could not be drawn. The one place where module errors become
+/// HTTP statuses; the error-page middleware draws the French page.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Rights(#[from] RightsError),
+    #[error("the session could not be written")]
+    Session,
+    /// An export that could not be written: a 500, never a truncated file.
+    #[error(transparent)]
+    Csv(#[from] csv_download::CsvError),
+    #[error("not found")]
+    NotFound,
+    /// A value no form of the site sends (a hand-made request).
+    #[error("bad request")]
+    BadRequest,
+}
+
+impl From<sqlx::Error> for PageError {
+    fn from(error: sqlx::Error) -> Self {
+        PageError::Db(DbError::Query(error))
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::NotFound | PageError::Rights(RightsError::NotFound) => StatusCode::NOT_FOUND,
+            PageError::Rights(RightsError::Closed | RightsError::NotConfirmed) => {
+                StatusCode::CONFLICT
+            }
+            PageError::Rights(RightsError::ExtensionTooLong) => StatusCode::UNPROCESSABLE_ENTITY,
+            PageError::BadRequest => StatusCode::BAD_REQUEST,
+            PageError::Db(_)
+            | PageError::Account(AccountError::Db(_))
+            | PageError::Rights(RightsError::Db(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Csv(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "page failed");
+        }
+        HttpResponse::build(self.status_code()).finish()
+    }
+}
+
+/// A page with its status: `html(StatusCode::OK, view)`; a form sent back
+/// with its errors is `UNPROCESSABLE_ENTITY`.
+pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// Post/redirect/get: after a form, the browser loads `to`.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// Who is told of new sign-ups and messages: `WM_STAFF_EMAIL`, or else the
+/// active staff accounts.
+pub async fn staff_recipients(state: &AppState) -> Result<Vec<String>, DbError> {
+    let configured = state.mailer.configured_staff();
+    if !configured.is_empty() {
+        return Ok(configured.to_vec());
+    }
+    crate::accounts::staff_addresses(&state.db).await
+}
+
+/// Pages whose opening is audited (a person's record, a search of the visit
+/// log) are GETs, which a link on another site can open in a logged-in
+/// admin's browser: then the page asks for a click on the site itself
+/// instead of opening, and nothing is read or audited. Every such handler
+/// starts with this.
+pub fn confirm_audited_opening(
+    req: &HttpRequest,
+    viewer: &Viewer,
+    token: &CsrfToken,
+) -> Option<Markup> {
+    if !opened_from_another_site(req) {
+        return None;
+    }
+    let target = match req.query_string() {
+        "" => req.path().to_owned(),
+        query => format!("{}?{query}", req.path()),
+    };
+    let target = safe_return_path(&target).unwrap_or("/admin");
+    Some(crate::staff::views::confirm_opening_page(
+        viewer,
+        token,
+        req.path(),
+        target,
+    ))
+}
+
+/// An audit line for an action of a logged-in person.
+pub async fn staff_audit(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    event: AuditEvent,
+    subject_user: Option<i64>,
+    subject: Option<String>,
+    detail: Option<String>,
+) -> Result<(), DbError> {
+    let entry = AuditEntry {
+        actor: Some(viewer.id),
+        subject_user,
+        subject,
+        ip: Some(state.client_ip(req)),
+        detail,
+    };
+    audit::record(&state.db, &state.register, state.clock.now(), event, entry).await
+}

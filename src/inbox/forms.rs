@@ -1,0 +1,100 @@
+//! The public contact and application forms, as typed.
+
+use serde::Deserialize;
+
+use crate::domain::{message_text, required_text, years_of_experience, Email, Phone};
+use crate::forms::{FormErrors, LINE_MAX, NAME_MAX};
+use crate::inbox::{NewApplication, NewQuestion};
+
+/// `/contact`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct QuestionForm {
+    pub prenom: String,
+    pub nom: String,
+    pub telephone: String,
+    pub email: String,
+    pub message: String,
+}
+
+impl QuestionForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("telephone", "Téléphone"),
+        ("email", "Adresse e-mail"),
+        ("message", "Votre question"),
+    ];
+
+    pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let email = e.check("email", Email::parse(&self.email));
+        let message = e.check("message", message_text(&self.message, 10, 5_000));
+        match (first_name, last_name, phone, email, message) {
+            (Some(first_name), Some(last_name), Some(phone), Some(email), Some(message)) => {
+                Ok(NewQuestion {
+                    first_name,
+                    last_name,
+                    phone,
+                    email,
+                    message,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// `/techniciens`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub prenom: String,
+    pub nom: String,
+    pub telephone: String,
+    pub email: String,
+    pub experience: String,
+    pub entreprise: String,
+}
+
+impl ApplicationForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("telephone", "Téléphone"),
+        ("email", "Adresse e-mail"),
+        ("experience", "Années d'expérience dans l'ascenseur"),
+        ("entreprise", "Entreprise actuelle"),
+    ];
+
+    pub fn validate(&self) -> Result<NewApplication, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let email = e.check("email", Email::parse(&self.email));
+        let years = e.check("experience", years_of_experience(&self.experience));
+        let company = e.check("entreprise", required_text(&self.entreprise, LINE_MAX));
+        match (first_name, last_name, phone, email, years, company) {
+            (
+                Some(first_name),
+                Some(last_name),
+                Some(phone),
+                Some(email),
+                Some(years),
+                Some(company),
+            ) => Ok(NewApplication {
+                first_name,
+                last_name,
+                phone,
+                email,
+                years_experience: years,
+                current_company: company,
+            }),
+            _ => Err(e),
+        }
+    }
+}

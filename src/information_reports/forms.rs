@@ -1,0 +1,83 @@
+//! The information report form, as staff type it.
+
+use serde::Deserialize;
+
+use crate::domain::{message_text, DeviceStatus};
+use crate::forms::FormErrors;
+
+/// An information report, as staff type it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    pub appareil: String,
+    pub prestation: String,
+    pub date: String,
+    pub travaux: String,
+    pub pieces: String,
+    pub etat: String,
+}
+
+impl ReportForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("appareil", "Appareil"),
+        ("prestation", "Prestation"),
+        ("date", "Date de l'intervention"),
+        ("travaux", "Travaux réalisés"),
+        ("pieces", "Pièces remplacées"),
+        ("etat", "État de l'appareil après l'intervention"),
+    ];
+
+    pub fn validate(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<crate::information_reports::NewReport, FormErrors> {
+        use crate::information_reports::{NewReport, Prestation};
+        let mut e = FormErrors::default();
+        let device_id = e.check(
+            "appareil",
+            self.appareil.trim().parse::<i64>().map_err(|_| {
+                crate::domain::FieldError::new("Choisissez l'appareil dans la liste.")
+            }),
+        );
+        let kind = e.check("prestation", Prestation::parse(&self.prestation));
+        let date = e.check(
+            "date",
+            chrono::NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|d| {
+                    *d <= today && *d >= chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(*d)
+                })
+                .ok_or_else(|| {
+                    crate::domain::FieldError::new(
+                        "Indiquez la date de l'intervention (aujourd'hui au plus tard).",
+                    )
+                }),
+        );
+        let work_done = e.check("travaux", message_text(&self.travaux, 10, 10_000));
+        let parts = if self.pieces.trim().is_empty() {
+            Some(None)
+        } else {
+            e.check("pieces", message_text(&self.pieces, 2, 5_000))
+                .map(Some)
+        };
+        let state = e.check("etat", DeviceStatus::parse(&self.etat));
+        match (device_id, kind, date, work_done, parts, state) {
+            (
+                Some(device_id),
+                Some(kind),
+                Some(performed_on),
+                Some(work_done),
+                Some(parts_replaced),
+                Some(device_state),
+            ) => Ok(NewReport {
+                device_id,
+                kind,
+                performed_on,
+                work_done,
+                parts_replaced,
+                device_state,
+            }),
+            _ => Err(e),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Rapports d'Information: staff publish what was done on a device (a
+//! Prestation), the client company reads them. Table `reports` (purpose
+//! `account`), client queries scoped to the company.
+
+pub mod forms;
+pub mod routes;
+pub mod views;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::analytics::rollup::{date_of_day, day_of_date};
+use crate::buildings::{page_window, ListPage, PAGE_SIZE};
+use crate::db::{millis, on_pool, Db, DbError};
+use crate::domain::{DeviceStatus, FieldError};
+
+/// The kind of Prestation a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prestation {
+    Maintenance,
+    Installation,
+    Reparation,
+    Travaux,
+}
+
+impl Prestation {
+    pub const ALL: [Prestation; 4] = [
+        Prestation::Maintenance,
+        Prestation::Installation,
+        Prestation::Reparation,
+        Prestation::Travaux,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Prestation::Maintenance => "maintenance",
+            Prestation::Installation => "installation",
+            Prestation::Reparation => "reparation",
+            Prestation::Travaux => "travaux",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Prestation::Maintenance => "Maintenance",
+            Prestation::Installation => "Installation",
+            Prestation::Reparation => "Réparation",
+            Prestation::Travaux => "Travaux",
+        }
+    }
+
+    pub fn parse(key: &str) -> Result<Prestation, FieldError> {
+        Prestation::ALL
+            .into_iter()
+            .find(|p| p.key() == key)
+            .ok_or_else(|| FieldError::new("Choisissez une réponse dans la liste."))
+    }
+}
+
+/// A validated report.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub device_id: i64,
+    pub kind: Prestation,
+    pub performed_on: NaiveDate,
+    pub work_done: String,
+    pub parts_replaced: Option<String>,
+    pub device_state: DeviceStatus,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Report {
+    pub id: i64,
+    pub company_id: i64,
+    pub device_id: i64,
+    pub kind: String,
+    pub performed_on: i64,
+    pub work_done: String,
+    pub parts_replaced: Option<String>,
+    pub device_state: String,
+    pub published_at: i64,
+    pub building_id: i64,
+    pub building_name: String,
+    pub device_location: String,
+    pub device_kind: String,
+    pub company_name: String,
+}
+
+impl Report {
+    pub fn performed_on(&self) -> NaiveDate {
+        date_of_day(self.performed_on)
+    }
+}
+
+const COLUMNS: &str = "r.id, r.company_id, r.device_id, r.kind, r.performed_on, r.work_done, \
+    r.parts_replaced, r.device_state, r.published_at, b.id AS building_id, b.name AS building_name, \
+    d.location AS device_location, d.kind AS device_kind, c.name AS company_name";
+const FROM: &str = "FROM reports r JOIN devices d ON d.id = r.device_id \
+    JOIN buildings b ON b.id = d.building_id JOIN companies c ON c.id = r.company_id";
+
+/// Publishes a report on a device (of any company: staff); the report
+/// belongs to the device's company. `None` when there is no such device.
+pub async fn publish(
+    db: &Db,
+    staff: i64,
+    now: DateTime<Utc>,
+    new: &NewReport,
+) -> Result<Option<i64>, DbError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar(
+        "INSERT INTO reports (company_id, device_id, kind, performed_on, work_done, parts_replaced, \
+           device_state, published_by, published_at) \
+         SELECT b.company_id, d.id, $1, $2, $3, $4, $5, $6, $7 FROM devices d \
+         JOIN buildings b ON b.id = d.building_id WHERE d.id = $8 RETURNING id"
+    )
+    .bind(new.kind.key())
+    .bind(day_of_date(new.performed_on))
+    .bind(&new.work_done)
+    .bind(&new.parts_replaced)
+    .bind(new.device_state.key())
+    .bind(staff)
+    .bind(millis(now))
+    .bind(new.device_id)
+    .fetch_all(pool)
+    .await.map(crate::db::first)
+    })?)
+}
+
+/// What the client filters the list by.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub building: Option<i64>,
+    pub device: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// The company's reports (or everyone's, for staff), most recent work
+/// first, filtered, one page.
+pub async fn reports(
+    db: &Db,
+    company_id: Option<i64>,
+    filter: &ReportFilter,
+    page: i64,
+) -> Result<ListPage<Report>, DbError> {
+    let clause = "($1 IS NULL OR r.company_id = $1) AND ($2 IS NULL OR b.id = $2) \
+        AND ($3 IS NULL OR d.id = $3) AND ($4 IS NULL OR r.performed_on >= $4) \
+        AND ($5 IS NULL OR r.performed_on <= $5)";
+    let from = filter.from.map(day_of_date);
+    let to = filter.to.map(day_of_date);
+    let count_sql = format!("SELECT COUNT(*) {FROM} WHERE {clause}");
+    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(&count_sql)
+        .bind(company_id)
+        .bind(filter.building)
+        .bind(filter.device)
+        .bind(from)
+        .bind(to)
+        .fetch_one(pool)
+        .await)?;
+    let (page, pages) = page_window(total, page);
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {clause} ORDER BY r.performed_on DESC, r.id DESC LIMIT $6 OFFSET $7"
+    );
+    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(company_id)
+        .bind(filter.building)
+        .bind(filter.device)
+        .bind(from)
+        .bind(to)
+        .bind(PAGE_SIZE)
+        .bind((page - 1) * PAGE_SIZE)
+        .fetch_all(pool)
+        .await)?;
+    Ok(ListPage {
+        items,
+        page,
+        pages,
+        total,
+    })
+}
+
+pub async fn report(db: &Db, company_id: Option<i64>, id: i64) -> Result<Option<Report>, DbError> {
+    let sql =
+        format!("SELECT {COLUMNS} {FROM} WHERE r.id = $1 AND ($2 IS NULL OR r.company_id = $2)");
+    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Every device, for the staff form: (id, "company — building — location").
+pub async fn all_devices(db: &Db) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT d.id, c.name || ' — ' || b.name || ' — ' || d.location FROM devices d \
+         JOIN buildings b ON b.id = d.building_id JOIN companies c ON c.id = b.company_id \
+         ORDER BY c.name, b.name, d.location, d.id LIMIT 5000"
+    )
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// The company's buildings and devices, for the client's filters.
+pub async fn filter_choices(
+    db: &Db,
+    company_id: i64,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), DbError> {
+    let buildings = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, name FROM buildings WHERE company_id = $1 ORDER BY name, id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?;
+    let devices = on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT d.id, b.name || ' — ' || d.location FROM devices d JOIN buildings b ON b.id = d.building_id \
+         WHERE b.company_id = $1 ORDER BY b.name, d.location, d.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    Ok((buildings, devices))
+}

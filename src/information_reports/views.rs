@@ -1,0 +1,181 @@
+//! Rapports d'Information: the client's filtered list and printable report,
+//! and the staff's publishing form.
+
+use maud::{html, Markup};
+
+use crate::auth::{CsrfToken, Viewer};
+use crate::buildings::views::{kind_label, profile_layout, status_label};
+use crate::buildings::ListPage;
+use crate::domain::DeviceStatus;
+use crate::information_reports::forms::ReportForm;
+use crate::information_reports::{Prestation, Report};
+use crate::staff::views::admin_layout;
+use crate::views::components::{pagination, table};
+use crate::views::forms::{
+    csrf_field, error_summary, field, french_datetime, select, textarea, Field, FormErrors,
+};
+
+pub fn prestation_label(key: &str) -> &'static str {
+    Prestation::parse(key).map(|p| p.label()).unwrap_or("—")
+}
+
+/// The filters as typed, kept in the form and in the pagination links.
+pub struct FilterValues<'a> {
+    pub building: &'a str,
+    pub device: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub error: Option<&'a str>,
+}
+
+pub fn client_list(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    list: &ListPage<Report>,
+    buildings: &[(i64, String)],
+    devices: &[(i64, String)],
+    filter: &FilterValues,
+) -> Markup {
+    let building_options: Vec<(String, &str)> = buildings
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.as_str()))
+        .collect();
+    let device_options: Vec<(String, &str)> = devices
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.as_str()))
+        .collect();
+    let query = format!(
+        "batiment={}&appareil={}&du={}&au={}",
+        filter.building, filter.device, filter.from, filter.to
+    );
+    let rows: Vec<Vec<Markup>> = list
+        .items
+        .iter()
+        .map(|r| {
+            vec![
+                html! { a href={ "/profil/rapports/" (r.id) } { (r.performed_on().format("%d/%m/%Y")) } },
+                html! { (prestation_label(&r.kind)) },
+                html! { (r.building_name) br; (kind_label(&r.device_kind)) " — " (r.device_location) },
+                html! { (status_label(&r.device_state)) },
+            ]
+        })
+        .collect();
+    profile_layout(
+        "Rapports d'intervention",
+        "/profil/rapports",
+        viewer,
+        token,
+        html! {
+            h1 { "Rapports d'intervention" }
+            form.filters method="get" action="/profil/rapports" {
+                div.field.inline {
+                    label for="batiment" { "Bâtiment" }
+                    select #batiment name="batiment" {
+                        option value="" { "Tous" }
+                        @for (id, name) in &building_options { option value=(id) selected[id == filter.building] { (name) } }
+                    }
+                }
+                div.field.inline {
+                    label for="appareil" { "Appareil" }
+                    select #appareil name="appareil" {
+                        option value="" { "Tous" }
+                        @for (id, name) in &device_options { option value=(id) selected[id == filter.device] { (name) } }
+                    }
+                }
+                div.field.inline { label for="du" { "Du" } input #du type="date" name="du" value=(filter.from); }
+                div.field.inline { label for="au" { "Au" } input #au type="date" name="au" value=(filter.to); }
+                button.button.small type="submit" { "Filtrer" }
+            }
+            @if let Some(error) = filter.error { p.field-error role="alert" { (error) } }
+            @if list.items.is_empty() { p { "Aucun rapport pour ces critères." } }
+            @else {
+                (table(&format!("{} rapport(s)", list.total), &["Intervention du", "Prestation", "Appareil", "État après"], &rows))
+                (pagination(list.page, list.pages, |p| format!("/profil/rapports?{query}&page={p}")))
+            }
+        },
+    )
+}
+
+fn report_body(r: &Report) -> Markup {
+    html! {
+        dl.definitions {
+            dt { "Société" } dd { (r.company_name) }
+            dt { "Bâtiment" } dd { (r.building_name) }
+            dt { "Appareil" } dd { (kind_label(&r.device_kind)) " — " (r.device_location) }
+            dt { "Prestation" } dd { (prestation_label(&r.kind)) }
+            dt { "Date de l'intervention" } dd { (r.performed_on().format("%d/%m/%Y")) }
+            dt { "État de l'appareil après l'intervention" } dd { (status_label(&r.device_state)) }
+        }
+        h2 { "Travaux réalisés" }
+        p.message-text { (r.work_done) }
+        h2 { "Pièces remplacées" }
+        p.message-text { (r.parts_replaced.as_deref().unwrap_or("Aucune.")) }
+        p.reference { "Rapport n° " (r.id) ", publié le " (french_datetime(r.published_at)) " par l'équipe WeMaintain." }
+    }
+}
+
+pub fn client_report(viewer: &Viewer, token: &CsrfToken, r: &Report) -> Markup {
+    profile_layout(
+        &format!("Rapport n° {}", r.id),
+        "/profil/rapports",
+        viewer,
+        token,
+        html! {
+            article.report {
+                h1 { "Rapport d'intervention n° " (r.id) }
+                (report_body(r))
+            }
+            p.no-print { "Pour l'imprimer ou l'enregistrer en PDF, utilisez la commande Imprimer de votre navigateur : la page s'imprime sans le menu." }
+        },
+    )
+}
+
+pub fn staff_form(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    devices: &[(i64, String)],
+    form: &ReportForm,
+    errors: &FormErrors,
+    notice: Option<&str>,
+) -> Markup {
+    let device_options: Vec<(String, &str)> = devices
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.as_str()))
+        .collect();
+    let device_options: Vec<(&str, &str)> = device_options
+        .iter()
+        .map(|(id, n)| (id.as_str(), *n))
+        .collect();
+    let prestations: Vec<(&str, &str)> = Prestation::ALL
+        .iter()
+        .map(|p| (p.key(), p.label()))
+        .collect();
+    let states: Vec<(&str, &str)> = DeviceStatus::ALL
+        .iter()
+        .map(|s| (s.key(), s.label()))
+        .collect();
+    admin_layout(
+        "Publier un rapport",
+        "/admin/rapports",
+        viewer,
+        token,
+        html! {
+            h1 { "Publier un rapport d'intervention" }
+            @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+            @if devices.is_empty() { p { "Aucun appareil n'est encore déclaré par les clients." } }
+            @else {
+                (error_summary(errors, ReportForm::LABELS))
+                form.form method="post" action="/admin/rapports" novalidate {
+                    (csrf_field(token))
+                    (select("appareil", "Appareil", &device_options, &form.appareil, errors))
+                    (select("prestation", "Prestation", &prestations, &form.prestation, errors))
+                    (field(Field::text("date", "Date de l'intervention", &form.date).kind("date"), errors))
+                    (textarea("travaux", "Travaux réalisés", &form.travaux, None, errors))
+                    (textarea("pieces", "Pièces remplacées", &form.pieces, Some("Laisser vide si aucune."), errors))
+                    (select("etat", "État de l'appareil après l'intervention", &states, &form.etat, errors))
+                    button.button type="submit" { "Publier le rapport" }
+                }
+            }
+        },
+    )
+}

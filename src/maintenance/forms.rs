@@ -1,0 +1,67 @@
+//! Maintenance request and thread forms, as typed.
+
+use serde::Deserialize;
+
+use crate::domain::message_text;
+use crate::forms::FormErrors;
+
+/// A maintenance request, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    pub appareil: String,
+    pub nature: String,
+    pub urgence: String,
+    pub description: String,
+}
+
+impl RequestForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("appareil", "Appareil"),
+        ("nature", "Nature de la demande"),
+        ("urgence", "Urgence"),
+        ("description", "Description"),
+    ];
+
+    pub fn validate(&self) -> Result<crate::maintenance::NewRequest, FormErrors> {
+        use crate::maintenance::{Nature, Urgency};
+        let mut e = FormErrors::default();
+        let device_id = e.check(
+            "appareil",
+            self.appareil.trim().parse::<i64>().map_err(|_| {
+                crate::domain::FieldError::new("Choisissez l'appareil concerné dans la liste.")
+            }),
+        );
+        let nature = e.check("nature", Nature::parse(&self.nature));
+        let urgency = e.check("urgence", Urgency::parse(&self.urgence));
+        let description = e.check("description", message_text(&self.description, 10, 5_000));
+        match (device_id, nature, urgency, description) {
+            (Some(device_id), Some(nature), Some(urgency), Some(description)) => {
+                Ok(crate::maintenance::NewRequest {
+                    device_id,
+                    nature,
+                    urgency,
+                    description,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// A message on a request's thread, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ThreadMessageForm {
+    pub message: String,
+}
+
+impl ThreadMessageForm {
+    pub fn validate(&self) -> Result<String, FormErrors> {
+        let mut e = FormErrors::default();
+        match e.check("message", message_text(&self.message, 2, 5_000)) {
+            Some(text) => Ok(text),
+            None => Err(e),
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Demandes de Maintenance: a client asks for work on one device of the
+//! company; staff move it along its status flow; both write on its thread.
+//! Tables `maintenance_requests` and `request_messages` (purpose `account`),
+//! every client query scoped to the company.
+
+pub mod forms;
+pub mod routes;
+pub mod views;
+
+use chrono::{DateTime, Utc};
+
+use crate::buildings::{page_window, ListPage, PAGE_SIZE};
+use crate::db::{millis, on_pool, Db, DbError};
+use crate::domain::FieldError;
+
+const NOT_IN_LIST: &str = "Choisissez une réponse dans la liste.";
+
+macro_rules! choice {
+    ($name:ident { $($variant:ident => $key:literal, $label:literal;)* }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            pub fn parse(key: &str) -> Result<$name, FieldError> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.key() == key)
+                    .ok_or_else(|| FieldError::new(NOT_IN_LIST))
+            }
+        }
+    };
+}
+
+choice!(Nature {
+    Panne => "panne", "Panne";
+    Entretien => "entretien", "Entretien";
+    Travaux => "travaux", "Travaux";
+});
+
+choice!(Urgency {
+    PersonneBloquee => "personne_bloquee", "Personne bloquée dans l'appareil";
+    AppareilArret => "appareil_arret", "Appareil à l'arrêt";
+    Dysfonctionnement => "dysfonctionnement", "Dysfonctionnement";
+    Question => "question", "Question";
+});
+
+choice!(RequestStatus {
+    Recue => "recue", "Reçue";
+    Planifiee => "planifiee", "Planifiée";
+    EnCours => "en_cours", "En cours";
+    Resolue => "resolue", "Résolue";
+    Annulee => "annulee", "Annulée";
+});
+
+impl RequestStatus {
+    /// The statuses staff may move a request to from this one:
+    /// reçue → planifiée → en cours → résolue, and annulée from any open one.
+    pub fn next(self) -> &'static [RequestStatus] {
+        use RequestStatus::*;
+        match self {
+            Recue => &[Planifiee, EnCours, Annulee],
+            Planifiee => &[EnCours, Annulee],
+            EnCours => &[Resolue, Annulee],
+            Resolue | Annulee => &[],
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        !self.next().is_empty()
+    }
+}
+
+/// A validated request.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub device_id: i64,
+    pub nature: Nature,
+    pub urgency: Urgency,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MaintenanceRequest {
+    pub id: i64,
+    pub company_id: i64,
+    pub device_id: i64,
+    pub created_by: Option<i64>,
+    pub nature: String,
+    pub urgency: String,
+    pub description: String,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub building_name: String,
+    pub device_location: String,
+    pub company_name: String,
+}
+
+impl MaintenanceRequest {
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Recue)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RequestMessage {
+    pub from_staff: bool,
+    pub author: Option<String>,
+    pub body: String,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "r.id, r.company_id, r.device_id, r.created_by, r.nature, r.urgency, \
+    r.description, r.status, r.created_at, r.updated_at, b.name AS building_name, \
+    d.location AS device_location, c.name AS company_name";
+const FROM: &str = "FROM maintenance_requests r JOIN devices d ON d.id = r.device_id \
+    JOIN buildings b ON b.id = d.building_id JOIN companies c ON c.id = r.company_id";
+
+/// Files a request on a device of the company; `None` when the device is
+/// not the company's.
+pub async fn create(
+    db: &Db,
+    company_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+    new: &NewRequest,
+) -> Result<Option<i64>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "INSERT INTO maintenance_requests (company_id, device_id, created_by, nature, urgency, \
+           description, status, created_at, updated_at) \
+         SELECT $1, d.id, $2, $3, $4, $5, 'recue', $6, $6 FROM devices d \
+         JOIN buildings b ON b.id = d.building_id WHERE d.id = $7 AND b.company_id = $1 \
+         RETURNING id"
+    )
+    .bind(company_id)
+    .bind(user_id)
+    .bind(new.nature.key())
+    .bind(new.urgency.key())
+    .bind(&new.description)
+    .bind(millis(now))
+    .bind(new.device_id)
+    .fetch_all(pool)
+    .await
+    .map(crate::db::first))?)
+}
+
+/// A request: the company's only, or any when `company_id` is `None` (staff).
+pub async fn request(
+    db: &Db,
+    company_id: Option<i64>,
+    id: i64,
+) -> Result<Option<MaintenanceRequest>, DbError> {
+    let sql =
+        format!("SELECT {COLUMNS} {FROM} WHERE r.id = $1 AND ($2 IS NULL OR r.company_id = $2)");
+    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Requests, newest first, one page: the company's (client) or all (staff),
+/// open ones or closed ones.
+pub async fn requests(
+    db: &Db,
+    company_id: Option<i64>,
+    open: bool,
+    page: i64,
+) -> Result<ListPage<MaintenanceRequest>, DbError> {
+    let status = if open {
+        "r.status IN ('recue', 'planifiee', 'en_cours')"
+    } else {
+        "r.status IN ('resolue', 'annulee')"
+    };
+    let count_sql =
+        format!("SELECT COUNT(*) {FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND {status}");
+    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(&count_sql)
+        .bind(company_id)
+        .fetch_one(pool)
+        .await)?;
+    let (page, pages) = page_window(total, page);
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND {status} \
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3"
+    );
+    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(company_id)
+        .bind(PAGE_SIZE)
+        .bind((page - 1) * PAGE_SIZE)
+        .fetch_all(pool)
+        .await)?;
+    Ok(ListPage {
+        items,
+        page,
+        pages,
+        total,
+    })
+}
+
+pub async fn messages(db: &Db, request_id: i64) -> Result<Vec<RequestMessage>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT m.from_staff, u.first_name || ' ' || u.last_name AS author, m.body, m.created_at \
+         FROM request_messages m LEFT JOIN users u ON u.id = m.author_id \
+         WHERE m.request_id = $1 ORDER BY m.created_at, m.id"
+    )
+    .bind(request_id)
+    .fetch_all(pool)
+    .await)?)
+}
+
+pub async fn add_message(
+    db: &Db,
+    request_id: i64,
+    author_id: i64,
+    from_staff: bool,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_pool!(db, |pool| sqlx::query(
+        "INSERT INTO request_messages (request_id, author_id, from_staff, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(request_id)
+    .bind(author_id)
+    .bind(from_staff)
+    .bind(body)
+    .bind(millis(now))
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Moves a request to `to` if the flow allows it from its current status
+/// (checked in the statement, so two staff at once cannot skip a step);
+/// `false` when it does not.
+pub async fn change_status(
+    db: &Db,
+    id: i64,
+    from: RequestStatus,
+    to: RequestStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    if !from.next().contains(&to) {
+        return Ok(false);
+    }
+    let changed = on_pool!(db, |pool| {
+        sqlx::query(
+        "UPDATE maintenance_requests SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
+    )
+    .bind(to.key())
+    .bind(millis(now))
+    .bind(id)
+    .bind(from.key())
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
+}
+
+/// The address and first name of whoever filed the request, for e-mails.
+pub async fn requester(
+    db: &Db,
+    request: &MaintenanceRequest,
+) -> Result<Option<(String, String)>, DbError> {
+    let Some(user) = request.created_by else {
+        return Ok(None);
+    };
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT email, first_name FROM users WHERE id = $1 AND status = 'active'"
+    )
+    .bind(user)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// The company's devices, for the request form: (id, "building — location").
+pub async fn device_choices(db: &Db, company_id: i64) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT d.id, b.name || ' — ' || d.location FROM devices d JOIN buildings b ON b.id = d.building_id \
+         WHERE b.company_id = $1 AND b.archived_at IS NULL ORDER BY b.name, d.location, d.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await
+    })?)
+}
+
+/// The company's open requests whose last message is from staff: they wait
+/// for the client's answer.
+pub async fn awaiting_client(db: &Db, company_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT r.id FROM maintenance_requests r \
+         WHERE r.company_id = $1 AND r.status IN ('recue', 'planifiee', 'en_cours') \
+           AND (SELECT m.from_staff FROM request_messages m WHERE m.request_id = r.id \
+                ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = TRUE \
+         ORDER BY r.id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?)
+}

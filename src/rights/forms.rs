@@ -1,0 +1,203 @@
+//! Rights forms: profile changes, public requests and staff decisions.
+
+use serde::Deserialize;
+
+use crate::domain::{message_text, optional_text, required_text, Civility, Email, Phone};
+use crate::forms::{CompanyFields, FormErrors, NAME_MAX};
+
+/// `/profil/donnees/modifier`: every field given at registration but the
+/// address and the password, which have their own forms.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    pub prenom: String,
+    pub nom: String,
+    pub sexe: String,
+    pub role: String,
+    pub telephone: String,
+    pub societe: String,
+    pub type_societe: String,
+    pub adresse: String,
+    pub complement: String,
+    pub ville: String,
+    pub code_postal: String,
+    pub pays: String,
+}
+
+impl ProfileForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("prenom", "Prénom"),
+        ("nom", "Nom"),
+        ("sexe", "Civilité"),
+        ("role", "Rôle dans la société"),
+        ("telephone", "Téléphone"),
+        ("societe", "Nom de la société"),
+        ("type_societe", "Type de société"),
+        ("adresse", "Adresse"),
+        ("complement", "Informations complémentaires"),
+        ("ville", "Ville"),
+        ("code_postal", "Code postal"),
+        ("pays", "Pays"),
+    ];
+
+    /// The form filled with what is stored.
+    pub fn of(p: &crate::accounts::Profile) -> Self {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            prenom: p.first_name.clone(),
+            nom: p.last_name.clone(),
+            sexe: s(&p.civility),
+            role: s(&p.job_title),
+            telephone: p
+                .phone
+                .clone()
+                .map(|phone| Phone::from_stored(phone).display_international())
+                .unwrap_or_default(),
+            societe: s(&p.company_name),
+            type_societe: s(&p.company_kind),
+            adresse: s(&p.address),
+            complement: s(&p.address_extra),
+            ville: s(&p.city),
+            code_postal: s(&p.postal_code),
+            pays: s(&p.country),
+        }
+    }
+
+    /// `with_company`: the account belongs to a company, whose fields are
+    /// then required too.
+    pub fn validate(
+        &self,
+        with_company: bool,
+    ) -> Result<crate::rights::profile_changes::ProfileUpdate, FormErrors> {
+        let mut e = FormErrors::default();
+        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
+        let civility = e.check("sexe", Civility::parse(&self.sexe));
+        let job_title = e.check("role", required_text(&self.role, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let company = if with_company {
+            CompanyFields {
+                societe: &self.societe,
+                type_societe: &self.type_societe,
+                adresse: &self.adresse,
+                complement: &self.complement,
+                ville: &self.ville,
+                code_postal: &self.code_postal,
+                pays: &self.pays,
+            }
+            .validate(&mut e)
+        } else {
+            None
+        };
+        match (first_name, last_name, civility, job_title, phone) {
+            (Some(first_name), Some(last_name), Some(civility), Some(job_title), Some(phone))
+                if e.is_empty() =>
+            {
+                Ok(crate::rights::profile_changes::ProfileUpdate {
+                    first_name,
+                    last_name,
+                    civility,
+                    job_title,
+                    phone,
+                    company,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// `/confidentialite/demande`, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RightsRequestForm {
+    pub droit: String,
+    pub email: String,
+    pub visite: String,
+    pub message: String,
+}
+
+impl RightsRequestForm {
+    pub const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("droit", "Droit exercé"),
+        ("email", "Adresse e-mail"),
+        ("visite", "Votre visite du site"),
+        ("message", "Votre demande"),
+    ];
+
+    pub fn validate(&self) -> Result<crate::rights::NewRightsRequest, FormErrors> {
+        let mut e = FormErrors::default();
+        let kind = e.check("droit", crate::rights::RightKind::parse(&self.droit));
+        let email = e.check("email", Email::parse(&self.email));
+        let visit = e.check("visite", optional_text(&self.visite, 1000));
+        let message = e.check(
+            "message",
+            message_text(&self.message, 10, crate::rights::MESSAGE_MAX),
+        );
+        match (kind, email, visit, message) {
+            (Some(kind), Some(email), Some(visit_description), Some(message)) if e.is_empty() => {
+                Ok(crate::rights::NewRightsRequest {
+                    kind,
+                    email,
+                    visit_description,
+                    message,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// A staff decision on a rights request: an extension (months and reason),
+/// a question to the requester, or the outcome that closes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RightsDecisionForm {
+    pub mois: String,
+    pub texte: String,
+}
+
+impl RightsDecisionForm {
+    /// The extension: 1 or 2 months, and a written reason.
+    pub fn extension(&self) -> Result<(u32, String), FormErrors> {
+        let mut e = FormErrors::default();
+        let months = match self.mois.trim() {
+            "1" => Some(1),
+            "2" => Some(2),
+            _ => {
+                e.add("mois", "Choisissez une prolongation d'un ou deux mois.");
+                None
+            }
+        };
+        let reason = e.check(
+            "texte",
+            decision_text(
+                &self.texte,
+                2000,
+                "Écrivez le motif de la prolongation : il est envoyé au demandeur.",
+            ),
+        );
+        match (months, reason) {
+            (Some(months), Some(reason)) if e.is_empty() => Ok((months, reason)),
+            _ => Err(e),
+        }
+    }
+
+    /// The text of a question or an outcome.
+    pub fn text(&self, what: &'static str) -> Result<String, FormErrors> {
+        let mut e = FormErrors::default();
+        let text = e.check(
+            "texte",
+            decision_text(&self.texte, crate::rights::MESSAGE_MAX, what),
+        );
+        text.ok_or(e)
+    }
+}
+
+/// A staff text sent to a requester: `when_empty` says what to write.
+fn decision_text(input: &str, max_chars: usize, when_empty: &str) -> Result<String, String> {
+    if input.trim().is_empty() {
+        return Err(when_empty.to_owned());
+    }
+    message_text(input, 10, max_chars).map_err(|e| e.to_string())
+}

@@ -1,0 +1,140 @@
+//! `/confidentialite/demande`: anyone asks to exercise a right, confirmed
+//! by the link mailed to the address; the export's published schema.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::Markup;
+
+use super::{invalid, page, LinkQuery};
+use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::auth::rate_limit::LimitedForm;
+use crate::auth::{CsrfToken, Viewer};
+use crate::forms::FormErrors;
+use crate::http::{form_limit, redirect, staff_recipients, too_many, PageError};
+use crate::notifications;
+use crate::rights;
+use crate::rights::export::SCHEMA;
+use crate::rights::forms::RightsRequestForm;
+use crate::rights::views as view;
+use crate::state::AppState;
+use crate::views::links;
+
+/// `GET /confidentialite/schema-export-v1.json`: the published schema.
+pub async fn schema() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/schema+json")
+        .body(SCHEMA)
+}
+
+/// `GET /confidentialite/demande`.
+pub async fn request_form(viewer: Option<Viewer>, token: CsrfToken) -> Markup {
+    let form = RightsRequestForm {
+        email: viewer.map(|v| v.email).unwrap_or_default(),
+        ..Default::default()
+    };
+    view::request_page(&form, &FormErrors::default(), &token)
+}
+
+/// `POST /confidentialite/demande`: recorded, inactive until the link sent
+/// to the address is opened.
+pub async fn submit_request(
+    req: HttpRequest,
+    form: web::Form<RightsRequestForm>,
+    state: web::Data<AppState>,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let request = match form.validate() {
+        Ok(request) => request,
+        Err(errors) => return Ok(invalid(view::request_page(&form, &errors, &token))),
+    };
+    let limited = form_limit(&state, &req, LimitedForm::RightsRequest, &request.email).await?;
+    if let Some((until, errors)) = limited {
+        let page = view::request_page(&form, &errors, &token);
+        return Ok(too_many(state.clock.now(), until, page));
+    }
+    let (_, link_token) = rights::submit(&state.db, state.clock.now(), &request).await?;
+    let link = format!(
+        "{}/confidentialite/demande/confirmer?jeton={link_token}",
+        state.public_url
+    );
+    state.mailer.send_later(notifications::rights_request_link(
+        request.email.as_str(),
+        request.kind.short(),
+        &link,
+    ));
+    Ok(redirect("/confidentialite/demande/envoyee"))
+}
+
+/// `GET /confidentialite/demande/envoyee`.
+pub async fn request_sent() -> Markup {
+    view::request_sent_page()
+}
+
+/// `GET /confidentialite/demande/confirmer?jeton=…`.
+pub async fn request_link(query: web::Query<LinkQuery>, token: CsrfToken) -> Markup {
+    links::link_page(
+        "Confirmer ma demande",
+        "/confidentialite/demande/confirmer",
+        &query.jeton,
+        "Confirmer ma demande",
+        &token,
+    )
+}
+
+/// `POST /confidentialite/demande/confirmer`: the request is received now.
+pub async fn confirm_request(
+    req: HttpRequest,
+    form: web::Form<LinkQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let path = "/confidentialite/demande/confirmer";
+    let Some(request) = rights::confirm(&state.db, now, &form.jeton).await? else {
+        return Ok(page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            links::link_result_page(
+                path,
+                "Lien invalide",
+                "Ce lien a déjà servi, a expiré (7 jours) ou n'existe pas. Vous pouvez refaire votre demande.",
+            ),
+        ));
+    };
+    let entry = AuditEntry {
+        subject: Some(format!("rights_request:{}", request.id)),
+        ip: Some(state.client_ip(&req)),
+        ..Default::default()
+    };
+    audit::record(
+        &state.db,
+        &state.register,
+        now,
+        AuditEvent::RightsRequestConfirmed,
+        entry,
+    )
+    .await?;
+    let due = request
+        .due_at
+        .map(crate::views::forms::french_date)
+        .unwrap_or_default();
+    let kind = request.kind().map(|k| k.short()).unwrap_or("—");
+    let staff = staff_recipients(&state).await?;
+    state
+        .mailer
+        .send_later(notifications::rights_request_to_staff(
+            staff,
+            request.id,
+            kind,
+            &due,
+            &state.public_url,
+        ));
+    Ok(page(
+        actix_web::http::StatusCode::OK,
+        links::link_result_page(
+            path,
+            "Demande confirmée",
+            &format!(
+                "Votre demande n° {} est enregistrée. Nous vous répondrons au plus tard le {due}.",
+                request.id
+            ),
+        ),
+    ))
+}

@@ -1,0 +1,6 @@
+//! The staff's own pages: sign-ups to validate, messages, companies,
+//! accounts, the audit log and the register. Staff pages of a client
+//! feature (requests, proposals, reports, contracts, rights) live with it.
+
+pub mod routes;
+pub mod views;

@@ -1,0 +1,469 @@
+//! `/admin`: sign-ups to examine, messages to handle.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::accounts::{self, AccountError, AccountStatus};
+use crate::audit::AuditEvent;
+use crate::auth::{CsrfToken, Role, Viewer};
+use crate::domain::message_text;
+use crate::forms::FormErrors;
+use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::inbox::{self, Inbox};
+use crate::notifications;
+use crate::staff::views as view;
+use crate::state::AppState;
+
+/// `GET /admin`.
+pub async fn home(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let pending = accounts::pending_count(&state.db).await?;
+    let unhandled = inbox::questions(&state.db)
+        .await?
+        .iter()
+        .filter(|q| q.handled_at.is_none())
+        .count()
+        + inbox::applications(&state.db)
+            .await?
+            .iter()
+            .filter(|a| a.handled_at.is_none())
+            .count();
+    let overdue = crate::rights::overdue_count(&state.db, state.clock.now()).await?;
+    Ok(view::admin_home(
+        &viewer, &token, pending, unhandled, overdue,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    fait: Option<String>,
+}
+
+fn notice_of(query: &Notice) -> Option<&'static str> {
+    match query.fait.as_deref() {
+        Some("valide") => {
+            Some("Demande validée : le compte est ouvert et la personne prévenue par e-mail.")
+        }
+        Some("refuse") => {
+            Some("Demande refusée : la personne est prévenue par e-mail, avec le motif.")
+        }
+        Some("deja") => Some("Cette demande a déjà été traitée, ou n'existe plus."),
+        Some("adresse") => Some(
+            "Un compte existe déjà avec cette adresse e-mail : la demande n'a pas été validée.",
+        ),
+        Some("traite") => Some("Message marqué comme traité."),
+        Some("role") => {
+            Some("Rôle changé : il s'applique dès la prochaine page ouverte par la personne.")
+        }
+        Some("desactive") => Some("Compte désactivé : la personne est déconnectée partout."),
+        Some("actif") => Some("Compte réactivé."),
+        Some("soi-meme") => Some("Vous ne pouvez pas changer votre propre compte."),
+        _ => None,
+    }
+}
+
+/// `GET /admin/inscriptions`.
+pub async fn registrations(
+    query: web::Query<Notice>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let pending = accounts::pending_registrations(&state.db).await?;
+    Ok(view::registrations_page(
+        &viewer,
+        &token,
+        &pending,
+        notice_of(&query),
+    ))
+}
+
+/// `GET /admin/inscriptions/{id}`: opening a person's record is audited.
+pub async fn registration(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
+    let id = path.into_inner();
+    let found = accounts::registration(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some(format!("registration:{id}")),
+        None,
+    )
+    .await?;
+    Ok(view::registration_page(
+        &viewer,
+        &token,
+        &found,
+        "",
+        &FormErrors::default(),
+    ))
+}
+
+/// `POST /admin/inscriptions/{id}/valider`.
+pub async fn validate(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    match accounts::validate_registration(&state.db, state.clock.now(), id).await {
+        Ok((user_id, registration)) => {
+            staff_audit(
+                &state,
+                &req,
+                &viewer,
+                AuditEvent::RegistrationValidated,
+                Some(user_id),
+                Some(format!("registration:{id}")),
+                None,
+            )
+            .await?;
+            state
+                .mailer
+                .send_later(notifications::registration_validated(
+                    &registration,
+                    &state.public_url,
+                ));
+            Ok(redirect("/admin/inscriptions?fait=valide"))
+        }
+        // A validated request leaves the table: validating it again (a
+        // double click, two staff at once) finds nothing.
+        Err(AccountError::AlreadyDecided | AccountError::NotFound) => {
+            Ok(redirect("/admin/inscriptions?fait=deja"))
+        }
+        Err(AccountError::AddressTaken) => Ok(redirect("/admin/inscriptions?fait=adresse")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RejectForm {
+    #[serde(default)]
+    motif: String,
+}
+
+/// `POST /admin/inscriptions/{id}/refuser`: a reason is required; it is
+/// sent to the person.
+pub async fn reject(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: web::Form<RejectForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let mut errors = FormErrors::default();
+    let Some(reason) = errors.check("motif", message_text(&form.motif, 5, 2_000)) else {
+        let found = accounts::registration(&state.db, id)
+            .await?
+            .ok_or(PageError::NotFound)?;
+        return Ok(HttpResponse::UnprocessableEntity()
+            .content_type("text/html; charset=utf-8")
+            .body(
+                view::registration_page(&viewer, &token, &found, &form.motif, &errors)
+                    .into_string(),
+            ));
+    };
+    match accounts::reject_registration(&state.db, state.clock.now(), id, &reason).await {
+        Ok(registration) => {
+            staff_audit(
+                &state,
+                &req,
+                &viewer,
+                AuditEvent::RegistrationRejected,
+                None,
+                Some(format!("registration:{id}")),
+                Some(reason.clone()),
+            )
+            .await?;
+            state
+                .mailer
+                .send_later(notifications::registration_rejected(
+                    &registration,
+                    &reason,
+                    &state.public_url,
+                ));
+            Ok(redirect("/admin/inscriptions?fait=refuse"))
+        }
+        Err(AccountError::AlreadyDecided) => Ok(redirect("/admin/inscriptions?fait=deja")),
+        Err(AccountError::NotFound) => Err(PageError::NotFound),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /admin/messages`: the people's messages are records too; opening
+/// them is audited.
+pub async fn messages(
+    req: HttpRequest,
+    query: web::Query<Notice>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
+    let questions = inbox::questions(&state.db).await?;
+    let applications = inbox::applications(&state.db).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some("messages".to_owned()),
+        None,
+    )
+    .await?;
+    Ok(view::messages_page(
+        &viewer,
+        &token,
+        &questions,
+        &applications,
+        notice_of(&query),
+    ))
+}
+
+/// `POST /admin/messages/{inbox}/{id}/traite`.
+pub async fn mark_handled(
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let (inbox_key, id) = path.into_inner();
+    let which = Inbox::parse(&inbox_key).ok_or(PageError::NotFound)?;
+    if !inbox::mark_handled(&state.db, which, id, viewer.id, state.clock.now()).await? {
+        return Err(PageError::NotFound);
+    }
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::MessageHandled,
+        None,
+        Some(format!("{}:{id}", which.key())),
+        None,
+    )
+    .await?;
+    Ok(redirect("/admin/messages?fait=traite"))
+}
+
+/// `GET /admin/comptes`.
+pub async fn accounts_list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let accounts = accounts::accounts(&state.db).await?;
+    Ok(view::accounts_page(&viewer, &token, &accounts))
+}
+
+/// `GET /admin/comptes/{id}`: opening a person's record is audited.
+pub async fn account(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    query: web::Query<Notice>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
+    let id = path.into_inner();
+    let found = accounts::account_summary(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        Some(id),
+        None,
+        None,
+    )
+    .await?;
+    Ok(view::account_page(
+        &viewer,
+        &token,
+        &found,
+        notice_of(&query),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /admin/comptes/{id}/role`.
+pub async fn change_role(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: web::Form<RoleForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let role = Role::parse(&form.role).ok_or(PageError::BadRequest)?;
+    if id == viewer.id {
+        return Ok(redirect(&format!("/admin/comptes/{id}?fait=soi-meme")));
+    }
+    let before = accounts::account_summary(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    accounts::set_role(&state.db, id, role).await?;
+    let detail = format!("{} -> {}", before.role, role.key());
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RoleChanged,
+        Some(id),
+        None,
+        Some(detail),
+    )
+    .await?;
+    Ok(redirect(&format!("/admin/comptes/{id}?fait=role")))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    etat: String,
+}
+
+/// `POST /admin/comptes/{id}/etat`: disabling ends every session at once.
+pub async fn change_status(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: web::Form<StatusForm>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let (status, done) = match form.etat.as_str() {
+        "actif" => (AccountStatus::Active, "actif"),
+        "desactive" => (AccountStatus::Disabled, "desactive"),
+        _ => return Err(PageError::BadRequest),
+    };
+    if id == viewer.id {
+        return Ok(redirect(&format!("/admin/comptes/{id}?fait=soi-meme")));
+    }
+    if !accounts::set_status(&state.db, id, status).await? {
+        return Err(PageError::NotFound);
+    }
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::StatusChanged,
+        Some(id),
+        None,
+        Some(done.to_owned()),
+    )
+    .await?;
+    Ok(redirect(&format!("/admin/comptes/{id}?fait={done}")))
+}
+
+/// `GET /admin/journal`: the audit log; opening it is audited too.
+pub async fn audit_log(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
+    let lines = crate::audit::recent(&state.db, 500).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some("audit_log".to_owned()),
+        None,
+    )
+    .await?;
+    let retention = state
+        .register
+        .retention(crate::privacy::Purpose::Security)
+        .in_french();
+    Ok(view::audit_page(&viewer, &token, &lines, &retention))
+}
+
+/// `GET /admin/registre`: the register in force and the last purge runs.
+pub async fn register(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let runs = crate::privacy::purge::recent_runs(&state.db, 100).await?;
+    Ok(view::register_page(&viewer, &token, &state.register, &runs))
+}
+
+/// `GET /admin/societes`.
+pub async fn companies(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    let companies = accounts::companies(&state.db).await?;
+    Ok(view::companies_page(&viewer, &token, &companies))
+}
+
+/// `GET /admin/societes/{id}`: its users are people; opening it is audited.
+pub async fn company(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    token: CsrfToken,
+) -> Result<Markup, PageError> {
+    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+        return Ok(confirm);
+    }
+    let id = path.into_inner();
+    let company = accounts::company(&state.db, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let users = accounts::company_users(&state.db, id).await?;
+    let devices = crate::buildings::company_devices(&state.db, id).await?;
+    staff_audit(
+        &state,
+        &req,
+        &viewer,
+        AuditEvent::RecordViewed,
+        None,
+        Some(format!("company:{id}")),
+        None,
+    )
+    .await?;
+    Ok(view::company_page(
+        &viewer, &token, &company, &users, &devices,
+    ))
+}
