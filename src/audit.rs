@@ -161,6 +161,71 @@ pub async fn record(
     Ok(())
 }
 
+/// An audit line being written, named part by part:
+/// `Audit::new(AuditEvent::AccountRoleChanged).actor(admin).user(id).detail("admin").record(..)`.
+#[must_use = "an audit line is written only by `record`"]
+pub struct Audit {
+    event: AuditEvent,
+    entry: AuditEntry,
+}
+
+impl Audit {
+    pub fn new(event: AuditEvent) -> Audit {
+        Audit {
+            event,
+            entry: AuditEntry::default(),
+        }
+    }
+
+    /// The account that acted.
+    pub fn actor(mut self, user_id: i64) -> Audit {
+        self.entry.actor = Some(user_id);
+        self
+    }
+
+    /// The account acted upon, if any.
+    pub fn user(mut self, user_id: impl Into<Option<i64>>) -> Audit {
+        self.entry.subject_user = user_id.into();
+        self
+    }
+
+    /// Another record acted upon, as `kind:id`.
+    pub fn subject(mut self, subject: impl Into<String>) -> Audit {
+        self.entry.subject = Some(subject.into());
+        self
+    }
+
+    pub fn ip(mut self, ip: impl Into<String>) -> Audit {
+        self.entry.ip = Some(ip.into());
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Audit {
+        self.entry.detail = Some(detail.into());
+        self
+    }
+
+    pub fn maybe_detail(mut self, detail: Option<String>) -> Audit {
+        self.entry.detail = detail;
+        self
+    }
+
+    pub async fn record(
+        self,
+        db: &Db,
+        register: &Register,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        record(db, register, now, self.event, self.entry).await
+    }
+
+    /// Writes the line with the site's database, register and clock.
+    pub async fn record_with(self, state: &crate::state::AppState) -> Result<(), DbError> {
+        self.record(&state.db, &state.register, state.clock.now())
+            .await
+    }
+}
+
 /// A line as staff read it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditLine {

@@ -186,15 +186,9 @@ pub async fn staff_signed(
     let signature = contract::signature(&state.db, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        None,
-        Some(format!("contract_signature:{id}")),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .subject(format!("contract_signature:{id}"))
+        .record_with(&state)
+        .await?;
     Ok(view::staff_signed(&viewer, &token, &signature))
 }

@@ -109,15 +109,10 @@ pub async fn reconfirm_password(
     let now = state.clock.now();
     let ip = state.client_ip(req);
     let audit = |event| {
-        staff_audit(
-            state,
-            req,
-            viewer,
-            event,
-            Some(viewer.id),
-            None,
-            Some(action.to_owned()),
-        )
+        staff_audit(state, req, viewer, event)
+            .user(viewer.id)
+            .detail(action.to_owned())
+            .record_with(state)
     };
     let attempt = match throttle::attempt(&state.db, &viewer.email, &ip, now).await? {
         Gate::Open(attempt) => attempt,

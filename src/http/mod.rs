@@ -14,7 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use maud::Markup;
 
 use crate::accounts::AccountError;
-use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::audit::{Audit, AuditEvent};
 use crate::auth::password::PasswordError;
 use crate::auth::{opened_from_another_site, safe_return_path, CsrfToken, Viewer};
 use crate::db::DbError;
@@ -42,6 +42,10 @@ pub enum PageError {
     Csv(#[from] csv_download::CsvError),
     #[error("not found")]
     NotFound,
+    /// The site's own fault (a JSON export that could not be written): a
+    /// 500, never blamed on the request.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A value no form of the site sends (a hand-made request).
     #[error("bad request")]
     BadRequest,
@@ -65,7 +69,7 @@ impl ResponseError for PageError {
             PageError::Db(_)
             | PageError::Account(AccountError::Db(_))
             | PageError::Rights(RightsError::Db(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            PageError::Csv(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Csv(_) | PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -129,22 +133,25 @@ pub fn confirm_audited_opening(
     ))
 }
 
-/// An audit line for an action of a logged-in person.
-pub async fn staff_audit(
+/// An audit line for an action of a logged-in person, with who acted and
+/// from where already filled in: add what was acted upon, then `record_with`.
+pub fn staff_audit(
     state: &AppState,
     req: &HttpRequest,
     viewer: &Viewer,
     event: AuditEvent,
-    subject_user: Option<i64>,
-    subject: Option<String>,
-    detail: Option<String>,
-) -> Result<(), DbError> {
-    let entry = AuditEntry {
-        actor: Some(viewer.id),
-        subject_user,
-        subject,
-        ip: Some(state.client_ip(req)),
-        detail,
-    };
-    audit::record(&state.db, &state.register, state.clock.now(), event, entry).await
+) -> Audit {
+    Audit::new(event).actor(viewer.id).ip(state.client_ip(req))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sites_own_failures_are_500_and_hand_made_requests_400() {
+        let internal = PageError::Internal("serialisation".into());
+        assert_eq!(internal.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(PageError::BadRequest.status_code(), StatusCode::BAD_REQUEST);
+    }
 }

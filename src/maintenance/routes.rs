@@ -219,16 +219,11 @@ pub async fn staff_request(
         .await?
         .ok_or(PageError::NotFound)?;
     let messages = maintenance::messages(&state.db, id).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        request.created_by,
-        Some(format!("maintenance_request:{id}")),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .user(request.created_by)
+        .subject(format!("maintenance_request:{id}"))
+        .record_with(&state)
+        .await?;
     Ok(view::staff_request(
         &viewer,
         &token,

@@ -154,16 +154,11 @@ pub async fn staff_page(
         .await?
         .ok_or(PageError::NotFound)?;
     let devices = proposals::devices_of(&state.db, id).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        proposal.created_by,
-        Some(format!("proposal:{id}")),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .user(proposal.created_by)
+        .subject(format!("proposal:{id}"))
+        .record_with(&state)
+        .await?;
     let notice = match query.fait.as_str() {
         "repondue" => Some("Réponse envoyée : le client est prévenu par e-mail."),
         "deja" => Some("Cette demande a déjà reçu une réponse."),

@@ -97,16 +97,10 @@ pub async fn registration(
     let found = accounts::registration(&state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        None,
-        Some(format!("registration:{id}")),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .subject(format!("registration:{id}"))
+        .record_with(&state)
+        .await?;
     Ok(view::registration_page(
         &viewer,
         &token,
@@ -126,16 +120,11 @@ pub async fn validate(
     let id = path.into_inner();
     match accounts::validate_registration(&state.db, state.clock.now(), id).await {
         Ok((user_id, registration)) => {
-            staff_audit(
-                &state,
-                &req,
-                &viewer,
-                AuditEvent::RegistrationValidated,
-                Some(user_id),
-                Some(format!("registration:{id}")),
-                None,
-            )
-            .await?;
+            staff_audit(&state, &req, &viewer, AuditEvent::RegistrationValidated)
+                .user(user_id)
+                .subject(format!("registration:{id}"))
+                .record_with(&state)
+                .await?;
             state
                 .mailer
                 .send_later(notifications::registration_validated(
@@ -185,16 +174,11 @@ pub async fn reject(
     };
     match accounts::reject_registration(&state.db, state.clock.now(), id, &reason).await {
         Ok(registration) => {
-            staff_audit(
-                &state,
-                &req,
-                &viewer,
-                AuditEvent::RegistrationRejected,
-                None,
-                Some(format!("registration:{id}")),
-                Some(reason.clone()),
-            )
-            .await?;
+            staff_audit(&state, &req, &viewer, AuditEvent::RegistrationRejected)
+                .subject(format!("registration:{id}"))
+                .detail(reason.clone())
+                .record_with(&state)
+                .await?;
             state
                 .mailer
                 .send_later(notifications::registration_rejected(
@@ -224,16 +208,10 @@ pub async fn messages(
     }
     let questions = inbox::questions(&state.db).await?;
     let applications = inbox::applications(&state.db).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        None,
-        Some("messages".to_owned()),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .subject("messages".to_owned())
+        .record_with(&state)
+        .await?;
     Ok(view::messages_page(
         &viewer,
         &token,
@@ -255,16 +233,10 @@ pub async fn mark_handled(
     if !inbox::mark_handled(&state.db, which, id, viewer.id, state.clock.now()).await? {
         return Err(PageError::NotFound);
     }
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::MessageHandled,
-        None,
-        Some(format!("{}:{id}", which.key())),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::MessageHandled)
+        .subject(format!("{}:{id}", which.key()))
+        .record_with(&state)
+        .await?;
     Ok(redirect("/admin/messages?fait=traite"))
 }
 
@@ -294,16 +266,10 @@ pub async fn account(
     let found = accounts::account_summary(&state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        Some(id),
-        None,
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .user(id)
+        .record_with(&state)
+        .await?;
     Ok(view::account_page(
         &viewer,
         &token,
@@ -336,16 +302,11 @@ pub async fn change_role(
         .ok_or(PageError::NotFound)?;
     accounts::set_role(&state.db, id, role).await?;
     let detail = format!("{} -> {}", before.role, role.key());
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RoleChanged,
-        Some(id),
-        None,
-        Some(detail),
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RoleChanged)
+        .user(id)
+        .detail(detail)
+        .record_with(&state)
+        .await?;
     Ok(redirect(&format!("/admin/comptes/{id}?fait=role")))
 }
 
@@ -375,16 +336,11 @@ pub async fn change_status(
     if !accounts::set_status(&state.db, id, status).await? {
         return Err(PageError::NotFound);
     }
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::StatusChanged,
-        Some(id),
-        None,
-        Some(done.to_owned()),
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::StatusChanged)
+        .user(id)
+        .detail(done.to_owned())
+        .record_with(&state)
+        .await?;
     Ok(redirect(&format!("/admin/comptes/{id}?fait={done}")))
 }
 
@@ -399,16 +355,10 @@ pub async fn audit_log(
         return Ok(confirm);
     }
     let lines = crate::audit::recent(&state.db, 500).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        None,
-        Some("audit_log".to_owned()),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .subject("audit_log".to_owned())
+        .record_with(&state)
+        .await?;
     let retention = state
         .register
         .retention(crate::privacy::Purpose::Security)
@@ -453,16 +403,10 @@ pub async fn company(
         .ok_or(PageError::NotFound)?;
     let users = accounts::company_users(&state.db, id).await?;
     let devices = crate::buildings::company_devices(&state.db, id).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        None,
-        Some(format!("company:{id}")),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .subject(format!("company:{id}"))
+        .record_with(&state)
+        .await?;
     Ok(view::company_page(
         &viewer, &token, &company, &users, &devices,
     ))

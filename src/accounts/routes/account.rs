@@ -423,16 +423,10 @@ pub async fn change_password(
     let hash = hash_password(password.expose().to_owned()).await?;
     accounts::set_password(&state.db, viewer.id, &hash).await?;
     let now = state.clock.now();
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::PasswordChanged,
-        Some(viewer.id),
-        None,
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::PasswordChanged)
+        .user(viewer.id)
+        .record_with(&state)
+        .await?;
     // This browser stays logged in, under the new epoch.
     if let Some(account) = accounts::session_account(&state.db, viewer.id).await? {
         session.renew();

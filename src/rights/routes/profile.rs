@@ -121,19 +121,15 @@ pub async fn export(
         .await?
         .ok_or(PageError::NotFound)?;
     let json = form.format == "json";
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::DataExported,
-        Some(viewer.id),
-        None,
-        Some(if json { "json" } else { "html" }.to_owned()),
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::DataExported)
+        .user(viewer.id)
+        .detail(if json { "json" } else { "html" }.to_owned())
+        .record_with(&state)
+        .await?;
     let private = (header::CACHE_CONTROL, "no-store");
     if json {
-        let body = serde_json::to_string_pretty(&export).map_err(|_| PageError::BadRequest)?;
+        let body = serde_json::to_string_pretty(&export)
+            .map_err(|error| PageError::Internal(error.to_string()))?;
         let name = format!(
             "attachment; filename=\"wemaintain-mes-donnees-{}.json\"",
             crate::paris::input_value(now)
@@ -190,16 +186,10 @@ pub async fn rectify(
         }
     };
     profile_changes::update_profile(&state.db, viewer.id, viewer.company_id, &update).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::ProfileRectified,
-        Some(viewer.id),
-        None,
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::ProfileRectified)
+        .user(viewer.id)
+        .record_with(&state)
+        .await?;
     Ok(redirect("/profil/donnees?fait=corrige"))
 }
 
@@ -285,16 +275,11 @@ async fn send_address_link(
     let link_token =
         profile_changes::request_email_change(&state.db, now, viewer.id, email).await?;
     let own_address = email.as_str() == viewer.email;
-    staff_audit(
-        state,
-        req,
-        viewer,
-        AuditEvent::EmailChangeRequested,
-        Some(viewer.id),
-        None,
-        own_address.then(|| "confirmation de l'adresse actuelle".to_owned()),
-    )
-    .await?;
+    staff_audit(state, req, viewer, AuditEvent::EmailChangeRequested)
+        .user(viewer.id)
+        .maybe_detail(own_address.then(|| "confirmation de l'adresse actuelle".to_owned()))
+        .record_with(state)
+        .await?;
     let link = format!(
         "{}/compte/adresse/confirmer?jeton={link_token}",
         state.public_url
@@ -427,16 +412,11 @@ pub async fn news_choice(
         _ => return Err(PageError::BadRequest),
     };
     profile_changes::set_news_objection(&state.db, viewer.id, objected_at).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::NewsObjectionChanged,
-        Some(viewer.id),
-        None,
-        Some(form.choix.clone()),
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::NewsObjectionChanged)
+        .user(viewer.id)
+        .detail(form.choix.clone())
+        .record_with(&state)
+        .await?;
     Ok(redirect("/profil/donnees?fait=choix#choix"))
 }
 

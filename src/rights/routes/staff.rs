@@ -58,16 +58,11 @@ pub async fn staff_request(
     }
     let id = path.into_inner();
     let request = rights::get(&state.db, id).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RecordViewed,
-        request.user_id,
-        Some(format!("rights_request:{id}")),
-        None,
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+        .user(request.user_id)
+        .subject(format!("rights_request:{id}"))
+        .record_with(&state)
+        .await?;
     Ok(view::staff_request(
         &viewer,
         &request,
@@ -141,16 +136,12 @@ async fn after_decision(
         },
     };
     let (detail, mail) = follow_up(&request);
-    staff_audit(
-        state,
-        req,
-        viewer,
-        event,
-        request.user_id,
-        Some(format!("rights_request:{id}")),
-        detail,
-    )
-    .await?;
+    staff_audit(state, req, viewer, event)
+        .user(request.user_id)
+        .subject(format!("rights_request:{id}"))
+        .maybe_detail(detail)
+        .record_with(state)
+        .await?;
     if !request.email.starts_with("empreinte:") {
         state.mailer.send_later(mail);
     }
@@ -349,16 +340,11 @@ pub async fn visits_page(
         }
     };
     let found = visits::search(&state.db, ip, from, to, visits::PAGE_LIMIT).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::VisitLogSearched,
-        None,
-        Some(format!("ip:{ip}")),
-        Some(format!("{} → {}", query.du, query.au)),
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::VisitLogSearched)
+        .subject(format!("ip:{ip}"))
+        .detail(format!("{} → {}", query.du, query.au))
+        .record_with(&state)
+        .await?;
     let markup = view::visit_search_page(
         &viewer,
         &query,
@@ -382,16 +368,11 @@ pub async fn visits_export(
     }
     let (ip, from, to) = visit_search(&query).map_err(|_| PageError::BadRequest)?;
     let found = visits::search(&state.db, ip, from, to, usize::MAX).await?;
-    staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::VisitLogSearched,
-        None,
-        Some(format!("ip:{ip}")),
-        Some(format!("export CSV {} → {}", query.du, query.au)),
-    )
-    .await?;
+    staff_audit(&state, &req, &viewer, AuditEvent::VisitLogSearched)
+        .subject(format!("ip:{ip}"))
+        .detail(format!("export CSV {} → {}", query.du, query.au))
+        .record_with(&state)
+        .await?;
     let mut csv = CsvDownload::new(
         format!("visites-{}.csv", millis(state.clock.now())),
         Separator::default(),
