@@ -2,6 +2,8 @@
 //! database per test, on SQLite and (when `WM_TEST_POSTGRES_URL` is set) on
 //! PostgreSQL. One test binary, one file per feature.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod helpers;
 
 mod access;

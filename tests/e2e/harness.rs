@@ -14,14 +14,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::browser::Browser;
+use crate::common::database::fresh_postgres_database;
+use crate::common::mail::{self, Mail};
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder};
-use sqlx::Connection;
 
-use crate::browser::Browser;
-
-/// The password of every account the journeys create: long, not guessable.
-pub const PASSWORD: &str = "Grue-bleue-7-Toit-Orage-Sel";
+pub use crate::common::accounts::PASSWORD;
 
 /// How long a server or chromedriver has to start answering.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -322,7 +321,11 @@ impl Server {
         let data_dir = dir.join("data");
         std::fs::create_dir_all(&data_dir)?;
         let database_url = match (backend, postgres) {
-            (Backend::Postgres, Some(server)) => Some(fresh_postgres_database(server).await?),
+            (Backend::Postgres, Some(server)) => Some(
+                fresh_postgres_database(server, "e2e")
+                    .await
+                    .map_err(|error| anyhow!(error))?,
+            ),
             _ => None,
         };
         let server_env = ServerEnv {
@@ -384,49 +387,12 @@ impl Server {
         self.process.tail(lines)
     }
 
-    /// Every e-mail written to the outbox so far, decoded, oldest first.
-    pub fn outbox(&self) -> Vec<Mail> {
-        let dir = self.data_dir.join("outbox");
-        let mut mails: Vec<(std::time::SystemTime, Mail)> = std::fs::read_dir(dir)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-                    .filter_map(|e| {
-                        let modified = e.metadata().ok()?.modified().ok()?;
-                        Some((
-                            modified,
-                            Mail::parse(&std::fs::read_to_string(e.path()).ok()?),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        mails.sort_by_key(|(modified, _)| *modified);
-        mails.into_iter().map(|(_, mail)| mail).collect()
-    }
-
     /// Waits (e-mails leave from a background task) for a message to `to`
     /// whose text contains `needle`.
     pub async fn wait_for_mail(&self, to: &str, needle: &str) -> Result<Mail> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let outbox = self.outbox();
-            if let Some(mail) = outbox
-                .iter()
-                .find(|m| m.to.contains(to) && m.text.contains(needle))
-            {
-                return Ok(mail.clone());
-            }
-            if Instant::now() > deadline {
-                let seen: Vec<String> = outbox
-                    .iter()
-                    .map(|m| format!("to {}: {:?}", m.to, m.subject))
-                    .collect();
-                bail!("no e-mail to {to} containing {needle:?} within 10 s; outbox: {seen:?}");
-            }
-            tokio::time::sleep(POLL).await;
-        }
+        mail::wait_for(&self.data_dir, to, needle)
+            .await
+            .map_err(|error| anyhow!(error))
     }
 }
 
@@ -465,114 +431,6 @@ impl ServerEnv {
             );
         }
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    }
-}
-
-/// Creates `e2e_<random>` on the PostgreSQL server and returns its URL.
-async fn fresh_postgres_database(server: &str) -> Result<String> {
-    let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(server)
-        .await
-        .context("WM_TEST_POSTGRES_URL does not answer")?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .context("create the journey's database")?;
-    let _ = admin.close().await;
-    Ok(with_database(server, &name))
-}
-
-/// `postgres://u@h:1/postgres?x=y` with its database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| base[start..].find('/').map(|i| start + i))
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
-#[test]
-fn database_names_are_replaced_in_postgres_urls() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-        "postgres://postgres@127.0.0.1:5432/t1"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
-        "postgres://u:p@h/t2?sslmode=disable"
-    );
-    assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
-}
-
-// --- E-mails -------------------------------------------------------------------
-
-/// An e-mail of the outbox, its body decoded as the recipient reads it.
-#[derive(Debug, Clone)]
-pub struct Mail {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-}
-
-impl Mail {
-    fn parse(eml: &str) -> Mail {
-        let (head, body) = eml.split_once("\r\n\r\n").unwrap_or((eml, ""));
-        // Unfold continued header lines.
-        let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-        let header = |name: &str| {
-            head.lines()
-                .find_map(|line| {
-                    let (key, value) = line.split_once(':')?;
-                    key.eq_ignore_ascii_case(name)
-                        .then(|| value.trim().to_owned())
-                })
-                .unwrap_or_default()
-        };
-        let encoding = header("Content-Transfer-Encoding").to_ascii_lowercase();
-        let text = match encoding.as_str() {
-            "quoted-printable" => {
-                quoted_printable::decode(body, quoted_printable::ParseMode::Robust)
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    .unwrap_or_else(|_| body.to_owned())
-            }
-            "base64" => {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD
-                    .decode(body.replace("\r\n", ""))
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    .unwrap_or_else(|_| body.to_owned())
-            }
-            _ => body.to_owned(),
-        };
-        Mail {
-            to: header("To"),
-            subject: header("Subject"),
-            text: text.replace("\r\n", "\n"),
-        }
-    }
-
-    /// The first link of the text that starts with `prefix`.
-    pub fn link(&self, prefix: &str) -> Result<String> {
-        self.text
-            .split_whitespace()
-            .find(|word| word.starts_with(prefix))
-            .map(|word| word.trim_end_matches(['.', ',', ')', '>']).to_owned())
-            .ok_or_else(|| {
-                anyhow!(
-                    "no link starting with {prefix} in the e-mail:\n{}",
-                    self.text
-                )
-            })
     }
 }
 

@@ -9,6 +9,8 @@
 //! and the page source under `target/e2e/`.
 
 mod browser;
+#[path = "../common/mod.rs"]
+mod common;
 mod flows;
 mod harness;
 mod journeys;
