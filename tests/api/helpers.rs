@@ -7,3 +7,4 @@ pub use crate::common::app::*;
 pub use crate::common::backends::*;
 pub use crate::common::database::*;
 pub use crate::common::forms::*;
+pub use crate::common::wait;

@@ -139,21 +139,13 @@ fn flat(mail: &str) -> String {
 /// Waits for a mail to `to` whose body contains `needle`, wherever the
 /// lines were wrapped; returns it with its lines joined.
 async fn wait_for_body(app: &TestApp, to: &str, needle: &str) -> String {
-    for _ in 0..200 {
-        if let Some(mail) = app
-            .outbox()
-            .into_iter()
-            .map(|m| flat(&m))
-            .find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
-        {
-            return mail;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!(
-        "no e-mail to {to} containing {needle:?}; outbox: {:#?}",
-        app.outbox()
-    );
+    let mail = app
+        .wait_for_mail_where(&format!("an e-mail to {to} containing {needle:?}"), |m| {
+            let m = flat(m);
+            m.contains(&format!("To: {to}")) && m.contains(needle)
+        })
+        .await;
+    flat(&mail)
 }
 
 /// The mails to `to` containing `needle`, now.

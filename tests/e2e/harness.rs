@@ -7,16 +7,17 @@
 
 use std::fs::File;
 use std::future::Future;
-use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, Once, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::browser::Browser;
+use crate::common::backends::Backend;
 use crate::common::database::fresh_postgres_database;
 use crate::common::mail::{self, Mail};
+use crate::common::skips::{self, Need};
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder};
 
@@ -34,58 +35,23 @@ const ARTIFACT_TIMEOUT: Duration = Duration::from_secs(15);
 /// The size of a desktop browser window.
 const DESKTOP: (u32, u32) = (1280, 900);
 
-/// Which database a journey runs on.
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 /// Generates, for each `name => path::to::journey`, a module `name` with the
-/// tests `sqlite` and `postgres`. A journey is an
+/// tests `sqlite` and `postgres` (through the one per-backend runner,
+/// `on_both_backends!`). A journey is an
 /// `async fn(Arc<Journey>) -> anyhow::Result<()>`; `setup` lists the
 /// commands of the server binary run before the server starts.
 #[macro_export]
 macro_rules! journeys {
     ($($name:ident => $journey:path, setup: $setup:expr;)*) => {
         $(
-            mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    $crate::harness::run(
-                        concat!(stringify!($name), ".sqlite"),
-                        $crate::harness::Backend::Sqlite,
-                        $setup,
-                        $journey,
-                    )
-                    .await
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    $crate::harness::run(
-                        concat!(stringify!($name), ".postgres"),
-                        $crate::harness::Backend::Postgres,
-                        $setup,
-                        $journey,
-                    )
-                    .await
-                }
+            async fn $name(backend: $crate::common::backends::Backend) {
+                $crate::harness::run(stringify!($name), backend, $setup, $journey).await
             }
         )*
+        $crate::on_both_backends!(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)] $($name),*
+        );
     };
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// Straight to stderr, past the test harness's output capture.
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 // --- Chromium and chromedriver -----------------------------------------------
@@ -102,8 +68,8 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Chromium and chromedriver, or `None` (said once per run) when one is
-/// missing. In CI a missing browser is a failure, not a skip.
+/// Chromium and chromedriver, or `None` after saying that this journey is
+/// skipped (a failure when the run requires the browser: see `skips`).
 fn tools_or_skip() -> Option<&'static Tools> {
     static TOOLS: OnceLock<Result<Tools, String>> = OnceLock::new();
     let found = TOOLS.get_or_init(|| {
@@ -125,33 +91,7 @@ fn tools_or_skip() -> Option<&'static Tools> {
     match found {
         Ok(tools) => Some(tools),
         Err(missing) => {
-            if in_ci() {
-                panic!("CI=true but {missing}: the browser tests must run in CI (apt-get install chromium chromium-driver)");
-            }
-            static SAID: Once = Once::new();
-            SAID.call_once(|| {
-                say(&format!(
-                    "e2e: skipped, {missing} (apt-get install chromium chromium-driver)"
-                ))
-            });
-            None
-        }
-    }
-}
-
-/// The PostgreSQL server to create databases on, or `None` (said once per
-/// run). In CI a missing server is a failure.
-fn postgres_or_skip() -> Option<String> {
-    match std::env::var("WM_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            if in_ci() {
-                panic!("CI=true but WM_TEST_POSTGRES_URL is not set: PostgreSQL must be tested in CI (run the tests under scripts/with-postgres)");
-            }
-            static SAID: Once = Once::new();
-            SAID.call_once(|| {
-                say("e2e: PostgreSQL journeys skipped, WM_TEST_POSTGRES_URL is not set (scripts/with-postgres cargo test --test e2e runs them)")
-            });
+            skips::skip(Need::Browser, missing);
             None
         }
     }
@@ -312,21 +252,16 @@ pub struct Server {
 }
 
 impl Server {
-    async fn start(
-        dir: &Path,
-        backend: Backend,
-        postgres: Option<&str>,
-        setup: &[&[&str]],
-    ) -> Result<Server> {
+    async fn start(dir: &Path, backend: &Backend, setup: &[&[&str]]) -> Result<Server> {
         let data_dir = dir.join("data");
         std::fs::create_dir_all(&data_dir)?;
-        let database_url = match (backend, postgres) {
-            (Backend::Postgres, Some(server)) => Some(
+        let database_url = match backend {
+            Backend::Postgres(server) => Some(
                 fresh_postgres_database(server, "e2e")
                     .await
                     .map_err(|error| anyhow!(error))?,
             ),
-            _ => None,
+            Backend::Sqlite => None,
         };
         let server_env = ServerEnv {
             data_dir: data_dir.clone(),
@@ -473,7 +408,7 @@ impl Driver {
 
 /// What a journey is given: its server, and browsers on demand.
 pub struct Journey {
-    pub name: &'static str,
+    pub name: String,
     pub server: Server,
     driver: Driver,
     chromium: PathBuf,
@@ -556,7 +491,7 @@ impl Journey {
         let mut saved = Vec::new();
         for (i, (label, client)) in browsers.iter().enumerate() {
             let stem = if i == 0 {
-                self.name.to_owned()
+                self.name.clone()
             } else {
                 format!("{}.{label}", self.name)
             };
@@ -608,7 +543,7 @@ impl Journey {
 /// so that a panic is caught like an error), saves artifacts on failure,
 /// closes the browsers and stops the processes, then fails with a message
 /// that says where the artifacts are.
-pub async fn run<F, Fut>(name: &'static str, backend: Backend, setup: &[&[&str]], journey: F)
+pub async fn run<F, Fut>(journey_name: &str, backend: Backend, setup: &[&[&str]], journey: F)
 where
     F: FnOnce(Arc<Journey>) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
@@ -616,13 +551,7 @@ where
     let Some(tools) = tools_or_skip() else {
         return;
     };
-    let postgres = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => match postgres_or_skip() {
-            Some(url) => Some(url),
-            None => return,
-        },
-    };
+    let name = format!("{journey_name}.{}", backend.name());
     let binary_ready = tokio::task::spawn_blocking(|| {
         server_binary();
     })
@@ -633,12 +562,12 @@ where
             panic_message(error)
         );
     }
-    remove_old_artifacts(name);
+    remove_old_artifacts(&name);
     let dir = tempfile::Builder::new()
         .prefix("wm-e2e-")
         .tempdir()
         .expect("a temporary directory");
-    let server = match Server::start(dir.path(), backend, postgres.as_deref(), setup).await {
+    let server = match Server::start(dir.path(), &backend, setup).await {
         Ok(server) => server,
         Err(error) => panic!("{name}: the server did not start: {error:#}"),
     };
@@ -647,7 +576,7 @@ where
         Err(error) => panic!("{name}: chromedriver did not start: {error:#}"),
     };
     let journey_state = Arc::new(Journey {
-        name,
+        name: name.clone(),
         server,
         driver,
         chromium: tools.chromium.clone(),
