@@ -165,3 +165,27 @@ impl crate::common::app::TestApp {
         }
     }
 }
+
+impl crate::common::app::TestApp {
+    /// Waits until the mails the site queued so far have been written, as
+    /// far as the outside can tell: a mail queued now behind them (a
+    /// password-reset link for `account`, which must exist) has been.
+    /// Lets a test assert that some action sent no mail.
+    pub async fn wait_for_mails_queued_so_far(&self, account: &str) {
+        const LINK: &str = "/mot-de-passe-oublie/nouveau?jeton=";
+        let count = || {
+            outbox(&self.settings.data_dir)
+                .iter()
+                .filter(|m| m.is(account, LINK))
+                .count()
+        };
+        let before = count();
+        let asked = self
+            .browser()
+            .post_form("/mot-de-passe-oublie", &[("email", account)])
+            .await;
+        assert_eq!(asked.status(), 303, "a reset link for {account} is asked");
+        let what = format!("a marker mail (reset link) to {account}");
+        wait::until_true(&what, || async { count() > before }).await;
+    }
+}
