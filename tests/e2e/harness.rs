@@ -1,13 +1,12 @@
 //! The harness: finds Chromium and chromedriver (or skips), builds the
 //! release server once per test process, and for each journey starts its
-//! own server (fresh data directory and database, free loopback port) and
-//! chromedriver, opens browser sessions on demand, and cleans everything up.
+//! own server (fresh data directory and database, on loopback port 0: it
+//! says which port it got) and chromedriver (likewise), opens browser sessions on demand, and cleans everything up.
 //! A failing journey saves a screenshot and the page source of each of its
 //! browsers under `target/e2e/` before the test fails.
 
 use std::fs::File;
 use std::future::Future;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -26,7 +25,7 @@ pub use crate::common::accounts::PASSWORD;
 /// How long a server or chromedriver has to start answering.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the harness looks again while waiting for something.
-pub const POLL: Duration = Duration::from_millis(50);
+pub use crate::common::wait::POLL;
 /// A journey that takes longer than this has hung: it fails with artifacts.
 const JOURNEY_TIMEOUT: Duration = Duration::from_secs(240);
 /// Saving artifacts from a browser that no longer answers gives up after this.
@@ -183,12 +182,6 @@ fn artifacts_dir() -> PathBuf {
 
 // --- Processes -----------------------------------------------------------------
 
-/// A free port on 127.0.0.1: bound, read, released.
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("bind 127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
-}
-
 /// A command that does not inherit the caller's `WM_*` settings.
 fn clean_command(program: &Path) -> Command {
     let mut command = Command::new(program);
@@ -232,6 +225,45 @@ impl Process {
     fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
+
+    /// Waits until a line of its output gives what `find` looks for (the
+    /// port it bound, as it reports it); fails when it exits first or after
+    /// [`READY_TIMEOUT`].
+    async fn wait_for_output<T>(
+        &mut self,
+        what: &str,
+        find: impl Fn(&str) -> Option<T>,
+    ) -> Result<T> {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Some(found) = self.output().lines().find_map(&find) {
+                return Ok(found);
+            }
+            if let Some(status) = self.exited() {
+                bail!(
+                    "{:?} exited ({status}) before saying {what}; its output:\n{}",
+                    self.child_name(),
+                    self.output()
+                );
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "{:?} did not say {what} within {} s; its output:\n{}",
+                    self.child_name(),
+                    READY_TIMEOUT.as_secs(),
+                    self.output()
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    fn child_name(&self) -> String {
+        self.log
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Process {
@@ -245,7 +277,8 @@ impl Drop for Process {
 
 /// One server process with its own data directory and database.
 pub struct Server {
-    /// `http://127.0.0.1:PORT`, also its `WM_PUBLIC_URL`.
+    /// `http://127.0.0.1:PORT`, the address it bound (port 0: the system
+    /// chose) and so its public URL.
     pub url: String,
     data_dir: PathBuf,
     process: Process,
@@ -270,14 +303,15 @@ impl Server {
         for args in setup {
             server_env.cli(args).await?;
         }
-        let port = free_port()?;
-        let url = format!("http://127.0.0.1:{port}");
+        // Port 0: the system picks a port no other process holds, and the
+        // server logs the address it got, its public URL when WM_PUBLIC_URL
+        // is unset ("… listening on http://127.0.0.1:PORT").
         let mut command = server_env.command();
-        command
-            .arg("serve")
-            .env("WM_BIND", format!("127.0.0.1:{port}"))
-            .env("WM_PUBLIC_URL", &url);
-        let process = Process::spawn(command, dir.join("server.log"))?;
+        command.arg("serve").env("WM_BIND", "127.0.0.1:0");
+        let mut process = Process::spawn(command, dir.join("server.log"))?;
+        let url = process
+            .wait_for_output("the address it listens on", listening_url)
+            .await?;
         let mut server = Server {
             url,
             data_dir,
@@ -331,6 +365,13 @@ impl Server {
     }
 }
 
+/// The URL in the server's start-up line, `… listening on http://ADDRESS …`.
+fn listening_url(line: &str) -> Option<String> {
+    let (_, rest) = line.split_once("listening on ")?;
+    let url = rest.split_whitespace().next()?;
+    url.starts_with("http://").then(|| url.to_owned())
+}
+
 /// What a server process and the binary's other commands are given.
 struct ServerEnv {
     data_dir: PathBuf,
@@ -342,7 +383,8 @@ impl ServerEnv {
         let mut command = clean_command(server_binary());
         command
             .env("WM_DATA_DIR", &self.data_dir)
-            .env("WM_LOG", "warn")
+            // Warnings, and the start-up line that says the address bound.
+            .env("WM_LOG", "warn,wemaintain::startup=info")
             .env("WM_PASSWORD", PASSWORD);
         if let Some(url) = &self.database_url {
             command.env("WM_DATABASE_URL", url);
@@ -378,27 +420,17 @@ struct Driver {
 
 impl Driver {
     async fn start(tools: &Tools, dir: &Path) -> Result<Driver> {
-        let port = free_port()?;
+        // Port 0 here too: chromedriver says which port it got
+        // ("ChromeDriver was started successfully on port PORT.").
         let mut command = clean_command(&tools.chromedriver);
-        command.arg(format!("--port={port}"));
+        command.arg("--port=0");
         let mut process = Process::spawn(command, dir.join("chromedriver.log"))?;
-        let deadline = Instant::now() + READY_TIMEOUT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = process.exited() {
-                bail!(
-                    "chromedriver exited ({status}) before listening; its output:\n{}",
-                    process.output()
-                );
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "chromedriver did not listen on port {port} within {} s; its output:\n{}",
-                    READY_TIMEOUT.as_secs(),
-                    process.output()
-                );
-            }
-            tokio::time::sleep(POLL).await;
-        }
+        let port = process
+            .wait_for_output("the port it listens on", |line| {
+                let (_, port) = line.split_once("started successfully on port ")?;
+                port.trim().trim_end_matches('.').parse::<u16>().ok()
+            })
+            .await?;
         Ok(Driver {
             url: format!("http://127.0.0.1:{port}"),
             process,
