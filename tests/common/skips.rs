@@ -42,8 +42,8 @@ impl Need {
 
     fn tests(self) -> &'static str {
         match self {
-            Need::Postgres => "PostgreSQL tests",
-            Need::Browser => "browser tests",
+            Need::Postgres => "PostgreSQL test(s)",
+            Need::Browser => "browser test(s)",
         }
     }
 
@@ -64,9 +64,8 @@ pub fn say(line: &str) {
 pub fn skip(need: Need, reason: &str) {
     if need.is_required() {
         panic!(
-            "{} is set (or CI=true) but {reason}: the {} must run here",
-            need.require_var(),
-            need.tests()
+            "{reason}, and {} (or CI=true) says that this test must run here",
+            need.require_var()
         );
     }
     let test = std::thread::current().name().unwrap_or("a test").to_owned();
