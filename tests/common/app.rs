@@ -13,8 +13,20 @@ use wemaintain::startup::Application;
 
 use crate::common::backends::Backend;
 use crate::common::database::{count_rows, fresh_postgres_database, read_visits, LoggedVisit};
-use crate::common::forms::http_client;
 use crate::common::wait;
+
+/// What the test client says it is, unless a test says otherwise.
+pub const DESKTOP_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+
+/// A client with its own cookie jar that does not follow redirects.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(DESKTOP_CHROME)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
 
 /// A fresh, empty database for one test, and settings that use it.
 pub struct TestDatabase {

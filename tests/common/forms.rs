@@ -2,20 +2,7 @@
 //! CSRF token, the tokens of mailed links, and other browsers with their
 //! own cookie jars.
 
-use crate::common::app::TestApp;
-
-/// What the test client says it is, unless a test says otherwise.
-pub const DESKTOP_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
-
-/// A client with its own cookie jar that does not follow redirects.
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .user_agent(DESKTOP_CHROME)
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("HTTP client")
-}
+use crate::common::app::{http_client, TestApp};
 
 /// The token of the last link to `path` in a mail's text.
 pub fn token_in(mail: &str, path: &str) -> Option<String> {
@@ -66,11 +53,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("the server answers")
+        self.same_browser().get(path).await
     }
 
     /// GET with extra request headers.
@@ -97,22 +80,20 @@ impl TestApp {
     /// This client's CSRF token, as the site's forms carry it (the first
     /// call has the cookie set, as a browser showing a form would).
     pub async fn csrf_token(&self) -> String {
-        let (status, _, page) = self.get_page("/contact").await;
-        assert_eq!(status, 200, "the contact page shows a form");
-        csrf_in(&page).expect("a form carries a csrf field")
+        self.same_browser().csrf_token().await
     }
 
     /// POSTs a form as the site's own pages do: with the CSRF token.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let token = self.csrf_token().await;
-        let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("csrf", &token));
-        self.client
-            .post(self.url(path))
-            .form(&all)
-            .send()
-            .await
-            .expect("the server answers")
+        self.same_browser().post_form(path, fields).await
+    }
+
+    /// This client as a [`Browser`] (a clone of a client shares its cookies).
+    fn same_browser(&self) -> Browser {
+        Browser {
+            client: self.client.clone(),
+            address: self.address.clone(),
+        }
     }
 
     /// Another browser on the same site: its own cookie jar.
@@ -152,7 +133,7 @@ impl Browser {
     /// The CSRF token of this browser (a form page sets it the first time).
     pub async fn csrf_token(&self) -> String {
         let (status, page) = self.get_page("/contact").await;
-        assert_eq!(status, 200);
+        assert_eq!(status, 200, "the contact page shows a form");
         csrf_in(&page).expect("a form carries a csrf field")
     }
 

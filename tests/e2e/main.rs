@@ -17,3 +17,4 @@ mod common;
 mod flows;
 mod harness;
 mod journeys;
+mod server;
