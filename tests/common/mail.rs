@@ -164,9 +164,7 @@ impl crate::common::app::TestApp {
             Err(error) => panic!("{error}"),
         }
     }
-}
 
-impl crate::common::app::TestApp {
     /// Waits until the mails the site queued so far have been written, as
     /// far as the outside can tell: a mail queued now behind them (a
     /// password-reset link for `account`, which must exist) has been.
