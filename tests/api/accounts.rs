@@ -6,7 +6,8 @@ use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
 use crate::helpers::{
-    create_account, csrf_in, header, spawn_app, without_csrf, Backend, Browser, TestApp, PASSWORD,
+    create_account, csrf_in, header, spawn_app, wait, without_csrf, Backend, Browser, TestApp,
+    PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -442,14 +443,8 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link(backend: Backen
     visitor
         .post_form("/mot-de-passe-oublie", &[("email", EMAIL)])
         .await;
-    let mut second = reset_link(&app, EMAIL).await;
-    for _ in 0..100 {
-        if second != link {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        second = app
-            .outbox()
+    let second = wait::until("a second reset link", || async {
+        app.outbox()
             .iter()
             .rev()
             .find_map(|m| {
@@ -458,8 +453,9 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link(backend: Backen
                     m[s..e].to_owned()
                 })
             })
-            .unwrap();
-    }
+            .filter(|newest| *newest != link)
+    })
+    .await;
     assert_ne!(second, link);
     app.clock.advance(Duration::minutes(61));
     let (_, page) = app.browser().get_page(&second).await;

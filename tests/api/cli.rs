@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{fresh_database, Backend};
+use crate::helpers::{fresh_database, wait, Backend};
 use crate::on_both_backends;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wemaintain");
@@ -29,13 +29,12 @@ pub fn run(args: &[&str], vars: &[(&str, &str)]) -> Output {
 }
 
 fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Output {
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("the binary did not exit within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let exited = wait::blocking_until("the binary's exit", limit, || {
+        child.try_wait().expect("wait")
+    });
+    if let Err(error) = exited {
+        let _ = child.kill();
+        panic!("{error}");
     }
     child.wait_with_output().expect("output")
 }

@@ -11,7 +11,7 @@ use wemaintain::analytics::{insert_batch, VisitorEvent};
 use wemaintain::db::{on_sqlite_handle, BeginWrite, Db};
 use wemaintain::privacy::Purpose;
 
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{spawn_app, wait, Backend};
 
 /// The same code on each backend's pool type (the library's `on_pool!` is
 /// private to it).
@@ -125,19 +125,14 @@ async fn a_write_transaction_survives_a_commit_between_its_read_and_write(backen
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-        // Another connection writes meanwhile; on SQLite it waits for this
-        // transaction's lock, so it runs in the background.
-        let other = {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                sqlx::query(insert)
-                    .bind("other")
-                    .execute(&pool)
-                    .await
-                    .map(|_| ())
-            })
-        };
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // Another connection writes meanwhile, in the background: on
+        // PostgreSQL it commits; on SQLite it finds this transaction's lock
+        // and waits for it. The write goes on once it has.
+        let (tried, other_has_tried) = tokio::sync::oneshot::channel();
+        let other = tokio::spawn(other_write(app.db.clone(), insert, tried));
+        other_has_tried
+            .await
+            .expect("the other connection tries its write");
         sqlx::query(insert)
             .bind("mine")
             .execute(&mut *tx)
@@ -153,6 +148,44 @@ async fn a_write_transaction_survives_a_commit_between_its_read_and_write(backen
 }
 
 crate::on_both_backends!(a_write_transaction_survives_a_commit_between_its_read_and_write);
+
+/// Another connection's write of `insert` (detail "other"): tried once
+/// without waiting for a lock, which `tried` then reports (on SQLite, a
+/// write transaction open elsewhere refuses it; on PostgreSQL it commits),
+/// then, if refused, through the pool, waiting as the site's writes do.
+async fn other_write(
+    db: Db,
+    insert: &'static str,
+    tried: tokio::sync::oneshot::Sender<()>,
+) -> Result<(), sqlx::Error> {
+    let at_once = match &db {
+        Db::Sqlite(pool) => {
+            let mut impatient = (*pool.connect_options())
+                .clone()
+                .busy_timeout(Duration::ZERO)
+                .connect()
+                .await?;
+            let written = sqlx::query(insert)
+                .bind("other")
+                .execute(&mut impatient)
+                .await;
+            written.is_ok()
+        }
+        Db::Postgres(pool) => {
+            sqlx::query(insert).bind("other").execute(pool).await?;
+            true
+        }
+    };
+    let _ = tried.send(());
+    if at_once {
+        return Ok(());
+    }
+    on_pool!(&db, |pool| sqlx::query(insert)
+        .bind("other")
+        .execute(pool)
+        .await
+        .map(|_| ()))
+}
 
 /// A statement with `RETURNING` whose commit fails must say so. Here the
 /// commit fails on a deferred foreign key; on a full disk or an unwritable
@@ -214,28 +247,26 @@ async fn a_raw_sqlite_connection_left_in_a_transaction_is_not_reused() {
     // abandoned transaction is gone (the pool closes that connection in a
     // task of its own, so this polls for a bounded time).
     let file = pool.connect_options().get_filename().to_path_buf();
-    let mut other = SqliteConnectOptions::new()
+    let impatient = SqliteConnectOptions::new()
         .filename(file)
-        .busy_timeout(Duration::ZERO)
-        .connect()
-        .await
-        .expect("second connection");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let written = sqlx::query(
-            "INSERT INTO purge_runs (purpose, rows_deleted, started_at, finished_at) \
-             VALUES ('after', 0, 0, 0)",
-        )
-        .execute(&mut other)
-        .await;
-        match written {
-            Ok(_) => break,
-            Err(_) if std::time::Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            Err(error) => panic!("the write lock was never released: {error}"),
+        .busy_timeout(Duration::ZERO);
+    wait::until_true("the write lock released", || {
+        let impatient = impatient.clone();
+        async move {
+            let Ok(mut other) = impatient.connect().await else {
+                return false;
+            };
+            sqlx::query(
+                "INSERT INTO purge_runs (purpose, rows_deleted, started_at, finished_at) \
+                 VALUES ('after', 0, 0, 0)",
+            )
+            .execute(&mut other)
+            .await
+            .is_ok()
         }
-    }
+    })
+    .await;
+    let mut other = impatient.connect().await.expect("second connection");
     // (The purge that runs at start writes rows of its own.)
     let kept: Vec<String> = sqlx::query_scalar(
         "SELECT purpose FROM purge_runs WHERE purpose IN ('abandoned', 'after')",

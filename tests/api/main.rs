@@ -1,7 +1,13 @@
 //! Integration tests: the real server on a random port, against a fresh
 //! database per test, on SQLite and (when `WM_TEST_POSTGRES_URL` is set) on
-//! PostgreSQL. One test binary, one file per feature.
+//! PostgreSQL. One test binary, one file per feature; the helpers are in
+//! `tests/common/`, shared with the browser tests. Without
+//! `WM_TEST_POSTGRES_URL` each `::postgres` test says « ignored: … » and
+//! returns, and the binary counts them when it exits; with
+//! `WM_TEST_REQUIRE_POSTGRES=1` (`.ci/run`) or `CI=true` that is a failure.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod helpers;
 
 mod access;

@@ -11,7 +11,7 @@ use wemaintain::metrics::Metrics;
 use wemaintain::privacy::purge::{purge, recent_runs, PurgeMode, PurgeOutcome};
 use wemaintain::privacy::{Purpose, Register};
 
-use crate::helpers::{spawn_app, spawn_app_with, Backend};
+use crate::helpers::{spawn_app, spawn_app_with, wait, Backend};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -273,14 +273,10 @@ async fn a_stop_during_a_purge_records_what_it_deleted(backend: Backend) {
         .expect("seed expired rows");
     // 300 batches with a 5 ms pause after each: the purge takes 1.5 s at
     // least, so a stop as soon as it has begun lands in its middle.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while count(&app.db, "security").await == SEEDED {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the purge never started"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    wait::until_true("the purge to start", || async {
+        count(&app.db, "security").await < SEEDED
+    })
+    .await;
 
     let stopped = app.stop().await;
 

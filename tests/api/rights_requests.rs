@@ -11,8 +11,8 @@ use wemaintain::privacy::Register;
 use wemaintain::rights::RightsRequest;
 
 use crate::helpers::{
-    client_of_company, create_account, execute, header, scalar, spawn_app, spawn_app_with, Backend,
-    Browser, TestApp, PASSWORD,
+    client_of_company, create_account, execute, header, scalar, spawn_app, spawn_app_with, wait,
+    Backend, Browser, TestApp, PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -139,21 +139,13 @@ fn flat(mail: &str) -> String {
 /// Waits for a mail to `to` whose body contains `needle`, wherever the
 /// lines were wrapped; returns it with its lines joined.
 async fn wait_for_body(app: &TestApp, to: &str, needle: &str) -> String {
-    for _ in 0..200 {
-        if let Some(mail) = app
-            .outbox()
-            .into_iter()
-            .map(|m| flat(&m))
-            .find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
-        {
-            return mail;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!(
-        "no e-mail to {to} containing {needle:?}; outbox: {:#?}",
-        app.outbox()
-    );
+    let mail = app
+        .wait_for_mail_where(&format!("an e-mail to {to} containing {needle:?}"), |m| {
+            let m = flat(m);
+            m.contains(&format!("To: {to}")) && m.contains(needle)
+        })
+        .await;
+    flat(&mail)
 }
 
 /// The mails to `to` containing `needle`, now.
@@ -736,7 +728,7 @@ async fn staff_ask_for_information_and_close_and_the_purge_follows_the_register(
     assert_eq!(after.info_request, request.info_request);
     assert_eq!(after.extension_reason, None);
     assert_eq!(audit_rows(&app, "rights_request_closed", id).await, 1);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_mails_queued_so_far(STAFF).await;
     assert_eq!(mails(&app, requester, "Voici notre réponse"), 1);
     assert_eq!(mails(&app, requester, "Une question de trop"), 0);
     // An unconfirmed request takes none either.
@@ -826,12 +818,10 @@ async fn staff_look_up_the_visit_log_by_address_or_range(backend: Backend) {
     assert_eq!(seen.status(), StatusCode::OK);
     let logged = "SELECT COUNT(*) FROM visitor_log WHERE purpose = 'security' \
                   AND ip = '192.0.2.7' AND url = '/services'";
-    for _ in 0..200 {
-        if scalar(&app.db, logged).await > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait::until_true("the visit logged", || async {
+        scalar(&app.db, logged).await > 0
+    })
+    .await;
     assert_eq!(scalar(&app.db, logged).await, 1, "the visit is logged");
     // The visitor 192.0.2.7, their neighbour, someone else, on 1–3 March
     // (Paris days), and the day before.

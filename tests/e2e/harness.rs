@@ -1,32 +1,29 @@
-//! The harness: finds Chromium and chromedriver (or skips), builds the
-//! release server once per test process, and for each journey starts its
-//! own server (fresh data directory and database, free loopback port) and
-//! chromedriver, opens browser sessions on demand, and cleans everything up.
+//! The harness: finds Chromium and chromedriver (or skips), has the
+//! release server built once per test process (`server.rs`), and for each
+//! journey starts its own server (fresh data directory and database, on loopback port 0: it
+//! says which port it got) and chromedriver (likewise), opens browser sessions on demand, and cleans everything up.
 //! A failing journey saves a screenshot and the page source of each of its
 //! browsers under `target/e2e/` before the test fails.
 
-use std::fs::File;
 use std::future::Future;
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, Once, OnceLock};
-use std::time::{Duration, Instant};
-
-use anyhow::{anyhow, bail, Context, Result};
-use fantoccini::{Client, ClientBuilder};
-use sqlx::Connection;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use crate::browser::Browser;
+use crate::common::backends::Backend;
+use crate::common::skips::{self, Need};
+pub use crate::server::Server;
+use crate::server::{artifacts_dir, clean_command, server_binary, Process};
+use anyhow::{Context, Result};
+use fantoccini::{Client, ClientBuilder};
 
-/// The password of every account the journeys create: long, not guessable.
-pub const PASSWORD: &str = "Grue-bleue-7-Toit-Orage-Sel";
+pub use crate::common::accounts::PASSWORD;
 
 /// How long a server or chromedriver has to start answering.
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
+pub const READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the harness looks again while waiting for something.
-pub const POLL: Duration = Duration::from_millis(50);
+pub use crate::common::wait::POLL;
 /// A journey that takes longer than this has hung: it fails with artifacts.
 const JOURNEY_TIMEOUT: Duration = Duration::from_secs(240);
 /// Saving artifacts from a browser that no longer answers gives up after this.
@@ -35,58 +32,23 @@ const ARTIFACT_TIMEOUT: Duration = Duration::from_secs(15);
 /// The size of a desktop browser window.
 const DESKTOP: (u32, u32) = (1280, 900);
 
-/// Which database a journey runs on.
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 /// Generates, for each `name => path::to::journey`, a module `name` with the
-/// tests `sqlite` and `postgres`. A journey is an
+/// tests `sqlite` and `postgres` (through the one per-backend runner,
+/// `on_both_backends!`). A journey is an
 /// `async fn(Arc<Journey>) -> anyhow::Result<()>`; `setup` lists the
 /// commands of the server binary run before the server starts.
 #[macro_export]
 macro_rules! journeys {
     ($($name:ident => $journey:path, setup: $setup:expr;)*) => {
         $(
-            mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    $crate::harness::run(
-                        concat!(stringify!($name), ".sqlite"),
-                        $crate::harness::Backend::Sqlite,
-                        $setup,
-                        $journey,
-                    )
-                    .await
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    $crate::harness::run(
-                        concat!(stringify!($name), ".postgres"),
-                        $crate::harness::Backend::Postgres,
-                        $setup,
-                        $journey,
-                    )
-                    .await
-                }
+            async fn $name(backend: $crate::common::backends::Backend) {
+                $crate::harness::run(stringify!($name), backend, $setup, $journey).await
             }
         )*
+        $crate::on_both_backends!(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)] $($name),*
+        );
     };
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// Straight to stderr, past the test harness's output capture.
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 // --- Chromium and chromedriver -----------------------------------------------
@@ -103,8 +65,8 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Chromium and chromedriver, or `None` (said once per run) when one is
-/// missing. In CI a missing browser is a failure, not a skip.
+/// Chromium and chromedriver, or `None` after saying that this journey is
+/// skipped (a failure when the run requires the browser: see `skips`).
 fn tools_or_skip() -> Option<&'static Tools> {
     static TOOLS: OnceLock<Result<Tools, String>> = OnceLock::new();
     let found = TOOLS.get_or_init(|| {
@@ -126,453 +88,9 @@ fn tools_or_skip() -> Option<&'static Tools> {
     match found {
         Ok(tools) => Some(tools),
         Err(missing) => {
-            if in_ci() {
-                panic!("CI=true but {missing}: the browser tests must run in CI (apt-get install chromium chromium-driver)");
-            }
-            static SAID: Once = Once::new();
-            SAID.call_once(|| {
-                say(&format!(
-                    "e2e: skipped, {missing} (apt-get install chromium chromium-driver)"
-                ))
-            });
+            skips::skip(Need::Browser, missing);
             None
         }
-    }
-}
-
-/// The PostgreSQL server to create databases on, or `None` (said once per
-/// run). In CI a missing server is a failure.
-fn postgres_or_skip() -> Option<String> {
-    match std::env::var("WM_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            if in_ci() {
-                panic!("CI=true but WM_TEST_POSTGRES_URL is not set: PostgreSQL must be tested in CI (run the tests under scripts/with-postgres)");
-            }
-            static SAID: Once = Once::new();
-            SAID.call_once(|| {
-                say("e2e: PostgreSQL journeys skipped, WM_TEST_POSTGRES_URL is not set (scripts/with-postgres cargo test --test e2e runs them)")
-            });
-            None
-        }
-    }
-}
-
-// --- The release server binary -------------------------------------------------
-
-/// `target/release/wemaintain`, built once per test process.
-fn server_binary() -> &'static Path {
-    static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match BINARY.get_or_init(build_server) {
-        Ok(path) => path,
-        Err(error) => panic!("{error}"),
-    }
-}
-
-fn build_server() -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
-    let mut command = Command::new(&cargo);
-    // Cargo gives this test process the variables of the package being
-    // tested (CARGO_MANIFEST_DIR, CARGO_PKG_NAME…). Some build scripts (ring)
-    // rebuild when those change, so a build that inherits them and a plain
-    // `cargo build --release` would keep rebuilding each other's crates.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_")
-            || name.starts_with("CARGO_BIN_")
-            || name.starts_with("CARGO_CRATE_")
-            || name.starts_with("CARGO_MANIFEST_")
-            || name.starts_with("CARGO_CFG_")
-            || name == "OUT_DIR"
-            || name == "CARGO_PRIMARY_PACKAGE"
-            || name == "CARGO_TARGET_TMPDIR"
-        {
-            command.env_remove(&*name);
-        }
-    }
-    let output = command
-        .args([
-            "build",
-            "--release",
-            "--bin",
-            "wemaintain",
-            "--message-format=json-render-diagnostics",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", cargo.to_string_lossy()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo build --release --bin wemaintain failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    // Cargo says where it put the binary; the target directory otherwise.
-    let from_cargo = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "wemaintain")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from));
-    let binary = from_cargo.unwrap_or_else(|| target_dir().join("release").join("wemaintain"));
-    if binary.is_file() {
-        Ok(binary)
-    } else {
-        Err(format!("the server binary is not at {}", binary.display()))
-    }
-}
-
-/// `CARGO_TARGET_DIR` (relative to the package) or `target`.
-fn target_dir() -> PathBuf {
-    let package = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => package.join(dir),
-        None => package.join("target"),
-    }
-}
-
-/// Where failing journeys leave their screenshots and page sources.
-fn artifacts_dir() -> PathBuf {
-    server_binary()
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(target_dir)
-        .join("e2e")
-}
-
-// --- Processes -----------------------------------------------------------------
-
-/// A free port on 127.0.0.1: bound, read, released.
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("bind 127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
-}
-
-/// A command that does not inherit the caller's `WM_*` settings.
-fn clean_command(program: &Path) -> Command {
-    let mut command = Command::new(program);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("WM_") {
-            command.env_remove(name);
-        }
-    }
-    command.stdin(Stdio::null());
-    command
-}
-
-/// A child process killed when dropped, with its output in a file.
-struct Process {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Process {
-    fn spawn(mut command: Command, log: PathBuf) -> Result<Process> {
-        let out = File::create(&log).with_context(|| format!("create {}", log.display()))?;
-        let child = command
-            .stdout(out.try_clone()?)
-            .stderr(out)
-            .spawn()
-            .with_context(|| format!("start {:?}", command.get_program()))?;
-        Ok(Process { child, log })
-    }
-
-    fn output(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// The last `n` lines of its output.
-    fn tail(&self, n: usize) -> String {
-        let output = self.output();
-        let lines: Vec<&str> = output.lines().collect();
-        lines[lines.len().saturating_sub(n)..].join("\n")
-    }
-
-    fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().ok().flatten()
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-// --- The server ----------------------------------------------------------------
-
-/// One server process with its own data directory and database.
-pub struct Server {
-    /// `http://127.0.0.1:PORT`, also its `WM_PUBLIC_URL`.
-    pub url: String,
-    data_dir: PathBuf,
-    process: Process,
-}
-
-impl Server {
-    async fn start(
-        dir: &Path,
-        backend: Backend,
-        postgres: Option<&str>,
-        setup: &[&[&str]],
-    ) -> Result<Server> {
-        let data_dir = dir.join("data");
-        std::fs::create_dir_all(&data_dir)?;
-        let database_url = match (backend, postgres) {
-            (Backend::Postgres, Some(server)) => Some(fresh_postgres_database(server).await?),
-            _ => None,
-        };
-        let server_env = ServerEnv {
-            data_dir: data_dir.clone(),
-            database_url,
-        };
-        for args in setup {
-            server_env.cli(args).await?;
-        }
-        let port = free_port()?;
-        let url = format!("http://127.0.0.1:{port}");
-        let mut command = server_env.command();
-        command
-            .arg("serve")
-            .env("WM_BIND", format!("127.0.0.1:{port}"))
-            .env("WM_PUBLIC_URL", &url);
-        let process = Process::spawn(command, dir.join("server.log"))?;
-        let mut server = Server {
-            url,
-            data_dir,
-            process,
-        };
-        server.wait_until_healthy().await?;
-        Ok(server)
-    }
-
-    /// Polls `GET /healthz` until it answers 200.
-    async fn wait_until_healthy(&mut self) -> Result<()> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()?;
-        let health = format!("{}/healthz", self.url);
-        let deadline = Instant::now() + READY_TIMEOUT;
-        loop {
-            if let Some(status) = self.process.exited() {
-                bail!(
-                    "the server exited ({status}) before answering /healthz; its output:\n{}",
-                    self.process.output()
-                );
-            }
-            if let Ok(response) = http.get(&health).send().await {
-                if response.status() == reqwest::StatusCode::OK {
-                    return Ok(());
-                }
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "the server did not answer 200 on /healthz within {} s; its output:\n{}",
-                    READY_TIMEOUT.as_secs(),
-                    self.process.output()
-                );
-            }
-            tokio::time::sleep(POLL).await;
-        }
-    }
-
-    /// The last lines the server wrote.
-    pub fn log_tail(&self, lines: usize) -> String {
-        self.process.tail(lines)
-    }
-
-    /// Every e-mail written to the outbox so far, decoded, oldest first.
-    pub fn outbox(&self) -> Vec<Mail> {
-        let dir = self.data_dir.join("outbox");
-        let mut mails: Vec<(std::time::SystemTime, Mail)> = std::fs::read_dir(dir)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-                    .filter_map(|e| {
-                        let modified = e.metadata().ok()?.modified().ok()?;
-                        Some((
-                            modified,
-                            Mail::parse(&std::fs::read_to_string(e.path()).ok()?),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        mails.sort_by_key(|(modified, _)| *modified);
-        mails.into_iter().map(|(_, mail)| mail).collect()
-    }
-
-    /// Waits (e-mails leave from a background task) for a message to `to`
-    /// whose text contains `needle`.
-    pub async fn wait_for_mail(&self, to: &str, needle: &str) -> Result<Mail> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let outbox = self.outbox();
-            if let Some(mail) = outbox
-                .iter()
-                .find(|m| m.to.contains(to) && m.text.contains(needle))
-            {
-                return Ok(mail.clone());
-            }
-            if Instant::now() > deadline {
-                let seen: Vec<String> = outbox
-                    .iter()
-                    .map(|m| format!("to {}: {:?}", m.to, m.subject))
-                    .collect();
-                bail!("no e-mail to {to} containing {needle:?} within 10 s; outbox: {seen:?}");
-            }
-            tokio::time::sleep(POLL).await;
-        }
-    }
-}
-
-/// What a server process and the binary's other commands are given.
-struct ServerEnv {
-    data_dir: PathBuf,
-    database_url: Option<String>,
-}
-
-impl ServerEnv {
-    fn command(&self) -> Command {
-        let mut command = clean_command(server_binary());
-        command
-            .env("WM_DATA_DIR", &self.data_dir)
-            .env("WM_LOG", "warn")
-            .env("WM_PASSWORD", PASSWORD);
-        if let Some(url) = &self.database_url {
-            command.env("WM_DATABASE_URL", url);
-        }
-        command
-    }
-
-    async fn cli(&self, args: &[&str]) -> Result<String> {
-        let mut command = self.command();
-        command.args(args);
-        let shown = args.join(" ");
-        let output = tokio::task::spawn_blocking(move || command.output())
-            .await?
-            .with_context(|| format!("run wemaintain {shown}"))?;
-        if !output.status.success() {
-            bail!(
-                "wemaintain {shown} failed ({}):\n{}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    }
-}
-
-/// Creates `e2e_<random>` on the PostgreSQL server and returns its URL.
-async fn fresh_postgres_database(server: &str) -> Result<String> {
-    let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(server)
-        .await
-        .context("WM_TEST_POSTGRES_URL does not answer")?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .context("create the journey's database")?;
-    let _ = admin.close().await;
-    Ok(with_database(server, &name))
-}
-
-/// `postgres://u@h:1/postgres?x=y` with its database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| base[start..].find('/').map(|i| start + i))
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
-#[test]
-fn database_names_are_replaced_in_postgres_urls() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-        "postgres://postgres@127.0.0.1:5432/t1"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
-        "postgres://u:p@h/t2?sslmode=disable"
-    );
-    assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
-}
-
-// --- E-mails -------------------------------------------------------------------
-
-/// An e-mail of the outbox, its body decoded as the recipient reads it.
-#[derive(Debug, Clone)]
-pub struct Mail {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-}
-
-impl Mail {
-    fn parse(eml: &str) -> Mail {
-        let (head, body) = eml.split_once("\r\n\r\n").unwrap_or((eml, ""));
-        // Unfold continued header lines.
-        let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-        let header = |name: &str| {
-            head.lines()
-                .find_map(|line| {
-                    let (key, value) = line.split_once(':')?;
-                    key.eq_ignore_ascii_case(name)
-                        .then(|| value.trim().to_owned())
-                })
-                .unwrap_or_default()
-        };
-        let encoding = header("Content-Transfer-Encoding").to_ascii_lowercase();
-        let text = match encoding.as_str() {
-            "quoted-printable" => {
-                quoted_printable::decode(body, quoted_printable::ParseMode::Robust)
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    .unwrap_or_else(|_| body.to_owned())
-            }
-            "base64" => {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD
-                    .decode(body.replace("\r\n", ""))
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    .unwrap_or_else(|_| body.to_owned())
-            }
-            _ => body.to_owned(),
-        };
-        Mail {
-            to: header("To"),
-            subject: header("Subject"),
-            text: text.replace("\r\n", "\n"),
-        }
-    }
-
-    /// The first link of the text that starts with `prefix`.
-    pub fn link(&self, prefix: &str) -> Result<String> {
-        self.text
-            .split_whitespace()
-            .find(|word| word.starts_with(prefix))
-            .map(|word| word.trim_end_matches(['.', ',', ')', '>']).to_owned())
-            .ok_or_else(|| {
-                anyhow!(
-                    "no link starting with {prefix} in the e-mail:\n{}",
-                    self.text
-                )
-            })
     }
 }
 
@@ -585,27 +103,17 @@ struct Driver {
 
 impl Driver {
     async fn start(tools: &Tools, dir: &Path) -> Result<Driver> {
-        let port = free_port()?;
+        // Port 0 here too: chromedriver says which port it got
+        // ("ChromeDriver was started successfully on port PORT.").
         let mut command = clean_command(&tools.chromedriver);
-        command.arg(format!("--port={port}"));
+        command.arg("--port=0");
         let mut process = Process::spawn(command, dir.join("chromedriver.log"))?;
-        let deadline = Instant::now() + READY_TIMEOUT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = process.exited() {
-                bail!(
-                    "chromedriver exited ({status}) before listening; its output:\n{}",
-                    process.output()
-                );
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "chromedriver did not listen on port {port} within {} s; its output:\n{}",
-                    READY_TIMEOUT.as_secs(),
-                    process.output()
-                );
-            }
-            tokio::time::sleep(POLL).await;
-        }
+        let port = process
+            .wait_for_output("the port it listens on", |line| {
+                let (_, port) = line.split_once("started successfully on port ")?;
+                port.trim().trim_end_matches('.').parse::<u16>().ok()
+            })
+            .await?;
         Ok(Driver {
             url: format!("http://127.0.0.1:{port}"),
             process,
@@ -615,7 +123,7 @@ impl Driver {
 
 /// What a journey is given: its server, and browsers on demand.
 pub struct Journey {
-    pub name: &'static str,
+    pub name: String,
     pub server: Server,
     driver: Driver,
     chromium: PathBuf,
@@ -698,7 +206,7 @@ impl Journey {
         let mut saved = Vec::new();
         for (i, (label, client)) in browsers.iter().enumerate() {
             let stem = if i == 0 {
-                self.name.to_owned()
+                self.name.clone()
             } else {
                 format!("{}.{label}", self.name)
             };
@@ -750,7 +258,7 @@ impl Journey {
 /// so that a panic is caught like an error), saves artifacts on failure,
 /// closes the browsers and stops the processes, then fails with a message
 /// that says where the artifacts are.
-pub async fn run<F, Fut>(name: &'static str, backend: Backend, setup: &[&[&str]], journey: F)
+pub async fn run<F, Fut>(journey_name: &str, backend: Backend, setup: &[&[&str]], journey: F)
 where
     F: FnOnce(Arc<Journey>) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
@@ -758,13 +266,7 @@ where
     let Some(tools) = tools_or_skip() else {
         return;
     };
-    let postgres = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => match postgres_or_skip() {
-            Some(url) => Some(url),
-            None => return,
-        },
-    };
+    let name = format!("{journey_name}.{}", backend.name());
     let binary_ready = tokio::task::spawn_blocking(|| {
         server_binary();
     })
@@ -775,12 +277,12 @@ where
             panic_message(error)
         );
     }
-    remove_old_artifacts(name);
+    remove_old_artifacts(&name);
     let dir = tempfile::Builder::new()
         .prefix("wm-e2e-")
         .tempdir()
         .expect("a temporary directory");
-    let server = match Server::start(dir.path(), backend, postgres.as_deref(), setup).await {
+    let server = match Server::start(dir.path(), &backend, setup).await {
         Ok(server) => server,
         Err(error) => panic!("{name}: the server did not start: {error:#}"),
     };
@@ -789,7 +291,7 @@ where
         Err(error) => panic!("{name}: chromedriver did not start: {error:#}"),
     };
     let journey_state = Arc::new(Journey {
-        name,
+        name: name.clone(),
         server,
         driver,
         chromium: tools.chromium.clone(),

@@ -5,8 +5,8 @@
 use wemaintain::auth::Role;
 
 use crate::helpers::{
-    count_visits, create_account, header, read_visits, spawn_app_with, Backend, Browser, TestApp,
-    PASSWORD,
+    count_visits, create_account, header, read_visits, spawn_app_with, wait, Backend, Browser,
+    TestApp, PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -44,13 +44,10 @@ fn staff_browser(app: &TestApp) -> Browser {
 
 /// Waits for the visitor-log writer to have written `count` rows of `purpose`.
 async fn wait_for_rows(app: &TestApp, purpose: &str, count: i64) {
-    for _ in 0..200 {
-        if count_visits(&app.db, purpose).await >= count {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("fewer than {count} {purpose} rows written");
+    wait::until_true(&format!("{count} {purpose} rows written"), || async {
+        count_visits(&app.db, purpose).await >= count
+    })
+    .await
 }
 
 /// Fetches a CSV export and splits it as French Excel does (at every `;`

@@ -6,7 +6,9 @@
 
 use chrono::Duration;
 
-use crate::helpers::{create_account, csrf_in, header, spawn_app_with, Backend, TestApp, PASSWORD};
+use crate::helpers::{
+    create_account, csrf_in, header, spawn_app_with, wait, Backend, TestApp, PASSWORD,
+};
 use crate::on_both_backends;
 use wemaintain::auth::Role;
 
@@ -49,12 +51,10 @@ async fn a_fourth_reset_for_one_address_within_the_hour_is_refused(backend: Back
             .await;
         assert_eq!(response.status(), 303, "request {n}");
     }
-    for _ in 0..200 {
-        if mails_to(&app, OWNER, RESET_SUBJECT) == 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait::until_true("three reset mails", || async {
+        mails_to(&app, OWNER, RESET_SUBJECT) >= 3
+    })
+    .await;
     assert_eq!(mails_to(&app, OWNER, RESET_SUBJECT), 3);
 
     let refused = app
@@ -135,12 +135,10 @@ async fn a_fourth_reset_for_one_address_within_the_hour_is_refused(backend: Back
         .post_form_from("192.0.2.9", "/mot-de-passe-oublie", &[("email", OWNER)])
         .await;
     assert_eq!(response.status(), 303);
-    for _ in 0..200 {
-        if mails_to(&app, OWNER, RESET_SUBJECT) == 4 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait::until_true("a fourth reset mail", || async {
+        mails_to(&app, OWNER, RESET_SUBJECT) >= 4
+    })
+    .await;
     assert_eq!(mails_to(&app, OWNER, RESET_SUBJECT), 4);
 }
 

@@ -10,7 +10,7 @@ use wemaintain::privacy::purge::{purge, PurgeMode};
 use wemaintain::privacy::Register;
 
 use crate::helpers::{
-    client_of_company, create_account, header, scalar, spawn_app, token_in, Backend, Browser,
+    client_of_company, create_account, header, scalar, spawn_app, token_in, wait, Backend, Browser,
     TestApp, PASSWORD,
 };
 use crate::on_both_backends;
@@ -218,19 +218,14 @@ async fn a_stranger_cannot_hold_an_address_with_an_unconfirmed_sign_up(backend: 
 
 /// The sign-up link mailed to the victim other than `first`.
 async fn second_link(app: &TestApp, first: &str) -> String {
-    for _ in 0..200 {
-        let other = app
-            .outbox()
+    wait::until("a second sign-up link", || async {
+        app.outbox()
             .iter()
             .filter(|m| m.contains(&format!("To: {VICTIM}")))
             .filter_map(|m| token_in(m, "/inscription/confirmer"))
-            .find(|token| token != first);
-        if let Some(token) = other {
-            return token;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no second sign-up link");
+            .find(|token| token != first)
+    })
+    .await
 }
 
 /// Sends a question, an application and a confirmed rights request with
