@@ -221,6 +221,22 @@ impl PeriodCounts {
         entry.visitors += counts.visitors;
     }
 
+    /// A day counted from the raw rows: its total, and its breakdowns (or
+    /// only its devices).
+    fn add_day(&mut self, day: Day, day_counts: &DayCounts, with_breakdowns: bool) {
+        self.days.insert(day, day_counts.get(Dimension::Total, ""));
+        for ((dimension, value), c) in &day_counts.0 {
+            let wanted = if with_breakdowns {
+                Dimension::BREAKDOWNS.contains(dimension)
+            } else {
+                *dimension == Dimension::Device
+            };
+            if wanted {
+                self.add(*dimension, value.clone(), c);
+            }
+        }
+    }
+
     fn headline(&self) -> Headline {
         let views: i64 = self.days.values().map(|c| c.views).sum();
         let visitors: i64 = self.days.values().map(|c| c.visitors).sum();
@@ -259,6 +275,34 @@ async fn period_counts(
     with_breakdowns: bool,
 ) -> Result<(PeriodCounts, Option<DayCounts>), DbError> {
     let mut counts = PeriodCounts::default();
+    let stored_days = add_stored_days(db, period, &mut counts).await?;
+    add_stored_values(db, period, with_breakdowns, &mut counts).await?;
+
+    // Days with no aggregates yet. Raw rows exist only for the audience
+    // retention window; before it, a day without aggregates had no visit.
+    let today = paris_day(now);
+    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(now));
+    let mut today_counts = None;
+    for day in period.first.max(raw_from)..=period.last.min(today) {
+        if stored_days.contains(&day) {
+            continue;
+        }
+        let until = day_start(day + 1).min(now);
+        let day_counts = count_audience(db, day_start(day), until).await?;
+        counts.add_day(day, &day_counts, with_breakdowns);
+        if day == today {
+            today_counts = Some(day_counts);
+        }
+    }
+    Ok((counts, today_counts))
+}
+
+/// The site's totals of the period's counted days; returns those days.
+async fn add_stored_days(
+    db: &Db,
+    period: &Period,
+    counts: &mut PeriodCounts,
+) -> Result<HashSet<Day>, DbError> {
     let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
         "SELECT day, views, visitors FROM audience_daily \
          WHERE dimension = 'total' AND day >= $1 AND day <= $2"
@@ -267,21 +311,31 @@ async fn period_counts(
     .bind(period.last)
     .fetch_all(pool)
     .await)?;
-    let stored_days: HashSet<Day> = stored.iter().map(|(day, _, _)| *day).collect();
+    let stored_days = stored.iter().map(|(day, _, _)| *day).collect();
     for (day, views, visitors) in stored {
         counts.days.insert(day, Counts { views, visitors });
     }
-    let sql = if with_breakdowns {
-        format!(
-            "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
-             WHERE day >= $1 AND day <= $2 AND dimension IN ({BREAKDOWN_KEYS}) \
-             GROUP BY dimension, value"
-        )
+    Ok(stored_days)
+}
+
+/// The period's breakdowns (or only its devices, for the headline's
+/// mobile share) from the counted days.
+async fn add_stored_values(
+    db: &Db,
+    period: &Period,
+    with_breakdowns: bool,
+    counts: &mut PeriodCounts,
+) -> Result<(), DbError> {
+    let dimensions = if with_breakdowns {
+        BREAKDOWN_KEYS
     } else {
-        "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
-         WHERE day >= $1 AND day <= $2 AND dimension = 'device' GROUP BY dimension, value"
-            .to_owned()
+        "'device'"
     };
+    let sql = format!(
+        "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
+         WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
+         GROUP BY dimension, value"
+    );
     let values: Vec<(String, String, i64, i64)> = match db {
         Db::Sqlite(pool) => {
             sqlx::query_as(&sql)
@@ -308,35 +362,7 @@ async fn period_counts(
             counts.add(dimension, value, &Counts { views, visitors });
         }
     }
-
-    // Days with no aggregates yet. Raw rows exist only for the audience
-    // retention window; before it, a day without aggregates had no visit.
-    let today = paris_day(now);
-    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(now));
-    let mut today_counts = None;
-    for day in period.first.max(raw_from)..=period.last.min(today) {
-        if stored_days.contains(&day) {
-            continue;
-        }
-        let until = day_start(day + 1).min(now);
-        let day_counts = count_audience(db, day_start(day), until).await?;
-        let total = day_counts.get(Dimension::Total, "");
-        counts.days.insert(day, total);
-        for ((dimension, value), c) in &day_counts.0 {
-            let wanted = if with_breakdowns {
-                Dimension::BREAKDOWNS.contains(dimension)
-            } else {
-                *dimension == Dimension::Device
-            };
-            if wanted {
-                counts.add(*dimension, value.clone(), c);
-            }
-        }
-        if day == today {
-            today_counts = Some(day_counts);
-        }
-    }
-    Ok((counts, today_counts))
+    Ok(())
 }
 
 /// Merges rows with fewer visitors than `min_group` into « Autres », keeps

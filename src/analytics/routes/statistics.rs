@@ -1,5 +1,6 @@
 //! `/statistiques`: the audience figures for marketing and staff.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -8,8 +9,8 @@ use crate::analytics::rollup::paris_day;
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
 use crate::auth::{CsrfToken, Viewer};
-use crate::http::csv_download::{Cell, CsvDownload, Separator};
-use crate::http::PageError;
+use crate::http::csv_download::Separator;
+use crate::http::{html, PageError};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -38,6 +39,14 @@ impl PeriodQuery {
             ),
         }
     }
+
+    /// `;` unless the link asks for `,`.
+    fn separator(&self) -> Separator {
+        match self.separateur.as_deref() {
+            Some("virgule") => Separator::Comma,
+            _ => Separator::Semicolon,
+        }
+    }
 }
 
 /// `GET /statistiques`.
@@ -51,27 +60,17 @@ pub async fn page(
     let (period, error) = query.period(paris_day(now));
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
     let visitors_now = reports::visitors_now(&state.db, now).await?;
-    let (from, to) = (period.first_date(), period.last_date());
-    let markup = view::statistics_page(
-        &viewer,
-        &token,
-        &StatisticsPage {
-            report: &report,
-            visitors_now,
-            min_group: state.min_group,
-            period_error: error.as_deref(),
-            custom_from: &from.format("%Y-%m-%d").to_string(),
-            custom_to: &to.format("%Y-%m-%d").to_string(),
-        },
-    );
-    let status = if error.is_some() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
+    let page = StatisticsPage {
+        report: &report,
+        visitors_now,
+        min_group: state.min_group,
+        period_error: error.as_deref(),
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string()))
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    Ok(html(status, view::statistics_page(&viewer, &token, &page)))
 }
 
 /// `GET /statistiques/export?tableau=…`: one table as CSV, UTF-8 (with a
@@ -93,39 +92,7 @@ pub async fn export(
         .as_deref()
         .and_then(dimension_of_table)
         .ok_or(PageError::NotFound)?;
-    let separator = match query.separateur.as_deref() {
-        Some("virgule") => Separator::Comma,
-        _ => Separator::Semicolon,
-    };
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
-    let rows = report
-        .breakdowns
-        .iter()
-        .find(|(d, _)| *d == dimension)
-        .map(|(_, rows)| rows.as_slice())
-        .unwrap_or_default();
-    let (_, column) = view::dimension_labels(dimension);
-    let filename = format!(
-        "statistiques-{}-{}-{}.csv",
-        view::table_key(dimension),
-        period.first_date().format("%Y-%m-%d"),
-        period.last_date().format("%Y-%m-%d")
-    );
-    let mut csv = CsvDownload::new(
-        filename,
-        separator,
-        &[column, "Pages vues", "Part des pages vues (%)", "Visiteurs"],
-    )?;
-    for row in rows {
-        csv.row([
-            Cell::Text(view::value_label(dimension, &row.value)),
-            Cell::Count(row.views),
-            Cell::Decimal {
-                value: row.share * 100.0,
-                places: 1,
-            },
-            Cell::Count(row.visitors),
-        ])?;
-    }
+    let csv = view::table_csv(&report, dimension, query.separator())?;
     Ok(csv.into_response()?)
 }
