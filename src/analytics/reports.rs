@@ -331,32 +331,18 @@ async fn add_stored_values(
     } else {
         "'device'"
     };
+    // PostgreSQL sums BIGINT into NUMERIC: the cast brings it back (SQLite
+    // sums integers into an integer already).
     let sql = format!(
-        "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
-         WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
+        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT) \
+         FROM audience_daily WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
          GROUP BY dimension, value"
     );
-    let values: Vec<(String, String, i64, i64)> = match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_as(&sql)
-                .bind(period.first)
-                .bind(period.last)
-                .fetch_all(pool)
-                .await?
-        }
-        // PostgreSQL sums BIGINT into NUMERIC; cast back.
-        Db::Postgres(pool) => {
-            let sql = sql.replace(
-                "SUM(views), SUM(visitors)",
-                "SUM(views)::BIGINT, SUM(visitors)::BIGINT",
-            );
-            sqlx::query_as(&sql)
-                .bind(period.first)
-                .bind(period.last)
-                .fetch_all(pool)
-                .await?
-        }
-    };
+    let values: Vec<(String, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(period.first)
+        .bind(period.last)
+        .fetch_all(pool)
+        .await)?;
     for (dimension, value, views, visitors) in values {
         if let Some(dimension) = Dimension::parse(&dimension) {
             counts.add(dimension, value, &Counts { views, visitors });
