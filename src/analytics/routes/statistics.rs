@@ -15,11 +15,19 @@ use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct PeriodQuery {
-    periode: Option<String>,
-    du: Option<String>,
-    au: Option<String>,
-    tableau: Option<String>,
-    separateur: Option<String>,
+    /// A preset key (`7j`, …) or `perso`.
+    #[serde(rename = "periode")]
+    period: Option<String>,
+    /// The custom period's first and last dates.
+    #[serde(rename = "du")]
+    from: Option<String>,
+    #[serde(rename = "au")]
+    to: Option<String>,
+    /// The breakdown table to export.
+    #[serde(rename = "tableau")]
+    table: Option<String>,
+    #[serde(rename = "separateur")]
+    separator: Option<String>,
 }
 
 impl PeriodQuery {
@@ -27,9 +35,9 @@ impl PeriodQuery {
     /// and says why.
     fn period(&self, today: i64) -> (Period, Option<String>) {
         match Period::parse(
-            self.periode.as_deref(),
-            self.du.as_deref(),
-            self.au.as_deref(),
+            self.period.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
             today,
         ) {
             Ok(period) => (period, None),
@@ -42,7 +50,7 @@ impl PeriodQuery {
 
     /// `;` unless the link asks for `,`.
     fn separator(&self) -> Separator {
-        match self.separateur.as_deref() {
+        match self.separator.as_deref() {
             Some("virgule") => Separator::Comma,
             _ => Separator::Semicolon,
         }
@@ -88,7 +96,7 @@ pub async fn export(
         return Err(PageError::BadRequest);
     }
     let dimension = query
-        .tableau
+        .table
         .as_deref()
         .and_then(dimension_of_table)
         .ok_or(PageError::NotFound)?;
