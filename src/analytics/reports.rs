@@ -248,16 +248,8 @@ impl PeriodCounts {
         Headline {
             views,
             visitors,
-            pages_per_visit: if visitors > 0 {
-                views as f64 / visitors as f64
-            } else {
-                0.0
-            },
-            mobile_share: if visitors > 0 {
-                mobile as f64 / visitors as f64
-            } else {
-                0.0
-            },
+            pages_per_visit: ratio(views, visitors),
+            mobile_share: ratio(mobile, visitors),
             hidden: false,
         }
     }
@@ -375,16 +367,21 @@ pub fn suppress(
     }
     kept.into_iter()
         .map(|(value, c)| BreakdownRow {
-            share: if total > 0 {
-                c.views as f64 / total as f64
-            } else {
-                0.0
-            },
+            share: ratio(c.views, total),
             value,
             views: c.views,
             visitors: c.visitors,
         })
         .collect()
+}
+
+/// `part / whole`, 0 when there is no whole.
+fn ratio(part: i64, whole: i64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
 }
 
 fn breakdowns(counts: &PeriodCounts, min_group: i64) -> Vec<(Dimension, Vec<BreakdownRow>)> {
