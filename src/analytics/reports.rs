@@ -12,6 +12,7 @@ use super::rollup::{
     Dimension,
 };
 use crate::db::{on_pool, Db, DbError};
+use crate::domain::{DateError, DateRange, DateRangeError};
 use crate::privacy::{Purpose, Register};
 
 /// The label of merged small groups.
@@ -81,8 +82,15 @@ pub enum PeriodError {
     TooLong,
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, PeriodError> {
-    crate::domain::parse_date(text).map_err(|_| PeriodError::BadDate)
+impl From<DateRangeError> for PeriodError {
+    fn from(error: DateRangeError) -> Self {
+        match error {
+            DateRangeError::From(_) | DateRangeError::To(DateError::BadDate) => {
+                PeriodError::BadDate
+            }
+            DateRangeError::To(DateError::Reversed) => PeriodError::Reversed,
+        }
+    }
 }
 
 impl Period {
@@ -109,11 +117,8 @@ impl Period {
                 preset(PeriodKind::Months12, day_of_date(year_ago) + 1)
             }
             "perso" => {
-                let first = day_of_date(parse_date(from.unwrap_or(""))?);
-                let last = day_of_date(parse_date(to.unwrap_or(""))?);
-                if first > last {
-                    return Err(PeriodError::Reversed);
-                }
+                let range = DateRange::parse(from.unwrap_or(""), to.unwrap_or(""))?;
+                let (first, last) = (day_of_date(range.first()), day_of_date(range.last()));
                 if last > today {
                     return Err(PeriodError::Future);
                 }
