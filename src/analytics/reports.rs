@@ -12,6 +12,7 @@ use super::rollup::{
     Dimension,
 };
 use crate::db::{on_pool, Db, DbError};
+use crate::domain::{DateError, DateRange, DateRangeError};
 use crate::privacy::{Purpose, Register};
 
 /// The label of merged small groups.
@@ -81,8 +82,15 @@ pub enum PeriodError {
     TooLong,
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, PeriodError> {
-    crate::domain::parse_date(text).map_err(|_| PeriodError::BadDate)
+impl From<DateRangeError> for PeriodError {
+    fn from(error: DateRangeError) -> Self {
+        match error {
+            DateRangeError::From(_) | DateRangeError::To(DateError::BadDate) => {
+                PeriodError::BadDate
+            }
+            DateRangeError::To(DateError::Reversed) => PeriodError::Reversed,
+        }
+    }
 }
 
 impl Period {
@@ -109,11 +117,8 @@ impl Period {
                 preset(PeriodKind::Months12, day_of_date(year_ago) + 1)
             }
             "perso" => {
-                let first = day_of_date(parse_date(from.unwrap_or(""))?);
-                let last = day_of_date(parse_date(to.unwrap_or(""))?);
-                if first > last {
-                    return Err(PeriodError::Reversed);
-                }
+                let range = DateRange::parse(from.unwrap_or(""), to.unwrap_or(""))?;
+                let (first, last) = (day_of_date(range.first()), day_of_date(range.last()));
                 if last > today {
                     return Err(PeriodError::Future);
                 }
@@ -221,6 +226,22 @@ impl PeriodCounts {
         entry.visitors += counts.visitors;
     }
 
+    /// A day counted from the raw rows: its total, and its breakdowns (or
+    /// only its devices).
+    fn add_day(&mut self, day: Day, day_counts: &DayCounts, with_breakdowns: bool) {
+        self.days.insert(day, day_counts.get(Dimension::Total, ""));
+        for ((dimension, value), c) in &day_counts.0 {
+            let wanted = if with_breakdowns {
+                Dimension::BREAKDOWNS.contains(dimension)
+            } else {
+                *dimension == Dimension::Device
+            };
+            if wanted {
+                self.add(*dimension, value.clone(), c);
+            }
+        }
+    }
+
     fn headline(&self) -> Headline {
         let views: i64 = self.days.values().map(|c| c.views).sum();
         let visitors: i64 = self.days.values().map(|c| c.visitors).sum();
@@ -232,16 +253,8 @@ impl PeriodCounts {
         Headline {
             views,
             visitors,
-            pages_per_visit: if visitors > 0 {
-                views as f64 / visitors as f64
-            } else {
-                0.0
-            },
-            mobile_share: if visitors > 0 {
-                mobile as f64 / visitors as f64
-            } else {
-                0.0
-            },
+            pages_per_visit: ratio(views, visitors),
+            mobile_share: ratio(mobile, visitors),
             hidden: false,
         }
     }
@@ -259,55 +272,8 @@ async fn period_counts(
     with_breakdowns: bool,
 ) -> Result<(PeriodCounts, Option<DayCounts>), DbError> {
     let mut counts = PeriodCounts::default();
-    let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, views, visitors FROM audience_daily \
-         WHERE dimension = 'total' AND day >= $1 AND day <= $2"
-    )
-    .bind(period.first)
-    .bind(period.last)
-    .fetch_all(pool)
-    .await)?;
-    let stored_days: HashSet<Day> = stored.iter().map(|(day, _, _)| *day).collect();
-    for (day, views, visitors) in stored {
-        counts.days.insert(day, Counts { views, visitors });
-    }
-    let sql = if with_breakdowns {
-        format!(
-            "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
-             WHERE day >= $1 AND day <= $2 AND dimension IN ({BREAKDOWN_KEYS}) \
-             GROUP BY dimension, value"
-        )
-    } else {
-        "SELECT dimension, value, SUM(views), SUM(visitors) FROM audience_daily \
-         WHERE day >= $1 AND day <= $2 AND dimension = 'device' GROUP BY dimension, value"
-            .to_owned()
-    };
-    let values: Vec<(String, String, i64, i64)> = match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_as(&sql)
-                .bind(period.first)
-                .bind(period.last)
-                .fetch_all(pool)
-                .await?
-        }
-        // PostgreSQL sums BIGINT into NUMERIC; cast back.
-        Db::Postgres(pool) => {
-            let sql = sql.replace(
-                "SUM(views), SUM(visitors)",
-                "SUM(views)::BIGINT, SUM(visitors)::BIGINT",
-            );
-            sqlx::query_as(&sql)
-                .bind(period.first)
-                .bind(period.last)
-                .fetch_all(pool)
-                .await?
-        }
-    };
-    for (dimension, value, views, visitors) in values {
-        if let Some(dimension) = Dimension::parse(&dimension) {
-            counts.add(dimension, value, &Counts { views, visitors });
-        }
-    }
+    let stored_days = add_stored_days(db, period, &mut counts).await?;
+    add_stored_values(db, period, with_breakdowns, &mut counts).await?;
 
     // Days with no aggregates yet. Raw rows exist only for the audience
     // retention window; before it, a day without aggregates had no visit.
@@ -320,23 +286,66 @@ async fn period_counts(
         }
         let until = day_start(day + 1).min(now);
         let day_counts = count_audience(db, day_start(day), until).await?;
-        let total = day_counts.get(Dimension::Total, "");
-        counts.days.insert(day, total);
-        for ((dimension, value), c) in &day_counts.0 {
-            let wanted = if with_breakdowns {
-                Dimension::BREAKDOWNS.contains(dimension)
-            } else {
-                *dimension == Dimension::Device
-            };
-            if wanted {
-                counts.add(*dimension, value.clone(), c);
-            }
-        }
+        counts.add_day(day, &day_counts, with_breakdowns);
         if day == today {
             today_counts = Some(day_counts);
         }
     }
     Ok((counts, today_counts))
+}
+
+/// The site's totals of the period's counted days; returns those days.
+async fn add_stored_days(
+    db: &Db,
+    period: &Period,
+    counts: &mut PeriodCounts,
+) -> Result<HashSet<Day>, DbError> {
+    let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, views, visitors FROM audience_daily \
+         WHERE dimension = 'total' AND day >= $1 AND day <= $2"
+    )
+    .bind(period.first)
+    .bind(period.last)
+    .fetch_all(pool)
+    .await)?;
+    let stored_days = stored.iter().map(|(day, _, _)| *day).collect();
+    for (day, views, visitors) in stored {
+        counts.days.insert(day, Counts { views, visitors });
+    }
+    Ok(stored_days)
+}
+
+/// The period's breakdowns (or only its devices, for the headline's
+/// mobile share) from the counted days.
+async fn add_stored_values(
+    db: &Db,
+    period: &Period,
+    with_breakdowns: bool,
+    counts: &mut PeriodCounts,
+) -> Result<(), DbError> {
+    let dimensions = if with_breakdowns {
+        BREAKDOWN_KEYS
+    } else {
+        "'device'"
+    };
+    // PostgreSQL sums BIGINT into NUMERIC: the cast brings it back (SQLite
+    // sums integers into an integer already).
+    let sql = format!(
+        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT) \
+         FROM audience_daily WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
+         GROUP BY dimension, value"
+    );
+    let values: Vec<(String, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(period.first)
+        .bind(period.last)
+        .fetch_all(pool)
+        .await)?;
+    for (dimension, value, views, visitors) in values {
+        if let Some(dimension) = Dimension::parse(&dimension) {
+            counts.add(dimension, value, &Counts { views, visitors });
+        }
+    }
+    Ok(())
 }
 
 /// Merges rows with fewer visitors than `min_group` into « Autres », keeps
@@ -363,16 +372,21 @@ pub fn suppress(
     }
     kept.into_iter()
         .map(|(value, c)| BreakdownRow {
-            share: if total > 0 {
-                c.views as f64 / total as f64
-            } else {
-                0.0
-            },
+            share: ratio(c.views, total),
             value,
             views: c.views,
             visitors: c.visitors,
         })
         .collect()
+}
+
+/// `part / whole`, 0 when there is no whole.
+fn ratio(part: i64, whole: i64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
 }
 
 fn breakdowns(counts: &PeriodCounts, min_group: i64) -> Vec<(Dimension, Vec<BreakdownRow>)> {

@@ -62,18 +62,10 @@ impl Dimension {
     }
 
     pub fn parse(key: &str) -> Option<Self> {
-        [
-            Dimension::Total,
-            Dimension::Hour,
-            Dimension::Page,
-            Dimension::Campaign,
-            Dimension::Browser,
-            Dimension::Os,
-            Dimension::Device,
-            Dimension::Manufacturer,
-        ]
-        .into_iter()
-        .find(|d| d.key() == key)
+        [Dimension::Total, Dimension::Hour]
+            .into_iter()
+            .chain(Dimension::BREAKDOWNS)
+            .find(|d| d.key() == key)
     }
 }
 

@@ -88,20 +88,36 @@ fn hint_and_error(name: &str, hint: Option<&str>, error: Option<&str>) -> Markup
     }
 }
 
+/// What every field shares around its control: the label, the hint and
+/// the error, on a block marked when the field is wrong.
+fn framed(
+    name: &str,
+    text: &str,
+    required: bool,
+    hint: Option<&str>,
+    error: Option<&str>,
+    control: Markup,
+) -> Markup {
+    html! {
+        div.field.has-error[error.is_some()] {
+            (label(name, text, required))
+            (hint_and_error(name, hint, error))
+            (control)
+        }
+    }
+}
+
 pub fn field(f: Field, errors: &FormErrors) -> Markup {
     let error = errors.get(f.name);
     // A password is never sent back to the browser.
     let value = if f.kind == "password" { "" } else { f.value };
-    html! {
-        div.field.has-error[error.is_some()] {
-            (label(f.name, f.label, f.required))
-            (hint_and_error(f.name, f.hint, error))
-            input id=(f.name) name=(f.name) type=(f.kind) value=(value)
-                autocomplete=(f.autocomplete) required[f.required]
-                aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[described_by(f.name, f.hint.is_some(), error.is_some())];
-        }
-    }
+    let input = html! {
+        input id=(f.name) name=(f.name) type=(f.kind) value=(value)
+            autocomplete=(f.autocomplete) required[f.required]
+            aria-invalid=[error.map(|_| "true")]
+            aria-describedby=[described_by(f.name, f.hint.is_some(), error.is_some())];
+    };
+    framed(f.name, f.label, f.required, f.hint, error, input)
 }
 
 /// A drop-down list; `options` are (value, label) pairs.
@@ -113,20 +129,17 @@ pub fn select(
     errors: &FormErrors,
 ) -> Markup {
     let error = errors.get(name);
-    html! {
-        div.field.has-error[error.is_some()] {
-            (label(name, text, true))
-            (hint_and_error(name, None, error))
-            select id=(name) name=(name) required
-                aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[described_by(name, false, error.is_some())] {
-                option value="" selected[selected.is_empty()] { "Choisir…" }
-                @for (value, label) in options {
-                    option value=(value) selected[*value == selected] { (label) }
-                }
+    let list = html! {
+        select id=(name) name=(name) required
+            aria-invalid=[error.map(|_| "true")]
+            aria-describedby=[described_by(name, false, error.is_some())] {
+            option value="" selected[selected.is_empty()] { "Choisir…" }
+            @for (value, label) in options {
+                option value=(value) selected[*value == selected] { (label) }
             }
         }
-    }
+    };
+    framed(name, text, true, None, error, list)
 }
 
 /// A multi-line text.
@@ -138,15 +151,12 @@ pub fn textarea(
     errors: &FormErrors,
 ) -> Markup {
     let error = errors.get(name);
-    html! {
-        div.field.has-error[error.is_some()] {
-            (label(name, text, true))
-            (hint_and_error(name, hint, error))
-            textarea id=(name) name=(name) rows="6" required
-                aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[described_by(name, hint.is_some(), error.is_some())] { (value) }
-        }
-    }
+    let area = html! {
+        textarea id=(name) name=(name) rows="6" required
+            aria-invalid=[error.map(|_| "true")]
+            aria-describedby=[described_by(name, hint.is_some(), error.is_some())] { (value) }
+    };
+    framed(name, text, true, hint, error, area)
 }
 
 /// At the top of a form sent back with errors: how many, with links to each.

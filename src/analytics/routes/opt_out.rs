@@ -15,25 +15,27 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, token: CsrfToken
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Choice {
     /// The visitor objects to audience measurement.
-    Opposition,
+    #[serde(rename = "opposition")]
+    Object,
     /// The visitor withdraws their objection.
-    Mesure,
+    #[serde(rename = "mesure")]
+    Measure,
 }
 
 #[derive(Deserialize)]
 pub struct ChoiceForm {
-    choix: Choice,
+    #[serde(rename = "choix")]
+    choice: Choice,
 }
 
 /// `POST /confidentialite/opposition`: records or withdraws the objection,
 /// then shows the page again (post/redirect/get).
 pub async fn choose(form: web::Form<ChoiceForm>, state: web::Data<AppState>) -> HttpResponse {
-    let cookie = match form.choix {
-        Choice::Opposition => objection_cookie(state.https),
-        Choice::Mesure => withdrawal_cookie(state.https),
+    let cookie = match form.choice {
+        Choice::Object => objection_cookie(state.https),
+        Choice::Measure => withdrawal_cookie(state.https),
     };
     HttpResponse::SeeOther()
         .cookie(cookie)

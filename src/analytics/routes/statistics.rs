@@ -1,5 +1,6 @@
 //! `/statistiques`: the audience figures for marketing and staff.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -8,17 +9,25 @@ use crate::analytics::rollup::paris_day;
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
 use crate::auth::{CsrfToken, Viewer};
-use crate::http::csv_download::{Cell, CsvDownload, Separator};
-use crate::http::PageError;
+use crate::http::csv_download::Separator;
+use crate::http::{html, PageError};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct PeriodQuery {
-    periode: Option<String>,
-    du: Option<String>,
-    au: Option<String>,
-    tableau: Option<String>,
-    separateur: Option<String>,
+    /// A preset key (`7j`, …) or `perso`.
+    #[serde(rename = "periode")]
+    period: Option<String>,
+    /// The custom period's first and last dates.
+    #[serde(rename = "du")]
+    from: Option<String>,
+    #[serde(rename = "au")]
+    to: Option<String>,
+    /// The breakdown table to export.
+    #[serde(rename = "tableau")]
+    table: Option<String>,
+    #[serde(rename = "separateur")]
+    separator: Option<String>,
 }
 
 impl PeriodQuery {
@@ -26,9 +35,9 @@ impl PeriodQuery {
     /// and says why.
     fn period(&self, today: i64) -> (Period, Option<String>) {
         match Period::parse(
-            self.periode.as_deref(),
-            self.du.as_deref(),
-            self.au.as_deref(),
+            self.period.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
             today,
         ) {
             Ok(period) => (period, None),
@@ -36,6 +45,14 @@ impl PeriodQuery {
                 Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
                 Some(error.to_string()),
             ),
+        }
+    }
+
+    /// `;` unless the link asks for `,`.
+    fn separator(&self) -> Separator {
+        match self.separator.as_deref() {
+            Some("virgule") => Separator::Comma,
+            _ => Separator::Semicolon,
         }
     }
 }
@@ -51,27 +68,17 @@ pub async fn page(
     let (period, error) = query.period(paris_day(now));
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
     let visitors_now = reports::visitors_now(&state.db, now).await?;
-    let (from, to) = (period.first_date(), period.last_date());
-    let markup = view::statistics_page(
-        &viewer,
-        &token,
-        &StatisticsPage {
-            report: &report,
-            visitors_now,
-            min_group: state.min_group,
-            period_error: error.as_deref(),
-            custom_from: &from.format("%Y-%m-%d").to_string(),
-            custom_to: &to.format("%Y-%m-%d").to_string(),
-        },
-    );
-    let status = if error.is_some() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
+    let page = StatisticsPage {
+        report: &report,
+        visitors_now,
+        min_group: state.min_group,
+        period_error: error.as_deref(),
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string()))
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    Ok(html(status, view::statistics_page(&viewer, &token, &page)))
 }
 
 /// `GET /statistiques/export?tableau=…`: one table as CSV, UTF-8 (with a
@@ -89,43 +96,11 @@ pub async fn export(
         return Err(PageError::BadRequest);
     }
     let dimension = query
-        .tableau
+        .table
         .as_deref()
         .and_then(dimension_of_table)
         .ok_or(PageError::NotFound)?;
-    let separator = match query.separateur.as_deref() {
-        Some("virgule") => Separator::Comma,
-        _ => Separator::Semicolon,
-    };
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
-    let rows = report
-        .breakdowns
-        .iter()
-        .find(|(d, _)| *d == dimension)
-        .map(|(_, rows)| rows.as_slice())
-        .unwrap_or_default();
-    let (_, column) = view::dimension_labels(dimension);
-    let filename = format!(
-        "statistiques-{}-{}-{}.csv",
-        view::table_key(dimension),
-        period.first_date().format("%Y-%m-%d"),
-        period.last_date().format("%Y-%m-%d")
-    );
-    let mut csv = CsvDownload::new(
-        filename,
-        separator,
-        &[column, "Pages vues", "Part des pages vues (%)", "Visiteurs"],
-    )?;
-    for row in rows {
-        csv.row([
-            Cell::Text(view::value_label(dimension, &row.value)),
-            Cell::Count(row.views),
-            Cell::Decimal {
-                value: row.share * 100.0,
-                places: 1,
-            },
-            Cell::Count(row.visitors),
-        ])?;
-    }
+    let csv = view::table_csv(&report, dimension, query.separator())?;
     Ok(csv.into_response()?)
 }

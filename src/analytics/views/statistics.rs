@@ -4,9 +4,12 @@
 use maud::{html, Markup};
 
 use crate::accounts::views::account::account_bar;
-use crate::analytics::reports::{change, french_number, Headline, Period, PeriodKind, Report};
+use crate::analytics::reports::{
+    change, french_number, BreakdownRow, Headline, Period, PeriodKind, Report,
+};
 use crate::analytics::rollup::Dimension;
 use crate::auth::{CsrfToken, Viewer};
+use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::{bar_chart, share_bar, Bar};
 use crate::views::components::table;
 use crate::views::layout::POLICY_PATH;
@@ -128,7 +131,9 @@ fn headline_cards(now: &Headline, before: &Headline, min_group: i64) -> Markup {
     }
 }
 
-fn period_picker(period: &Period, error: Option<&str>, from: &str, to: &str) -> Markup {
+fn period_picker(period: &Period, error: Option<&str>) -> Markup {
+    let from = period.first_date().format("%Y-%m-%d").to_string();
+    let to = period.last_date().format("%Y-%m-%d").to_string();
     html! {
         nav.period-picker aria-label="Période" {
             ul {
@@ -161,8 +166,6 @@ pub struct StatisticsPage<'a> {
     pub visitors_now: i64,
     pub min_group: i64,
     pub period_error: Option<&'a str>,
-    pub custom_from: &'a str,
-    pub custom_to: &'a str,
 }
 
 pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -> Markup {
@@ -174,6 +177,53 @@ pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -
     let report = p.report;
     let period = &report.period;
     let query = period_query(period);
+    layout(
+        &page,
+        html! {
+            section.section { div.wrap {
+                (account_bar(viewer, token))
+                h1 { "Statistiques de fréquentation" }
+                (period_picker(period, p.period_error))
+                (introduction(period, p.min_group))
+                (visitors_now(p.visitors_now, p.min_group))
+                (headline_cards(&report.headline, &report.previous, p.min_group))
+                (series(report, p.min_group))
+                @for (dimension, rows) in &report.breakdowns {
+                    (breakdown(*dimension, rows, period, &query))
+                }
+            } }
+        },
+    )
+}
+
+fn introduction(period: &Period, min_group: i64) -> Markup {
+    html! {
+        p.lead { strong { (period.kind.label()) } " : " (period.in_french()) ", comparé à la période précédente de même durée (" (period.previous().in_french()) ")." }
+        p.data-note {
+            "Ces chiffres ne comptent que les visiteurs qui ne se sont pas opposés à la mesure d'audience ; "
+            "les robots d'indexation et les visiteurs dont le navigateur refuse le suivi n'y figurent pas ("
+            a href={ (POLICY_PATH) "#donnees" } { "politique de confidentialité" } "). "
+            "Un visiteur est compté une fois par jour ; les lignes de moins de " (min_group)
+            " visiteurs sont regroupées dans « Autres »."
+        }
+    }
+}
+
+fn visitors_now(visitors: i64, min_group: i64) -> Markup {
+    html! {
+        p.now {
+            "En ce moment (30 dernières minutes) : "
+            strong {
+                @if visitors < min_group && visitors > 0 { "moins de " (min_group) " visiteurs" }
+                @else { (french_number(visitors)) " visiteur" @if visitors > 1 { "s" } }
+            }
+        }
+    }
+}
+
+/// The chart of the period, per hour or per day, and its figures as a table.
+fn series(report: &Report, min_group: i64) -> Markup {
+    let period = &report.period;
     let bars: Vec<Bar> = report
         .series
         .iter()
@@ -183,94 +233,117 @@ pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -
             secondary: point.visitors,
         })
         .collect();
-    let unit = if period.kind == PeriodKind::Today {
-        "par heure"
-    } else {
-        "par jour"
-    };
+    let today = period.kind == PeriodKind::Today;
+    let unit = if today { "par heure" } else { "par jour" };
     let chart_title = format!("Pages vues et visiteurs {unit}, {}", period.in_french());
-    let totals = if report.headline.hidden {
-        format!("moins de {} visiteurs en tout", p.min_group)
+    let hidden = format!("moins de {min_group}");
+    let shown = |figure: Option<i64>| figure.map(french_number).unwrap_or_else(|| hidden.clone());
+    html! {
+        h2 { "Évolution " (unit) }
+        (bar_chart(&chart_title, &chart_description(&report.headline, min_group), "pages vues", "visiteurs", &bars))
+        details {
+            summary { "Voir les chiffres " (unit) }
+            (table(
+                &chart_title,
+                &[if today { "Heure" } else { "Jour" }, "Pages vues", "Visiteurs"],
+                &report.series.iter().map(|point| vec![
+                    html! { (point.label) },
+                    html! { (shown(point.views)) },
+                    html! { (shown(point.visitors)) },
+                ]).collect::<Vec<_>>(),
+            ))
+        }
+    }
+}
+
+fn chart_description(headline: &Headline, min_group: i64) -> String {
+    let totals = if headline.hidden {
+        format!("moins de {min_group} visiteurs en tout")
     } else {
         format!(
             "{} pages vues, {} visiteurs",
-            french_number(report.headline.views),
-            french_number(report.headline.visitors)
+            french_number(headline.views),
+            french_number(headline.visitors)
         )
     };
-    let chart_description = if p.min_group > 1 {
+    if min_group > 1 {
         format!(
-            "Barres : pages vues ; ligne : visiteurs. Total : {totals}. Les valeurs de moins de {} visiteurs ne sont pas affichées.",
-            p.min_group
+            "Barres : pages vues ; ligne : visiteurs. Total : {totals}. Les valeurs de moins de {min_group} visiteurs ne sont pas affichées."
         )
     } else {
         format!("Barres : pages vues ; ligne : visiteurs. Total : {totals}.")
-    };
-    let hidden = format!("moins de {}", p.min_group);
-    layout(
-        &page,
-        html! {
-            section.section { div.wrap {
-                (account_bar(viewer, token))
-                h1 { "Statistiques de fréquentation" }
-                (period_picker(period, p.period_error, p.custom_from, p.custom_to))
-                p.lead { strong { (period.kind.label()) } " : " (period.in_french()) ", comparé à la période précédente de même durée (" (period.previous().in_french()) ")." }
-                p.data-note {
-                    "Ces chiffres ne comptent que les visiteurs qui ne se sont pas opposés à la mesure d'audience ; "
-                    "les robots d'indexation et les visiteurs dont le navigateur refuse le suivi n'y figurent pas ("
-                    a href={ (POLICY_PATH) "#donnees" } { "politique de confidentialité" } "). "
-                    "Un visiteur est compté une fois par jour ; les lignes de moins de " (p.min_group)
-                    " visiteurs sont regroupées dans « Autres »."
-                }
-                p.now {
-                    "En ce moment (30 dernières minutes) : "
-                    strong {
-                        @if p.visitors_now < p.min_group && p.visitors_now > 0 { (hidden) " visiteurs" }
-                        @else { (french_number(p.visitors_now)) " visiteur" @if p.visitors_now > 1 { "s" } }
-                    }
-                }
-                (headline_cards(&report.headline, &report.previous, p.min_group))
-                h2 { "Évolution " (unit) }
-                (bar_chart(&chart_title, &chart_description, "pages vues", "visiteurs", &bars))
-                details {
-                    summary { "Voir les chiffres " (unit) }
-                    (table(
-                        &chart_title,
-                        &[if period.kind == PeriodKind::Today { "Heure" } else { "Jour" }, "Pages vues", "Visiteurs"],
-                        &report.series.iter().map(|point| vec![
-                            html! { (point.label) },
-                            html! { (point.views.map(french_number).unwrap_or_else(|| hidden.clone())) },
-                            html! { (point.visitors.map(french_number).unwrap_or_else(|| hidden.clone())) },
-                        ]).collect::<Vec<_>>(),
-                    ))
-                }
-                @for (dimension, rows) in &report.breakdowns {
-                    @let (title, column) = dimension_labels(*dimension);
-                    section.breakdown {
-                        h2 { (title) }
-                        @if rows.is_empty() {
-                            p { "Aucune visite sur cette période." }
-                        } @else {
-                            (table(
-                                &format!("{title}, {}", period.in_french()),
-                                &[column, "Pages vues", "Part", "Visiteurs"],
-                                &rows.iter().map(|row| vec![
-                                    html! { (value_label(*dimension, &row.value)) },
-                                    html! { (french_number(row.views)) },
-                                    html! { (share_bar(row.share)) " " (percent(row.share)) },
-                                    html! { (french_number(row.visitors)) },
-                                ]).collect::<Vec<_>>(),
-                            ))
-                        }
-                        p.export {
-                            "Télécharger ce tableau (CSV) : "
-                            a href={ "/statistiques/export?tableau=" (table_key(*dimension)) "&" (query) } { "séparateur point-virgule (Excel en français)" }
-                            " · "
-                            a href={ "/statistiques/export?tableau=" (table_key(*dimension)) "&" (query) "&separateur=virgule" } { "séparateur virgule" }
-                        }
-                    }
-                }
-            } }
-        },
-    )
+    }
+}
+
+/// One breakdown table, with its CSV links (`query` selects the period).
+fn breakdown(dimension: Dimension, rows: &[BreakdownRow], period: &Period, query: &str) -> Markup {
+    let (title, column) = dimension_labels(dimension);
+    let export = format!(
+        "/statistiques/export?tableau={}&{query}",
+        table_key(dimension)
+    );
+    html! {
+        section.breakdown {
+            h2 { (title) }
+            @if rows.is_empty() {
+                p { "Aucune visite sur cette période." }
+            } @else {
+                (table(
+                    &format!("{title}, {}", period.in_french()),
+                    &[column, "Pages vues", "Part", "Visiteurs"],
+                    &rows.iter().map(|row| vec![
+                        html! { (value_label(dimension, &row.value)) },
+                        html! { (french_number(row.views)) },
+                        html! { (share_bar(row.share)) " " (percent(row.share)) },
+                        html! { (french_number(row.visitors)) },
+                    ]).collect::<Vec<_>>(),
+                ))
+            }
+            p.export {
+                "Télécharger ce tableau (CSV) : "
+                a href=(export) { "séparateur point-virgule (Excel en français)" }
+                " · "
+                a href={ (export) "&separateur=virgule" } { "séparateur virgule" }
+            }
+        }
+    }
+}
+
+/// One breakdown table of the report as CSV: French headers, the same
+/// suppression as the page.
+pub fn table_csv(
+    report: &Report,
+    dimension: Dimension,
+    separator: Separator,
+) -> Result<CsvDownload, CsvError> {
+    let rows = report
+        .breakdowns
+        .iter()
+        .find(|(d, _)| *d == dimension)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_default();
+    let (_, column) = dimension_labels(dimension);
+    let filename = format!(
+        "statistiques-{}-{}-{}.csv",
+        table_key(dimension),
+        report.period.first_date().format("%Y-%m-%d"),
+        report.period.last_date().format("%Y-%m-%d")
+    );
+    let mut csv = CsvDownload::new(
+        filename,
+        separator,
+        &[column, "Pages vues", "Part des pages vues (%)", "Visiteurs"],
+    )?;
+    for row in rows {
+        csv.row([
+            Cell::Text(value_label(dimension, &row.value)),
+            Cell::Count(row.views),
+            Cell::Decimal {
+                value: row.share * 100.0,
+                places: 1,
+            },
+            Cell::Count(row.visitors),
+        ])?;
+    }
+    Ok(csv)
 }
