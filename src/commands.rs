@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Write};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::analytics::user_agent::{classify, MAX_USER_AGENT_LEN};
 use crate::auth::Role;
@@ -20,15 +20,7 @@ use crate::telemetry;
 #[command(
     name = "wemaintain",
     version,
-    about = "The WeMaintain website and client platform, with first-party, privacy-compliant visitor analytics.",
-    after_help = "Configuration comes from WM_* environment variables, over an optional TOML file named by WM_CONFIG:\n  \
-    WM_BIND          address to listen on (default 127.0.0.1:8080)\n  \
-    WM_DATA_DIR      directory of the default SQLite file (default ./data)\n  \
-    WM_DATABASE_URL  sqlite://FILE or postgres://USER@HOST/DB (default: WM_DATA_DIR/wemaintain.db)\n  \
-    WM_LOG           log filter (default info); WM_LOG_FORMAT pretty | json\n  \
-    WM_HTTPS         true when served over TLS (adds HSTS)\n  \
-    WM_RETENTION_<PURPOSE>  retention period replacing the register's default, e.g. WM_RETENTION_AUDIENCE='13 months'\n\
-    See README.md for the full list."
+    about = "The WeMaintain website and client platform, with first-party, privacy-compliant visitor analytics."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -150,6 +142,16 @@ impl CommandError {
             Self::Settings(_) | Self::Startup(_) => EXIT_BAD_SETUP,
             _ => EXIT_FAILURE,
         }
+    }
+}
+
+impl Cli {
+    /// The command line of this process; `--help` lists every setting.
+    pub fn from_args() -> Self {
+        let command = Self::command()
+            .after_help("Configuration comes from WM_* environment variables: `wemaintain --help` lists them.")
+            .after_long_help(crate::config::help_text());
+        Self::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
     }
 }
 
