@@ -13,6 +13,7 @@ use crate::auth::roles::load_viewer;
 use crate::auth::session::{session_middleware, session_store_errors, DbSessionStore};
 use crate::auth::SiteSecret;
 use crate::config::Settings;
+use crate::http::client_ip::resolve_client_ip;
 use crate::http::error_pages::error_pages;
 use crate::http::security_headers::security_headers;
 use crate::routes;
@@ -74,6 +75,7 @@ pub(super) fn serve(
                 from_fn(analytics::record_visits),
             ))
             .wrap(security_headers(https))
+            .wrap(from_fn(resolve_client_ip))
             .wrap(from_fn(trace_requests))
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
