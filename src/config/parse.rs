@@ -130,38 +130,54 @@ pub(super) fn log_format(value: &str) -> Result<LogFormat, String> {
     }
 }
 
-/// A secret at least `min` long, as `length` measures; empty means none.
-pub(super) fn secret(
-    value: &str,
-    length: fn(&str) -> usize,
-    min: usize,
-    too_short: &str,
-) -> Result<Option<String>, String> {
-    let secret = value.trim();
-    match length(secret) {
-        0 => Ok(None),
-        n if n < min => Err(too_short.to_owned()),
-        _ => Ok(Some(secret.to_owned())),
+/// `WM_METRICS_TOKEN`: empty means none.
+pub(super) fn metrics_token(value: &str) -> Result<Option<String>, String> {
+    match value.trim() {
+        "" => Ok(None),
+        token if token.len() < 16 => {
+            Err("is too short to protect anything (16 characters at least)".to_owned())
+        }
+        token => Ok(Some(token.to_owned())),
     }
 }
 
-/// An address of one of `schemes` (with a host when `needs_host`); empty
-/// means none.
-pub(super) fn url(
-    value: &str,
-    schemes: &[&str],
-    needs_host: bool,
-    expected: &str,
-) -> Result<Option<String>, String> {
-    let url = value.trim();
-    if url.is_empty() {
-        return Ok(None);
+/// `WM_SECRET_KEY`: empty means none (a key is then generated).
+pub(super) fn secret_key(value: &str) -> Result<Option<String>, String> {
+    match value.trim() {
+        "" => Ok(None),
+        key if key.chars().count() < 32 => Err("is too short to be a secret (32 characters at \
+             least; `openssl rand -base64 48` makes one)"
+            .to_owned()),
+        key => Ok(Some(key.to_owned())),
     }
-    let has_scheme = schemes.iter().any(|scheme| url.starts_with(scheme));
-    let has_host = !needs_host || url::Url::parse(url).is_ok_and(|u| u.host().is_some());
-    if has_scheme && has_host {
-        Ok(Some(url.to_owned()))
-    } else {
-        Err(expected.replace("{url}", url))
+}
+
+/// `WM_PUBLIC_URL`: an http(s) address with a host; empty means none.
+pub(super) fn public_url(value: &str) -> Result<Option<String>, String> {
+    let url = value.trim();
+    let has_scheme = url.starts_with("http://") || url.starts_with("https://");
+    match url {
+        "" => Ok(None),
+        _ if has_scheme && url::Url::parse(url).is_ok_and(|u| u.host().is_some()) => {
+            Ok(Some(url.to_owned()))
+        }
+        _ => Err(format!(
+            "'{url}' is not an http(s) address (expected e.g. https://www.wemaintain.com)"
+        )),
+    }
+}
+
+/// `WM_SMTP_URL`: `smtp://…` or `smtps://…`; empty means none.
+pub(super) fn smtp_url(value: &str) -> Result<Option<String>, String> {
+    match value.trim() {
+        "" => Ok(None),
+        url if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+            Ok(Some(url.to_owned()))
+        }
+        _ => Err(
+            "is not an SMTP address (expected smtp://host:587?tls=required or \
+                  smtps://user:password@host)"
+                .to_owned(),
+        ),
     }
 }

@@ -183,41 +183,28 @@ pub const SETTINGS: &[Setting] = &[
         key: "metrics_token",
         default: Described("none"),
         help: "when set (16 characters at least), `/metrics` asks for `Authorization: Bearer <token>`, from anywhere. When unset, `/metrics` answers only a scraper on the machine itself (socket peer on loopback, no `X-Forwarded-For`/`Forwarded`/`X-Real-IP`, peer not in `WM_TRUSTED_PROXIES`) and 404 to everyone else: behind a proxy on the same machine, set a token",
-        kind: Text(|s, v| {
-            parse::secret(v, str::len, 16, "is too short to protect anything (16 characters at least)")
-                .map(|x| s.metrics_token = x)
-        }),
+        kind: Text(|s, v| parse::metrics_token(v).map(|x| s.metrics_token = x)),
     },
     Setting {
         var: "WM_SECRET_KEY",
         key: "secret_key",
         default: Described("generated"),
         help: "32 characters at least: encrypts the session cookie, signs CSRF tokens. When unset, a random key is generated once into `WM_DATA_DIR/secret.key` (mode 600) so restarts keep sessions; instances sharing a database must share this key",
-        kind: Text(|s, v| {
-            let count = |key: &str| key.chars().count();
-            parse::secret(v, count, 32, "is too short to be a secret (32 characters at least; `openssl rand -base64 48` makes one)")
-                .map(|x| s.secret_key = x)
-        }),
+        kind: Text(|s, v| parse::secret_key(v).map(|x| s.secret_key = x)),
     },
     Setting {
         var: "WM_PUBLIC_URL",
         key: "public_url",
         default: Described("`http://` + the address bound"),
         help: "the site's address as people reach it: links in e-mails, and the only origin whose forms are accepted. Required when `WM_BIND` listens on every address (`0.0.0.0`, `::`), and behind a TLS proxy (`https://www.wemaintain.com`)",
-        kind: Text(|s, v| {
-            let expected = "'{url}' is not an http(s) address (expected e.g. https://www.wemaintain.com)";
-            parse::url(v, &["http://", "https://"], true, expected).map(|x| s.public_url = x)
-        }),
+        kind: Text(|s, v| parse::public_url(v).map(|x| s.public_url = x)),
     },
     Setting {
         var: "WM_SMTP_URL",
         key: "smtp_url",
         default: Described("none"),
         help: "`smtps://user:password@host` or `smtp://host:587?tls=required`; when unset, e-mails are written to `WM_DATA_DIR/outbox/*.eml`",
-        kind: Text(|s, v| {
-            let expected = "is not an SMTP address (expected smtp://host:587?tls=required or smtps://user:password@host)";
-            parse::url(v, &["smtp://", "smtps://"], false, expected).map(|x| s.smtp_url = x)
-        }),
+        kind: Text(|s, v| parse::smtp_url(v).map(|x| s.smtp_url = x)),
     },
     Setting {
         var: "WM_MAIL_FROM",

@@ -14,7 +14,6 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::analytics::TrustedProxies;
-use crate::state::AppState;
 
 /// The client's full IP address, as the request extension holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,27 +45,28 @@ impl std::fmt::Display for ClientIp {
 }
 
 /// The middleware: stores the request's [`ClientIp`] as an extension,
-/// believing `X-Forwarded-For` only from `WM_TRUSTED_PROXIES`.
+/// believing `X-Forwarded-For` only from the [`TrustedProxies`] of the app
+/// data (`WM_TRUSTED_PROXIES`).
 pub async fn resolve_client_ip(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if let Some(state) = req.app_data::<web::Data<AppState>>() {
-        let ip = ClientIp::of(&state.proxies, req.peer_addr(), req.headers());
+    if let Some(proxies) = req.app_data::<web::Data<TrustedProxies>>() {
+        let ip = ClientIp::of(proxies, req.peer_addr(), req.headers());
         req.extensions_mut().insert(ip);
     }
     next.call(req).await
 }
 
-/// A handler argument; without the middleware (or the state), the peer's
-/// address as the trusted proxies of the state say, or the bare peer.
+/// A handler argument; without the middleware, worked out from the
+/// trusted proxies of the app data (none when it holds none).
 impl FromRequest for ClientIp {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let ip = match req.app_data::<web::Data<AppState>>() {
-            Some(state) => Self::of_request(req, &state.proxies),
+        let ip = match req.app_data::<web::Data<TrustedProxies>>() {
+            Some(proxies) => Self::of_request(req, proxies),
             None => Self::of_request(req, &TrustedProxies::default()),
         };
         ready(Ok(ip))
@@ -98,6 +98,34 @@ mod tests {
         assert_eq!(ClientIp::of_request(&req, &proxies()), stored);
         let extracted = ClientIp::extract(&req).await.unwrap();
         assert_eq!(extracted, stored);
+    }
+
+    /// What the middleware stored, as the handler sees it.
+    async fn stored(req: HttpRequest) -> String {
+        let stored = req.extensions().get::<ClientIp>().copied();
+        stored.map(|ip| ip.to_string()).unwrap_or_default()
+    }
+
+    #[actix_web::test]
+    async fn the_middleware_believes_only_the_trusted_proxies() {
+        use actix_web::{middleware::from_fn, test, App};
+
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(proxies()))
+                .wrap(from_fn(resolve_client_ip))
+                .route("/", web::get().to(stored)),
+        )
+        .await;
+        for (peer, expected) in [("10.0.0.1:1", "203.0.113.7"), ("192.0.2.9:1", "192.0.2.9")] {
+            let req = TestRequest::get()
+                .uri("/")
+                .peer_addr(peer.parse().unwrap())
+                .insert_header(("x-forwarded-for", "203.0.113.7"))
+                .to_request();
+            let body = test::call_and_read_body(&app, req).await;
+            assert_eq!(body, expected.as_bytes(), "{peer}");
+        }
     }
 
     #[actix_web::test]

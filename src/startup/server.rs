@@ -45,6 +45,7 @@ pub(super) fn serve(
     let session_lifetime = settings.session_lifetime;
     let https = settings.https;
     let analytics_on = settings.analytics;
+    let proxies = web::Data::new(state.proxies.clone());
     let server = HttpServer::new(move || {
         // The last `wrap` runs first: tracing sees the final response,
         // error pages are drawn before the visitor log reads the status
@@ -53,6 +54,7 @@ pub(super) fn serve(
         // (actix-web's default, 16 KiB, would cut a long question).
         let mut app = App::new()
             .app_data(state.clone())
+            .app_data(proxies.clone())
             .app_data(web::FormConfig::default().limit(MAX_FORM_BYTES));
         if let Some(analytics) = &analytics {
             app = app.app_data(analytics.clone());
