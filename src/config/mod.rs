@@ -291,6 +291,14 @@ mod tests {
             .collect()
     }
 
+    /// Each value alone is refused, with an error naming its variable.
+    fn assert_each_refused(cases: &[(&str, &str)]) {
+        for &(var, value) in cases {
+            let err = Settings::from_vars(&vars(&[(var, value)])).unwrap_err();
+            assert_eq!(err.variable, var, "{value}");
+        }
+    }
+
     #[test]
     fn defaults_use_a_sqlite_file_under_the_data_dir() {
         let s = Settings::from_vars(&vars(&[])).unwrap();
@@ -319,7 +327,7 @@ mod tests {
         assert_eq!(err.variable, "WM_RETENTION_AUDIENCE");
         let err = Settings::from_vars(&vars(&[("WM_RETENTION_FOO", "1 day")])).unwrap_err();
         assert_eq!(err.variable, "WM_RETENTION_FOO");
-        for (var, value) in [
+        assert_each_refused(&[
             ("WM_SECRET_KEY", "short"),
             ("WM_PUBLIC_URL", "www.wemaintain.com"),
             ("WM_PUBLIC_URL", "https://"),
@@ -329,10 +337,7 @@ mod tests {
             ("WM_STAFF_EMAIL", "a@b.fr, nope"),
             ("WM_SESSION_IDLE", "forever"),
             ("WM_ANALYTICS_MIN_GROUP", "0"),
-        ] {
-            let err = Settings::from_vars(&vars(&[(var, value)])).unwrap_err();
-            assert_eq!(err.variable, var, "{value}");
-        }
+        ]);
     }
 
     #[test]
@@ -352,17 +357,14 @@ mod tests {
         let d = Settings::from_vars(&vars(&[])).unwrap();
         assert!(d.analytics);
         assert_eq!(d.purge_interval, Duration::from_secs(3600));
-        for (var, value) in [
+        assert_each_refused(&[
             ("WM_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("WM_TRUSTED_PROXIES", "proxy.internal"),
             ("WM_ANALYTICS_QUERY_ALLOWLIST", "utm source"),
             ("WM_PURGE_INTERVAL", "0s"),
             ("WM_PURGE_INTERVAL", "hourly"),
             ("WM_ANALYTICS", "maybe"),
-        ] {
-            let err = Settings::from_vars(&vars(&[(var, value)])).unwrap_err();
-            assert_eq!(err.variable, var, "{value}");
-        }
+        ]);
     }
 
     #[test]
