@@ -206,6 +206,13 @@ fn help_explains_each_command() {
         "{help}"
     );
     assert!(help.contains("WM_DATABASE_URL"), "{help}");
+    for setting in wemaintain::config::SETTINGS {
+        assert!(
+            help.contains(setting.var),
+            "{} missing from: {help}",
+            setting.var
+        );
+    }
 }
 
 on_both_backends!(migrate_applies_the_migrations_and_exits);
