@@ -6,6 +6,7 @@ use crate::analytics::{TrustedProxies, VisitorLog};
 use crate::auth::{CsrfKey, SiteOrigin};
 use crate::clock::SharedClock;
 use crate::db::Db;
+use crate::http::client_ip::ClientIp;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::privacy::Register;
@@ -38,16 +39,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The client's full IP address, for the audit log and login throttling.
+    /// The client's full IP address, for the audit log and login throttling:
+    /// the one the client-IP middleware stored, or worked out now.
     pub fn client_ip(&self, req: &actix_web::HttpRequest) -> String {
-        let peer = req
-            .peer_addr()
-            .map(|addr| addr.ip())
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        let forwarded_for = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .filter_map(|value| value.to_str().ok());
-        self.proxies.client_ip(peer, forwarded_for).to_string()
+        ClientIp::of_request(req, &self.proxies).to_string()
     }
 }

@@ -1,7 +1,5 @@
 //! The actix-web middleware that turns requests into visitor-log events.
 
-use std::net::{IpAddr, Ipv4Addr};
-
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{CONTENT_TYPE, USER_AGENT};
@@ -10,6 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use super::{Analytics, AudienceChoice, Visit};
+use crate::http::client_ip::ClientIp;
 
 /// Static files are not "content accessed" in the policy's sense and leave
 /// no row at all.
@@ -37,15 +36,7 @@ pub async fn record_visits(
 impl Analytics {
     fn visit_of(&self, req: &ServiceRequest) -> Visit {
         let headers = req.headers();
-        // A request always has a peer on TCP; a Unix socket has none.
-        let peer = req
-            .peer_addr()
-            .map(|addr| addr.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let forwarded_for = headers
-            .get_all("x-forwarded-for")
-            .filter_map(|value| value.to_str().ok());
-        let ip = self.proxies.client_ip(peer, forwarded_for);
+        let ip = ClientIp::of_request(req.request(), &self.proxies).0;
         let device = self
             .classifier
             .classify_header(headers.get(USER_AGENT).map(|v| v.as_bytes()));

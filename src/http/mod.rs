@@ -2,6 +2,7 @@
 //! statuses, redirects, form limits, CSV downloads, error pages, security
 //! headers, and the operational endpoints.
 
+pub mod client_ip;
 pub mod csv_download;
 pub mod error_pages;
 pub mod health;

@@ -2,31 +2,25 @@
 //! server and background jobs. `main`, the tests and the benchmarks all start
 //! the site through [`Application::build`].
 
-use std::net::{SocketAddr, TcpListener};
+mod jobs;
+mod server;
+mod state;
+
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{from_fn, Compress, Condition};
-use actix_web::{web, App, HttpServer};
 
-use crate::analytics::{self, Analytics, QueryAllowlist, TrustedProxies};
-use crate::auth::csrf::set_minted_token;
-use crate::auth::roles::load_viewer;
-use crate::auth::session::{session_middleware, session_store_errors, DbSessionStore};
-use crate::auth::{CsrfKey, SiteOrigin, SiteSecret};
+use crate::auth::SiteSecret;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Db, DbError};
-use crate::http::error_pages::error_pages;
-use crate::http::security_headers::security_headers;
-use crate::mail::Mailer;
 use crate::metrics::Metrics;
-use crate::privacy::purge::PurgeSchedule;
-use crate::privacy::Register;
-use crate::routes;
 pub use crate::state::AppState;
-use crate::telemetry::trace_requests;
+
+use jobs::Jobs;
+use state::{Services, SiteAddress};
 
 /// Why the site could not start. Each names the setting to look at.
 #[derive(Debug, thiserror::Error)]
@@ -51,18 +45,12 @@ pub enum StartupError {
     },
 }
 
-/// How long a stop waits for e-mails still being sent (a message waiting
-/// for its next retry is not waited for that long).
-const MAIL_FLUSH_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
-
 pub struct Application {
     port: u16,
     db: Db,
     server: Server,
-    writer: Option<analytics::writer::Writer>,
-    purge: PurgeSchedule,
+    jobs: Jobs,
     metrics: Arc<Metrics>,
-    mailer: Mailer,
 }
 
 impl Application {
@@ -75,121 +63,15 @@ impl Application {
         settings: Settings,
         clock: SharedClock,
     ) -> Result<Self, StartupError> {
-        let db = open_database(&settings).await?;
-        db.migrate().await?;
+        let db = migrate(&settings).await?;
         let secret = SiteSecret::load(settings.secret_key.as_deref(), &settings.data_dir)?;
-
-        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
-            addr: settings.bind,
-            source,
-        })?;
-        let bound = listener.local_addr().map_err(|source| StartupError::Bind {
-            addr: settings.bind,
-            source,
-        })?;
-
-        let public_url = public_url(&settings, bound)?;
-        let site_origin =
-            SiteOrigin::of_public_url(&public_url).map_err(StartupError::PublicUrl)?;
-
-        let register = Arc::new(Register::with_overrides(&settings.retention));
-        let metrics = Arc::new(Metrics::default());
-        let mailer = Mailer::from_settings(&settings, metrics.clone())?;
-        let (visitor_log, writer) = if settings.analytics {
-            let (log, writer) =
-                analytics::writer::spawn(db.clone(), settings.analytics_queue, metrics.clone());
-            (Some(log), Some(writer))
-        } else {
-            (None, None)
-        };
-        let analytics = visitor_log.clone().map(|log| {
-            web::Data::new(Analytics::new(
-                log,
-                TrustedProxies::new(settings.trusted_proxies.clone()),
-                QueryAllowlist::new(settings.query_allowlist.clone()),
-                &register,
-                clock.clone(),
-            ))
-        });
-        let purge = PurgeSchedule::spawn(
-            db.clone(),
-            register.clone(),
-            clock.clone(),
-            settings.purge_interval,
-            settings.purge_batch,
-            metrics.clone(),
-        );
-        let state = web::Data::new(AppState {
-            db: db.clone(),
-            register,
-            clock,
-            metrics: metrics.clone(),
-            visitor_log,
-            https: settings.https,
-            metrics_token: settings.metrics_token.clone(),
-            mailer: mailer.clone(),
-            csrf_key: CsrfKey::new(secret.derive(b"csrf")),
-            public_url,
-            site_origin,
-            body_timeout: settings.body_timeout,
-            session_idle: settings.session_idle,
-            session_lifetime: settings.session_lifetime,
-            proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
-            min_group: settings.min_group,
-        });
-        // One store for every worker, so that all of them know at once
-        // when the database stopped answering.
-        let session_store = DbSessionStore::new(db.clone(), state.clock.clone());
-        let session_lifetime = settings.session_lifetime;
-        let https = settings.https;
-        let analytics_on = settings.analytics;
-        let server = HttpServer::new(move || {
-            // The last `wrap` runs first: tracing sees the final response,
-            // error pages are drawn before the visitor log reads the status
-            // and before the security headers are added.
-            // Forms are read whole up to the size the CSRF check allows
-            // (actix-web's default, 16 KiB, would cut a long question).
-            let mut app = App::new()
-                .app_data(state.clone())
-                .app_data(web::FormConfig::default().limit(crate::auth::csrf::MAX_FORM_BYTES));
-            if let Some(analytics) = &analytics {
-                app = app.app_data(analytics.clone());
-            }
-            // Sessions are read before the viewer is loaded from them; the
-            // router puts the CSRF check on each resource with a POST route.
-            app.wrap(from_fn(set_minted_token))
-                .wrap(from_fn(load_viewer))
-                .wrap(session_middleware(
-                    session_store.clone(),
-                    &secret,
-                    https,
-                    session_lifetime,
-                ))
-                .wrap(from_fn(session_store_errors))
-                .wrap(error_pages())
-                .wrap(Compress::default())
-                .wrap(Condition::new(
-                    analytics_on,
-                    from_fn(analytics::record_visits),
-                ))
-                .wrap(security_headers(https))
-                .wrap(from_fn(trace_requests))
-                .configure(routes::configure)
-                .default_service(web::to(routes::not_found))
-        })
-        .shutdown_timeout(10);
-        let server = match settings.workers {
-            Some(workers) => server.workers(workers),
-            None => server,
-        };
-        let server = server
-            .listen(listener)
-            .map_err(|source| StartupError::Bind {
-                addr: settings.bind,
-                source,
-            })?
-            .run();
-
+        let (listener, bound) = server::bind(settings.bind)?;
+        let address = SiteAddress::of(&settings, bound)?;
+        let services = Services::new(&settings, db.clone(), clock)?;
+        let (jobs, visitor_log) = Jobs::start(&settings, &services);
+        let analytics = state::analytics(&settings, &services, visitor_log.clone());
+        let state = state::app_state(&settings, &services, address, &secret, visitor_log);
+        let server = server::serve(&settings, listener, state, analytics, secret)?;
         tracing::info!(
             address = %bound,
             database = ?db.backend(),
@@ -199,10 +81,8 @@ impl Application {
             port: bound.port(),
             db,
             server,
-            writer,
-            purge,
-            metrics,
-            mailer,
+            jobs,
+            metrics: services.metrics,
         })
     }
 
@@ -228,36 +108,10 @@ impl Application {
     /// then closes the database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.purge.stop().await;
-        let unsent = self.mailer.flush(MAIL_FLUSH_LIMIT).await;
-        if unsent > 0 {
-            tracing::warn!(unsent, "stopped with e-mails still waiting for a retry");
-        }
-        if let Some(writer) = self.writer {
-            writer.flush_and_stop().await;
-        }
-        self.db.close().await;
+        self.jobs.stop().await;
         tracing::info!("stopped");
         result
     }
-}
-
-/// `WM_PUBLIC_URL`, or else the address bound (with its real port when the
-/// settings ask for port 0). Over the address bound the site speaks plain
-/// http: behind a TLS proxy, the proxy's address is not the one bound and
-/// `WM_PUBLIC_URL` must name it. Forms are accepted only from this origin,
-/// so an address no browser can open (`0.0.0.0`) is refused.
-fn public_url(settings: &Settings, bound: SocketAddr) -> Result<String, StartupError> {
-    if settings.public_url.is_some() {
-        return Ok(settings.public_url());
-    }
-    if bound.ip().is_unspecified() {
-        return Err(StartupError::PublicUrl(format!(
-            "required when WM_BIND listens on every address ({bound}): \
-             set the address people open, e.g. https://www.wemaintain.com"
-        )));
-    }
-    Ok(format!("http://{bound}"))
 }
 
 /// Connects to the configured database, creating the data directory first

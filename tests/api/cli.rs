@@ -163,6 +163,34 @@ fn other_bad_settings_exit_2_naming_their_variable() {
     }
 }
 
+/// A command that fails once started (not a setting) exits 1, with one line
+/// naming the command.
+#[test]
+fn a_failing_command_exits_1_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let output = run(
+        &[
+            "create-user",
+            "--role",
+            "admin",
+            "--email",
+            "pas une adresse",
+        ],
+        &[
+            ("WM_DATA_DIR", data),
+            ("WM_PASSWORD", "un mot de passe assez long"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("wemaintain: create-user: --email"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn help_explains_each_command() {
     let output = run(&["--help"], &[]);
@@ -177,6 +205,13 @@ fn help_explains_each_command() {
         "{help}"
     );
     assert!(help.contains("WM_DATABASE_URL"), "{help}");
+    for setting in wemaintain::config::SETTINGS {
+        assert!(
+            help.contains(setting.var),
+            "{} missing from: {help}",
+            setting.var
+        );
+    }
 }
 
 on_both_backends!(migrate_applies_the_migrations_and_exits);

@@ -1,0 +1,79 @@
+//! The background jobs the server starts and stops: the visitor-log writer,
+//! the housekeeping (roll-up, then purge) and the mail queue's last flush.
+
+use std::time::Duration;
+
+use crate::analytics::writer::{self, Writer};
+use crate::analytics::VisitorLog;
+use crate::config::Settings;
+use crate::privacy::purge::PurgeSchedule;
+
+use super::state::Services;
+
+/// How long a stop waits for e-mails still being sent (a message waiting
+/// for its next retry is not waited for that long).
+const MAIL_FLUSH_LIMIT: Duration = Duration::from_secs(10);
+
+/// The jobs running beside the HTTP server, stopped after it.
+pub(super) struct Jobs {
+    writer: Option<Writer>,
+    housekeeping: PurgeSchedule,
+    services: Services,
+}
+
+impl Jobs {
+    /// Starts the jobs; the visitor log is `None` when `WM_ANALYTICS=off`.
+    pub(super) fn start(settings: &Settings, services: &Services) -> (Self, Option<VisitorLog>) {
+        let (visitor_log, writer) = visitor_log_writer(settings, services);
+        let jobs = Self {
+            writer,
+            housekeeping: housekeeping(settings, services),
+            services: services.clone(),
+        };
+        (jobs, visitor_log)
+    }
+
+    /// Once the server has stopped: ends the housekeeping, sends the e-mails
+    /// still queued, writes every queued visitor event, closes the database.
+    pub(super) async fn stop(self) {
+        self.housekeeping.stop().await;
+        let unsent = self.services.mailer.flush(MAIL_FLUSH_LIMIT).await;
+        if unsent > 0 {
+            tracing::warn!(unsent, "stopped with e-mails still waiting for a retry");
+        }
+        if let Some(writer) = self.writer {
+            writer.flush_and_stop().await;
+        }
+        self.services.db.close().await;
+    }
+}
+
+/// The queue the visitor-log middleware fills and the task that writes it.
+fn visitor_log_writer(
+    settings: &Settings,
+    services: &Services,
+) -> (Option<VisitorLog>, Option<Writer>) {
+    if !settings.analytics {
+        return (None, None);
+    }
+    let (log, writer) = writer::spawn(
+        services.db.clone(),
+        settings.analytics_queue,
+        services.metrics.clone(),
+    );
+    (Some(log), Some(writer))
+}
+
+/// Housekeeping, once at start and then every `WM_PURGE_INTERVAL`: the
+/// finished days are rolled up into the daily aggregates, then every record
+/// past its retention window is purged.
+pub(super) fn housekeeping(settings: &Settings, services: &Services) -> PurgeSchedule {
+    PurgeSchedule::spawn(
+        services.db.clone(),
+        services.register.clone(),
+        services.clock.clone(),
+        settings.purge_interval,
+        settings.purge_batch,
+        services.metrics.clone(),
+    )
+}
