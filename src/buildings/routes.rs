@@ -6,7 +6,7 @@ use chrono::Datelike;
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::views as view;
 use crate::buildings::{self, BuildingOrder};
@@ -39,9 +39,10 @@ pub async fn list(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    company: Option<ClientCompany>,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let Some(company) = viewer.company_id else {
+    let Some(ClientCompany(company)) = company else {
         return Ok(html(view::no_company_page(&viewer, &token)));
     };
     let order = BuildingOrder::parse(query.tri.as_deref());
@@ -61,13 +62,13 @@ pub async fn list(
     )))
 }
 
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
-}
-
 /// `GET /profil/batiments/nouveau`.
-pub async fn new_building(viewer: Viewer, token: CsrfToken) -> Result<HttpResponse, PageError> {
-    if viewer.company_id.is_none() {
+pub async fn new_building(
+    viewer: Viewer,
+    company: Option<ClientCompany>,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    if company.is_none() {
         return Ok(html(view::no_company_page(&viewer, &token)));
     }
     Ok(html(view::building_form_page(
@@ -85,9 +86,9 @@ pub async fn create_building(
     form: web::Form<BuildingForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
@@ -116,9 +117,9 @@ pub async fn building(
     query: web::Query<Notice>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let found = buildings::building(&state.db, company, id)
         .await?
@@ -141,9 +142,9 @@ pub async fn edit_building(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let found = buildings::building(&state.db, company, id)
         .await?
@@ -165,9 +166,9 @@ pub async fn update_building(
     form: web::Form<BuildingForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     buildings::building(&state.db, company, id)
         .await?
@@ -204,9 +205,8 @@ pub async fn archive(
     path: web::Path<i64>,
     form: web::Form<ArchiveForm>,
     state: web::Data<AppState>,
-    viewer: Viewer,
+    ClientCompany(company): ClientCompany,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let (at, done) = match form.archive.as_str() {
         "oui" => (
@@ -227,9 +227,9 @@ pub async fn new_device(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let found = buildings::building(&state.db, company, id)
         .await?
@@ -255,9 +255,9 @@ pub async fn create_device(
     form: web::Form<DeviceForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let found = buildings::building(&state.db, company, id)
         .await?
@@ -289,9 +289,9 @@ pub async fn edit_device(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let device = buildings::device(&state.db, company, id)
         .await?
@@ -317,9 +317,9 @@ pub async fn update_device(
     form: web::Form<DeviceForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let device = buildings::device(&state.db, company, id)
         .await?

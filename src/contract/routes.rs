@@ -6,7 +6,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::contract::views as view;
 use crate::contract::views::SignPage;
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
@@ -14,10 +14,6 @@ use crate::domain::required_text;
 use crate::forms::FormErrors;
 use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
 use crate::state::AppState;
-
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
-}
 
 /// The current version's contract for the company as it is now, or
 /// `None` while it has no device.
@@ -38,11 +34,11 @@ async fn current_document(
 async fn page(
     state: &AppState,
     viewer: &Viewer,
+    company: i64,
     token: &CsrfToken,
     name: &str,
     errors: &FormErrors,
 ) -> Result<Markup, PageError> {
-    let company = company(viewer)?;
     let signatures = contract::signatures(&state.db, Some(company)).await?;
     let signed = signatures
         .iter()
@@ -69,9 +65,10 @@ async fn page(
 pub async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    page(&state, &viewer, &token, "", &FormErrors::default()).await
+    page(&state, &viewer, company, &token, "", &FormErrors::default()).await
 }
 
 #[derive(Deserialize)]
@@ -92,9 +89,9 @@ pub async fn sign(
     form: web::Form<SignForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let mut errors = FormErrors::default();
     let name = errors.check("nom_complet", required_text(&form.nom_complet, 200));
     if form.accepte != "oui" {
@@ -109,7 +106,7 @@ pub async fn sign(
         None => return Err(PageError::BadRequest),
     }
     let (Some(name), Some(text), true) = (name, text, errors.is_empty()) else {
-        let markup = page(&state, &viewer, &token, &form.nom_complet, &errors).await?;
+        let markup = page(&state, &viewer, company, &token, &form.nom_complet, &errors).await?;
         return Ok(HttpResponse::UnprocessableEntity()
             .content_type("text/html; charset=utf-8")
             .body(markup.into_string()));
@@ -141,9 +138,9 @@ pub async fn signed(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let signature = contract::signature(&state.db, Some(company), path.into_inner())
         .await?
         .ok_or(PageError::NotFound)?;
@@ -154,9 +151,9 @@ pub async fn signed(
 pub async fn verify(
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let signatures = contract::signatures(&state.db, Some(company)).await?;
     Ok(view::verify_page(&viewer, &token, &signatures))
 }

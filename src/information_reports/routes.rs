@@ -5,7 +5,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::analytics::rollup::{date_of_day, paris_day};
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::domain::DateRange;
 use crate::forms::FormErrors;
 use crate::http::{redirect, PageError};
@@ -31,9 +31,9 @@ pub async fn client_list(
     query: web::Query<FilterQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = viewer.company_id.ok_or(PageError::NotFound)?;
     let id = |text: &str| text.trim().parse::<i64>().ok();
     let (from, to, error) = match DateRange::parse_open(&query.du, &query.au) {
         Ok((from, to)) => (from, to, None),
@@ -77,9 +77,9 @@ pub async fn client_report(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = viewer.company_id.ok_or(PageError::NotFound)?;
     let report = information_reports::report(&state.db, Some(company), path.into_inner())
         .await?
         .ok_or(PageError::NotFound)?;

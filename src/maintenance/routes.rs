@@ -6,7 +6,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::forms::FormErrors;
 use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
@@ -39,18 +39,14 @@ impl ListQuery {
     }
 }
 
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
-}
-
 /// `GET /profil/demandes`.
 pub async fn client_list(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let open = query.closes.is_none();
     let list = maintenance::requests(&state.db, Some(company), open, query.page()).await?;
     Ok(view::client_list(&viewer, &token, &list, open))
@@ -61,9 +57,9 @@ pub async fn new_request(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let devices = maintenance::device_choices(&state.db, company).await?;
     let form = RequestForm {
         appareil: query.appareil.clone().unwrap_or_default(),
@@ -83,9 +79,9 @@ pub async fn create_request(
     form: web::Form<RequestForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let devices = maintenance::device_choices(&state.db, company).await?;
     let refuse = |errors: FormErrors| {
         invalid(view::request_form_page(
@@ -133,9 +129,9 @@ pub async fn client_request(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let request = maintenance::request(&state.db, Some(company), id)
         .await?
@@ -160,9 +156,9 @@ pub async fn client_message(
     form: web::Form<ThreadMessageForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let request = maintenance::request(&state.db, Some(company), id)
         .await?

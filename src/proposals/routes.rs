@@ -7,7 +7,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::domain::message_text;
 use crate::forms::FormErrors;
 use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
@@ -31,18 +31,14 @@ pub struct PageQuery {
     fait: String,
 }
 
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
-}
-
 /// `GET /profil/propositions`.
 pub async fn client_list(
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let list =
         proposals::proposals(&state.db, Some(company), query.page.parse().unwrap_or(1)).await?;
     Ok(view::client_list(&viewer, &token, &list))
@@ -52,9 +48,9 @@ pub async fn client_list(
 pub async fn new_proposal(
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let devices = maintenance::device_choices(&state.db, company).await?;
     Ok(view::form_page(
         &viewer,
@@ -71,9 +67,9 @@ pub async fn create(
     body: Bytes,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let form = ProposalForm::from_body(&body);
     let devices = maintenance::device_choices(&state.db, company).await?;
     let refuse =
@@ -110,9 +106,9 @@ pub async fn client_page(
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let proposal = proposals::proposal(&state.db, Some(company), id)
         .await?
