@@ -10,6 +10,7 @@ use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::views as view;
 use crate::buildings::{self, BuildingOrder};
+use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
 use crate::http::{redirect, PageError};
 use crate::state::AppState;
@@ -29,7 +30,8 @@ fn html(markup: Markup) -> HttpResponse {
 #[derive(Deserialize)]
 pub struct ListQuery {
     tri: Option<String>,
-    page: Option<String>,
+    #[serde(default)]
+    page: PageRequest,
     archives: Option<String>,
     fait: Option<String>,
 }
@@ -46,13 +48,8 @@ pub async fn list(
         return Ok(html(view::no_company_page(&viewer, &token)));
     };
     let order = BuildingOrder::parse(query.tri.as_deref());
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1);
     let archived = query.archives.is_some();
-    let list = buildings::buildings(&state.db, company, archived, order, page).await?;
+    let list = buildings::buildings(&state.db, company, archived, order, query.page).await?;
     let notice = match query.fait.as_deref() {
         Some("archive") => Some("Bâtiment archivé : il reste consultable ici, avec ses appareils."),
         _ => None,

@@ -5,7 +5,8 @@ use maud::{html, Markup};
 use crate::accounts::views::account::account_bar;
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
-use crate::buildings::{Building, BuildingOrder, Device, ListPage};
+use crate::buildings::{Building, BuildingOrder, Device};
+use crate::db::pagination::Paged;
 use crate::domain::{Country, DeviceKind, DeviceStatus};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
@@ -61,7 +62,7 @@ pub fn status_label(key: &str) -> &'static str {
 pub fn buildings_page(
     viewer: &Viewer,
     token: &CsrfToken,
-    list: &ListPage<Building>,
+    list: &Paged<Building>,
     archived: bool,
     order: BuildingOrder,
     notice: Option<&str>,

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::analytics::rollup::{date_of_day, paris_day};
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::db::pagination::PageRequest;
 use crate::domain::DateRange;
 use crate::forms::FormErrors;
 use crate::http::{redirect, PageError};
@@ -22,7 +23,7 @@ pub struct FilterQuery {
     appareil: String,
     du: String,
     au: String,
-    page: String,
+    page: PageRequest,
     fait: String,
 }
 
@@ -45,8 +46,7 @@ pub async fn client_list(
         from,
         to,
     };
-    let page = query.page.parse().unwrap_or(1);
-    let list = information_reports::reports(&state.db, Some(company), &filter, page).await?;
+    let list = information_reports::reports(&state.db, Some(company), &filter, query.page).await?;
     let (buildings, devices) = information_reports::filter_choices(&state.db, company).await?;
     let markup = view::client_list(
         &viewer,

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::{kind_label, profile_layout, status_label};
-use crate::buildings::ListPage;
+use crate::db::pagination::Paged;
 use crate::domain::DeviceStatus;
 use crate::information_reports::forms::ReportForm;
 use crate::information_reports::{Prestation, Report};
@@ -31,7 +31,7 @@ pub struct FilterValues<'a> {
 pub fn client_list(
     viewer: &Viewer,
     token: &CsrfToken,
-    list: &ListPage<Report>,
+    list: &Paged<Report>,
     buildings: &[(i64, String)],
     devices: &[(i64, String)],
     filter: &FilterValues,

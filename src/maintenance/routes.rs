@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
 use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
@@ -24,19 +25,11 @@ fn invalid(markup: Markup) -> HttpResponse {
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    page: Option<String>,
+    #[serde(default)]
+    page: PageRequest,
     closes: Option<String>,
     appareil: Option<String>,
     fait: Option<String>,
-}
-
-impl ListQuery {
-    fn page(&self) -> i64 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-    }
 }
 
 /// `GET /profil/demandes`.
@@ -48,7 +41,7 @@ pub async fn client_list(
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
     let open = query.closes.is_none();
-    let list = maintenance::requests(&state.db, Some(company), open, query.page()).await?;
+    let list = maintenance::requests(&state.db, Some(company), open, query.page).await?;
     Ok(view::client_list(&viewer, &token, &list, open))
 }
 
@@ -193,7 +186,7 @@ pub async fn staff_list(
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
     let open = query.closes.is_none();
-    let list = maintenance::requests(&state.db, None, open, query.page()).await?;
+    let list = maintenance::requests(&state.db, None, open, query.page).await?;
     Ok(view::staff_list(&viewer, &token, &list, open))
 }
 

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::db::pagination::PageRequest;
 use crate::domain::message_text;
 use crate::forms::FormErrors;
 use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
@@ -27,7 +28,7 @@ fn invalid(markup: Markup) -> HttpResponse {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PageQuery {
-    page: String,
+    page: PageRequest,
     fait: String,
 }
 
@@ -39,8 +40,7 @@ pub async fn client_list(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let list =
-        proposals::proposals(&state.db, Some(company), query.page.parse().unwrap_or(1)).await?;
+    let list = proposals::proposals(&state.db, Some(company), query.page).await?;
     Ok(view::client_list(&viewer, &token, &list))
 }
 
@@ -129,7 +129,7 @@ pub async fn staff_list(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let list = proposals::proposals(&state.db, None, query.page.parse().unwrap_or(1)).await?;
+    let list = proposals::proposals(&state.db, None, query.page).await?;
     Ok(view::staff_list(&viewer, &token, &list))
 }
 

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::{kind_label, profile_layout};
-use crate::buildings::ListPage;
+use crate::db::pagination::Paged;
 use crate::proposals::forms::ProposalForm;
 use crate::proposals::Proposal;
 use crate::staff::views::admin_layout;
@@ -39,7 +39,7 @@ fn rows(list: &[Proposal], base: &str, with_company: bool) -> Vec<Vec<Markup>> {
         .collect()
 }
 
-pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &ListPage<Proposal>) -> Markup {
+pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
     profile_layout(
         "Propositions commerciales",
         "/profil/propositions",
@@ -139,7 +139,7 @@ pub fn client_page(
     )
 }
 
-pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &ListPage<Proposal>) -> Markup {
+pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
     admin_layout(
         "Propositions",
         "/admin/propositions",
