@@ -1,9 +1,9 @@
 //! `/profil/batiments` and `/profil/appareils`: the client company's
 //! buildings and devices. Another company's object answers 404.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Datelike;
-use maud::Markup;
 use serde::Deserialize;
 
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
@@ -12,20 +12,8 @@ use crate::buildings::views as view;
 use crate::buildings::{self, BuildingOrder};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{redirect, PageError};
+use crate::http::{html, redirect, PageError};
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
-
-fn html(markup: Markup) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -45,7 +33,7 @@ pub async fn list(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let Some(ClientCompany(company)) = company else {
-        return Ok(html(view::no_company_page(&viewer, &token)));
+        return Ok(html(StatusCode::OK, view::no_company_page(&viewer, &token)));
     };
     let order = BuildingOrder::parse(query.tri.as_deref());
     let archived = query.archives.is_some();
@@ -54,9 +42,10 @@ pub async fn list(
         Some("archive") => Some("Bâtiment archivé : il reste consultable ici, avec ses appareils."),
         _ => None,
     };
-    Ok(html(view::buildings_page(
-        &viewer, &token, &list, archived, order, notice,
-    )))
+    Ok(html(
+        StatusCode::OK,
+        view::buildings_page(&viewer, &token, &list, archived, order, notice),
+    ))
 }
 
 /// `GET /profil/batiments/nouveau`.
@@ -66,16 +55,19 @@ pub async fn new_building(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     if company.is_none() {
-        return Ok(html(view::no_company_page(&viewer, &token)));
+        return Ok(html(StatusCode::OK, view::no_company_page(&viewer, &token)));
     }
-    Ok(html(view::building_form_page(
-        &viewer,
-        &token,
-        "/profil/batiments/nouveau",
-        "Ajouter un bâtiment",
-        &BuildingForm::default(),
-        &FormErrors::default(),
-    )))
+    Ok(html(
+        StatusCode::OK,
+        view::building_form_page(
+            &viewer,
+            &token,
+            "/profil/batiments/nouveau",
+            "Ajouter un bâtiment",
+            &BuildingForm::default(),
+            &FormErrors::default(),
+        ),
+    ))
 }
 
 /// `POST /profil/batiments/nouveau`.
@@ -89,14 +81,17 @@ pub async fn create_building(
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            return Ok(invalid(view::building_form_page(
-                &viewer,
-                &token,
-                "/profil/batiments/nouveau",
-                "Ajouter un bâtiment",
-                &form,
-                &errors,
-            )))
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::building_form_page(
+                    &viewer,
+                    &token,
+                    "/profil/batiments/nouveau",
+                    "Ajouter un bâtiment",
+                    &form,
+                    &errors,
+                ),
+            ))
         }
     };
     let id = buildings::create_building(&state.db, company, state.clock.now(), &new).await?;
@@ -129,9 +124,10 @@ pub async fn building(
         Some("remis") => Some("Bâtiment remis en service."),
         _ => None,
     };
-    Ok(html(view::building_page(
-        &viewer, &token, &found, &devices, notice,
-    )))
+    Ok(html(
+        StatusCode::OK,
+        view::building_page(&viewer, &token, &found, &devices, notice),
+    ))
 }
 
 /// `GET /profil/batiments/{id}/modifier`.
@@ -147,14 +143,17 @@ pub async fn edit_building(
         .await?
         .ok_or(PageError::NotFound)?;
     let action = format!("/profil/batiments/{id}/modifier");
-    Ok(html(view::building_form_page(
-        &viewer,
-        &token,
-        &action,
-        "Modifier le bâtiment",
-        &BuildingForm::of(&found),
-        &FormErrors::default(),
-    )))
+    Ok(html(
+        StatusCode::OK,
+        view::building_form_page(
+            &viewer,
+            &token,
+            &action,
+            "Modifier le bâtiment",
+            &BuildingForm::of(&found),
+            &FormErrors::default(),
+        ),
+    ))
 }
 
 /// `POST /profil/batiments/{id}/modifier`.
@@ -174,14 +173,17 @@ pub async fn update_building(
         Ok(new) => new,
         Err(errors) => {
             let action = format!("/profil/batiments/{id}/modifier");
-            return Ok(invalid(view::building_form_page(
-                &viewer,
-                &token,
-                &action,
-                "Modifier le bâtiment",
-                &form,
-                &errors,
-            )));
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::building_form_page(
+                    &viewer,
+                    &token,
+                    &action,
+                    "Modifier le bâtiment",
+                    &form,
+                    &errors,
+                ),
+            ));
         }
     };
     if !buildings::update_building(&state.db, company, id, &new).await? {
@@ -235,15 +237,18 @@ pub async fn new_device(
         return Err(PageError::NotFound);
     }
     let action = format!("/profil/batiments/{id}/appareils/nouveau");
-    Ok(html(view::device_form_page(
-        &viewer,
-        &token,
-        &found,
-        &action,
-        "Ajouter un appareil",
-        &DeviceForm::default(),
-        &FormErrors::default(),
-    )))
+    Ok(html(
+        StatusCode::OK,
+        view::device_form_page(
+            &viewer,
+            &token,
+            &found,
+            &action,
+            "Ajouter un appareil",
+            &DeviceForm::default(),
+            &FormErrors::default(),
+        ),
+    ))
 }
 
 /// `POST /profil/batiments/{id}/appareils/nouveau`.
@@ -264,15 +269,18 @@ pub async fn create_device(
         Ok(new) => new,
         Err(errors) => {
             let action = format!("/profil/batiments/{id}/appareils/nouveau");
-            return Ok(invalid(view::device_form_page(
-                &viewer,
-                &token,
-                &found,
-                &action,
-                "Ajouter un appareil",
-                &form,
-                &errors,
-            )));
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::device_form_page(
+                    &viewer,
+                    &token,
+                    &found,
+                    &action,
+                    "Ajouter un appareil",
+                    &form,
+                    &errors,
+                ),
+            ));
         }
     };
     match buildings::create_device(&state.db, company, id, now, &new).await? {
@@ -297,15 +305,18 @@ pub async fn edit_device(
         .await?
         .ok_or(PageError::NotFound)?;
     let action = format!("/profil/appareils/{id}/modifier");
-    Ok(html(view::device_form_page(
-        &viewer,
-        &token,
-        &found,
-        &action,
-        "Modifier l'appareil",
-        &DeviceForm::of(&device),
-        &FormErrors::default(),
-    )))
+    Ok(html(
+        StatusCode::OK,
+        view::device_form_page(
+            &viewer,
+            &token,
+            &found,
+            &action,
+            "Modifier l'appareil",
+            &DeviceForm::of(&device),
+            &FormErrors::default(),
+        ),
+    ))
 }
 
 /// `POST /profil/appareils/{id}/modifier`.
@@ -328,15 +339,18 @@ pub async fn update_device(
         Ok(new) => new,
         Err(errors) => {
             let action = format!("/profil/appareils/{id}/modifier");
-            return Ok(invalid(view::device_form_page(
-                &viewer,
-                &token,
-                &found,
-                &action,
-                "Modifier l'appareil",
-                &form,
-                &errors,
-            )));
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::device_form_page(
+                    &viewer,
+                    &token,
+                    &found,
+                    &action,
+                    "Modifier l'appareil",
+                    &form,
+                    &errors,
+                ),
+            ));
         }
     };
     if !buildings::update_device(&state.db, company, id, &new).await? {

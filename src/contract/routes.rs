@@ -1,6 +1,7 @@
 //! `/profil/contrat`: reading, signing and verifying the maintenance
 //! contract; `/admin/contrats`: the signed contracts, for staff.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use crate::contract::views::SignPage;
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
 use crate::domain::required_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::state::AppState;
 
 /// The current version's contract for the company as it is now, or
@@ -107,9 +108,7 @@ pub async fn sign(
     }
     let (Some(name), Some(text), true) = (name, text, errors.is_empty()) else {
         let markup = page(&state, &viewer, company, &token, &form.nom_complet, &errors).await?;
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(markup.into_string()));
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
     };
     let ip = state.client_ip(&req);
     let signed = contract::sign(

@@ -1,5 +1,6 @@
 //! `/profil/rapports` (the client reads) and `/admin/rapports` (staff publish).
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
@@ -9,7 +10,7 @@ use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::domain::DateRange;
 use crate::forms::FormErrors;
-use crate::http::{redirect, PageError};
+use crate::http::{html, redirect, PageError};
 use crate::information_reports::forms::ReportForm;
 use crate::information_reports::views as view;
 use crate::information_reports::views::FilterValues;
@@ -63,13 +64,11 @@ pub async fn client_list(
         },
     );
     let status = if error.is_some() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::UNPROCESSABLE_ENTITY
     } else {
-        actix_web::http::StatusCode::OK
+        StatusCode::OK
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string()))
+    Ok(html(status, markup))
 }
 
 /// `GET /profil/rapports/{id}`: printable.
@@ -123,9 +122,10 @@ pub async fn publish(
     let now = state.clock.now();
     let devices = information_reports::all_devices(&state.db).await?;
     let refuse = |errors: FormErrors| {
-        HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(view::staff_form(&viewer, &token, &devices, &form, &errors, None).into_string())
+        html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::staff_form(&viewer, &token, &devices, &form, &errors, None),
+        )
     };
     let new = match form.validate(date_of_day(paris_day(now))) {
         Ok(new) => new,

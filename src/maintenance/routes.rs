@@ -1,6 +1,7 @@
 //! `/profil/demandes` (the client's maintenance requests) and
 //! `/admin/demandes` (staff handle them).
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
@@ -9,19 +10,15 @@ use crate::audit::AuditEvent;
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
+use crate::http::{
+    confirm_audited_opening, html, redirect, staff_audit, staff_recipients, PageError,
+};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
 use crate::maintenance::views as view;
 use crate::maintenance::views::RequestPage;
 use crate::maintenance::{self, RequestStatus};
 use crate::notifications;
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -77,9 +74,10 @@ pub async fn create_request(
 ) -> Result<HttpResponse, PageError> {
     let devices = maintenance::device_choices(&state.db, company).await?;
     let refuse = |errors: FormErrors| {
-        invalid(view::request_form_page(
-            &viewer, &token, &devices, &form, &errors,
-        ))
+        html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::request_form_page(&viewer, &token, &devices, &form, &errors),
+        )
     };
     let new = match form.validate() {
         Ok(new) => new,
@@ -161,17 +159,20 @@ pub async fn client_message(
         Ok(_) => return Err(PageError::BadRequest),
         Err(errors) => {
             let messages = maintenance::messages(&state.db, id).await?;
-            return Ok(invalid(view::client_request(
-                &viewer,
-                &token,
-                &RequestPage {
-                    request: &request,
-                    messages: &messages,
-                    message: &form.message,
-                    errors: &errors,
-                    notice: None,
-                },
-            )));
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::client_request(
+                    &viewer,
+                    &token,
+                    &RequestPage {
+                        request: &request,
+                        messages: &messages,
+                        message: &form.message,
+                        errors: &errors,
+                        notice: None,
+                    },
+                ),
+            ));
         }
     };
     maintenance::add_message(&state.db, id, viewer.id, false, &body, state.clock.now()).await?;
@@ -284,17 +285,20 @@ pub async fn staff_message(
         Ok(body) => body,
         Err(errors) => {
             let messages = maintenance::messages(&state.db, id).await?;
-            return Ok(invalid(view::staff_request(
-                &viewer,
-                &token,
-                &RequestPage {
-                    request: &request,
-                    messages: &messages,
-                    message: &form.message,
-                    errors: &errors,
-                    notice: None,
-                },
-            )));
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::staff_request(
+                    &viewer,
+                    &token,
+                    &RequestPage {
+                        request: &request,
+                        messages: &messages,
+                        message: &form.message,
+                        errors: &errors,
+                        notice: None,
+                    },
+                ),
+            ));
         }
     };
     maintenance::add_message(&state.db, id, viewer.id, true, &body, state.clock.now()).await?;

@@ -1,6 +1,7 @@
 //! `/profil/propositions` (the client asks) and `/admin/propositions`
 //! (staff answer).
 
+use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
@@ -11,19 +12,15 @@ use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::domain::message_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
+use crate::http::{
+    confirm_audited_opening, html, redirect, staff_audit, staff_recipients, PageError,
+};
 use crate::maintenance;
 use crate::notifications;
 use crate::proposals::forms::ProposalForm;
 use crate::proposals::views as view;
 use crate::proposals::{self, ProposalError};
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -72,8 +69,12 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let form = ProposalForm::from_body(&body);
     let devices = maintenance::device_choices(&state.db, company).await?;
-    let refuse =
-        |errors: FormErrors| invalid(view::form_page(&viewer, &token, &devices, &form, &errors));
+    let refuse = |errors: FormErrors| {
+        html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::form_page(&viewer, &token, &devices, &form, &errors),
+        )
+    };
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
@@ -193,15 +194,18 @@ pub async fn answer(
     let mut errors = FormErrors::default();
     let Some(text) = errors.check("reponse", message_text(&form.reponse, 5, 10_000)) else {
         let devices = proposals::devices_of(&state.db, id).await?;
-        return Ok(invalid(view::staff_page(
-            &viewer,
-            &token,
-            &proposal,
-            &devices,
-            &form.reponse,
-            &errors,
-            None,
-        )));
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::staff_page(
+                &viewer,
+                &token,
+                &proposal,
+                &devices,
+                &form.reponse,
+                &errors,
+                None,
+            ),
+        ));
     };
     if !proposals::answer(&state.db, id, &text, state.clock.now()).await? {
         return Ok(redirect(&format!("/admin/propositions/{id}?fait=deja")));
