@@ -332,3 +332,17 @@ struct BuildingDevice {
     #[sqlx(flatten)]
     device: Device,
 }
+
+/// A device of the company and the building it is in.
+pub async fn device_in_building(
+    db: &Db,
+    company_id: i64,
+    id: i64,
+) -> Result<Option<(Device, Building)>, DbError> {
+    let Some(device) = device(db, company_id, id).await? else {
+        return Ok(None);
+    };
+    Ok(building(db, company_id, device.building_id)
+        .await?
+        .map(|building| (device, building)))
+}

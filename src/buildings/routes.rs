@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::views as view;
-use crate::buildings::{self, BuildingOrder};
+use crate::buildings::{self, Building, BuildingOrder};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
 use crate::http::{html, redirect, PageError};
@@ -17,11 +17,14 @@ use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    tri: Option<String>,
+    #[serde(rename = "tri")]
+    order: Option<String>,
     #[serde(default)]
     page: PageRequest,
-    archives: Option<String>,
-    fait: Option<String>,
+    #[serde(rename = "archives")]
+    archived: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
 }
 
 /// `GET /profil/batiments`.
@@ -35,17 +38,15 @@ pub async fn list(
     let Some(ClientCompany(company)) = company else {
         return Ok(html(StatusCode::OK, view::no_company_page(&viewer, &token)));
     };
-    let order = BuildingOrder::parse(query.tri.as_deref());
-    let archived = query.archives.is_some();
+    let order = BuildingOrder::parse(query.order.as_deref());
+    let archived = query.archived.is_some();
     let list = buildings::buildings(&state.db, company, archived, order, query.page).await?;
-    let notice = match query.fait.as_deref() {
+    let notice = match query.done.as_deref() {
         Some("archive") => Some("Bâtiment archivé : il reste consultable ici, avec ses appareils."),
         _ => None,
     };
-    Ok(html(
-        StatusCode::OK,
-        view::buildings_page(&viewer, &token, &list, archived, order, notice),
-    ))
+    let page = view::buildings_page(&viewer, &token, &list, archived, order, notice);
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `GET /profil/batiments/nouveau`.
@@ -54,20 +55,17 @@ pub async fn new_building(
     company: Option<ClientCompany>,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    if company.is_none() {
-        return Ok(html(StatusCode::OK, view::no_company_page(&viewer, &token)));
-    }
-    Ok(html(
-        StatusCode::OK,
-        view::building_form_page(
+    let page = match company {
+        None => view::no_company_page(&viewer, &token),
+        Some(_) => view::building_form_page(
             &viewer,
             &token,
-            "/profil/batiments/nouveau",
-            "Ajouter un bâtiment",
+            None,
             &BuildingForm::default(),
             &FormErrors::default(),
         ),
-    ))
+    };
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/batiments/nouveau`.
@@ -81,17 +79,8 @@ pub async fn create_building(
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::building_form_page(
-                    &viewer,
-                    &token,
-                    "/profil/batiments/nouveau",
-                    "Ajouter un bâtiment",
-                    &form,
-                    &errors,
-                ),
-            ))
+            let page = view::building_form_page(&viewer, &token, None, &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
     let id = buildings::create_building(&state.db, company, state.clock.now(), &new).await?;
@@ -100,7 +89,25 @@ pub async fn create_building(
 
 #[derive(Deserialize)]
 pub struct Notice {
-    fait: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
+}
+
+fn building_notice(done: Option<&str>) -> Option<&'static str> {
+    match done {
+        Some("cree") => Some("Bâtiment ajouté."),
+        Some("modifie") => Some("Bâtiment modifié."),
+        Some("appareil") => Some("Appareil enregistré."),
+        Some("remis") => Some("Bâtiment remis en service."),
+        _ => None,
+    }
+}
+
+/// The company's building `id`, or 404.
+async fn company_building(state: &AppState, company: i64, id: i64) -> Result<Building, PageError> {
+    buildings::building(&state.db, company, id)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 /// `GET /profil/batiments/{id}`.
@@ -112,22 +119,11 @@ pub async fn building(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let devices = buildings::devices_of(&state.db, company, id).await?;
-    let notice = match query.fait.as_deref() {
-        Some("cree") => Some("Bâtiment ajouté."),
-        Some("modifie") => Some("Bâtiment modifié."),
-        Some("appareil") => Some("Appareil enregistré."),
-        Some("remis") => Some("Bâtiment remis en service."),
-        _ => None,
-    };
-    Ok(html(
-        StatusCode::OK,
-        view::building_page(&viewer, &token, &found, &devices, notice),
-    ))
+    let found = company_building(&state, company, *path).await?;
+    let devices = buildings::devices_of(&state.db, company, found.id).await?;
+    let notice = building_notice(query.done.as_deref());
+    let page = view::building_page(&viewer, &token, &found, &devices, notice);
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `GET /profil/batiments/{id}/modifier`.
@@ -138,22 +134,16 @@ pub async fn edit_building(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let action = format!("/profil/batiments/{id}/modifier");
-    Ok(html(
-        StatusCode::OK,
-        view::building_form_page(
-            &viewer,
-            &token,
-            &action,
-            "Modifier le bâtiment",
-            &BuildingForm::of(&found),
-            &FormErrors::default(),
-        ),
-    ))
+    let found = company_building(&state, company, *path).await?;
+    let form = BuildingForm::of(&found);
+    let page = view::building_form_page(
+        &viewer,
+        &token,
+        Some(found.id),
+        &form,
+        &FormErrors::default(),
+    );
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/batiments/{id}/modifier`.
@@ -165,25 +155,12 @@ pub async fn update_building(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let id = company_building(&state, company, *path).await?.id;
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            let action = format!("/profil/batiments/{id}/modifier");
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::building_form_page(
-                    &viewer,
-                    &token,
-                    &action,
-                    "Modifier le bâtiment",
-                    &form,
-                    &errors,
-                ),
-            ));
+            let page = view::building_form_page(&viewer, &token, Some(id), &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
     if !buildings::update_building(&state.db, company, id, &new).await? {
@@ -229,26 +206,19 @@ pub async fn new_device(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let found = company_building(&state, company, *path).await?;
     if found.archived_at.is_some() {
         return Err(PageError::NotFound);
     }
-    let action = format!("/profil/batiments/{id}/appareils/nouveau");
-    Ok(html(
-        StatusCode::OK,
-        view::device_form_page(
-            &viewer,
-            &token,
-            &found,
-            &action,
-            "Ajouter un appareil",
-            &DeviceForm::default(),
-            &FormErrors::default(),
-        ),
-    ))
+    let page = view::device_form_page(
+        &viewer,
+        &token,
+        &found,
+        None,
+        &DeviceForm::default(),
+        &FormErrors::default(),
+    );
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/batiments/{id}/appareils/nouveau`.
@@ -260,31 +230,20 @@ pub async fn create_device(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let found = company_building(&state, company, *path).await?;
     let now = state.clock.now();
     let new = match form.validate(now.year()) {
         Ok(new) => new,
         Err(errors) => {
-            let action = format!("/profil/batiments/{id}/appareils/nouveau");
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::device_form_page(
-                    &viewer,
-                    &token,
-                    &found,
-                    &action,
-                    "Ajouter un appareil",
-                    &form,
-                    &errors,
-                ),
-            ));
+            let page = view::device_form_page(&viewer, &token, &found, None, &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    match buildings::create_device(&state.db, company, id, now, &new).await? {
-        Some(_) => Ok(redirect(&format!("/profil/batiments/{id}?fait=appareil"))),
+    match buildings::create_device(&state.db, company, found.id, now, &new).await? {
+        Some(_) => Ok(redirect(&format!(
+            "/profil/batiments/{}?fait=appareil",
+            found.id
+        ))),
         None => Err(PageError::NotFound),
     }
 }
@@ -297,26 +256,18 @@ pub async fn edit_device(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let device = buildings::device(&state.db, company, id)
+    let (device, found) = buildings::device_in_building(&state.db, company, *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let found = buildings::building(&state.db, company, device.building_id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let action = format!("/profil/appareils/{id}/modifier");
-    Ok(html(
-        StatusCode::OK,
-        view::device_form_page(
-            &viewer,
-            &token,
-            &found,
-            &action,
-            "Modifier l'appareil",
-            &DeviceForm::of(&device),
-            &FormErrors::default(),
-        ),
-    ))
+    let page = view::device_form_page(
+        &viewer,
+        &token,
+        &found,
+        Some(device.id),
+        &DeviceForm::of(&device),
+        &FormErrors::default(),
+    );
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/appareils/{id}/modifier`.
@@ -328,36 +279,22 @@ pub async fn update_device(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let device = buildings::device(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let found = buildings::building(&state.db, company, device.building_id)
+    let (device, found) = buildings::device_in_building(&state.db, company, *path)
         .await?
         .ok_or(PageError::NotFound)?;
     let new = match form.validate(state.clock.now().year()) {
         Ok(new) => new,
         Err(errors) => {
-            let action = format!("/profil/appareils/{id}/modifier");
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::device_form_page(
-                    &viewer,
-                    &token,
-                    &found,
-                    &action,
-                    "Modifier l'appareil",
-                    &form,
-                    &errors,
-                ),
-            ));
+            let page =
+                view::device_form_page(&viewer, &token, &found, Some(device.id), &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    if !buildings::update_device(&state.db, company, id, &new).await? {
+    if !buildings::update_device(&state.db, company, device.id, &new).await? {
         return Err(PageError::NotFound);
     }
     Ok(redirect(&format!(
         "/profil/batiments/{}?fait=appareil",
-        device.building_id
+        found.id
     )))
 }

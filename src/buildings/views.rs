@@ -124,14 +124,25 @@ pub fn no_company_page(viewer: &Viewer, token: &CsrfToken) -> Markup {
     )
 }
 
+/// The form of a new building (`editing` `None`) or of the building
+/// `editing`.
 pub fn building_form_page(
     viewer: &Viewer,
     token: &CsrfToken,
-    action: &str,
-    title: &str,
+    editing: Option<i64>,
     form: &BuildingForm,
     errors: &FormErrors,
 ) -> Markup {
+    let (action, title) = match editing {
+        None => (
+            "/profil/batiments/nouveau".to_owned(),
+            "Ajouter un bâtiment",
+        ),
+        Some(id) => (
+            format!("/profil/batiments/{id}/modifier"),
+            "Modifier le bâtiment",
+        ),
+    };
     let countries: Vec<(&str, &str)> = Country::ALL.iter().map(|c| (c.code(), c.name())).collect();
     let pays = if form.pays.is_empty() {
         "FR"
@@ -215,15 +226,26 @@ pub fn building_page(
     )
 }
 
+/// The form of a new device of `building` (`editing` `None`) or of its
+/// device `editing`.
 pub fn device_form_page(
     viewer: &Viewer,
     token: &CsrfToken,
     building: &Building,
-    action: &str,
-    title: &str,
+    editing: Option<i64>,
     form: &DeviceForm,
     errors: &FormErrors,
 ) -> Markup {
+    let (action, title) = match editing {
+        None => (
+            format!("/profil/batiments/{}/appareils/nouveau", building.id),
+            "Ajouter un appareil",
+        ),
+        Some(id) => (
+            format!("/profil/appareils/{id}/modifier"),
+            "Modifier l'appareil",
+        ),
+    };
     let kinds: Vec<(&str, &str)> = DeviceKind::ALL
         .iter()
         .map(|k| (k.key(), k.label()))

@@ -6,6 +6,7 @@
 pub mod forms;
 pub mod routes;
 pub mod views;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 

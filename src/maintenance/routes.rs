@@ -10,23 +10,23 @@ use crate::audit::AuditEvent;
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{
-    confirm_audited_opening, html, redirect, staff_audit, staff_recipients, PageError,
-};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
 use crate::maintenance::views as view;
 use crate::maintenance::views::RequestPage;
-use crate::maintenance::{self, RequestStatus};
-use crate::notifications;
+use crate::maintenance::{self, workflow, MaintenanceRequest, RequestMessage, RequestStatus};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     page: PageRequest,
-    closes: Option<String>,
-    appareil: Option<String>,
-    fait: Option<String>,
+    #[serde(rename = "closes")]
+    closed: Option<String>,
+    #[serde(rename = "appareil")]
+    device: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
 }
 
 /// `GET /profil/demandes`.
@@ -37,7 +37,7 @@ pub async fn client_list(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let open = query.closes.is_none();
+    let open = query.closed.is_none();
     let list = maintenance::requests(&state.db, Some(company), open, query.page).await?;
     Ok(view::client_list(&viewer, &token, &list, open))
 }
@@ -52,15 +52,12 @@ pub async fn new_request(
 ) -> Result<Markup, PageError> {
     let devices = maintenance::device_choices(&state.db, company).await?;
     let form = RequestForm {
-        appareil: query.appareil.clone().unwrap_or_default(),
+        device: query.device.clone().unwrap_or_default(),
         ..Default::default()
     };
+    let errors = FormErrors::default();
     Ok(view::request_form_page(
-        &viewer,
-        &token,
-        &devices,
-        &form,
-        &FormErrors::default(),
+        &viewer, &token, &devices, &form, &errors,
     ))
 }
 
@@ -74,36 +71,24 @@ pub async fn create_request(
 ) -> Result<HttpResponse, PageError> {
     let devices = maintenance::device_choices(&state.db, company).await?;
     let refuse = |errors: FormErrors| {
-        html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::request_form_page(&viewer, &token, &devices, &form, &errors),
-        )
+        let page = view::request_form_page(&viewer, &token, &devices, &form, &errors);
+        html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
-    let now = state.clock.now();
-    let Some(id) = maintenance::create(&state.db, company, viewer.id, now, &new).await? else {
+    let Some(id) = workflow::submit(&state, company, viewer.id, &new).await? else {
         // A device id that is not one of the company's: as if not chosen.
         let mut errors = FormErrors::default();
         errors.add("appareil", "Choisissez l'appareil concerné dans la liste.");
         return Ok(refuse(errors));
     };
-    if let Some(request) = maintenance::request(&state.db, Some(company), id).await? {
-        let staff = staff_recipients(&state).await?;
-        state.mailer.send_later(notifications::request_to_staff(
-            staff,
-            id,
-            &request.company_name,
-            &state.public_url,
-        ));
-    }
     Ok(redirect(&format!("/profil/demandes/{id}?fait=envoyee")))
 }
 
-fn notice_of(fait: Option<&str>) -> Option<&'static str> {
-    match fait {
+fn notice_of(done: Option<&str>) -> Option<&'static str> {
+    match done {
         Some("envoyee") => {
             Some("Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.")
         }
@@ -111,6 +96,29 @@ fn notice_of(fait: Option<&str>) -> Option<&'static str> {
         Some("statut") => Some("Statut enregistré : le client est prévenu par e-mail."),
         Some("deja") => Some("Ce changement n'est plus possible : le statut a changé entre-temps."),
         _ => None,
+    }
+}
+
+/// A request's page, for its client or for staff, with the message being
+/// typed and its errors.
+fn request_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    thread: &(MaintenanceRequest, Vec<RequestMessage>),
+    (message, errors): (&str, &FormErrors),
+    notice: Option<&str>,
+) -> Markup {
+    let page = RequestPage {
+        request: &thread.0,
+        messages: &thread.1,
+        message,
+        errors,
+        notice,
+    };
+    // Client routes are for clients only, staff routes for staff only.
+    match viewer.role {
+        crate::auth::Role::Client => view::client_request(viewer, token, &page),
+        _ => view::staff_request(viewer, token, &page),
     }
 }
 
@@ -123,22 +131,12 @@ pub async fn client_request(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let id = path.into_inner();
-    let request = maintenance::request(&state.db, Some(company), id)
+    let thread = workflow::thread(&state, Some(company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let messages = maintenance::messages(&state.db, id).await?;
-    Ok(view::client_request(
-        &viewer,
-        &token,
-        &RequestPage {
-            request: &request,
-            messages: &messages,
-            message: "",
-            errors: &FormErrors::default(),
-            notice: notice_of(query.fait.as_deref()),
-        },
-    ))
+    let typed = ("", &FormErrors::default());
+    let notice = notice_of(query.done.as_deref());
+    Ok(request_page(&viewer, &token, &thread, typed, notice))
 }
 
 /// `POST /profil/demandes/{id}/messages`.
@@ -158,25 +156,27 @@ pub async fn client_message(
         Ok(body) if request.status().is_open() => body,
         Ok(_) => return Err(PageError::BadRequest),
         Err(errors) => {
-            let messages = maintenance::messages(&state.db, id).await?;
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::client_request(
-                    &viewer,
-                    &token,
-                    &RequestPage {
-                        request: &request,
-                        messages: &messages,
-                        message: &form.message,
-                        errors: &errors,
-                        notice: None,
-                    },
-                ),
-            ));
+            return refused_message(&state, &viewer, &token, request, &form, &errors).await
         }
     };
-    maintenance::add_message(&state.db, id, viewer.id, false, &body, state.clock.now()).await?;
+    let now = state.clock.now();
+    workflow::add_message(&state, &request, viewer.id, false, &body, now).await?;
     Ok(redirect(&format!("/profil/demandes/{id}?fait=message")))
+}
+
+/// A message refused: the request's page again, with what was typed.
+async fn refused_message(
+    state: &AppState,
+    viewer: &Viewer,
+    token: &CsrfToken,
+    request: MaintenanceRequest,
+    form: &ThreadMessageForm,
+    errors: &FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let messages = maintenance::messages(&state.db, request.id).await?;
+    let typed = (form.message.as_str(), errors);
+    let page = request_page(viewer, token, &(request, messages), typed, None);
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
 /// `GET /admin/demandes`.
@@ -186,7 +186,7 @@ pub async fn staff_list(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let open = query.closes.is_none();
+    let open = query.closed.is_none();
     let list = maintenance::requests(&state.db, None, open, query.page).await?;
     Ok(view::staff_list(&viewer, &token, &list, open))
 }
@@ -205,34 +205,25 @@ pub async fn staff_request(
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let request = maintenance::request(&state.db, None, id)
+    let thread = workflow::thread(&state, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let messages = maintenance::messages(&state.db, id).await?;
     staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .user(request.created_by)
+        .user(thread.0.created_by)
         .subject(format!("maintenance_request:{id}"))
         .record_with(&state)
         .await?;
-    Ok(view::staff_request(
-        &viewer,
-        &token,
-        &RequestPage {
-            request: &request,
-            messages: &messages,
-            message: "",
-            errors: &FormErrors::default(),
-            notice: notice_of(query.fait.as_deref()),
-        },
-    ))
+    let typed = ("", &FormErrors::default());
+    let notice = notice_of(query.done.as_deref());
+    Ok(request_page(&viewer, &token, &thread, typed, notice))
 }
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    #[serde(default)]
-    depuis: String,
-    #[serde(default)]
-    statut: String,
+    #[serde(default, rename = "depuis")]
+    from: String,
+    #[serde(default, rename = "statut")]
+    to: String,
 }
 
 /// `POST /admin/demandes/{id}/statut`: one step of the flow; the client is
@@ -247,26 +238,16 @@ pub async fn change_status(
         .await?
         .ok_or(PageError::NotFound)?;
     let (Ok(from), Ok(to)) = (
-        RequestStatus::parse(&form.depuis),
-        RequestStatus::parse(&form.statut),
+        RequestStatus::parse(&form.from),
+        RequestStatus::parse(&form.to),
     ) else {
         return Err(PageError::BadRequest);
     };
-    if !maintenance::change_status(&state.db, id, from, to, state.clock.now()).await? {
-        return Ok(redirect(&format!("/admin/demandes/{id}?fait=deja")));
-    }
-    if let Some((email, first_name)) = maintenance::requester(&state.db, &request).await? {
-        state
-            .mailer
-            .send_later(notifications::request_status_changed(
-                &email,
-                &first_name,
-                id,
-                to.label(),
-                &state.public_url,
-            ));
-    }
-    Ok(redirect(&format!("/admin/demandes/{id}?fait=statut")))
+    let done = match workflow::change_status(&state, &request, from, to).await? {
+        true => "statut",
+        false => "deja",
+    };
+    Ok(redirect(&format!("/admin/demandes/{id}?fait={done}")))
 }
 
 /// `POST /admin/demandes/{id}/messages`: the client is told by e-mail.
@@ -284,31 +265,10 @@ pub async fn staff_message(
     let body = match form.validate() {
         Ok(body) => body,
         Err(errors) => {
-            let messages = maintenance::messages(&state.db, id).await?;
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::staff_request(
-                    &viewer,
-                    &token,
-                    &RequestPage {
-                        request: &request,
-                        messages: &messages,
-                        message: &form.message,
-                        errors: &errors,
-                        notice: None,
-                    },
-                ),
-            ));
+            return refused_message(&state, &viewer, &token, request, &form, &errors).await
         }
     };
-    maintenance::add_message(&state.db, id, viewer.id, true, &body, state.clock.now()).await?;
-    if let Some((email, first_name)) = maintenance::requester(&state.db, &request).await? {
-        state.mailer.send_later(notifications::request_staff_reply(
-            &email,
-            &first_name,
-            id,
-            &state.public_url,
-        ));
-    }
+    let now = state.clock.now();
+    workflow::add_message(&state, &request, viewer.id, true, &body, now).await?;
     Ok(redirect(&format!("/admin/demandes/{id}?fait=message")))
 }

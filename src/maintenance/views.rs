@@ -129,9 +129,9 @@ pub fn request_form_page(
                 (error_summary(errors, RequestForm::LABELS))
                 form.form method="post" action="/profil/demandes/nouvelle" novalidate {
                     (csrf_field(token))
-                    (select("appareil", "Appareil", &device_options, &form.appareil, errors))
+                    (select("appareil", "Appareil", &device_options, &form.device, errors))
                     (select("nature", "Nature de la demande", &natures, &form.nature, errors))
-                    (select("urgence", "Urgence", &urgencies, &form.urgence, errors))
+                    (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
                     (textarea("description", "Description", &form.description, Some("Ce que vous constatez, depuis quand, ce qui a été tenté."), errors))
                     button.button type="submit" { "Envoyer la demande" }
                 }
