@@ -5,6 +5,7 @@
 pub mod forms;
 pub mod routes;
 pub mod views;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 

@@ -83,16 +83,16 @@ pub fn form_page(
                         @for (id, name) in devices {
                             @let value = id.to_string();
                             div.check {
-                                input type="checkbox" id={ "appareil-" (id) } name="appareils" value=(value) checked[form.appareils.contains(&value)];
+                                input type="checkbox" id={ "appareil-" (id) } name="appareils" value=(value) checked[form.devices.contains(&value)];
                                 label for={ "appareil-" (id) } { (name) }
                             }
                         }
                     }
                     div.check {
-                        input #pre_visite type="checkbox" name="pre_visite" value="oui" checked[form.pre_visite];
+                        input #pre_visite type="checkbox" name="pre_visite" value="oui" checked[form.previsit];
                         label for="pre_visite" { "Je souhaite une pré-visite d'un technicien" }
                     }
-                    (field(Field::text("dates", "Dates souhaitées pour la pré-visite", &form.dates).optional().hint("Par exemple : semaine du 16 mars, le matin. Obligatoire si vous demandez une pré-visite."), errors))
+                    (field(Field::text("dates", "Dates souhaitées pour la pré-visite", &form.preferred_dates).optional().hint("Par exemple : semaine du 16 mars, le matin. Obligatoire si vous demandez une pré-visite."), errors))
                     (textarea("message", "Précisions", &form.message, Some("Facultatif."), errors))
                     button.button type="submit" { "Envoyer la demande" }
                 }
@@ -161,8 +161,7 @@ pub fn staff_page(
     token: &CsrfToken,
     p: &Proposal,
     devices: &[(String, String, String)],
-    answer: &str,
-    errors: &FormErrors,
+    (answer, errors): (&str, &FormErrors),
     notice: Option<&str>,
 ) -> Markup {
     admin_layout(
