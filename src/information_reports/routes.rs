@@ -20,12 +20,46 @@ use crate::state::AppState;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct FilterQuery {
-    batiment: String,
-    appareil: String,
-    du: String,
-    au: String,
+    #[serde(rename = "batiment")]
+    building: String,
+    #[serde(rename = "appareil")]
+    device: String,
+    #[serde(rename = "du")]
+    from: String,
+    #[serde(rename = "au")]
+    to: String,
     page: PageRequest,
-    fait: String,
+    #[serde(rename = "fait")]
+    done: String,
+}
+
+impl FilterQuery {
+    /// The filter, and why the dates were ignored if they were.
+    fn filter(&self) -> (ReportFilter, Option<String>) {
+        let id = |text: &str| text.trim().parse::<i64>().ok();
+        let (from, to, error) = match DateRange::parse_open(&self.from, &self.to) {
+            Ok((from, to)) => (from, to, None),
+            Err(error) => (None, None, Some(error.to_string())),
+        };
+        let filter = ReportFilter {
+            building: id(&self.building),
+            device: id(&self.device),
+            from,
+            to,
+        };
+        (filter, error)
+    }
+
+    /// The filter's fields as typed, for the form above the list.
+    fn values<'a>(&'a self, error: Option<&'a str>) -> FilterValues<'a> {
+        FilterValues {
+            building: &self.building,
+            device: &self.device,
+            from: &self.from,
+            to: &self.to,
+            error,
+        }
+    }
 }
 
 /// `GET /profil/rapports`: a wrong filter value is ignored and said.
@@ -36,39 +70,16 @@ pub async fn client_list(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let id = |text: &str| text.trim().parse::<i64>().ok();
-    let (from, to, error) = match DateRange::parse_open(&query.du, &query.au) {
-        Ok((from, to)) => (from, to, None),
-        Err(error) => (None, None, Some(error.to_string())),
-    };
-    let filter = ReportFilter {
-        building: id(&query.batiment),
-        device: id(&query.appareil),
-        from,
-        to,
-    };
+    let (filter, error) = query.filter();
     let list = information_reports::reports(&state.db, Some(company), &filter, query.page).await?;
     let (buildings, devices) = information_reports::filter_choices(&state.db, company).await?;
-    let markup = view::client_list(
-        &viewer,
-        &token,
-        &list,
-        &buildings,
-        &devices,
-        &FilterValues {
-            building: &query.batiment,
-            device: &query.appareil,
-            from: &query.du,
-            to: &query.au,
-            error: error.as_deref(),
-        },
-    );
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let values = query.values(error.as_deref());
+    let page = view::client_list(&viewer, &token, &list, &buildings, &devices, &values);
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
     };
-    Ok(html(status, markup))
+    Ok(html(status, page))
 }
 
 /// `GET /profil/rapports/{id}`: printable.
@@ -97,18 +108,14 @@ pub async fn staff_form(
         date: date_of_day(paris_day(state.clock.now()))
             .format("%Y-%m-%d")
             .to_string(),
-        etat: "en_service".into(),
+        device_state: "en_service".into(),
         ..Default::default()
     };
     let notice =
-        (query.fait == "publie").then_some("Rapport publié : le client le lit dans son espace.");
+        (query.done == "publie").then_some("Rapport publié : le client le lit dans son espace.");
+    let errors = FormErrors::default();
     Ok(view::staff_form(
-        &viewer,
-        &token,
-        &devices,
-        &form,
-        &FormErrors::default(),
-        notice,
+        &viewer, &token, &devices, &form, &errors, notice,
     ))
 }
 
@@ -122,10 +129,8 @@ pub async fn publish(
     let now = state.clock.now();
     let devices = information_reports::all_devices(&state.db).await?;
     let refuse = |errors: FormErrors| {
-        html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::staff_form(&viewer, &token, &devices, &form, &errors, None),
-        )
+        let page = view::staff_form(&viewer, &token, &devices, &form, &errors, None);
+        html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate(date_of_day(paris_day(now))) {
         Ok(new) => new,
