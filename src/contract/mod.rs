@@ -11,6 +11,7 @@
 //! one value per line behind its field name, between « », its line breaks
 //! removed, so that no value can read as a clause of its own.
 
+pub mod forms;
 pub mod routes;
 pub mod views;
 
@@ -325,6 +326,26 @@ pub struct NewSignature<'a> {
     pub signer_name: &'a str,
     pub signer_email: &'a str,
     pub ip: &'a str,
+}
+
+impl<'a> NewSignature<'a> {
+    /// `viewer` signs `text` for `company_id`, under the name `name`.
+    pub fn by(
+        viewer: &'a crate::auth::Viewer,
+        company_id: i64,
+        text: &'a str,
+        name: &'a str,
+        ip: &'a str,
+    ) -> Self {
+        NewSignature {
+            company_id,
+            text,
+            signer_id: viewer.id,
+            signer_name: name,
+            signer_email: &viewer.email,
+            ip,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -4,14 +4,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
-use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::contract::forms::SignForm;
 use crate::contract::views as view;
 use crate::contract::views::SignPage;
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
-use crate::domain::required_text;
 use crate::forms::FormErrors;
 use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::state::AppState;
@@ -72,16 +71,6 @@ pub async fn show(
     page(&state, &viewer, company, &token, "", &FormErrors::default()).await
 }
 
-#[derive(Deserialize)]
-pub struct SignForm {
-    #[serde(default)]
-    nom_complet: String,
-    #[serde(default)]
-    accepte: String,
-    #[serde(default)]
-    empreinte: String,
-}
-
 /// `POST /profil/contrat/signer`: signs exactly the text the person read
 /// (its fingerprint travels with the form); if the company's devices
 /// changed meanwhile, the person is asked to read it again.
@@ -93,38 +82,20 @@ pub async fn sign(
     ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let mut errors = FormErrors::default();
-    let name = errors.check("nom_complet", required_text(&form.nom_complet, 200));
-    if form.accepte != "oui" {
-        errors.add("accepte", "Cochez « J'ai lu et j'accepte » pour signer.");
-    }
-    let text = current_document(&state, company)
-        .await?
-        .map(|document| document.text());
-    match &text {
-        Some(text) if contract::sha256(text) == form.empreinte.trim() => {}
-        Some(_) => errors.add("empreinte", "Le contrat a changé depuis que vous l'avez ouvert (appareils ajoutés ou modifiés) : relisez-le avant de signer."),
-        None => return Err(PageError::BadRequest),
-    }
-    let (Some(name), Some(text), true) = (name, text, errors.is_empty()) else {
-        let markup = page(&state, &viewer, company, &token, &form.nom_complet, &errors).await?;
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
+    let Some(document) = current_document(&state, company).await? else {
+        return Err(PageError::BadRequest);
+    };
+    let text = document.text();
+    let name = match form.validate(&text) {
+        Ok(name) => name,
+        Err(errors) => {
+            let page = page(&state, &viewer, company, &token, &form.full_name, &errors).await?;
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
     };
     let ip = state.client_ip(&req);
-    let signed = contract::sign(
-        &state.db,
-        state.clock.now(),
-        &NewSignature {
-            company_id: company,
-            text: &text,
-            signer_id: viewer.id,
-            signer_name: &name,
-            signer_email: &viewer.email,
-            ip: &ip,
-        },
-    )
-    .await;
-    match signed {
+    let signature = NewSignature::by(&viewer, company, &text, &name, &ip);
+    match contract::sign(&state.db, state.clock.now(), &signature).await {
         Ok(id) => Ok(redirect(&format!("/profil/contrat/{id}"))),
         // Signed meanwhile (a colleague, a double click): the page says so.
         Err(ContractError::AlreadySigned) => Ok(redirect("/profil/contrat")),
