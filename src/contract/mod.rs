@@ -155,8 +155,24 @@ pub fn annex_value(value: &str) -> String {
         .to_owned()
 }
 
+/// Articles 3 to 5, the same in every version of the contract so far (a
+/// macro, so that each version's text stays one literal).
+macro_rules! articles_3_to_5 {
+    () => {
+        "Article 3 — Prestations\n\
+        Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
+        d'intervention publiés dans l'espace client.\n\n\
+        Article 4 — Durée\n\
+        Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
+        Article 5 — Données personnelles\n\
+        Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
+        confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n"
+    };
+}
+
 fn document_2026_12(party: &Party, devices: &[CoveredDevice]) -> ContractDocument {
-    let clauses = "CONTRAT DE MAINTENANCE — version 2026-12\n\n\
+    let clauses = concat!(
+        "CONTRAT DE MAINTENANCE — version 2026-12\n\n\
         Entre WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine, ci-après « WeMaintain »,\n\
         et la société désignée à l'annexe 1, ci-après « le Client ».\n\
         Les annexes 1 et 2 reproduisent les informations déclarées par le Client ; elles désignent \
@@ -167,16 +183,10 @@ fn document_2026_12(party: &Party, devices: &[CoveredDevice]) -> ContractDocumen
         obligations réglementaires d'entretien des ascenseurs.\n\n\
         Article 2 — Appareils couverts\n\
         Sont couverts les appareils listés à l'annexe 2, tels que le Client les a déclarés à la date \
-        de la signature.\n\n\
-        Article 3 — Prestations\n\
-        Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
-        d'intervention publiés dans l'espace client.\n\n\
-        Article 4 — Durée\n\
-        Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
-        Article 5 — Données personnelles\n\
-        Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
-        confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n"
-        .to_owned();
+        de la signature.\n\n",
+        articles_3_to_5!()
+    )
+    .to_owned();
     let company = vec![
         annex_value(&party.name),
         CompanyKind::parse(&party.kind)
@@ -275,16 +285,7 @@ fn text_2026_11(party: &Party, devices: &[CoveredDevice]) -> String {
                 .unwrap_or_default(),
         ));
     }
-    text.push_str(
-        "\nArticle 3 — Prestations\n\
-         Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
-         d'intervention publiés dans l'espace client.\n\n\
-         Article 4 — Durée\n\
-         Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
-         Article 5 — Données personnelles\n\
-         Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
-         confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n",
-    );
+    text.push_str(concat!("\n", articles_3_to_5!()));
     text
 }
 
