@@ -1,6 +1,7 @@
 //! Who may do what: password hashes, sessions, roles, CSRF tokens, login
 //! throttling and form limits, and where a request comes from.
 
+pub mod client_company;
 pub mod csrf;
 pub mod origin;
 pub mod password;
@@ -10,6 +11,7 @@ pub mod secret;
 pub mod session;
 pub mod throttle;
 
+pub use client_company::ClientCompany;
 pub use csrf::{CsrfKey, CsrfToken};
 pub use origin::{opened_from_another_site, SiteOrigin};
 pub use roles::{Access, Role, Viewer};

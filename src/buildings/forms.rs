@@ -11,11 +11,16 @@ use crate::forms::{FormErrors, LINE_MAX, NAME_MAX};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct BuildingForm {
-    pub nom: String,
-    pub adresse: String,
-    pub code_postal: String,
-    pub ville: String,
-    pub pays: String,
+    #[serde(rename = "nom")]
+    pub name: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
+    #[serde(rename = "code_postal")]
+    pub postal_code: String,
+    #[serde(rename = "ville")]
+    pub city: String,
+    #[serde(rename = "pays")]
+    pub country: String,
 }
 
 impl BuildingForm {
@@ -29,22 +34,22 @@ impl BuildingForm {
 
     pub fn of(building: &crate::buildings::Building) -> Self {
         Self {
-            nom: building.name.clone(),
-            adresse: building.address.clone(),
-            code_postal: building.postal_code.clone(),
-            ville: building.city.clone(),
-            pays: building.country.clone(),
+            name: building.name.clone(),
+            address: building.address.clone(),
+            postal_code: building.postal_code.clone(),
+            city: building.city.clone(),
+            country: building.country.clone(),
         }
     }
 
     pub fn validate(&self) -> Result<crate::buildings::NewBuilding, FormErrors> {
         let mut e = FormErrors::default();
-        let name = e.check("nom", required_text(&self.nom, LINE_MAX));
-        let address = e.check("adresse", required_text(&self.adresse, LINE_MAX));
-        let city = e.check("ville", required_text(&self.ville, NAME_MAX));
-        let country = e.check("pays", Country::parse(&self.pays));
+        let name = e.check("nom", required_text(&self.name, LINE_MAX));
+        let address = e.check("adresse", required_text(&self.address, LINE_MAX));
+        let city = e.check("ville", required_text(&self.city, NAME_MAX));
+        let country = e.check("pays", Country::parse(&self.country));
         let postal_code = match country {
-            Some(country) => e.check("code_postal", PostalCode::parse(country, &self.code_postal)),
+            Some(country) => e.check("code_postal", PostalCode::parse(country, &self.postal_code)),
             None => None,
         };
         match (name, address, postal_code, city, country) {
@@ -66,12 +71,19 @@ impl BuildingForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct DeviceForm {
-    pub type_appareil: String,
-    pub emplacement: String,
-    pub marque: String,
-    pub numero_serie: String,
-    pub annee: String,
-    pub etat: String,
+    #[serde(rename = "type_appareil")]
+    pub kind: String,
+    #[serde(rename = "emplacement")]
+    pub location: String,
+    #[serde(rename = "marque")]
+    pub brand: String,
+    #[serde(rename = "numero_serie")]
+    pub serial_number: String,
+    /// The year of commissioning.
+    #[serde(rename = "annee")]
+    pub year: String,
+    #[serde(rename = "etat")]
+    pub status: String,
 }
 
 impl DeviceForm {
@@ -86,26 +98,26 @@ impl DeviceForm {
 
     pub fn of(device: &crate::buildings::Device) -> Self {
         Self {
-            type_appareil: device.kind.clone(),
-            emplacement: device.location.clone(),
-            marque: device.brand.clone().unwrap_or_default(),
-            numero_serie: device.serial_number.clone().unwrap_or_default(),
-            annee: device
+            kind: device.kind.clone(),
+            location: device.location.clone(),
+            brand: device.brand.clone().unwrap_or_default(),
+            serial_number: device.serial_number.clone().unwrap_or_default(),
+            year: device
                 .commissioned_year
                 .map(|y| y.to_string())
                 .unwrap_or_default(),
-            etat: device.status.clone(),
+            status: device.status.clone(),
         }
     }
 
     pub fn validate(&self, this_year: i32) -> Result<crate::buildings::NewDevice, FormErrors> {
         let mut e = FormErrors::default();
-        let kind = e.check("type_appareil", DeviceKind::parse(&self.type_appareil));
-        let location = e.check("emplacement", required_text(&self.emplacement, LINE_MAX));
-        let brand = e.check("marque", optional_text(&self.marque, NAME_MAX));
-        let serial_number = e.check("numero_serie", optional_text(&self.numero_serie, NAME_MAX));
-        let year = e.check("annee", commissioning_year(&self.annee, this_year));
-        let status = e.check("etat", DeviceStatus::parse(&self.etat));
+        let kind = e.check("type_appareil", DeviceKind::parse(&self.kind));
+        let location = e.check("emplacement", required_text(&self.location, LINE_MAX));
+        let brand = e.check("marque", optional_text(&self.brand, NAME_MAX));
+        let serial_number = e.check("numero_serie", optional_text(&self.serial_number, NAME_MAX));
+        let year = e.check("annee", commissioning_year(&self.year, this_year));
+        let status = e.check("etat", DeviceStatus::parse(&self.status));
         match (kind, location, brand, serial_number, year, status) {
             (
                 Some(kind),

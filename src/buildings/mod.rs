@@ -9,11 +9,11 @@ pub mod views;
 
 use chrono::{DateTime, Utc};
 
+use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::db::{millis, on_pool, Db, DbError};
+// rights/ reads these here until it calls db::pagination itself.
+pub use crate::db::pagination::{page_window, Paged as ListPage, PAGE_SIZE};
 use crate::domain::{Country, DeviceKind, DeviceStatus, PostalCode};
-
-/// Buildings per page of the list.
-pub const PAGE_SIZE: i64 = 20;
 
 /// A validated building form.
 #[derive(Debug, Clone)]
@@ -87,23 +87,6 @@ impl BuildingOrder {
     }
 }
 
-/// One page of a list, and how many pages there are.
-#[derive(Debug, Clone)]
-pub struct ListPage<T> {
-    pub items: Vec<T>,
-    /// 1-based, within 1..=pages.
-    pub page: i64,
-    pub pages: i64,
-    pub total: i64,
-}
-
-/// The page to show (a number past the end gives the last page, below 1
-/// the first) and how many pages `total` items make.
-pub fn page_window(total: i64, page: i64) -> (i64, i64) {
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    (page.clamp(1, pages), pages)
-}
-
 const BUILDING_COLUMNS: &str = "b.id, b.name, b.address, b.postal_code, b.city, b.country, \
     b.created_at, b.archived_at, (SELECT COUNT(*) FROM devices d WHERE d.building_id = b.id) AS devices";
 
@@ -114,37 +97,20 @@ pub async fn buildings(
     company_id: i64,
     archived: bool,
     order: BuildingOrder,
-    page: i64,
-) -> Result<ListPage<Building>, DbError> {
-    let archived_clause = if archived {
-        "b.archived_at IS NOT NULL"
+    page: PageRequest,
+) -> Result<Paged<Building>, DbError> {
+    let from = if archived {
+        "FROM buildings b WHERE b.company_id = $1 AND b.archived_at IS NOT NULL"
     } else {
-        "b.archived_at IS NULL"
+        "FROM buildings b WHERE b.company_id = $1 AND b.archived_at IS NULL"
     };
-    let count_sql =
-        format!("SELECT COUNT(*) FROM buildings b WHERE b.company_id = $1 AND {archived_clause}");
-    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(&count_sql)
-        .bind(company_id)
-        .fetch_one(pool)
-        .await)?;
-    let (page, pages) = page_window(total, page);
-    let sql = format!(
-        "SELECT {BUILDING_COLUMNS} FROM buildings b WHERE b.company_id = $1 AND {archived_clause} \
-         ORDER BY {} LIMIT $2 OFFSET $3",
-        order.sql()
-    );
-    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(company_id)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(pool)
-        .await)?;
-    Ok(ListPage {
-        items,
-        page,
-        pages,
-        total,
-    })
+    let list = ListSql {
+        columns: BUILDING_COLUMNS,
+        from,
+        order_by: order.sql(),
+        args: &[Some(company_id)],
+    };
+    fetch_page(db, list, page).await
 }
 
 pub async fn building(db: &Db, company_id: i64, id: i64) -> Result<Option<Building>, DbError> {
@@ -365,4 +331,18 @@ struct BuildingDevice {
     name: String,
     #[sqlx(flatten)]
     device: Device,
+}
+
+/// A device of the company and the building it is in.
+pub async fn device_in_building(
+    db: &Db,
+    company_id: i64,
+    id: i64,
+) -> Result<Option<(Device, Building)>, DbError> {
+    let Some(device) = device(db, company_id, id).await? else {
+        return Ok(None);
+    };
+    Ok(building(db, company_id, device.building_id)
+        .await?
+        .map(|building| (device, building)))
 }

@@ -1,37 +1,30 @@
 //! `/profil/batiments` and `/profil/appareils`: the client company's
 //! buildings and devices. Another company's object answers 404.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Datelike;
-use maud::Markup;
 use serde::Deserialize;
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::views as view;
-use crate::buildings::{self, BuildingOrder};
+use crate::buildings::{self, Building, BuildingOrder};
+use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{redirect, PageError};
+use crate::http::{html, redirect, PageError};
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
-
-fn html(markup: Markup) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    tri: Option<String>,
-    page: Option<String>,
-    archives: Option<String>,
-    fait: Option<String>,
+    #[serde(rename = "tri")]
+    order: Option<String>,
+    #[serde(default)]
+    page: PageRequest,
+    #[serde(rename = "archives")]
+    archived: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
 }
 
 /// `GET /profil/batiments`.
@@ -39,45 +32,40 @@ pub async fn list(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    company: Option<ClientCompany>,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let Some(company) = viewer.company_id else {
-        return Ok(html(view::no_company_page(&viewer, &token)));
+    let Some(ClientCompany(company)) = company else {
+        return Ok(html(StatusCode::OK, view::no_company_page(&viewer, &token)));
     };
-    let order = BuildingOrder::parse(query.tri.as_deref());
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1);
-    let archived = query.archives.is_some();
-    let list = buildings::buildings(&state.db, company, archived, order, page).await?;
-    let notice = match query.fait.as_deref() {
+    let order = BuildingOrder::parse(query.order.as_deref());
+    let archived = query.archived.is_some();
+    let list = buildings::buildings(&state.db, company, archived, order, query.page).await?;
+    let notice = match query.done.as_deref() {
         Some("archive") => Some("Bâtiment archivé : il reste consultable ici, avec ses appareils."),
         _ => None,
     };
-    Ok(html(view::buildings_page(
-        &viewer, &token, &list, archived, order, notice,
-    )))
-}
-
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
+    let page = view::buildings_page(&viewer, &token, &list, archived, order, notice);
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `GET /profil/batiments/nouveau`.
-pub async fn new_building(viewer: Viewer, token: CsrfToken) -> Result<HttpResponse, PageError> {
-    if viewer.company_id.is_none() {
-        return Ok(html(view::no_company_page(&viewer, &token)));
-    }
-    Ok(html(view::building_form_page(
-        &viewer,
-        &token,
-        "/profil/batiments/nouveau",
-        "Ajouter un bâtiment",
-        &BuildingForm::default(),
-        &FormErrors::default(),
-    )))
+pub async fn new_building(
+    viewer: Viewer,
+    company: Option<ClientCompany>,
+    token: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let page = match company {
+        None => view::no_company_page(&viewer, &token),
+        Some(_) => view::building_form_page(
+            &viewer,
+            &token,
+            None,
+            &BuildingForm::default(),
+            &FormErrors::default(),
+        ),
+    };
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/batiments/nouveau`.
@@ -85,20 +73,14 @@ pub async fn create_building(
     form: web::Form<BuildingForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            return Ok(invalid(view::building_form_page(
-                &viewer,
-                &token,
-                "/profil/batiments/nouveau",
-                "Ajouter un bâtiment",
-                &form,
-                &errors,
-            )))
+            let page = view::building_form_page(&viewer, &token, None, &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
     let id = buildings::create_building(&state.db, company, state.clock.now(), &new).await?;
@@ -107,7 +89,25 @@ pub async fn create_building(
 
 #[derive(Deserialize)]
 pub struct Notice {
-    fait: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
+}
+
+fn building_notice(done: Option<&str>) -> Option<&'static str> {
+    match done {
+        Some("cree") => Some("Bâtiment ajouté."),
+        Some("modifie") => Some("Bâtiment modifié."),
+        Some("appareil") => Some("Appareil enregistré."),
+        Some("remis") => Some("Bâtiment remis en service."),
+        _ => None,
+    }
+}
+
+/// The company's building `id`, or 404.
+async fn company_building(state: &AppState, company: i64, id: i64) -> Result<Building, PageError> {
+    buildings::building(&state.db, company, id)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 /// `GET /profil/batiments/{id}`.
@@ -116,24 +116,14 @@ pub async fn building(
     query: web::Query<Notice>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let devices = buildings::devices_of(&state.db, company, id).await?;
-    let notice = match query.fait.as_deref() {
-        Some("cree") => Some("Bâtiment ajouté."),
-        Some("modifie") => Some("Bâtiment modifié."),
-        Some("appareil") => Some("Appareil enregistré."),
-        Some("remis") => Some("Bâtiment remis en service."),
-        _ => None,
-    };
-    Ok(html(view::building_page(
-        &viewer, &token, &found, &devices, notice,
-    )))
+    let found = company_building(&state, company, *path).await?;
+    let devices = buildings::devices_of(&state.db, company, found.id).await?;
+    let notice = building_notice(query.done.as_deref());
+    let page = view::building_page(&viewer, &token, &found, &devices, notice);
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `GET /profil/batiments/{id}/modifier`.
@@ -141,22 +131,19 @@ pub async fn edit_building(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let action = format!("/profil/batiments/{id}/modifier");
-    Ok(html(view::building_form_page(
+    let found = company_building(&state, company, *path).await?;
+    let form = BuildingForm::of(&found);
+    let page = view::building_form_page(
         &viewer,
         &token,
-        &action,
-        "Modifier le bâtiment",
-        &BuildingForm::of(&found),
+        Some(found.id),
+        &form,
         &FormErrors::default(),
-    )))
+    );
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/batiments/{id}/modifier`.
@@ -165,25 +152,15 @@ pub async fn update_building(
     form: web::Form<BuildingForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let id = company_building(&state, company, *path).await?.id;
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            let action = format!("/profil/batiments/{id}/modifier");
-            return Ok(invalid(view::building_form_page(
-                &viewer,
-                &token,
-                &action,
-                "Modifier le bâtiment",
-                &form,
-                &errors,
-            )));
+            let page = view::building_form_page(&viewer, &token, Some(id), &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
     if !buildings::update_building(&state.db, company, id, &new).await? {
@@ -204,9 +181,8 @@ pub async fn archive(
     path: web::Path<i64>,
     form: web::Form<ArchiveForm>,
     state: web::Data<AppState>,
-    viewer: Viewer,
+    ClientCompany(company): ClientCompany,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let (at, done) = match form.archive.as_str() {
         "oui" => (
@@ -227,26 +203,22 @@ pub async fn new_device(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let found = company_building(&state, company, *path).await?;
     if found.archived_at.is_some() {
         return Err(PageError::NotFound);
     }
-    let action = format!("/profil/batiments/{id}/appareils/nouveau");
-    Ok(html(view::device_form_page(
+    let page = view::device_form_page(
         &viewer,
         &token,
         &found,
-        &action,
-        "Ajouter un appareil",
+        None,
         &DeviceForm::default(),
         &FormErrors::default(),
-    )))
+    );
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/batiments/{id}/appareils/nouveau`.
@@ -255,31 +227,23 @@ pub async fn create_device(
     form: web::Form<DeviceForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let found = buildings::building(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let found = company_building(&state, company, *path).await?;
     let now = state.clock.now();
     let new = match form.validate(now.year()) {
         Ok(new) => new,
         Err(errors) => {
-            let action = format!("/profil/batiments/{id}/appareils/nouveau");
-            return Ok(invalid(view::device_form_page(
-                &viewer,
-                &token,
-                &found,
-                &action,
-                "Ajouter un appareil",
-                &form,
-                &errors,
-            )));
+            let page = view::device_form_page(&viewer, &token, &found, None, &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    match buildings::create_device(&state.db, company, id, now, &new).await? {
-        Some(_) => Ok(redirect(&format!("/profil/batiments/{id}?fait=appareil"))),
+    match buildings::create_device(&state.db, company, found.id, now, &new).await? {
+        Some(_) => Ok(redirect(&format!(
+            "/profil/batiments/{}?fait=appareil",
+            found.id
+        ))),
         None => Err(PageError::NotFound),
     }
 }
@@ -289,26 +253,21 @@ pub async fn edit_device(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let device = buildings::device(&state.db, company, id)
+    let (device, found) = buildings::device_in_building(&state.db, company, *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let found = buildings::building(&state.db, company, device.building_id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let action = format!("/profil/appareils/{id}/modifier");
-    Ok(html(view::device_form_page(
+    let page = view::device_form_page(
         &viewer,
         &token,
         &found,
-        &action,
-        "Modifier l'appareil",
+        Some(device.id),
         &DeviceForm::of(&device),
         &FormErrors::default(),
-    )))
+    );
+    Ok(html(StatusCode::OK, page))
 }
 
 /// `POST /profil/appareils/{id}/modifier`.
@@ -317,36 +276,25 @@ pub async fn update_device(
     form: web::Form<DeviceForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let device = buildings::device(&state.db, company, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let found = buildings::building(&state.db, company, device.building_id)
+    let (device, found) = buildings::device_in_building(&state.db, company, *path)
         .await?
         .ok_or(PageError::NotFound)?;
     let new = match form.validate(state.clock.now().year()) {
         Ok(new) => new,
         Err(errors) => {
-            let action = format!("/profil/appareils/{id}/modifier");
-            return Ok(invalid(view::device_form_page(
-                &viewer,
-                &token,
-                &found,
-                &action,
-                "Modifier l'appareil",
-                &form,
-                &errors,
-            )));
+            let page =
+                view::device_form_page(&viewer, &token, &found, Some(device.id), &form, &errors);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    if !buildings::update_device(&state.db, company, id, &new).await? {
+    if !buildings::update_device(&state.db, company, device.id, &new).await? {
         return Err(PageError::NotFound);
     }
     Ok(redirect(&format!(
         "/profil/batiments/{}?fait=appareil",
-        device.building_id
+        found.id
     )))
 }

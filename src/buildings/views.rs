@@ -5,7 +5,8 @@ use maud::{html, Markup};
 use crate::accounts::views::account::account_bar;
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
-use crate::buildings::{Building, BuildingOrder, Device, ListPage};
+use crate::buildings::{Building, BuildingOrder, Device};
+use crate::db::pagination::Paged;
 use crate::domain::{Country, DeviceKind, DeviceStatus};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
@@ -61,7 +62,7 @@ pub fn status_label(key: &str) -> &'static str {
 pub fn buildings_page(
     viewer: &Viewer,
     token: &CsrfToken,
-    list: &ListPage<Building>,
+    list: &Paged<Building>,
     archived: bool,
     order: BuildingOrder,
     notice: Option<&str>,
@@ -123,19 +124,30 @@ pub fn no_company_page(viewer: &Viewer, token: &CsrfToken) -> Markup {
     )
 }
 
+/// The form of a new building (`editing` `None`) or of the building
+/// `editing`.
 pub fn building_form_page(
     viewer: &Viewer,
     token: &CsrfToken,
-    action: &str,
-    title: &str,
+    editing: Option<i64>,
     form: &BuildingForm,
     errors: &FormErrors,
 ) -> Markup {
+    let (action, title) = match editing {
+        None => (
+            "/profil/batiments/nouveau".to_owned(),
+            "Ajouter un bâtiment",
+        ),
+        Some(id) => (
+            format!("/profil/batiments/{id}/modifier"),
+            "Modifier le bâtiment",
+        ),
+    };
     let countries: Vec<(&str, &str)> = Country::ALL.iter().map(|c| (c.code(), c.name())).collect();
-    let pays = if form.pays.is_empty() {
+    let pays = if form.country.is_empty() {
         "FR"
     } else {
-        form.pays.as_str()
+        form.country.as_str()
     };
     profile_layout(
         title,
@@ -147,10 +159,10 @@ pub fn building_form_page(
             (error_summary(errors, BuildingForm::LABELS))
             form.form method="post" action=(action) novalidate {
                 (csrf_field(token))
-                (field(Field::text("nom", "Nom du bâtiment", &form.nom).hint("Par exemple : Résidence Les Tilleuls, bâtiment A."), errors))
-                (field(Field::text("adresse", "Adresse", &form.adresse).autocomplete("address-line1"), errors))
-                (field(Field::text("code_postal", "Code postal", &form.code_postal).autocomplete("postal-code"), errors))
-                (field(Field::text("ville", "Ville", &form.ville).autocomplete("address-level2"), errors))
+                (field(Field::text("nom", "Nom du bâtiment", &form.name).hint("Par exemple : Résidence Les Tilleuls, bâtiment A."), errors))
+                (field(Field::text("adresse", "Adresse", &form.address).autocomplete("address-line1"), errors))
+                (field(Field::text("code_postal", "Code postal", &form.postal_code).autocomplete("postal-code"), errors))
+                (field(Field::text("ville", "Ville", &form.city).autocomplete("address-level2"), errors))
                 (select("pays", "Pays", &countries, pays, errors))
                 button.button type="submit" { "Enregistrer" }
             }
@@ -214,15 +226,26 @@ pub fn building_page(
     )
 }
 
+/// The form of a new device of `building` (`editing` `None`) or of its
+/// device `editing`.
 pub fn device_form_page(
     viewer: &Viewer,
     token: &CsrfToken,
     building: &Building,
-    action: &str,
-    title: &str,
+    editing: Option<i64>,
     form: &DeviceForm,
     errors: &FormErrors,
 ) -> Markup {
+    let (action, title) = match editing {
+        None => (
+            format!("/profil/batiments/{}/appareils/nouveau", building.id),
+            "Ajouter un appareil",
+        ),
+        Some(id) => (
+            format!("/profil/appareils/{id}/modifier"),
+            "Modifier l'appareil",
+        ),
+    };
     let kinds: Vec<(&str, &str)> = DeviceKind::ALL
         .iter()
         .map(|k| (k.key(), k.label()))
@@ -231,10 +254,10 @@ pub fn device_form_page(
         .iter()
         .map(|s| (s.key(), s.label()))
         .collect();
-    let etat = if form.etat.is_empty() && errors.is_empty() {
+    let etat = if form.status.is_empty() && errors.is_empty() {
         "en_service"
     } else {
-        form.etat.as_str()
+        form.status.as_str()
     };
     profile_layout(
         title,
@@ -247,11 +270,11 @@ pub fn device_form_page(
             (error_summary(errors, DeviceForm::LABELS))
             form.form method="post" action=(action) novalidate {
                 (csrf_field(token))
-                (select("type_appareil", "Type d'appareil", &kinds, &form.type_appareil, errors))
-                (field(Field::text("emplacement", "Emplacement dans le bâtiment", &form.emplacement).hint("Escalier, aile, étages desservis : par exemple « Escalier B, du rez-de-chaussée au 6e »."), errors))
-                (field(Field::text("marque", "Marque", &form.marque).optional(), errors))
-                (field(Field::text("numero_serie", "Numéro de série", &form.numero_serie).optional(), errors))
-                (field(Field::text("annee", "Année de mise en service", &form.annee).kind("number").optional(), errors))
+                (select("type_appareil", "Type d'appareil", &kinds, &form.kind, errors))
+                (field(Field::text("emplacement", "Emplacement dans le bâtiment", &form.location).hint("Escalier, aile, étages desservis : par exemple « Escalier B, du rez-de-chaussée au 6e »."), errors))
+                (field(Field::text("marque", "Marque", &form.brand).optional(), errors))
+                (field(Field::text("numero_serie", "Numéro de série", &form.serial_number).optional(), errors))
+                (field(Field::text("annee", "Année de mise en service", &form.year).kind("number").optional(), errors))
                 (select("etat", "État", &statuses, etat, errors))
                 button.button type="submit" { "Enregistrer" }
             }

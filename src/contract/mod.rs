@@ -11,6 +11,7 @@
 //! one value per line behind its field name, between « », its line breaks
 //! removed, so that no value can read as a clause of its own.
 
+pub mod forms;
 pub mod routes;
 pub mod views;
 
@@ -154,8 +155,24 @@ pub fn annex_value(value: &str) -> String {
         .to_owned()
 }
 
+/// Articles 3 to 5, the same in every version of the contract so far (a
+/// macro, so that each version's text stays one literal).
+macro_rules! articles_3_to_5 {
+    () => {
+        "Article 3 — Prestations\n\
+        Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
+        d'intervention publiés dans l'espace client.\n\n\
+        Article 4 — Durée\n\
+        Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
+        Article 5 — Données personnelles\n\
+        Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
+        confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n"
+    };
+}
+
 fn document_2026_12(party: &Party, devices: &[CoveredDevice]) -> ContractDocument {
-    let clauses = "CONTRAT DE MAINTENANCE — version 2026-12\n\n\
+    let clauses = concat!(
+        "CONTRAT DE MAINTENANCE — version 2026-12\n\n\
         Entre WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine, ci-après « WeMaintain »,\n\
         et la société désignée à l'annexe 1, ci-après « le Client ».\n\
         Les annexes 1 et 2 reproduisent les informations déclarées par le Client ; elles désignent \
@@ -166,16 +183,10 @@ fn document_2026_12(party: &Party, devices: &[CoveredDevice]) -> ContractDocumen
         obligations réglementaires d'entretien des ascenseurs.\n\n\
         Article 2 — Appareils couverts\n\
         Sont couverts les appareils listés à l'annexe 2, tels que le Client les a déclarés à la date \
-        de la signature.\n\n\
-        Article 3 — Prestations\n\
-        Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
-        d'intervention publiés dans l'espace client.\n\n\
-        Article 4 — Durée\n\
-        Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
-        Article 5 — Données personnelles\n\
-        Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
-        confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n"
-        .to_owned();
+        de la signature.\n\n",
+        articles_3_to_5!()
+    )
+    .to_owned();
     let company = vec![
         annex_value(&party.name),
         CompanyKind::parse(&party.kind)
@@ -274,16 +285,7 @@ fn text_2026_11(party: &Party, devices: &[CoveredDevice]) -> String {
                 .unwrap_or_default(),
         ));
     }
-    text.push_str(
-        "\nArticle 3 — Prestations\n\
-         Visites d'entretien périodiques, dépannages, suivi des demandes de maintenance et rapports \
-         d'intervention publiés dans l'espace client.\n\n\
-         Article 4 — Durée\n\
-         Le contrat prend effet à sa signature pour une durée d'un an, renouvelable par tacite reconduction.\n\n\
-         Article 5 — Données personnelles\n\
-         Les données nécessaires à l'exécution du contrat sont traitées selon la politique de \
-         confidentialité de WeMaintain ; la preuve de la signature est conservée cinq ans après la fin du contrat.\n",
-    );
+    text.push_str(concat!("\n", articles_3_to_5!()));
     text
 }
 
@@ -325,6 +327,26 @@ pub struct NewSignature<'a> {
     pub signer_name: &'a str,
     pub signer_email: &'a str,
     pub ip: &'a str,
+}
+
+impl<'a> NewSignature<'a> {
+    /// `viewer` signs `text` for `company_id`, under the name `name`.
+    pub fn by(
+        viewer: &'a crate::auth::Viewer,
+        company_id: i64,
+        text: &'a str,
+        name: &'a str,
+        ip: &'a str,
+    ) -> Self {
+        NewSignature {
+            company_id,
+            text,
+            signer_id: viewer.id,
+            signer_name: name,
+            signer_email: &viewer.email,
+            ip,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,23 +1,19 @@
 //! `/profil/contrat`: reading, signing and verifying the maintenance
 //! contract; `/admin/contrats`: the signed contracts, for staff.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
-use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::contract::forms::SignForm;
 use crate::contract::views as view;
 use crate::contract::views::SignPage;
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
-use crate::domain::required_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::state::AppState;
-
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
-}
 
 /// The current version's contract for the company as it is now, or
 /// `None` while it has no device.
@@ -38,11 +34,11 @@ async fn current_document(
 async fn page(
     state: &AppState,
     viewer: &Viewer,
+    company: i64,
     token: &CsrfToken,
     name: &str,
     errors: &FormErrors,
 ) -> Result<Markup, PageError> {
-    let company = company(viewer)?;
     let signatures = contract::signatures(&state.db, Some(company)).await?;
     let signed = signatures
         .iter()
@@ -69,19 +65,10 @@ async fn page(
 pub async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    page(&state, &viewer, &token, "", &FormErrors::default()).await
-}
-
-#[derive(Deserialize)]
-pub struct SignForm {
-    #[serde(default)]
-    nom_complet: String,
-    #[serde(default)]
-    accepte: String,
-    #[serde(default)]
-    empreinte: String,
+    page(&state, &viewer, company, &token, "", &FormErrors::default()).await
 }
 
 /// `POST /profil/contrat/signer`: signs exactly the text the person read
@@ -92,43 +79,23 @@ pub async fn sign(
     form: web::Form<SignForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
-    let mut errors = FormErrors::default();
-    let name = errors.check("nom_complet", required_text(&form.nom_complet, 200));
-    if form.accepte != "oui" {
-        errors.add("accepte", "Cochez « J'ai lu et j'accepte » pour signer.");
-    }
-    let text = current_document(&state, company)
-        .await?
-        .map(|document| document.text());
-    match &text {
-        Some(text) if contract::sha256(text) == form.empreinte.trim() => {}
-        Some(_) => errors.add("empreinte", "Le contrat a changé depuis que vous l'avez ouvert (appareils ajoutés ou modifiés) : relisez-le avant de signer."),
-        None => return Err(PageError::BadRequest),
-    }
-    let (Some(name), Some(text), true) = (name, text, errors.is_empty()) else {
-        let markup = page(&state, &viewer, &token, &form.nom_complet, &errors).await?;
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(markup.into_string()));
+    let Some(document) = current_document(&state, company).await? else {
+        return Err(PageError::BadRequest);
+    };
+    let text = document.text();
+    let name = match form.validate(&text) {
+        Ok(name) => name,
+        Err(errors) => {
+            let page = page(&state, &viewer, company, &token, &form.full_name, &errors).await?;
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
     };
     let ip = state.client_ip(&req);
-    let signed = contract::sign(
-        &state.db,
-        state.clock.now(),
-        &NewSignature {
-            company_id: company,
-            text: &text,
-            signer_id: viewer.id,
-            signer_name: &name,
-            signer_email: &viewer.email,
-            ip: &ip,
-        },
-    )
-    .await;
-    match signed {
+    let signature = NewSignature::by(&viewer, company, &text, &name, &ip);
+    match contract::sign(&state.db, state.clock.now(), &signature).await {
         Ok(id) => Ok(redirect(&format!("/profil/contrat/{id}"))),
         // Signed meanwhile (a colleague, a double click): the page says so.
         Err(ContractError::AlreadySigned) => Ok(redirect("/profil/contrat")),
@@ -141,9 +108,9 @@ pub async fn signed(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let signature = contract::signature(&state.db, Some(company), path.into_inner())
         .await?
         .ok_or(PageError::NotFound)?;
@@ -154,9 +121,9 @@ pub async fn signed(
 pub async fn verify(
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let signatures = contract::signatures(&state.db, Some(company)).await?;
     Ok(view::verify_page(&viewer, &token, &signatures))
 }

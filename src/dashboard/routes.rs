@@ -4,7 +4,7 @@ use actix_web::web;
 use maud::Markup;
 
 use crate::accounts;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
 use crate::dashboard::views as view;
 use crate::http::PageError;
 use crate::state::AppState;
@@ -13,13 +13,16 @@ use crate::state::AppState;
 pub async fn home(
     state: web::Data<AppState>,
     viewer: Viewer,
+    company: Option<ClientCompany>,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
     let profile = accounts::profile(&state.db, viewer.id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let dashboard = match viewer.company_id {
-        Some(company) => Some(crate::dashboard::dashboard(&state.db, company).await?),
+    let dashboard = match company {
+        Some(ClientCompany(company)) => {
+            Some(crate::dashboard::dashboard(&state.db, company).await?)
+        }
         None => None,
     };
     Ok(view::profile_page(

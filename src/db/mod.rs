@@ -25,6 +25,8 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::config::DatabaseUrl;
 
+pub mod pagination;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 

@@ -9,12 +9,18 @@ use crate::forms::FormErrors;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ReportForm {
-    pub appareil: String,
-    pub prestation: String,
+    #[serde(rename = "appareil")]
+    pub device: String,
+    /// The kind of Prestation.
+    #[serde(rename = "prestation")]
+    pub kind: String,
     pub date: String,
-    pub travaux: String,
-    pub pieces: String,
-    pub etat: String,
+    #[serde(rename = "travaux")]
+    pub work_done: String,
+    #[serde(rename = "pieces")]
+    pub parts_replaced: String,
+    #[serde(rename = "etat")]
+    pub device_state: String,
 }
 
 impl ReportForm {
@@ -35,11 +41,11 @@ impl ReportForm {
         let mut e = FormErrors::default();
         let device_id = e.check(
             "appareil",
-            self.appareil.trim().parse::<i64>().map_err(|_| {
+            self.device.trim().parse::<i64>().map_err(|_| {
                 crate::domain::FieldError::new("Choisissez l'appareil dans la liste.")
             }),
         );
-        let kind = e.check("prestation", Prestation::parse(&self.prestation));
+        let kind = e.check("prestation", Prestation::parse(&self.kind));
         let date = e.check(
             "date",
             chrono::NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
@@ -53,14 +59,14 @@ impl ReportForm {
                     )
                 }),
         );
-        let work_done = e.check("travaux", message_text(&self.travaux, 10, 10_000));
-        let parts = if self.pieces.trim().is_empty() {
+        let work_done = e.check("travaux", message_text(&self.work_done, 10, 10_000));
+        let parts = if self.parts_replaced.trim().is_empty() {
             Some(None)
         } else {
-            e.check("pieces", message_text(&self.pieces, 2, 5_000))
+            e.check("pieces", message_text(&self.parts_replaced, 2, 5_000))
                 .map(Some)
         };
-        let state = e.check("etat", DeviceStatus::parse(&self.etat));
+        let state = e.check("etat", DeviceStatus::parse(&self.device_state));
         match (device_id, kind, date, work_done, parts, state) {
             (
                 Some(device_id),

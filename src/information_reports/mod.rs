@@ -9,7 +9,7 @@ pub mod views;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analytics::rollup::{date_of_day, day_of_date};
-use crate::buildings::{page_window, ListPage, PAGE_SIZE};
+use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::{DeviceStatus, FieldError};
 
@@ -140,42 +140,26 @@ pub async fn reports(
     db: &Db,
     company_id: Option<i64>,
     filter: &ReportFilter,
-    page: i64,
-) -> Result<ListPage<Report>, DbError> {
-    let clause = "($1 IS NULL OR r.company_id = $1) AND ($2 IS NULL OR b.id = $2) \
-        AND ($3 IS NULL OR d.id = $3) AND ($4 IS NULL OR r.performed_on >= $4) \
-        AND ($5 IS NULL OR r.performed_on <= $5)";
-    let from = filter.from.map(day_of_date);
-    let to = filter.to.map(day_of_date);
-    let count_sql = format!("SELECT COUNT(*) {FROM} WHERE {clause}");
-    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(&count_sql)
-        .bind(company_id)
-        .bind(filter.building)
-        .bind(filter.device)
-        .bind(from)
-        .bind(to)
-        .fetch_one(pool)
-        .await)?;
-    let (page, pages) = page_window(total, page);
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {clause} ORDER BY r.performed_on DESC, r.id DESC LIMIT $6 OFFSET $7"
+    page: PageRequest,
+) -> Result<Paged<Report>, DbError> {
+    let from = format!(
+        "{FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND ($2 IS NULL OR b.id = $2) \
+         AND ($3 IS NULL OR d.id = $3) AND ($4 IS NULL OR r.performed_on >= $4) \
+         AND ($5 IS NULL OR r.performed_on <= $5)"
     );
-    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(company_id)
-        .bind(filter.building)
-        .bind(filter.device)
-        .bind(from)
-        .bind(to)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(pool)
-        .await)?;
-    Ok(ListPage {
-        items,
-        page,
-        pages,
-        total,
-    })
+    let list = ListSql {
+        columns: COLUMNS,
+        from: &from,
+        order_by: "r.performed_on DESC, r.id DESC",
+        args: &[
+            company_id,
+            filter.building,
+            filter.device,
+            filter.from.map(day_of_date),
+            filter.to.map(day_of_date),
+        ],
+    };
+    fetch_page(db, list, page).await
 }
 
 pub async fn report(db: &Db, company_id: Option<i64>, id: i64) -> Result<Option<Report>, DbError> {

@@ -1,14 +1,16 @@
 //! `/profil/rapports` (the client reads) and `/admin/rapports` (staff publish).
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
 use crate::analytics::rollup::{date_of_day, paris_day};
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::db::pagination::PageRequest;
 use crate::domain::DateRange;
 use crate::forms::FormErrors;
-use crate::http::{redirect, PageError};
+use crate::http::{html, redirect, PageError};
 use crate::information_reports::forms::ReportForm;
 use crate::information_reports::views as view;
 use crate::information_reports::views::FilterValues;
@@ -18,12 +20,46 @@ use crate::state::AppState;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct FilterQuery {
-    batiment: String,
-    appareil: String,
-    du: String,
-    au: String,
-    page: String,
-    fait: String,
+    #[serde(rename = "batiment")]
+    building: String,
+    #[serde(rename = "appareil")]
+    device: String,
+    #[serde(rename = "du")]
+    from: String,
+    #[serde(rename = "au")]
+    to: String,
+    page: PageRequest,
+    #[serde(rename = "fait")]
+    done: String,
+}
+
+impl FilterQuery {
+    /// The filter, and why the dates were ignored if they were.
+    fn filter(&self) -> (ReportFilter, Option<String>) {
+        let id = |text: &str| text.trim().parse::<i64>().ok();
+        let (from, to, error) = match DateRange::parse_open(&self.from, &self.to) {
+            Ok((from, to)) => (from, to, None),
+            Err(error) => (None, None, Some(error.to_string())),
+        };
+        let filter = ReportFilter {
+            building: id(&self.building),
+            device: id(&self.device),
+            from,
+            to,
+        };
+        (filter, error)
+    }
+
+    /// The filter's fields as typed, for the form above the list.
+    fn values<'a>(&'a self, error: Option<&'a str>) -> FilterValues<'a> {
+        FilterValues {
+            building: &self.building,
+            device: &self.device,
+            from: &self.from,
+            to: &self.to,
+            error,
+        }
+    }
 }
 
 /// `GET /profil/rapports`: a wrong filter value is ignored and said.
@@ -31,45 +67,19 @@ pub async fn client_list(
     query: web::Query<FilterQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = viewer.company_id.ok_or(PageError::NotFound)?;
-    let id = |text: &str| text.trim().parse::<i64>().ok();
-    let (from, to, error) = match DateRange::parse_open(&query.du, &query.au) {
-        Ok((from, to)) => (from, to, None),
-        Err(error) => (None, None, Some(error.to_string())),
-    };
-    let filter = ReportFilter {
-        building: id(&query.batiment),
-        device: id(&query.appareil),
-        from,
-        to,
-    };
-    let page = query.page.parse().unwrap_or(1);
-    let list = information_reports::reports(&state.db, Some(company), &filter, page).await?;
+    let (filter, error) = query.filter();
+    let list = information_reports::reports(&state.db, Some(company), &filter, query.page).await?;
     let (buildings, devices) = information_reports::filter_choices(&state.db, company).await?;
-    let markup = view::client_list(
-        &viewer,
-        &token,
-        &list,
-        &buildings,
-        &devices,
-        &FilterValues {
-            building: &query.batiment,
-            device: &query.appareil,
-            from: &query.du,
-            to: &query.au,
-            error: error.as_deref(),
-        },
-    );
-    let status = if error.is_some() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
+    let values = query.values(error.as_deref());
+    let page = view::client_list(&viewer, &token, &list, &buildings, &devices, &values);
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string()))
+    Ok(html(status, page))
 }
 
 /// `GET /profil/rapports/{id}`: printable.
@@ -77,9 +87,9 @@ pub async fn client_report(
     path: web::Path<i64>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = viewer.company_id.ok_or(PageError::NotFound)?;
     let report = information_reports::report(&state.db, Some(company), path.into_inner())
         .await?
         .ok_or(PageError::NotFound)?;
@@ -98,18 +108,14 @@ pub async fn staff_form(
         date: date_of_day(paris_day(state.clock.now()))
             .format("%Y-%m-%d")
             .to_string(),
-        etat: "en_service".into(),
+        device_state: "en_service".into(),
         ..Default::default()
     };
     let notice =
-        (query.fait == "publie").then_some("Rapport publié : le client le lit dans son espace.");
+        (query.done == "publie").then_some("Rapport publié : le client le lit dans son espace.");
+    let errors = FormErrors::default();
     Ok(view::staff_form(
-        &viewer,
-        &token,
-        &devices,
-        &form,
-        &FormErrors::default(),
-        notice,
+        &viewer, &token, &devices, &form, &errors, notice,
     ))
 }
 
@@ -123,9 +129,8 @@ pub async fn publish(
     let now = state.clock.now();
     let devices = information_reports::all_devices(&state.db).await?;
     let refuse = |errors: FormErrors| {
-        HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(view::staff_form(&viewer, &token, &devices, &form, &errors, None).into_string())
+        let page = view::staff_form(&viewer, &token, &devices, &form, &errors, None);
+        html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate(date_of_day(paris_day(now))) {
         Ok(new) => new,

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::{kind_label, profile_layout, status_label};
-use crate::buildings::ListPage;
+use crate::db::pagination::Paged;
 use crate::domain::DeviceStatus;
 use crate::information_reports::forms::ReportForm;
 use crate::information_reports::{Prestation, Report};
@@ -31,7 +31,7 @@ pub struct FilterValues<'a> {
 pub fn client_list(
     viewer: &Viewer,
     token: &CsrfToken,
-    list: &ListPage<Report>,
+    list: &Paged<Report>,
     buildings: &[(i64, String)],
     devices: &[(i64, String)],
     filter: &FilterValues,
@@ -167,12 +167,12 @@ pub fn staff_form(
                 (error_summary(errors, ReportForm::LABELS))
                 form.form method="post" action="/admin/rapports" novalidate {
                     (csrf_field(token))
-                    (select("appareil", "Appareil", &device_options, &form.appareil, errors))
-                    (select("prestation", "Prestation", &prestations, &form.prestation, errors))
+                    (select("appareil", "Appareil", &device_options, &form.device, errors))
+                    (select("prestation", "Prestation", &prestations, &form.kind, errors))
                     (field(Field::text("date", "Date de l'intervention", &form.date).kind("date"), errors))
-                    (textarea("travaux", "Travaux réalisés", &form.travaux, None, errors))
-                    (textarea("pieces", "Pièces remplacées", &form.pieces, Some("Laisser vide si aucune."), errors))
-                    (select("etat", "État de l'appareil après l'intervention", &states, &form.etat, errors))
+                    (textarea("travaux", "Travaux réalisés", &form.work_done, None, errors))
+                    (textarea("pieces", "Pièces remplacées", &form.parts_replaced, Some("Laisser vide si aucune."), errors))
+                    (select("etat", "État de l'appareil après l'intervention", &states, &form.device_state, errors))
                     button.button type="submit" { "Publier le rapport" }
                 }
             }

@@ -9,9 +9,11 @@ use crate::forms::FormErrors;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RequestForm {
-    pub appareil: String,
+    #[serde(rename = "appareil")]
+    pub device: String,
     pub nature: String,
-    pub urgence: String,
+    #[serde(rename = "urgence")]
+    pub urgency: String,
     pub description: String,
 }
 
@@ -28,12 +30,12 @@ impl RequestForm {
         let mut e = FormErrors::default();
         let device_id = e.check(
             "appareil",
-            self.appareil.trim().parse::<i64>().map_err(|_| {
+            self.device.trim().parse::<i64>().map_err(|_| {
                 crate::domain::FieldError::new("Choisissez l'appareil concerné dans la liste.")
             }),
         );
         let nature = e.check("nature", Nature::parse(&self.nature));
-        let urgency = e.check("urgence", Urgency::parse(&self.urgence));
+        let urgency = e.check("urgence", Urgency::parse(&self.urgency));
         let description = e.check("description", message_text(&self.description, 10, 5_000));
         match (device_id, nature, urgency, description) {
             (Some(device_id), Some(nature), Some(urgency), Some(description)) => {

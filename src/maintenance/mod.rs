@@ -6,10 +6,11 @@
 pub mod forms;
 pub mod routes;
 pub mod views;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 
-use crate::buildings::{page_window, ListPage, PAGE_SIZE};
+use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::FieldError;
 
@@ -176,36 +177,21 @@ pub async fn requests(
     db: &Db,
     company_id: Option<i64>,
     open: bool,
-    page: i64,
-) -> Result<ListPage<MaintenanceRequest>, DbError> {
+    page: PageRequest,
+) -> Result<Paged<MaintenanceRequest>, DbError> {
     let status = if open {
         "r.status IN ('recue', 'planifiee', 'en_cours')"
     } else {
         "r.status IN ('resolue', 'annulee')"
     };
-    let count_sql =
-        format!("SELECT COUNT(*) {FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND {status}");
-    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(&count_sql)
-        .bind(company_id)
-        .fetch_one(pool)
-        .await)?;
-    let (page, pages) = page_window(total, page);
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND {status} \
-         ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3"
-    );
-    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(company_id)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(pool)
-        .await)?;
-    Ok(ListPage {
-        items,
-        page,
-        pages,
-        total,
-    })
+    let from = format!("{FROM} WHERE ($1 IS NULL OR r.company_id = $1) AND {status}");
+    let list = ListSql {
+        columns: COLUMNS,
+        from: &from,
+        order_by: "r.created_at DESC, r.id DESC",
+        args: &[company_id],
+    };
+    fetch_page(db, list, page).await
 }
 
 pub async fn messages(db: &Db, request_id: i64) -> Result<Vec<RequestMessage>, DbError> {

@@ -1,46 +1,32 @@
 //! `/profil/demandes` (the client's maintenance requests) and
 //! `/admin/demandes` (staff handle them).
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
 use crate::maintenance::views as view;
 use crate::maintenance::views::RequestPage;
-use crate::maintenance::{self, RequestStatus};
-use crate::notifications;
+use crate::maintenance::{self, workflow, MaintenanceRequest, RequestMessage, RequestStatus};
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    page: Option<String>,
-    closes: Option<String>,
-    appareil: Option<String>,
-    fait: Option<String>,
-}
-
-impl ListQuery {
-    fn page(&self) -> i64 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-    }
-}
-
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
+    #[serde(default)]
+    page: PageRequest,
+    #[serde(rename = "closes")]
+    closed: Option<String>,
+    #[serde(rename = "appareil")]
+    device: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
 }
 
 /// `GET /profil/demandes`.
@@ -48,11 +34,11 @@ pub async fn client_list(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
-    let open = query.closes.is_none();
-    let list = maintenance::requests(&state.db, Some(company), open, query.page()).await?;
+    let open = query.closed.is_none();
+    let list = maintenance::requests(&state.db, Some(company), open, query.page).await?;
     Ok(view::client_list(&viewer, &token, &list, open))
 }
 
@@ -61,20 +47,17 @@ pub async fn new_request(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let devices = maintenance::device_choices(&state.db, company).await?;
     let form = RequestForm {
-        appareil: query.appareil.clone().unwrap_or_default(),
+        device: query.device.clone().unwrap_or_default(),
         ..Default::default()
     };
+    let errors = FormErrors::default();
     Ok(view::request_form_page(
-        &viewer,
-        &token,
-        &devices,
-        &form,
-        &FormErrors::default(),
+        &viewer, &token, &devices, &form, &errors,
     ))
 }
 
@@ -83,40 +66,29 @@ pub async fn create_request(
     form: web::Form<RequestForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let devices = maintenance::device_choices(&state.db, company).await?;
     let refuse = |errors: FormErrors| {
-        invalid(view::request_form_page(
-            &viewer, &token, &devices, &form, &errors,
-        ))
+        let page = view::request_form_page(&viewer, &token, &devices, &form, &errors);
+        html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
-    let now = state.clock.now();
-    let Some(id) = maintenance::create(&state.db, company, viewer.id, now, &new).await? else {
+    let Some(id) = workflow::submit(&state, company, viewer.id, &new).await? else {
         // A device id that is not one of the company's: as if not chosen.
         let mut errors = FormErrors::default();
         errors.add("appareil", "Choisissez l'appareil concerné dans la liste.");
         return Ok(refuse(errors));
     };
-    if let Some(request) = maintenance::request(&state.db, Some(company), id).await? {
-        let staff = staff_recipients(&state).await?;
-        state.mailer.send_later(notifications::request_to_staff(
-            staff,
-            id,
-            &request.company_name,
-            &state.public_url,
-        ));
-    }
     Ok(redirect(&format!("/profil/demandes/{id}?fait=envoyee")))
 }
 
-fn notice_of(fait: Option<&str>) -> Option<&'static str> {
-    match fait {
+fn notice_of(done: Option<&str>) -> Option<&'static str> {
+    match done {
         Some("envoyee") => {
             Some("Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.")
         }
@@ -127,31 +99,44 @@ fn notice_of(fait: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// A request's page, for its client or for staff, with the message being
+/// typed and its errors.
+fn request_page(
+    viewer: &Viewer,
+    token: &CsrfToken,
+    thread: &(MaintenanceRequest, Vec<RequestMessage>),
+    (message, errors): (&str, &FormErrors),
+    notice: Option<&str>,
+) -> Markup {
+    let page = RequestPage {
+        request: &thread.0,
+        messages: &thread.1,
+        message,
+        errors,
+        notice,
+    };
+    // Client routes are for clients only, staff routes for staff only.
+    match viewer.role {
+        crate::auth::Role::Client => view::client_request(viewer, token, &page),
+        _ => view::staff_request(viewer, token, &page),
+    }
+}
+
 /// `GET /profil/demandes/{id}`.
 pub async fn client_request(
     path: web::Path<i64>,
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let request = maintenance::request(&state.db, Some(company), id)
+    let thread = workflow::thread(&state, Some(company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let messages = maintenance::messages(&state.db, id).await?;
-    Ok(view::client_request(
-        &viewer,
-        &token,
-        &RequestPage {
-            request: &request,
-            messages: &messages,
-            message: "",
-            errors: &FormErrors::default(),
-            notice: notice_of(query.fait.as_deref()),
-        },
-    ))
+    let typed = ("", &FormErrors::default());
+    let notice = notice_of(query.done.as_deref());
+    Ok(request_page(&viewer, &token, &thread, typed, notice))
 }
 
 /// `POST /profil/demandes/{id}/messages`.
@@ -160,9 +145,9 @@ pub async fn client_message(
     form: web::Form<ThreadMessageForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let id = path.into_inner();
     let request = maintenance::request(&state.db, Some(company), id)
         .await?
@@ -171,22 +156,27 @@ pub async fn client_message(
         Ok(body) if request.status().is_open() => body,
         Ok(_) => return Err(PageError::BadRequest),
         Err(errors) => {
-            let messages = maintenance::messages(&state.db, id).await?;
-            return Ok(invalid(view::client_request(
-                &viewer,
-                &token,
-                &RequestPage {
-                    request: &request,
-                    messages: &messages,
-                    message: &form.message,
-                    errors: &errors,
-                    notice: None,
-                },
-            )));
+            return refused_message(&state, &viewer, &token, request, &form, &errors).await
         }
     };
-    maintenance::add_message(&state.db, id, viewer.id, false, &body, state.clock.now()).await?;
+    let now = state.clock.now();
+    workflow::add_message(&state, &request, viewer.id, false, &body, now).await?;
     Ok(redirect(&format!("/profil/demandes/{id}?fait=message")))
+}
+
+/// A message refused: the request's page again, with what was typed.
+async fn refused_message(
+    state: &AppState,
+    viewer: &Viewer,
+    token: &CsrfToken,
+    request: MaintenanceRequest,
+    form: &ThreadMessageForm,
+    errors: &FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let messages = maintenance::messages(&state.db, request.id).await?;
+    let typed = (form.message.as_str(), errors);
+    let page = request_page(viewer, token, &(request, messages), typed, None);
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
 /// `GET /admin/demandes`.
@@ -196,8 +186,8 @@ pub async fn staff_list(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let open = query.closes.is_none();
-    let list = maintenance::requests(&state.db, None, open, query.page()).await?;
+    let open = query.closed.is_none();
+    let list = maintenance::requests(&state.db, None, open, query.page).await?;
     Ok(view::staff_list(&viewer, &token, &list, open))
 }
 
@@ -215,34 +205,25 @@ pub async fn staff_request(
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let request = maintenance::request(&state.db, None, id)
+    let thread = workflow::thread(&state, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let messages = maintenance::messages(&state.db, id).await?;
     staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .user(request.created_by)
+        .user(thread.0.created_by)
         .subject(format!("maintenance_request:{id}"))
         .record_with(&state)
         .await?;
-    Ok(view::staff_request(
-        &viewer,
-        &token,
-        &RequestPage {
-            request: &request,
-            messages: &messages,
-            message: "",
-            errors: &FormErrors::default(),
-            notice: notice_of(query.fait.as_deref()),
-        },
-    ))
+    let typed = ("", &FormErrors::default());
+    let notice = notice_of(query.done.as_deref());
+    Ok(request_page(&viewer, &token, &thread, typed, notice))
 }
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    #[serde(default)]
-    depuis: String,
-    #[serde(default)]
-    statut: String,
+    #[serde(default, rename = "depuis")]
+    from: String,
+    #[serde(default, rename = "statut")]
+    to: String,
 }
 
 /// `POST /admin/demandes/{id}/statut`: one step of the flow; the client is
@@ -257,26 +238,16 @@ pub async fn change_status(
         .await?
         .ok_or(PageError::NotFound)?;
     let (Ok(from), Ok(to)) = (
-        RequestStatus::parse(&form.depuis),
-        RequestStatus::parse(&form.statut),
+        RequestStatus::parse(&form.from),
+        RequestStatus::parse(&form.to),
     ) else {
         return Err(PageError::BadRequest);
     };
-    if !maintenance::change_status(&state.db, id, from, to, state.clock.now()).await? {
-        return Ok(redirect(&format!("/admin/demandes/{id}?fait=deja")));
-    }
-    if let Some((email, first_name)) = maintenance::requester(&state.db, &request).await? {
-        state
-            .mailer
-            .send_later(notifications::request_status_changed(
-                &email,
-                &first_name,
-                id,
-                to.label(),
-                &state.public_url,
-            ));
-    }
-    Ok(redirect(&format!("/admin/demandes/{id}?fait=statut")))
+    let done = match workflow::change_status(&state, &request, from, to).await? {
+        true => "statut",
+        false => "deja",
+    };
+    Ok(redirect(&format!("/admin/demandes/{id}?fait={done}")))
 }
 
 /// `POST /admin/demandes/{id}/messages`: the client is told by e-mail.
@@ -294,28 +265,10 @@ pub async fn staff_message(
     let body = match form.validate() {
         Ok(body) => body,
         Err(errors) => {
-            let messages = maintenance::messages(&state.db, id).await?;
-            return Ok(invalid(view::staff_request(
-                &viewer,
-                &token,
-                &RequestPage {
-                    request: &request,
-                    messages: &messages,
-                    message: &form.message,
-                    errors: &errors,
-                    notice: None,
-                },
-            )));
+            return refused_message(&state, &viewer, &token, request, &form, &errors).await
         }
     };
-    maintenance::add_message(&state.db, id, viewer.id, true, &body, state.clock.now()).await?;
-    if let Some((email, first_name)) = maintenance::requester(&state.db, &request).await? {
-        state.mailer.send_later(notifications::request_staff_reply(
-            &email,
-            &first_name,
-            id,
-            &state.public_url,
-        ));
-    }
+    let now = state.clock.now();
+    workflow::add_message(&state, &request, viewer.id, true, &body, now).await?;
     Ok(redirect(&format!("/admin/demandes/{id}?fait=message")))
 }

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::profile_layout;
-use crate::buildings::ListPage;
+use crate::db::pagination::Paged;
 use crate::maintenance::forms::RequestForm;
 use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStatus, Urgency};
 use crate::staff::views::admin_layout;
@@ -77,7 +77,7 @@ fn switch(path: &str, open: bool) -> Markup {
 pub fn client_list(
     viewer: &Viewer,
     token: &CsrfToken,
-    list: &ListPage<MaintenanceRequest>,
+    list: &Paged<MaintenanceRequest>,
     open: bool,
 ) -> Markup {
     profile_layout(
@@ -129,9 +129,9 @@ pub fn request_form_page(
                 (error_summary(errors, RequestForm::LABELS))
                 form.form method="post" action="/profil/demandes/nouvelle" novalidate {
                     (csrf_field(token))
-                    (select("appareil", "Appareil", &device_options, &form.appareil, errors))
+                    (select("appareil", "Appareil", &device_options, &form.device, errors))
                     (select("nature", "Nature de la demande", &natures, &form.nature, errors))
-                    (select("urgence", "Urgence", &urgencies, &form.urgence, errors))
+                    (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
                     (textarea("description", "Description", &form.description, Some("Ce que vous constatez, depuis quand, ce qui a été tenté."), errors))
                     button.button type="submit" { "Envoyer la demande" }
                 }
@@ -214,7 +214,7 @@ pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Ma
 pub fn staff_list(
     viewer: &Viewer,
     token: &CsrfToken,
-    list: &ListPage<MaintenanceRequest>,
+    list: &Paged<MaintenanceRequest>,
     open: bool,
 ) -> Markup {
     admin_layout(

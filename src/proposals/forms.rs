@@ -7,9 +7,12 @@ use crate::forms::{FormErrors, LINE_MAX};
 /// ticked, so it is read from the raw form body (repeated `appareils`).
 #[derive(Debug, Clone, Default)]
 pub struct ProposalForm {
-    pub appareils: Vec<String>,
-    pub pre_visite: bool,
-    pub dates: String,
+    /// `appareils`, repeated.
+    pub devices: Vec<String>,
+    /// `pre_visite=oui`.
+    pub previsit: bool,
+    /// `dates`.
+    pub preferred_dates: String,
     pub message: String,
 }
 
@@ -24,9 +27,9 @@ impl ProposalForm {
         let mut form = Self::default();
         for (key, value) in form_urlencoded::parse(body) {
             match key.as_ref() {
-                "appareils" => form.appareils.push(value.into_owned()),
-                "pre_visite" => form.pre_visite = value == "oui",
-                "dates" => form.dates = value.into_owned(),
+                "appareils" => form.devices.push(value.into_owned()),
+                "pre_visite" => form.previsit = value == "oui",
+                "dates" => form.preferred_dates = value.into_owned(),
                 "message" => form.message = value.into_owned(),
                 _ => {}
             }
@@ -37,7 +40,7 @@ impl ProposalForm {
     pub fn validate(&self) -> Result<crate::proposals::NewProposal, FormErrors> {
         let mut e = FormErrors::default();
         let devices: Result<Vec<i64>, _> = self
-            .appareils
+            .devices
             .iter()
             .map(|a| a.trim().parse::<i64>())
             .collect();
@@ -48,8 +51,8 @@ impl ProposalForm {
                 None
             }
         };
-        let preferred_dates = if self.pre_visite {
-            e.check("dates", required_text(&self.dates, LINE_MAX))
+        let preferred_dates = if self.previsit {
+            e.check("dates", required_text(&self.preferred_dates, LINE_MAX))
                 .map(Some)
         } else {
             Some(None)
@@ -64,7 +67,7 @@ impl ProposalForm {
             (Some(devices), Some(preferred_dates), Some(message)) if e.is_empty() => {
                 Ok(crate::proposals::NewProposal {
                     devices,
-                    previsit: self.pre_visite,
+                    previsit: self.previsit,
                     preferred_dates,
                     message,
                 })

@@ -5,10 +5,11 @@
 pub mod forms;
 pub mod routes;
 pub mod views;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 
-use crate::buildings::{page_window, ListPage, PAGE_SIZE};
+use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
 
 /// A validated request.
@@ -135,32 +136,16 @@ pub async fn devices_of(
 pub async fn proposals(
     db: &Db,
     company_id: Option<i64>,
-    page: i64,
-) -> Result<ListPage<Proposal>, DbError> {
-    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM proposal_requests WHERE ($1 IS NULL OR company_id = $1)"
-    )
-    .bind(company_id)
-    .fetch_one(pool)
-    .await)?;
-    let (page, pages) = page_window(total, page);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM proposal_requests p JOIN companies c ON c.id = p.company_id \
-         WHERE ($1 IS NULL OR p.company_id = $1) \
-         ORDER BY (p.status = 'repondue'), p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3"
-    );
-    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(company_id)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(pool)
-        .await)?;
-    Ok(ListPage {
-        items,
-        page,
-        pages,
-        total,
-    })
+    page: PageRequest,
+) -> Result<Paged<Proposal>, DbError> {
+    let list = ListSql {
+        columns: COLUMNS,
+        from: "FROM proposal_requests p JOIN companies c ON c.id = p.company_id \
+               WHERE ($1 IS NULL OR p.company_id = $1)",
+        order_by: "(p.status = 'repondue'), p.created_at DESC, p.id DESC",
+        args: &[company_id],
+    };
+    fetch_page(db, list, page).await
 }
 
 /// Staff answer once; `false` when already answered (or unknown).

@@ -1,38 +1,30 @@
 //! `/profil/propositions` (the client asks) and `/admin/propositions`
 //! (staff answer).
 
+use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::db::pagination::PageRequest;
 use crate::domain::message_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, staff_recipients, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::maintenance;
-use crate::notifications;
 use crate::proposals::forms::ProposalForm;
 use crate::proposals::views as view;
-use crate::proposals::{self, ProposalError};
+use crate::proposals::{self, workflow, ProposalError};
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PageQuery {
-    page: String,
-    fait: String,
-}
-
-fn company(viewer: &Viewer) -> Result<i64, PageError> {
-    viewer.company_id.ok_or(PageError::NotFound)
+    page: PageRequest,
+    #[serde(rename = "fait")]
+    done: String,
 }
 
 /// `GET /profil/propositions`.
@@ -40,11 +32,10 @@ pub async fn client_list(
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
-    let list =
-        proposals::proposals(&state.db, Some(company), query.page.parse().unwrap_or(1)).await?;
+    let list = proposals::proposals(&state.db, Some(company), query.page).await?;
     Ok(view::client_list(&viewer, &token, &list))
 }
 
@@ -52,17 +43,12 @@ pub async fn client_list(
 pub async fn new_proposal(
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
     let devices = maintenance::device_choices(&state.db, company).await?;
-    Ok(view::form_page(
-        &viewer,
-        &token,
-        &devices,
-        &ProposalForm::default(),
-        &FormErrors::default(),
-    ))
+    let (form, errors) = (ProposalForm::default(), FormErrors::default());
+    Ok(view::form_page(&viewer, &token, &devices, &form, &errors))
 }
 
 /// `POST /profil/propositions/nouvelle`: the form is read from the body,
@@ -71,37 +57,28 @@ pub async fn create(
     body: Bytes,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let company = company(&viewer)?;
     let form = ProposalForm::from_body(&body);
     let devices = maintenance::device_choices(&state.db, company).await?;
-    let refuse =
-        |errors: FormErrors| invalid(view::form_page(&viewer, &token, &devices, &form, &errors));
+    let refuse = |errors: FormErrors| {
+        let page = view::form_page(&viewer, &token, &devices, &form, &errors);
+        html(StatusCode::UNPROCESSABLE_ENTITY, page)
+    };
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
-    let id = match proposals::create(&state.db, company, viewer.id, state.clock.now(), &new).await {
-        Ok(id) => id,
+    match workflow::submit(&state, company, viewer.id, &new).await {
+        Ok(id) => Ok(redirect(&format!("/profil/propositions/{id}?fait=envoyee"))),
         Err(ProposalError::ForeignDevice) => {
             let mut errors = FormErrors::default();
             errors.add("appareils", "Cochez les appareils dans la liste.");
-            return Ok(refuse(errors));
+            Ok(refuse(errors))
         }
-        Err(ProposalError::Db(error)) => return Err(error.into()),
-    };
-    if let Some(proposal) = proposals::proposal(&state.db, Some(company), id).await? {
-        let staff = staff_recipients(&state).await?;
-        state.mailer.send_later(notifications::proposal_to_staff(
-            staff,
-            id,
-            &proposal.company_name,
-            proposal.previsit,
-            &state.public_url,
-        ));
+        Err(ProposalError::Db(error)) => Err(error.into()),
     }
-    Ok(redirect(&format!("/profil/propositions/{id}?fait=envoyee")))
 }
 
 /// `GET /profil/propositions/{id}`.
@@ -110,15 +87,13 @@ pub async fn client_page(
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let company = company(&viewer)?;
-    let id = path.into_inner();
-    let proposal = proposals::proposal(&state.db, Some(company), id)
+    let (proposal, devices) = workflow::with_devices(&state, Some(company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let devices = proposals::devices_of(&state.db, id).await?;
-    let notice = (query.fait == "envoyee").then_some(
+    let notice = (query.done == "envoyee").then_some(
         "Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.",
     );
     Ok(view::client_page(
@@ -133,8 +108,16 @@ pub async fn staff_list(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let list = proposals::proposals(&state.db, None, query.page.parse().unwrap_or(1)).await?;
+    let list = proposals::proposals(&state.db, None, query.page).await?;
     Ok(view::staff_list(&viewer, &token, &list))
+}
+
+fn staff_notice(done: &str) -> Option<&'static str> {
+    match done {
+        "repondue" => Some("Réponse envoyée : le client est prévenu par e-mail."),
+        "deja" => Some("Cette demande a déjà reçu une réponse."),
+        _ => None,
+    }
 }
 
 /// `GET /admin/propositions/{id}`: opening it is audited.
@@ -149,36 +132,29 @@ pub async fn staff_page(
     if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
         return Ok(confirm);
     }
-    let id = path.into_inner();
-    let proposal = proposals::proposal(&state.db, None, id)
+    let (proposal, devices) = workflow::with_devices(&state, None, *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let devices = proposals::devices_of(&state.db, id).await?;
     staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
         .user(proposal.created_by)
-        .subject(format!("proposal:{id}"))
+        .subject(format!("proposal:{}", proposal.id))
         .record_with(&state)
         .await?;
-    let notice = match query.fait.as_str() {
-        "repondue" => Some("Réponse envoyée : le client est prévenu par e-mail."),
-        "deja" => Some("Cette demande a déjà reçu une réponse."),
-        _ => None,
-    };
+    let (errors, notice) = (FormErrors::default(), staff_notice(&query.done));
     Ok(view::staff_page(
         &viewer,
         &token,
         &proposal,
         &devices,
-        "",
-        &FormErrors::default(),
+        ("", &errors),
         notice,
     ))
 }
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
-    #[serde(default)]
-    reponse: String,
+    #[serde(default, rename = "reponse")]
+    answer: String,
 }
 
 /// `POST /admin/propositions/{id}/reponse`: answered once; the client is
@@ -191,34 +167,19 @@ pub async fn answer(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let proposal = proposals::proposal(&state.db, None, id)
+    let mut errors = FormErrors::default();
+    let text = errors.check("reponse", message_text(&form.answer, 5, 10_000));
+    let (proposal, devices) = workflow::with_devices(&state, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let mut errors = FormErrors::default();
-    let Some(text) = errors.check("reponse", message_text(&form.reponse, 5, 10_000)) else {
-        let devices = proposals::devices_of(&state.db, id).await?;
-        return Ok(invalid(view::staff_page(
-            &viewer,
-            &token,
-            &proposal,
-            &devices,
-            &form.reponse,
-            &errors,
-            None,
-        )));
+    let Some(text) = text else {
+        let typed = (form.answer.as_str(), &errors);
+        let page = view::staff_page(&viewer, &token, &proposal, &devices, typed, None);
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
     };
-    if !proposals::answer(&state.db, id, &text, state.clock.now()).await? {
-        return Ok(redirect(&format!("/admin/propositions/{id}?fait=deja")));
-    }
-    if let Some(user) = proposal.created_by {
-        if let Some(account) = crate::accounts::session_account(&state.db, user).await? {
-            state.mailer.send_later(notifications::proposal_answered(
-                &account.email,
-                &account.first_name,
-                id,
-                &state.public_url,
-            ));
-        }
-    }
-    Ok(redirect(&format!("/admin/propositions/{id}?fait=repondue")))
+    let done = match workflow::answer(&state, &proposal, &text).await? {
+        true => "repondue",
+        false => "deja",
+    };
+    Ok(redirect(&format!("/admin/propositions/{id}?fait={done}")))
 }

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::{kind_label, profile_layout};
-use crate::buildings::ListPage;
+use crate::db::pagination::Paged;
 use crate::proposals::forms::ProposalForm;
 use crate::proposals::Proposal;
 use crate::staff::views::admin_layout;
@@ -39,7 +39,7 @@ fn rows(list: &[Proposal], base: &str, with_company: bool) -> Vec<Vec<Markup>> {
         .collect()
 }
 
-pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &ListPage<Proposal>) -> Markup {
+pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
     profile_layout(
         "Propositions commerciales",
         "/profil/propositions",
@@ -83,16 +83,16 @@ pub fn form_page(
                         @for (id, name) in devices {
                             @let value = id.to_string();
                             div.check {
-                                input type="checkbox" id={ "appareil-" (id) } name="appareils" value=(value) checked[form.appareils.contains(&value)];
+                                input type="checkbox" id={ "appareil-" (id) } name="appareils" value=(value) checked[form.devices.contains(&value)];
                                 label for={ "appareil-" (id) } { (name) }
                             }
                         }
                     }
                     div.check {
-                        input #pre_visite type="checkbox" name="pre_visite" value="oui" checked[form.pre_visite];
+                        input #pre_visite type="checkbox" name="pre_visite" value="oui" checked[form.previsit];
                         label for="pre_visite" { "Je souhaite une pré-visite d'un technicien" }
                     }
-                    (field(Field::text("dates", "Dates souhaitées pour la pré-visite", &form.dates).optional().hint("Par exemple : semaine du 16 mars, le matin. Obligatoire si vous demandez une pré-visite."), errors))
+                    (field(Field::text("dates", "Dates souhaitées pour la pré-visite", &form.preferred_dates).optional().hint("Par exemple : semaine du 16 mars, le matin. Obligatoire si vous demandez une pré-visite."), errors))
                     (textarea("message", "Précisions", &form.message, Some("Facultatif."), errors))
                     button.button type="submit" { "Envoyer la demande" }
                 }
@@ -139,7 +139,7 @@ pub fn client_page(
     )
 }
 
-pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &ListPage<Proposal>) -> Markup {
+pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
     admin_layout(
         "Propositions",
         "/admin/propositions",
@@ -161,8 +161,7 @@ pub fn staff_page(
     token: &CsrfToken,
     p: &Proposal,
     devices: &[(String, String, String)],
-    answer: &str,
-    errors: &FormErrors,
+    (answer, errors): (&str, &FormErrors),
     notice: Option<&str>,
 ) -> Markup {
     admin_layout(
