@@ -2,8 +2,10 @@
 //! throttling and form limits, and where a request comes from.
 
 pub mod csrf;
+pub mod login;
 pub mod origin;
 pub mod password;
+pub mod password_change;
 pub mod rate_limit;
 pub mod roles;
 pub mod secret;
