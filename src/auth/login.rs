@@ -2,16 +2,14 @@
 //! `POST /connexion` does, as one function the handler calls and one
 //! outcome it renders.
 
-use actix_session::Session;
 use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
 
 use super::csrf;
-use super::session::keys;
+use super::session::SiteSession;
 use super::throttle::{self, Gate};
 use crate::accounts::{self, LoginCheck, SessionAccount};
 use crate::audit::{typed_address, Audit, AuditEvent};
-use crate::db::millis;
 use crate::http::PageError;
 use crate::state::AppState;
 
@@ -41,7 +39,7 @@ pub enum LoginOutcome {
 pub async fn attempt(
     state: &AppState,
     req: &HttpRequest,
-    session: &Session,
+    session: &SiteSession,
     email: &str,
     password: &str,
 ) -> Result<LoginOutcome, PageError> {
@@ -73,7 +71,10 @@ pub async fn attempt(
         return Ok(outcome);
     };
     attempt.succeeded(&state.db, now).await?;
-    open_session(req, session, account, now)?;
+    session
+        .log_in(account, now)
+        .map_err(|_| PageError::Session)?;
+    csrf::bind_to_new_session(req, session).map_err(|_| PageError::Session)?;
     Audit::new(AuditEvent::LoginSucceeded)
         .actor(account.id)
         .user(account.id)
@@ -81,25 +82,4 @@ pub async fn attempt(
         .record_with(state)
         .await?;
     Ok(outcome)
-}
-
-/// A new session key at login: a key planted before login is worthless.
-fn open_session(
-    req: &HttpRequest,
-    session: &Session,
-    account: &SessionAccount,
-    now: DateTime<Utc>,
-) -> Result<(), PageError> {
-    session.renew();
-    session.clear();
-    let now_ms = millis(now);
-    let inserted = session
-        .insert(keys::USER, account.id)
-        .and_then(|_| session.insert(keys::EPOCH, account.session_epoch))
-        .and_then(|_| session.insert(keys::LOGGED_IN_AT, now_ms))
-        .and_then(|_| session.insert(keys::SEEN_AT, now_ms));
-    if inserted.is_err() || csrf::bind_to_new_session(req, session).is_err() {
-        return Err(PageError::Session);
-    }
-    Ok(())
 }

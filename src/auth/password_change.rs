@@ -2,15 +2,13 @@
 //! password with it, or changing it while logged in. What the handlers of
 //! `/mot-de-passe-oublie` and `/compte/mot-de-passe` call.
 
-use actix_session::Session;
 use actix_web::HttpRequest;
 
 use super::password::hash_password;
-use super::session::keys;
+use super::session::SiteSession;
 use super::Viewer;
 use crate::accounts::{self, forms::new_password};
 use crate::audit::{Audit, AuditEvent};
-use crate::db::millis;
 use crate::domain::Email;
 use crate::forms::FormErrors;
 use crate::http::{staff_audit, PageError, Reconfirm};
@@ -107,7 +105,7 @@ pub async fn reset(
 pub async fn change(
     state: &AppState,
     req: &HttpRequest,
-    session: &Session,
+    session: &SiteSession,
     viewer: &Viewer,
     reconfirm: &Reconfirm,
     typed: TypedPassword<'_>,
@@ -138,9 +136,9 @@ pub async fn change(
         .await?;
     // This browser stays logged in, under the new epoch.
     if let Some(account) = accounts::session_account(&state.db, viewer.id).await? {
-        session.renew();
-        let _ = session.insert(keys::EPOCH, account.session_epoch);
-        let _ = session.insert(keys::SEEN_AT, millis(now));
+        session
+            .keep_under_epoch(account.session_epoch, now)
+            .map_err(|_| PageError::Session)?;
     }
     let mail =
         notifications::password_changed(&viewer.email, &viewer.first_name, &state.public_url);

@@ -1,6 +1,5 @@
 //! `/connexion`, `/deconnexion`, `/mot-de-passe-oublie`, `/compte/mot-de-passe`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
@@ -13,6 +12,7 @@ use crate::audit::AuditEvent;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::password_change::{self, PasswordChange, TypedPassword};
 use crate::auth::rate_limit::LimitedForm;
+use crate::auth::session::SiteSession;
 use crate::auth::{safe_return_path, CsrfToken, Viewer};
 use crate::domain::Email;
 use crate::forms::FormErrors;
@@ -62,7 +62,7 @@ pub async fn login(
     req: HttpRequest,
     form: web::Form<LoginForm>,
     state: web::Data<AppState>,
-    session: Session,
+    session: SiteSession,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let next = form.next.as_deref().and_then(safe_return_path);
@@ -92,7 +92,7 @@ fn refusal_message(outcome: LoginOutcome) -> LoginMessage {
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: Session,
+    session: SiteSession,
     viewer: Option<Viewer>,
 ) -> Result<HttpResponse, PageError> {
     if let Some(viewer) = viewer {
@@ -101,7 +101,7 @@ pub async fn logout(
             .record_with(&state)
             .await?;
     }
-    session.purge();
+    session.log_out();
     Ok(redirect("/connexion?etat=deconnecte"))
 }
 
@@ -239,7 +239,7 @@ pub async fn change_password(
     form: web::Form<ChangeForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
-    session: Session,
+    session: SiteSession,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let reconfirm =
