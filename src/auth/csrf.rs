@@ -39,6 +39,7 @@ use subtle::ConstantTimeEq;
 use super::roles::Viewer;
 use super::session::{SessionNotWritten, SiteSession};
 use crate::state::AppState;
+use crate::views::errors::expired_form_page;
 
 /// The pre-session cookie's name over plain http (tests, a local network).
 pub const CSRF_COOKIE: &str = "wm_csrf";
@@ -256,10 +257,12 @@ pub async fn check_csrf(
     next.call(req).await
 }
 
+/// The page of `views::errors`, answered here rather than with
+/// `crate::http::html`: `http` reaches the views that import this module.
 fn refused(path: &str) -> HttpResponse {
     HttpResponse::Forbidden()
         .content_type("text/html; charset=utf-8")
-        .body(crate::views::errors::expired_form_page(path).into_string())
+        .body(expired_form_page(path).into_string())
 }
 
 /// Sets the cookie of a pre-session secret minted while drawing the page.

@@ -12,8 +12,9 @@ use serde::Serialize;
 use super::session::SiteSession;
 use crate::accounts::{self, AccountStatus};
 use crate::db::millis;
-use crate::http::PageError;
+use crate::http::{html, PageError};
 use crate::state::AppState;
+use crate::views::errors::forbidden_page;
 
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -179,9 +180,7 @@ pub async fn require<B: MessageBody + 'static>(
     match role {
         Some(role) if access.allows(role) => Ok(next.call(req).await?.map_into_boxed_body()),
         Some(_) => {
-            let response = HttpResponse::Forbidden()
-                .content_type("text/html; charset=utf-8")
-                .body(crate::views::errors::forbidden_page(req.path()).into_string());
+            let response = html(StatusCode::FORBIDDEN, forbidden_page(req.path()));
             Ok(req.into_response(response))
         }
         None if access == Access::Public => Ok(next.call(req).await?.map_into_boxed_body()),
