@@ -10,6 +10,7 @@ pub mod views;
 mod companies;
 mod password_resets;
 mod registrations;
+pub mod sign_ups;
 mod users;
 
 pub use crate::db::Db;

@@ -1,17 +1,18 @@
 //! `/admin`: sign-ups to examine, messages to handle.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::accounts::{self, AccountError, AccountStatus};
+use crate::accounts::{self, AccountStatus};
 use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::message_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::inbox::{self, Inbox};
-use crate::notifications;
+use crate::staff::decisions::{self, Decision};
 use crate::staff::views as view;
 use crate::state::AppState;
 
@@ -117,36 +118,19 @@ pub async fn validate(
     state: web::Data<AppState>,
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    match accounts::validate_registration(&state.db, state.clock.now(), id).await {
-        Ok((user_id, registration)) => {
-            staff_audit(&state, &req, &viewer, AuditEvent::RegistrationValidated)
-                .user(user_id)
-                .subject(format!("registration:{id}"))
-                .record_with(&state)
-                .await?;
-            state
-                .mailer
-                .send_later(notifications::registration_validated(
-                    &registration,
-                    &state.public_url,
-                ));
-            Ok(redirect("/admin/inscriptions?fait=valide"))
-        }
-        // A validated request leaves the table: validating it again (a
-        // double click, two staff at once) finds nothing.
-        Err(AccountError::AlreadyDecided | AccountError::NotFound) => {
-            Ok(redirect("/admin/inscriptions?fait=deja"))
-        }
-        Err(AccountError::AddressTaken) => Ok(redirect("/admin/inscriptions?fait=adresse")),
-        Err(other) => Err(other.into()),
-    }
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RegistrationValidated);
+    let done = match decisions::validate(&state, path.into_inner(), audit).await? {
+        Decision::Done => "valide",
+        Decision::AlreadyDecided => "deja",
+        Decision::AddressTaken => "adresse",
+    };
+    Ok(redirect(&format!("/admin/inscriptions?fait={done}")))
 }
 
 #[derive(Deserialize)]
 pub struct RejectForm {
-    #[serde(default)]
-    motif: String,
+    #[serde(default, rename = "motif")]
+    reason: String,
 }
 
 /// `POST /admin/inscriptions/{id}/refuser`: a reason is required; it is
@@ -161,37 +145,19 @@ pub async fn reject(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let mut errors = FormErrors::default();
-    let Some(reason) = errors.check("motif", message_text(&form.motif, 5, 2_000)) else {
+    let Some(reason) = errors.check("motif", message_text(&form.reason, 5, 2_000)) else {
         let found = accounts::registration(&state.db, id)
             .await?
             .ok_or(PageError::NotFound)?;
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(
-                view::registration_page(&viewer, &token, &found, &form.motif, &errors)
-                    .into_string(),
-            ));
+        let page = view::registration_page(&viewer, &token, &found, &form.reason, &errors);
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
     };
-    match accounts::reject_registration(&state.db, state.clock.now(), id, &reason).await {
-        Ok(registration) => {
-            staff_audit(&state, &req, &viewer, AuditEvent::RegistrationRejected)
-                .subject(format!("registration:{id}"))
-                .detail(reason.clone())
-                .record_with(&state)
-                .await?;
-            state
-                .mailer
-                .send_later(notifications::registration_rejected(
-                    &registration,
-                    &reason,
-                    &state.public_url,
-                ));
-            Ok(redirect("/admin/inscriptions?fait=refuse"))
-        }
-        Err(AccountError::AlreadyDecided) => Ok(redirect("/admin/inscriptions?fait=deja")),
-        Err(AccountError::NotFound) => Err(PageError::NotFound),
-        Err(other) => Err(other.into()),
-    }
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RegistrationRejected);
+    let done = match decisions::reject(&state, id, &reason, audit).await? {
+        Decision::Done => "refuse",
+        _ => "deja",
+    };
+    Ok(redirect(&format!("/admin/inscriptions?fait={done}")))
 }
 
 /// `GET /admin/messages`: the people's messages are records too; opening
