@@ -10,9 +10,12 @@ use crate::inbox::{NewApplication, NewQuestion};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct QuestionForm {
-    pub prenom: String,
-    pub nom: String,
-    pub telephone: String,
+    #[serde(rename = "prenom")]
+    pub first_name: String,
+    #[serde(rename = "nom")]
+    pub last_name: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
     pub email: String,
     pub message: String,
 }
@@ -28,9 +31,9 @@ impl QuestionForm {
 
     pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.phone));
         let email = e.check("email", Email::parse(&self.email));
         let message = e.check("message", message_text(&self.message, 10, 5_000));
         match (first_name, last_name, phone, email, message) {
@@ -52,12 +55,16 @@ impl QuestionForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ApplicationForm {
-    pub prenom: String,
-    pub nom: String,
-    pub telephone: String,
+    #[serde(rename = "prenom")]
+    pub first_name: String,
+    #[serde(rename = "nom")]
+    pub last_name: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
     pub email: String,
     pub experience: String,
-    pub entreprise: String,
+    #[serde(rename = "entreprise")]
+    pub current_company: String,
 }
 
 impl ApplicationForm {
@@ -72,12 +79,12 @@ impl ApplicationForm {
 
     pub fn validate(&self) -> Result<NewApplication, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.phone));
         let email = e.check("email", Email::parse(&self.email));
         let years = e.check("experience", years_of_experience(&self.experience));
-        let company = e.check("entreprise", required_text(&self.entreprise, LINE_MAX));
+        let company = e.check("entreprise", required_text(&self.current_company, LINE_MAX));
         match (first_name, last_name, phone, email, years, company) {
             (
                 Some(first_name),

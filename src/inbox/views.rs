@@ -55,9 +55,9 @@ pub fn contact_page(
                 (error_summary(errors, QuestionForm::LABELS))
                 form.form method="post" action="/contact" novalidate {
                     (csrf_field(token))
-                    (field(Field::text("prenom", "Prénom", &form.prenom).autocomplete("given-name"), errors))
-                    (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
-                    (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel"), errors))
+                    (field(Field::text("prenom", "Prénom", &form.first_name).autocomplete("given-name"), errors))
+                    (field(Field::text("nom", "Nom", &form.last_name).autocomplete("family-name"), errors))
+                    (field(Field::text("telephone", "Téléphone", &form.phone).kind("tel").autocomplete("tel"), errors))
                     (field(Field::text("email", "Adresse e-mail", &form.email).kind("email").autocomplete("email"), errors))
                     (textarea("message", "Votre question", &form.message, Some("5 000 caractères au plus."), errors))
                     button.button type="submit" { "Envoyer ma question" }
@@ -88,12 +88,12 @@ pub fn technicians_page(
                 (error_summary(errors, ApplicationForm::LABELS))
                 form.form method="post" action="/techniciens" novalidate {
                     (csrf_field(token))
-                    (field(Field::text("prenom", "Prénom", &form.prenom).autocomplete("given-name"), errors))
-                    (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
-                    (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel"), errors))
+                    (field(Field::text("prenom", "Prénom", &form.first_name).autocomplete("given-name"), errors))
+                    (field(Field::text("nom", "Nom", &form.last_name).autocomplete("family-name"), errors))
+                    (field(Field::text("telephone", "Téléphone", &form.phone).kind("tel").autocomplete("tel"), errors))
                     (field(Field::text("email", "Adresse e-mail", &form.email).kind("email").autocomplete("email"), errors))
                     (field(Field::text("experience", "Années d'expérience dans l'ascenseur", &form.experience).kind("number").hint("Un nombre entier, 0 si vous débutez."), errors))
-                    (field(Field::text("entreprise", "Entreprise actuelle", &form.entreprise).autocomplete("organization").hint("Indiquez « aucune » si vous êtes sans emploi."), errors))
+                    (field(Field::text("entreprise", "Entreprise actuelle", &form.current_company).autocomplete("organization").hint("Indiquez « aucune » si vous êtes sans emploi."), errors))
                     button.button type="submit" { "Envoyer ma candidature" }
                 }
                 (data_note(register, Purpose::Recruitment, "Ces informations servent uniquement à étudier votre candidature et à vous recontacter."))

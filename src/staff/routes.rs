@@ -41,11 +41,12 @@ pub async fn home(
 
 #[derive(Deserialize)]
 pub struct Notice {
-    fait: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
 }
 
 fn notice_of(query: &Notice) -> Option<&'static str> {
-    match query.fait.as_deref() {
+    match query.done.as_deref() {
         Some("valide") => {
             Some("Demande validée : le compte est ouvert et la personne prévenue par e-mail.")
         }
@@ -278,8 +279,8 @@ pub async fn change_role(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    #[serde(default)]
-    etat: String,
+    #[serde(default, rename = "etat")]
+    status: String,
 }
 
 /// `POST /admin/comptes/{id}/etat`: disabling ends every session at once.
@@ -291,7 +292,7 @@ pub async fn change_status(
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let (status, done) = match form.etat.as_str() {
+    let (status, done) = match form.status.as_str() {
         "actif" => (AccountStatus::Active, "actif"),
         "desactive" => (AccountStatus::Disabled, "desactive"),
         _ => return Err(PageError::BadRequest),
