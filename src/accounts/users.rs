@@ -38,29 +38,32 @@ pub struct SessionAccount {
     pub company_id: Option<i64>,
 }
 
-type SessionAccountRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-);
+#[derive(sqlx::FromRow)]
+struct SessionAccountRow {
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    role: String,
+    status: String,
+    session_epoch: i64,
+    company_id: Option<i64>,
+}
 
-fn session_account_of(row: SessionAccountRow) -> Option<SessionAccount> {
-    let (id, email, first_name, last_name, role, status, session_epoch, company_id) = row;
-    Some(SessionAccount {
-        id,
-        email,
-        first_name,
-        last_name,
-        role: Role::parse(&role)?,
-        status: AccountStatus::parse(&status),
-        session_epoch,
-        company_id,
-    })
+impl SessionAccountRow {
+    /// `None` for a role this version does not know.
+    fn account(self) -> Option<SessionAccount> {
+        Some(SessionAccount {
+            id: self.id,
+            email: self.email,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            role: Role::parse(&self.role)?,
+            status: AccountStatus::parse(&self.status),
+            session_epoch: self.session_epoch,
+            company_id: self.company_id,
+        })
+    }
 }
 
 const SESSION_ACCOUNT_COLUMNS: &str =
@@ -72,7 +75,7 @@ pub async fn session_account(db: &Db, user_id: i64) -> Result<Option<SessionAcco
         .bind(user_id)
         .fetch_optional(pool)
         .await)?;
-    Ok(row.and_then(session_account_of))
+    Ok(row.and_then(SessionAccountRow::account))
 }
 
 /// What a login attempt finds, once the password has been checked.
@@ -97,27 +100,22 @@ pub async fn check_login(db: &Db, email: &str, password: &str) -> Result<LoginCh
     let email = email.trim().to_lowercase();
     let sql =
         format!("SELECT {SESSION_ACCOUNT_COLUMNS}, password_hash FROM users WHERE email = $1");
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        String,
-    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        account: SessionAccountRow,
+        password_hash: String,
+    }
     let user: Option<Row> = on_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(&email)
         .fetch_optional(pool)
         .await)?;
-    if let Some((id, em, first, last, role, status, epoch, company, hash)) = user {
-        if !crate::auth::password::verify_password(password.to_owned(), Some(hash)).await {
+    if let Some(user) = user {
+        let hash = Some(user.password_hash);
+        if !crate::auth::password::verify_password(password.to_owned(), hash).await {
             return Ok(LoginCheck::Invalid);
         }
-        let account = session_account_of((id, em, first, last, role, status, epoch, company));
-        return Ok(match account {
+        return Ok(match user.account.account() {
             Some(a) if a.status == AccountStatus::Active => LoginCheck::Valid(a),
             Some(_) => LoginCheck::Disabled,
             None => LoginCheck::Invalid,

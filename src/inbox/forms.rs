@@ -29,23 +29,27 @@ impl QuestionForm {
         ("message", "Votre question"),
     ];
 
+    pub fn person(&self) -> TypedPerson<'_> {
+        TypedPerson {
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            phone: &self.phone,
+            email: &self.email,
+        }
+    }
+
     pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.phone));
-        let email = e.check("email", Email::parse(&self.email));
+        let person = self.person().validate(&mut e);
         let message = e.check("message", message_text(&self.message, 10, 5_000));
-        match (first_name, last_name, phone, email, message) {
-            (Some(first_name), Some(last_name), Some(phone), Some(email), Some(message)) => {
-                Ok(NewQuestion {
-                    first_name,
-                    last_name,
-                    phone,
-                    email,
-                    message,
-                })
-            }
+        match (person, message) {
+            (Some(p), Some(message)) => Ok(NewQuestion {
+                first_name: p.first_name,
+                last_name: p.last_name,
+                phone: p.phone,
+                email: p.email,
+                message,
+            }),
             _ => Err(e),
         }
     }
@@ -77,31 +81,62 @@ impl ApplicationForm {
         ("entreprise", "Entreprise actuelle"),
     ];
 
+    pub fn person(&self) -> TypedPerson<'_> {
+        TypedPerson {
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            phone: &self.phone,
+            email: &self.email,
+        }
+    }
+
     pub fn validate(&self) -> Result<NewApplication, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.phone));
-        let email = e.check("email", Email::parse(&self.email));
+        let person = self.person().validate(&mut e);
         let years = e.check("experience", years_of_experience(&self.experience));
         let company = e.check("entreprise", required_text(&self.current_company, LINE_MAX));
-        match (first_name, last_name, phone, email, years, company) {
-            (
-                Some(first_name),
-                Some(last_name),
-                Some(phone),
-                Some(email),
-                Some(years),
-                Some(company),
-            ) => Ok(NewApplication {
-                first_name,
-                last_name,
-                phone,
-                email,
+        match (person, years, company) {
+            (Some(p), Some(years), Some(company)) => Ok(NewApplication {
+                first_name: p.first_name,
+                last_name: p.last_name,
+                phone: p.phone,
+                email: p.email,
                 years_experience: years,
                 current_company: company,
             }),
             _ => Err(e),
         }
+    }
+}
+
+/// Who writes and how to answer them, as typed: the fields both forms ask
+/// first (`prenom`, `nom`, `telephone`, `email`).
+pub struct TypedPerson<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+}
+
+pub struct Person {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: Phone,
+    pub email: Email,
+}
+
+impl TypedPerson<'_> {
+    /// Every field is checked, so that the form shows all its errors at once.
+    pub fn validate(&self, e: &mut FormErrors) -> Option<Person> {
+        let first_name = e.check("prenom", required_text(self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(self.last_name, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(self.phone));
+        let email = e.check("email", Email::parse(self.email));
+        Some(Person {
+            first_name: first_name?,
+            last_name: last_name?,
+            phone: phone?,
+            email: email?,
+        })
     }
 }

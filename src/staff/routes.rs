@@ -10,9 +10,11 @@ use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::message_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
+use crate::http::{html, redirect, staff_audit, PageError};
 use crate::inbox::{self, Inbox};
+use crate::privacy::Purpose;
 use crate::staff::decisions::{self, Decision};
+use crate::staff::page::StaffPage;
 use crate::staff::views as view;
 use crate::state::AppState;
 
@@ -85,30 +87,23 @@ pub async fn registrations(
 }
 
 /// `GET /admin/inscriptions/{id}`: opening a person's record is audited.
-pub async fn registration(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn registration(page: StaffPage, path: web::Path<i64>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let found = accounts::registration(&state.db, id)
+    let found = accounts::registration(&page.state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject(format!("registration:{id}"))
-        .record_with(&state)
+    page.record(page.viewed().subject(format!("registration:{id}")))
         .await?;
+    let errors = FormErrors::default();
     Ok(view::registration_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &found,
         "",
-        &FormErrors::default(),
+        &errors,
     ))
 }
 
@@ -163,25 +158,16 @@ pub async fn reject(
 
 /// `GET /admin/messages`: the people's messages are records too; opening
 /// them is audited.
-pub async fn messages(
-    req: HttpRequest,
-    query: web::Query<Notice>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn messages(page: StaffPage, query: web::Query<Notice>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let questions = inbox::questions(&state.db).await?;
-    let applications = inbox::applications(&state.db).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject("messages".to_owned())
-        .record_with(&state)
-        .await?;
+    let questions = inbox::questions(&page.state.db).await?;
+    let applications = inbox::applications(&page.state.db).await?;
+    page.record(page.viewed().subject("messages")).await?;
     Ok(view::messages_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &questions,
         &applications,
         notice_of(&query),
@@ -219,29 +205,24 @@ pub async fn accounts_list(
 
 /// `GET /admin/comptes/{id}`: opening a person's record is audited.
 pub async fn account(
-    req: HttpRequest,
+    page: StaffPage,
     path: web::Path<i64>,
     query: web::Query<Notice>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let found = accounts::account_summary(&state.db, id)
+    let found = accounts::account_summary(&page.state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .user(id)
-        .record_with(&state)
-        .await?;
+    page.record(page.viewed().user(id)).await?;
+    let notice = notice_of(&query);
     Ok(view::account_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &found,
-        notice_of(&query),
+        notice,
     ))
 }
 
@@ -312,25 +293,20 @@ pub async fn change_status(
 }
 
 /// `GET /admin/journal`: the audit log; opening it is audited too.
-pub async fn audit_log(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn audit_log(page: StaffPage) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let lines = crate::audit::recent(&state.db, 500).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject("audit_log".to_owned())
-        .record_with(&state)
-        .await?;
-    let retention = state
-        .register
-        .retention(crate::privacy::Purpose::Security)
-        .in_french();
-    Ok(view::audit_page(&viewer, &token, &lines, &retention))
+    let lines = crate::audit::recent(&page.state.db, 500).await?;
+    page.record(page.viewed().subject("audit_log")).await?;
+    let retention = page.state.register.retention(Purpose::Security);
+    let retention = retention.in_french();
+    Ok(view::audit_page(
+        &page.viewer,
+        &page.token,
+        &lines,
+        &retention,
+    ))
 }
 
 /// `GET /admin/registre`: the register in force and the last purge runs.
@@ -354,27 +330,20 @@ pub async fn companies(
 }
 
 /// `GET /admin/societes/{id}`: its users are people; opening it is audited.
-pub async fn company(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn company(page: StaffPage, path: web::Path<i64>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let id = path.into_inner();
-    let company = accounts::company(&state.db, id)
+    let (db, id) = (&page.state.db, path.into_inner());
+    let company = accounts::company(db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let users = accounts::company_users(&state.db, id).await?;
-    let devices = crate::buildings::company_devices(&state.db, id).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject(format!("company:{id}"))
-        .record_with(&state)
+    let users = accounts::company_users(db, id).await?;
+    let devices = crate::buildings::company_devices(db, id).await?;
+    page.record(page.viewed().subject(format!("company:{id}")))
         .await?;
+    let (viewer, token) = (&page.viewer, &page.token);
     Ok(view::company_page(
-        &viewer, &token, &company, &users, &devices,
+        viewer, token, &company, &users, &devices,
     ))
 }
