@@ -10,13 +10,8 @@ use crate::inbox::{NewApplication, NewQuestion};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct QuestionForm {
-    #[serde(rename = "prenom")]
-    pub first_name: String,
-    #[serde(rename = "nom")]
-    pub last_name: String,
-    #[serde(rename = "telephone")]
-    pub phone: String,
-    pub email: String,
+    #[serde(flatten)]
+    pub person: PersonForm,
     pub message: String,
 }
 
@@ -29,18 +24,9 @@ impl QuestionForm {
         ("message", "Votre question"),
     ];
 
-    pub fn person(&self) -> TypedPerson<'_> {
-        TypedPerson {
-            first_name: &self.first_name,
-            last_name: &self.last_name,
-            phone: &self.phone,
-            email: &self.email,
-        }
-    }
-
     pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
         let mut e = FormErrors::default();
-        let person = self.person().validate(&mut e);
+        let person = self.person.validate(&mut e);
         let message = e.check("message", message_text(&self.message, 10, 5_000));
         match (person, message) {
             (Some(p), Some(message)) => Ok(NewQuestion {
@@ -59,13 +45,8 @@ impl QuestionForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ApplicationForm {
-    #[serde(rename = "prenom")]
-    pub first_name: String,
-    #[serde(rename = "nom")]
-    pub last_name: String,
-    #[serde(rename = "telephone")]
-    pub phone: String,
-    pub email: String,
+    #[serde(flatten)]
+    pub person: PersonForm,
     pub experience: String,
     #[serde(rename = "entreprise")]
     pub current_company: String,
@@ -81,18 +62,9 @@ impl ApplicationForm {
         ("entreprise", "Entreprise actuelle"),
     ];
 
-    pub fn person(&self) -> TypedPerson<'_> {
-        TypedPerson {
-            first_name: &self.first_name,
-            last_name: &self.last_name,
-            phone: &self.phone,
-            email: &self.email,
-        }
-    }
-
     pub fn validate(&self) -> Result<NewApplication, FormErrors> {
         let mut e = FormErrors::default();
-        let person = self.person().validate(&mut e);
+        let person = self.person.validate(&mut e);
         let years = e.check("experience", years_of_experience(&self.experience));
         let company = e.check("entreprise", required_text(&self.current_company, LINE_MAX));
         match (person, years, company) {
@@ -110,12 +82,17 @@ impl ApplicationForm {
 }
 
 /// Who writes and how to answer them, as typed: the fields both forms ask
-/// first (`prenom`, `nom`, `telephone`, `email`).
-pub struct TypedPerson<'a> {
-    pub first_name: &'a str,
-    pub last_name: &'a str,
-    pub phone: &'a str,
-    pub email: &'a str,
+/// first.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonForm {
+    #[serde(rename = "prenom")]
+    pub first_name: String,
+    #[serde(rename = "nom")]
+    pub last_name: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
+    pub email: String,
 }
 
 pub struct Person {
@@ -125,13 +102,13 @@ pub struct Person {
     pub email: Email,
 }
 
-impl TypedPerson<'_> {
+impl PersonForm {
     /// Every field is checked, so that the form shows all its errors at once.
     pub fn validate(&self, e: &mut FormErrors) -> Option<Person> {
-        let first_name = e.check("prenom", required_text(self.first_name, NAME_MAX));
-        let last_name = e.check("nom", required_text(self.last_name, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(self.phone));
-        let email = e.check("email", Email::parse(self.email));
+        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.phone));
+        let email = e.check("email", Email::parse(&self.email));
         Some(Person {
             first_name: first_name?,
             last_name: last_name?,

@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use crate::auth::CsrfToken;
-use crate::inbox::forms::{ApplicationForm, QuestionForm, TypedPerson};
+use crate::inbox::forms::{ApplicationForm, PersonForm, QuestionForm};
 use crate::privacy::{Purpose, Register};
 use crate::views::forms::{csrf_field, error_summary, field, textarea, Field, FormErrors};
 use crate::views::layout::POLICY_PATH;
@@ -36,12 +36,12 @@ fn start_in_french(start: crate::privacy::RetentionStart) -> &'static str {
 }
 
 /// Who writes and how to answer them: the fields both forms ask first.
-fn person_fields(person: &TypedPerson, errors: &FormErrors) -> Markup {
+fn person_fields(person: &PersonForm, errors: &FormErrors) -> Markup {
     html! {
-        (field(Field::text("prenom", "Prénom", person.first_name).autocomplete("given-name"), errors))
-        (field(Field::text("nom", "Nom", person.last_name).autocomplete("family-name"), errors))
-        (field(Field::text("telephone", "Téléphone", person.phone).kind("tel").autocomplete("tel"), errors))
-        (field(Field::text("email", "Adresse e-mail", person.email).kind("email").autocomplete("email"), errors))
+        (field(Field::text("prenom", "Prénom", &person.first_name).autocomplete("given-name"), errors))
+        (field(Field::text("nom", "Nom", &person.last_name).autocomplete("family-name"), errors))
+        (field(Field::text("telephone", "Téléphone", &person.phone).kind("tel").autocomplete("tel"), errors))
+        (field(Field::text("email", "Adresse e-mail", &person.email).kind("email").autocomplete("email"), errors))
     }
 }
 
@@ -65,7 +65,7 @@ pub fn contact_page(
                 (error_summary(errors, QuestionForm::LABELS))
                 form.form method="post" action="/contact" novalidate {
                     (csrf_field(token))
-                    (person_fields(&form.person(), errors))
+                    (person_fields(&form.person, errors))
                     (textarea("message", "Votre question", &form.message, Some("5 000 caractères au plus."), errors))
                     button.button type="submit" { "Envoyer ma question" }
                 }
@@ -95,7 +95,7 @@ pub fn technicians_page(
                 (error_summary(errors, ApplicationForm::LABELS))
                 form.form method="post" action="/techniciens" novalidate {
                     (csrf_field(token))
-                    (person_fields(&form.person(), errors))
+                    (person_fields(&form.person, errors))
                     (field(Field::text("experience", "Années d'expérience dans l'ascenseur", &form.experience).kind("number").hint("Un nombre entier, 0 si vous débutez."), errors))
                     (field(Field::text("entreprise", "Entreprise actuelle", &form.current_company).autocomplete("organization").hint("Indiquez « aucune » si vous êtes sans emploi."), errors))
                     button.button type="submit" { "Envoyer ma candidature" }
