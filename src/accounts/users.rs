@@ -175,21 +175,24 @@ pub async fn create_user(db: &Db, now: DateTime<Utc>, new: &NewUser) -> Result<i
 /// (questions, applications, rights requests, login attempts) are the
 /// account's only through it.
 pub async fn proven_address(db: &Db, user_id: i64) -> Result<Option<String>, DbError> {
-    Ok(on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT email FROM users WHERE id = $1 AND email_confirmed_at IS NOT NULL"
+    user_text(
+        db,
+        "SELECT email FROM users WHERE id = $1 AND email_confirmed_at IS NOT NULL",
+        user_id,
     )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await)?)
+    .await
 }
 
 pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, DbError> {
-    Ok(on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT password_hash FROM users WHERE id = $1"
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await)?)
+    user_text(db, "SELECT password_hash FROM users WHERE id = $1", user_id).await
+}
+
+/// One text column of account `user_id`, if `sql` finds it.
+async fn user_text(db: &Db, sql: &str, user_id: i64) -> Result<Option<String>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?)
 }
 
 /// Sets a new password and ends every session of the account: its epoch
