@@ -1,7 +1,8 @@
 //! Accounts: validated Utilisateurs and staff accounts, their companies,
 //! logins and password reset links (tables `users`, `companies`,
 //! `password_resets`, purpose `account`); sign-ups, before they become
-//! accounts, in `registrations.rs` (purpose `pending_registrations`).
+//! accounts, in `registrations.rs` (purpose `pending_registrations`), and
+//! what `/inscription` does around them (hash, store, mail) in `sign_ups.rs`.
 
 pub mod forms;
 pub mod routes;

@@ -1,5 +1,6 @@
 //! Who may do what: password hashes, sessions, roles, CSRF tokens, login
-//! throttling and form limits, and where a request comes from.
+//! (`login::attempt`) and password changes, login throttling and form
+//! limits, and where a request comes from.
 
 pub mod csrf;
 pub mod login;
