@@ -10,20 +10,33 @@ use crate::forms::{CompanyFields, FormErrors, NAME_MAX};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RegistrationForm {
-    pub prenom: String,
-    pub nom: String,
-    pub sexe: String,
-    pub role: String,
+    #[serde(rename = "prenom")]
+    pub first_name: String,
+    #[serde(rename = "nom")]
+    pub last_name: String,
+    #[serde(rename = "sexe")]
+    pub civility: String,
+    #[serde(rename = "role")]
+    pub job_title: String,
     pub email: String,
-    pub telephone: String,
-    pub societe: String,
-    pub type_societe: String,
-    pub adresse: String,
-    pub complement: String,
-    pub ville: String,
-    pub code_postal: String,
-    pub pays: String,
-    pub mot_de_passe: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
+    #[serde(rename = "societe")]
+    pub company_name: String,
+    #[serde(rename = "type_societe")]
+    pub company_kind: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
+    #[serde(rename = "complement")]
+    pub address_extra: String,
+    #[serde(rename = "ville")]
+    pub city: String,
+    #[serde(rename = "code_postal")]
+    pub postal_code: String,
+    #[serde(rename = "pays")]
+    pub country: String,
+    #[serde(rename = "mot_de_passe")]
+    pub password: String,
     pub confirmation: String,
 }
 
@@ -56,34 +69,34 @@ impl RegistrationForm {
 
     pub fn validate(&self) -> Result<ValidRegistration, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
-        let civility = e.check("sexe", Civility::parse(&self.sexe));
-        let job_title = e.check("role", required_text(&self.role, NAME_MAX));
+        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let civility = e.check("sexe", Civility::parse(&self.civility));
+        let job_title = e.check("role", required_text(&self.job_title, NAME_MAX));
         let email = e.check("email", Email::parse(&self.email));
-        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = CompanyFields {
-            societe: &self.societe,
-            type_societe: &self.type_societe,
-            adresse: &self.adresse,
-            complement: &self.complement,
-            ville: &self.ville,
-            code_postal: &self.code_postal,
-            pays: &self.pays,
+            societe: &self.company_name,
+            type_societe: &self.company_kind,
+            adresse: &self.address,
+            complement: &self.address_extra,
+            ville: &self.city,
+            code_postal: &self.postal_code,
+            pays: &self.country,
         }
         .validate(&mut e);
         let personal = [
-            self.prenom.as_str(),
-            self.nom.as_str(),
+            self.first_name.as_str(),
+            self.last_name.as_str(),
             self.email.as_str(),
-            self.societe.as_str(),
-            self.ville.as_str(),
+            self.company_name.as_str(),
+            self.city.as_str(),
         ];
         let password = e.check(
             "mot_de_passe",
-            NewPassword::parse(&self.mot_de_passe, &personal),
+            NewPassword::parse(&self.password, &personal),
         );
-        if password.is_some() && self.confirmation != self.mot_de_passe {
+        if password.is_some() && self.confirmation != self.password {
             e.add(
                 "confirmation",
                 "Les deux mots de passe ne sont pas identiques.",

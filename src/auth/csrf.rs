@@ -21,7 +21,7 @@
 
 use std::time::Duration;
 
-use actix_session::{Session, SessionExt};
+use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -37,8 +37,9 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use super::roles::Viewer;
-use super::session::keys;
+use super::session::{SessionNotWritten, SiteSession};
 use crate::state::AppState;
+use crate::views::errors::expired_form_page;
 
 /// The pre-session cookie's name over plain http (tests, a local network).
 pub const CSRF_COOKIE: &str = "wm_csrf";
@@ -147,8 +148,8 @@ impl CsrfToken {
         }
         let secret = Secret::random();
         if req.extensions().get::<Viewer>().is_some() {
-            req.get_session()
-                .insert(keys::CSRF, secret.encode())
+            SiteSession::new(req.get_session())
+                .set_csrf_secret(secret.encode())
                 .map_err(actix_web::error::ErrorInternalServerError)?;
         } else {
             req.extensions_mut().insert(Minted(secret.encode()));
@@ -162,7 +163,7 @@ impl CsrfToken {
 /// minted earlier in this request).
 fn current_secret(req: &HttpRequest, state: &AppState) -> Option<Secret> {
     if req.extensions().get::<Viewer>().is_some() {
-        let secret = req.get_session().get::<String>(keys::CSRF).ok().flatten()?;
+        let secret = SiteSession::new(req.get_session()).csrf_secret()?;
         return Secret::decode(&secret);
     }
     if let Some(Minted(secret)) = req.extensions().get::<Minted>() {
@@ -175,10 +176,11 @@ fn current_secret(req: &HttpRequest, state: &AppState) -> Option<Secret> {
 /// At login: the session gets its own secret, and the browser's
 /// pre-session secret is replaced, so that one planted before login
 /// (a cookie set by a subdomain, say) is worthless after it.
-pub fn bind_to_new_session(req: &HttpRequest, session: &Session) -> Result<(), actix_web::Error> {
-    session
-        .insert(keys::CSRF, Secret::random().encode())
-        .map_err(actix_web::error::ErrorInternalServerError)?;
+pub fn bind_to_new_session(
+    req: &HttpRequest,
+    session: &SiteSession,
+) -> Result<(), SessionNotWritten> {
+    session.set_csrf_secret(Secret::random().encode())?;
     req.extensions_mut()
         .insert(Minted(Secret::random().encode()));
     Ok(())
@@ -255,10 +257,12 @@ pub async fn check_csrf(
     next.call(req).await
 }
 
+/// The page of `views::errors`, answered here rather than with
+/// `crate::http::html`: `http` reaches the views that import this module.
 fn refused(path: &str) -> HttpResponse {
     HttpResponse::Forbidden()
         .content_type("text/html; charset=utf-8")
-        .body(crate::views::errors::expired_form_page(path).into_string())
+        .body(expired_form_page(path).into_string())
 }
 
 /// Sets the cookie of a pre-session secret minted while drawing the page.

@@ -1,10 +1,13 @@
 //! Who may do what: password hashes, sessions, roles, CSRF tokens, login
-//! throttling and form limits, and where a request comes from.
+//! (`login::attempt`) and password changes, login throttling and form
+//! limits, and where a request comes from.
 
 pub mod client_company;
 pub mod csrf;
+pub mod login;
 pub mod origin;
 pub mod password;
+pub mod password_change;
 pub mod rate_limit;
 pub mod roles;
 pub mod secret;

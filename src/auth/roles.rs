@@ -9,10 +9,12 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::session::keys;
+use super::session::SiteSession;
 use crate::accounts::{self, AccountStatus};
 use crate::db::millis;
+use crate::http::{html, PageError};
 use crate::state::AppState;
+use crate::views::errors::forbidden_page;
 
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -124,27 +126,15 @@ pub async fn load_viewer(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let session = req.get_session();
-    if super::session::is_unreadable(&session) {
+    let session = SiteSession::new(req.get_session());
+    if session.is_unreadable() {
         req.extensions_mut().insert(SessionUnreadable);
         return next.call(req).await;
     }
-    let user_id = session.get::<i64>(keys::USER).ok().flatten();
-    if let (Some(user_id), Some(state)) = (user_id, req.app_data::<web::Data<AppState>>().cloned())
-    {
+    let login = session.login();
+    if let (Some(login), Some(state)) = (login, req.app_data::<web::Data<AppState>>().cloned()) {
         let now = millis(state.clock.now());
-        let epoch = session.get::<i64>(keys::EPOCH).ok().flatten();
-        let logged_in_at = session
-            .get::<i64>(keys::LOGGED_IN_AT)
-            .ok()
-            .flatten()
-            .unwrap_or(0);
-        let seen_at = session
-            .get::<i64>(keys::SEEN_AT)
-            .ok()
-            .flatten()
-            .unwrap_or(0);
-        let account = match accounts::session_account(&state.db, user_id).await {
+        let account = match accounts::session_account(&state.db, login.user_id).await {
             Ok(account) => account,
             Err(error) => {
                 tracing::warn!(%error, "session's account not readable");
@@ -157,12 +147,12 @@ pub async fn load_viewer(
         match account {
             Some(account)
                 if account.status == AccountStatus::Active
-                    && Some(account.session_epoch) == epoch
-                    && now - logged_in_at < lifetime
-                    && now - seen_at < idle =>
+                    && Some(account.session_epoch) == login.epoch
+                    && now - login.logged_in_at < lifetime
+                    && now - login.seen_at < idle =>
             {
-                if now - seen_at >= SEEN_AT_PRECISION_MS {
-                    let _ = session.insert(keys::SEEN_AT, now);
+                if now - login.seen_at >= SEEN_AT_PRECISION_MS {
+                    session.seen(now).map_err(|_| PageError::Session)?;
                 }
                 req.extensions_mut().insert(Viewer {
                     id: account.id,
@@ -173,14 +163,7 @@ pub async fn load_viewer(
                     company_id: account.company_id,
                 });
             }
-            // Not `purge`: a purged session cannot take a login later in
-            // this same request (a person whose session ended logging in
-            // again). A renewed, empty session deletes the old row and
-            // stores nothing.
-            _ => {
-                session.renew();
-                session.clear();
-            }
+            _ => session.forget_login(),
         }
     }
     next.call(req).await
@@ -197,9 +180,7 @@ pub async fn require<B: MessageBody + 'static>(
     match role {
         Some(role) if access.allows(role) => Ok(next.call(req).await?.map_into_boxed_body()),
         Some(_) => {
-            let response = HttpResponse::Forbidden()
-                .content_type("text/html; charset=utf-8")
-                .body(crate::views::errors::forbidden_page(req.path()).into_string());
+            let response = html(StatusCode::FORBIDDEN, forbidden_page(req.path()));
             Ok(req.into_response(response))
         }
         None if access == Access::Public => Ok(next.call(req).await?.map_into_boxed_body()),

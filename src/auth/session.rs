@@ -12,15 +12,17 @@ use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionP
 use actix_session::storage::{
     generate_session_key, LoadError, SaveError, SessionKey, SessionStore, UpdateError,
 };
-use actix_session::SessionMiddleware;
+use actix_session::{Session, SessionExt, SessionInsertError, SessionMiddleware};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time, SameSite};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::HttpResponse;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 
 use super::digest;
 use super::secret::SiteSecret;
+use crate::accounts::SessionAccount;
 use crate::clock::SharedClock;
 use crate::db::{millis, on_pool, Db};
 
@@ -37,8 +39,9 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     }
 }
 
-/// The entries a logged-in session holds.
-pub mod keys {
+/// The entries a logged-in session holds: read and written only through
+/// [`SiteSession`].
+mod keys {
     /// The account's id.
     pub const USER: &str = "uid";
     /// The account's session epoch at login: raising it ends the session.
@@ -62,14 +65,118 @@ pub mod keys {
 /// and the others are answered without waiting.
 const UNREADABLE_FOR: Duration = Duration::from_secs(2);
 
-/// Whether this request's session could not be read (the database is
-/// unreachable): the person may be logged in, but nobody can tell.
-pub fn is_unreadable(session: &actix_session::Session) -> bool {
-    session
-        .get::<bool>(keys::UNREADABLE)
-        .ok()
-        .flatten()
-        .unwrap_or(false)
+/// The site's view of a request's session: the login it holds, read and
+/// written through named methods rather than hand-set keys.
+#[derive(Clone)]
+pub struct SiteSession(Session);
+
+/// The login a session holds (times in ms).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLogin {
+    pub user_id: i64,
+    /// The account's session epoch at login; `None` in a malformed session.
+    pub epoch: Option<i64>,
+    pub logged_in_at: i64,
+    pub seen_at: i64,
+}
+
+/// A session entry could not be written (an answer of 500, never a login
+/// half-stored).
+#[derive(Debug, thiserror::Error)]
+#[error("the session could not be written")]
+pub struct SessionNotWritten(#[from] SessionInsertError);
+
+impl SiteSession {
+    pub fn new(session: Session) -> Self {
+        SiteSession(session)
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.0.get::<T>(key).ok().flatten()
+    }
+
+    /// Whether this request's session could not be read (the database is
+    /// unreachable): the person may be logged in, but nobody can tell.
+    pub fn is_unreadable(&self) -> bool {
+        self.read::<bool>(keys::UNREADABLE).unwrap_or(false)
+    }
+
+    pub fn login(&self) -> Option<SessionLogin> {
+        Some(SessionLogin {
+            user_id: self.read(keys::USER)?,
+            epoch: self.read(keys::EPOCH),
+            logged_in_at: self.read(keys::LOGGED_IN_AT).unwrap_or(0),
+            seen_at: self.read(keys::SEEN_AT).unwrap_or(0),
+        })
+    }
+
+    /// Logs the account in, under a new session key: a key planted before
+    /// login is worthless.
+    pub fn log_in(
+        &self,
+        account: &SessionAccount,
+        now: DateTime<Utc>,
+    ) -> Result<(), SessionNotWritten> {
+        self.0.renew();
+        self.0.clear();
+        let now = millis(now);
+        self.0.insert(keys::USER, account.id)?;
+        self.0.insert(keys::EPOCH, account.session_epoch)?;
+        self.0.insert(keys::LOGGED_IN_AT, now)?;
+        self.0.insert(keys::SEEN_AT, now)?;
+        Ok(())
+    }
+
+    /// Keeps this session logged in after the account's epoch went up (its
+    /// password changed here), under a new key.
+    pub fn keep_under_epoch(
+        &self,
+        epoch: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), SessionNotWritten> {
+        self.0.renew();
+        self.0.insert(keys::EPOCH, epoch)?;
+        self.0.insert(keys::SEEN_AT, millis(now))?;
+        Ok(())
+    }
+
+    /// Notes a request of the logged-in person (ms): the idle lifetime
+    /// counts from it.
+    pub fn seen(&self, now_ms: i64) -> Result<(), SessionNotWritten> {
+        Ok(self.0.insert(keys::SEEN_AT, now_ms)?)
+    }
+
+    /// Forgets a login that is no longer valid. Not [`Self::log_out`]: a
+    /// purged session cannot take a login later in this same request (a
+    /// person whose session ended logging in again). A renewed, empty
+    /// session deletes the old row and stores nothing.
+    pub fn forget_login(&self) {
+        self.0.renew();
+        self.0.clear();
+    }
+
+    /// Ends this session: its row is deleted and its cookie removed.
+    pub fn log_out(&self) {
+        self.0.purge();
+    }
+
+    /// The secret this session's CSRF tokens derive from.
+    pub fn csrf_secret(&self) -> Option<String> {
+        self.read(keys::CSRF)
+    }
+
+    pub fn set_csrf_secret(&self, secret: String) -> Result<(), SessionNotWritten> {
+        Ok(self.0.insert(keys::CSRF, secret)?)
+    }
+}
+
+impl FromRequest for SiteSession {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(SiteSession(req.get_session())))
+    }
 }
 
 pub fn session_middleware(

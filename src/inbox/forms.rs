@@ -10,10 +10,8 @@ use crate::inbox::{NewApplication, NewQuestion};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct QuestionForm {
-    pub prenom: String,
-    pub nom: String,
-    pub telephone: String,
-    pub email: String,
+    #[serde(flatten)]
+    pub person: PersonForm,
     pub message: String,
 }
 
@@ -28,21 +26,16 @@ impl QuestionForm {
 
     pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.telephone));
-        let email = e.check("email", Email::parse(&self.email));
+        let person = self.person.validate(&mut e);
         let message = e.check("message", message_text(&self.message, 10, 5_000));
-        match (first_name, last_name, phone, email, message) {
-            (Some(first_name), Some(last_name), Some(phone), Some(email), Some(message)) => {
-                Ok(NewQuestion {
-                    first_name,
-                    last_name,
-                    phone,
-                    email,
-                    message,
-                })
-            }
+        match (person, message) {
+            (Some(p), Some(message)) => Ok(NewQuestion {
+                first_name: p.first_name,
+                last_name: p.last_name,
+                phone: p.phone,
+                email: p.email,
+                message,
+            }),
             _ => Err(e),
         }
     }
@@ -52,12 +45,11 @@ impl QuestionForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ApplicationForm {
-    pub prenom: String,
-    pub nom: String,
-    pub telephone: String,
-    pub email: String,
+    #[serde(flatten)]
+    pub person: PersonForm,
     pub experience: String,
-    pub entreprise: String,
+    #[serde(rename = "entreprise")]
+    pub current_company: String,
 }
 
 impl ApplicationForm {
@@ -72,29 +64,56 @@ impl ApplicationForm {
 
     pub fn validate(&self) -> Result<NewApplication, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.telephone));
-        let email = e.check("email", Email::parse(&self.email));
+        let person = self.person.validate(&mut e);
         let years = e.check("experience", years_of_experience(&self.experience));
-        let company = e.check("entreprise", required_text(&self.entreprise, LINE_MAX));
-        match (first_name, last_name, phone, email, years, company) {
-            (
-                Some(first_name),
-                Some(last_name),
-                Some(phone),
-                Some(email),
-                Some(years),
-                Some(company),
-            ) => Ok(NewApplication {
-                first_name,
-                last_name,
-                phone,
-                email,
+        let company = e.check("entreprise", required_text(&self.current_company, LINE_MAX));
+        match (person, years, company) {
+            (Some(p), Some(years), Some(company)) => Ok(NewApplication {
+                first_name: p.first_name,
+                last_name: p.last_name,
+                phone: p.phone,
+                email: p.email,
                 years_experience: years,
                 current_company: company,
             }),
             _ => Err(e),
         }
+    }
+}
+
+/// Who writes and how to answer them, as typed: the fields both forms ask
+/// first.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonForm {
+    #[serde(rename = "prenom")]
+    pub first_name: String,
+    #[serde(rename = "nom")]
+    pub last_name: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
+    pub email: String,
+}
+
+pub struct Person {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: Phone,
+    pub email: Email,
+}
+
+impl PersonForm {
+    /// Every field is checked, so that the form shows all its errors at once.
+    pub fn validate(&self, e: &mut FormErrors) -> Option<Person> {
+        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.phone));
+        let email = e.check("email", Email::parse(&self.email));
+        Some(Person {
+            first_name: first_name?,
+            last_name: last_name?,
+            phone: phone?,
+            email: email?,
+        })
     }
 }

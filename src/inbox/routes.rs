@@ -1,23 +1,18 @@
 //! `/contact` and `/techniciens`: the public forms.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
 use crate::auth::rate_limit::LimitedForm;
 use crate::auth::CsrfToken;
 use crate::forms::FormErrors;
-use crate::http::{form_limit, redirect, staff_recipients, too_many, PageError};
+use crate::http::{form_limit, html, redirect, staff_recipients, too_many, PageError};
 use crate::inbox;
 use crate::inbox::forms::{ApplicationForm, QuestionForm};
 use crate::inbox::views as view;
 use crate::notifications;
 use crate::state::AppState;
-
-fn invalid(markup: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 /// `GET /contact`.
 pub async fn contact(state: web::Data<AppState>, token: CsrfToken) -> Markup {
@@ -36,29 +31,19 @@ pub async fn ask(
     state: web::Data<AppState>,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
+    let page = |errors: &FormErrors| view::contact_page(&form, errors, &token, &state.register);
     let question = match form.validate() {
         Ok(question) => question,
-        Err(errors) => {
-            return Ok(invalid(view::contact_page(
-                &form,
-                &errors,
-                &token,
-                &state.register,
-            )))
-        }
+        Err(errors) => return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&errors))),
     };
     let limited = form_limit(&state, &req, LimitedForm::Contact, &question.email).await?;
     if let Some((until, errors)) = limited {
-        let page = view::contact_page(&form, &errors, &token, &state.register);
-        return Ok(too_many(state.clock.now(), until, page));
+        return Ok(too_many(state.clock.now(), until, page(&errors)));
     }
     inbox::submit_question(&state.db, &state.register, state.clock.now(), &question).await?;
     let staff = staff_recipients(&state).await?;
-    state.mailer.send_later(notifications::question_to_staff(
-        staff,
-        &question,
-        &state.public_url,
-    ));
+    let mail = notifications::question_to_staff(staff, &question, &state.public_url);
+    state.mailer.send_later(mail);
     Ok(redirect("/contact/envoye"))
 }
 
@@ -88,29 +73,19 @@ pub async fn apply(
     state: web::Data<AppState>,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
+    let page = |errors: &FormErrors| view::technicians_page(&form, errors, &token, &state.register);
     let application = match form.validate() {
         Ok(application) => application,
-        Err(errors) => {
-            return Ok(invalid(view::technicians_page(
-                &form,
-                &errors,
-                &token,
-                &state.register,
-            )))
-        }
+        Err(errors) => return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&errors))),
     };
     let limited = form_limit(&state, &req, LimitedForm::Application, &application.email).await?;
     if let Some((until, errors)) = limited {
-        let page = view::technicians_page(&form, &errors, &token, &state.register);
-        return Ok(too_many(state.clock.now(), until, page));
+        return Ok(too_many(state.clock.now(), until, page(&errors)));
     }
     inbox::submit_application(&state.db, &state.register, state.clock.now(), &application).await?;
     let staff = staff_recipients(&state).await?;
-    state.mailer.send_later(notifications::application_to_staff(
-        staff,
-        &application,
-        &state.public_url,
-    ));
+    let mail = notifications::application_to_staff(staff, &application, &state.public_url);
+    state.mailer.send_later(mail);
     Ok(redirect("/techniciens/envoye"))
 }
 

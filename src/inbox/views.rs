@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use crate::auth::CsrfToken;
-use crate::inbox::forms::{ApplicationForm, QuestionForm};
+use crate::inbox::forms::{ApplicationForm, PersonForm, QuestionForm};
 use crate::privacy::{Purpose, Register};
 use crate::views::forms::{csrf_field, error_summary, field, textarea, Field, FormErrors};
 use crate::views::layout::POLICY_PATH;
@@ -35,37 +35,40 @@ fn start_in_french(start: crate::privacy::RetentionStart) -> &'static str {
     }
 }
 
+/// Who writes and how to answer them: the fields both forms ask first.
+fn person_fields(person: &PersonForm, errors: &FormErrors) -> Markup {
+    html! {
+        (field(Field::text("prenom", "Prénom", &person.first_name).autocomplete("given-name"), errors))
+        (field(Field::text("nom", "Nom", &person.last_name).autocomplete("family-name"), errors))
+        (field(Field::text("telephone", "Téléphone", &person.phone).kind("tel").autocomplete("tel"), errors))
+        (field(Field::text("email", "Adresse e-mail", &person.email).kind("email").autocomplete("email"), errors))
+    }
+}
+
 pub fn contact_page(
     form: &QuestionForm,
     errors: &FormErrors,
     token: &CsrfToken,
     register: &Register,
 ) -> Markup {
-    let page = Page {
-        title: "Poser une question",
-        description: "Posez votre question à l'équipe WeMaintain : nous vous répondons par e-mail ou par téléphone.",
-        path: "/contact",
+    let fields = html! {
+        (person_fields(&form.person, errors))
+        (textarea("message", "Votre question", &form.message, Some("5 000 caractères au plus."), errors))
     };
-    layout(
-        &page,
-        html! {
-            section.section { div.wrap.prose {
-                h1 { "Poser une question à l'équipe WeMaintain" }
-                p { "Une question sur nos prestations, un devis, un ascenseur ? Écrivez-nous : nous vous répondons par e-mail ou par téléphone." }
-                (error_summary(errors, QuestionForm::LABELS))
-                form.form method="post" action="/contact" novalidate {
-                    (csrf_field(token))
-                    (field(Field::text("prenom", "Prénom", &form.prenom).autocomplete("given-name"), errors))
-                    (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
-                    (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel"), errors))
-                    (field(Field::text("email", "Adresse e-mail", &form.email).kind("email").autocomplete("email"), errors))
-                    (textarea("message", "Votre question", &form.message, Some("5 000 caractères au plus."), errors))
-                    button.button type="submit" { "Envoyer ma question" }
-                }
-                (data_note(register, Purpose::Contact, "Ces informations servent uniquement à répondre à votre question."))
-            } }
+    PublicForm {
+        page: Page {
+            title: "Poser une question",
+            description: "Posez votre question à l'équipe WeMaintain : nous vous répondons par e-mail ou par téléphone.",
+            path: "/contact",
         },
-    )
+        heading: "Poser une question à l'équipe WeMaintain",
+        intro: "Une question sur nos prestations, un devis, un ascenseur ? Écrivez-nous : nous vous répondons par e-mail ou par téléphone.",
+        labels: QuestionForm::LABELS,
+        submit: "Envoyer ma question",
+        purpose: Purpose::Contact,
+        use_of_data: "Ces informations servent uniquement à répondre à votre question.",
+    }
+    .render(fields, errors, token, register)
 }
 
 pub fn technicians_page(
@@ -74,32 +77,64 @@ pub fn technicians_page(
     token: &CsrfToken,
     register: &Register,
 ) -> Markup {
-    let page = Page {
-        title: "Techniciens : rejoignez WeMaintain",
-        description: "Technicien de maintenance d'ascenseurs ? Prenez contact avec WeMaintain.",
-        path: "/techniciens",
+    let fields = html! {
+        (person_fields(&form.person, errors))
+        (field(Field::text("experience", "Années d'expérience dans l'ascenseur", &form.experience).kind("number").hint("Un nombre entier, 0 si vous débutez."), errors))
+        (field(Field::text("entreprise", "Entreprise actuelle", &form.current_company).autocomplete("organization").hint("Indiquez « aucune » si vous êtes sans emploi."), errors))
     };
-    layout(
-        &page,
-        html! {
-            section.section { div.wrap.prose {
-                h1 { "Technicien ascensoriste ? Rejoignez WeMaintain" }
-                p { "Laissez-nous vos coordonnées et quelques mots sur votre expérience : notre équipe vous rappelle." }
-                (error_summary(errors, ApplicationForm::LABELS))
-                form.form method="post" action="/techniciens" novalidate {
-                    (csrf_field(token))
-                    (field(Field::text("prenom", "Prénom", &form.prenom).autocomplete("given-name"), errors))
-                    (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
-                    (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel"), errors))
-                    (field(Field::text("email", "Adresse e-mail", &form.email).kind("email").autocomplete("email"), errors))
-                    (field(Field::text("experience", "Années d'expérience dans l'ascenseur", &form.experience).kind("number").hint("Un nombre entier, 0 si vous débutez."), errors))
-                    (field(Field::text("entreprise", "Entreprise actuelle", &form.entreprise).autocomplete("organization").hint("Indiquez « aucune » si vous êtes sans emploi."), errors))
-                    button.button type="submit" { "Envoyer ma candidature" }
-                }
-                (data_note(register, Purpose::Recruitment, "Ces informations servent uniquement à étudier votre candidature et à vous recontacter."))
-            } }
+    PublicForm {
+        page: Page {
+            title: "Techniciens : rejoignez WeMaintain",
+            description: "Technicien de maintenance d'ascenseurs ? Prenez contact avec WeMaintain.",
+            path: "/techniciens",
         },
-    )
+        heading: "Technicien ascensoriste ? Rejoignez WeMaintain",
+        intro: "Laissez-nous vos coordonnées et quelques mots sur votre expérience : notre équipe vous rappelle.",
+        labels: ApplicationForm::LABELS,
+        submit: "Envoyer ma candidature",
+        purpose: Purpose::Recruitment,
+        use_of_data: "Ces informations servent uniquement à étudier votre candidature et à vous recontacter.",
+    }
+    .render(fields, errors, token, register)
+}
+
+/// A public form's page: a heading, what it is for, the form (posted to
+/// the page's own path) and what is done with its data.
+struct PublicForm<'a> {
+    page: Page<'a>,
+    heading: &'a str,
+    intro: &'a str,
+    labels: &'a [(&'a str, &'a str)],
+    submit: &'a str,
+    purpose: Purpose,
+    use_of_data: &'a str,
+}
+
+impl PublicForm<'_> {
+    fn render(
+        &self,
+        fields: Markup,
+        errors: &FormErrors,
+        token: &CsrfToken,
+        register: &Register,
+    ) -> Markup {
+        layout(
+            &self.page,
+            html! {
+                section.section { div.wrap.prose {
+                    h1 { (self.heading) }
+                    p { (self.intro) }
+                    (error_summary(errors, self.labels))
+                    form.form method="post" action=(self.page.path) novalidate {
+                        (csrf_field(token))
+                        (fields)
+                        button.button type="submit" { (self.submit) }
+                    }
+                    (data_note(register, self.purpose, self.use_of_data))
+                } }
+            },
+        )
+    }
 }
 
 /// After a form was sent: what happens next.

@@ -2,5 +2,7 @@
 //! accounts, the audit log and the register. Staff pages of a client
 //! feature (requests, proposals, reports, contracts, rights) live with it.
 
+pub mod decisions;
+pub mod page;
 pub mod routes;
 pub mod views;

@@ -1,17 +1,20 @@
 //! `/admin`: sign-ups to examine, messages to handle.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::accounts::{self, AccountError, AccountStatus};
+use crate::accounts::{self, AccountStatus};
 use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::message_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::http::{html, redirect, staff_audit, PageError};
 use crate::inbox::{self, Inbox};
-use crate::notifications;
+use crate::privacy::Purpose;
+use crate::staff::decisions::{self, Decision};
+use crate::staff::page::StaffPage;
 use crate::staff::views as view;
 use crate::state::AppState;
 
@@ -40,11 +43,12 @@ pub async fn home(
 
 #[derive(Deserialize)]
 pub struct Notice {
-    fait: Option<String>,
+    #[serde(rename = "fait")]
+    done: Option<String>,
 }
 
 fn notice_of(query: &Notice) -> Option<&'static str> {
-    match query.fait.as_deref() {
+    match query.done.as_deref() {
         Some("valide") => {
             Some("Demande validée : le compte est ouvert et la personne prévenue par e-mail.")
         }
@@ -83,30 +87,23 @@ pub async fn registrations(
 }
 
 /// `GET /admin/inscriptions/{id}`: opening a person's record is audited.
-pub async fn registration(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn registration(page: StaffPage, path: web::Path<i64>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let found = accounts::registration(&state.db, id)
+    let found = accounts::registration(&page.state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject(format!("registration:{id}"))
-        .record_with(&state)
+    page.record(page.viewed().subject(format!("registration:{id}")))
         .await?;
+    let errors = FormErrors::default();
     Ok(view::registration_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &found,
         "",
-        &FormErrors::default(),
+        &errors,
     ))
 }
 
@@ -117,36 +114,19 @@ pub async fn validate(
     state: web::Data<AppState>,
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    match accounts::validate_registration(&state.db, state.clock.now(), id).await {
-        Ok((user_id, registration)) => {
-            staff_audit(&state, &req, &viewer, AuditEvent::RegistrationValidated)
-                .user(user_id)
-                .subject(format!("registration:{id}"))
-                .record_with(&state)
-                .await?;
-            state
-                .mailer
-                .send_later(notifications::registration_validated(
-                    &registration,
-                    &state.public_url,
-                ));
-            Ok(redirect("/admin/inscriptions?fait=valide"))
-        }
-        // A validated request leaves the table: validating it again (a
-        // double click, two staff at once) finds nothing.
-        Err(AccountError::AlreadyDecided | AccountError::NotFound) => {
-            Ok(redirect("/admin/inscriptions?fait=deja"))
-        }
-        Err(AccountError::AddressTaken) => Ok(redirect("/admin/inscriptions?fait=adresse")),
-        Err(other) => Err(other.into()),
-    }
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RegistrationValidated);
+    let done = match decisions::validate(&state, path.into_inner(), audit).await? {
+        Decision::Done => "valide",
+        Decision::AlreadyDecided => "deja",
+        Decision::AddressTaken => "adresse",
+    };
+    Ok(redirect(&format!("/admin/inscriptions?fait={done}")))
 }
 
 #[derive(Deserialize)]
 pub struct RejectForm {
-    #[serde(default)]
-    motif: String,
+    #[serde(default, rename = "motif")]
+    reason: String,
 }
 
 /// `POST /admin/inscriptions/{id}/refuser`: a reason is required; it is
@@ -161,60 +141,33 @@ pub async fn reject(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let mut errors = FormErrors::default();
-    let Some(reason) = errors.check("motif", message_text(&form.motif, 5, 2_000)) else {
+    let Some(reason) = errors.check("motif", message_text(&form.reason, 5, 2_000)) else {
         let found = accounts::registration(&state.db, id)
             .await?
             .ok_or(PageError::NotFound)?;
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(
-                view::registration_page(&viewer, &token, &found, &form.motif, &errors)
-                    .into_string(),
-            ));
+        let page = view::registration_page(&viewer, &token, &found, &form.reason, &errors);
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
     };
-    match accounts::reject_registration(&state.db, state.clock.now(), id, &reason).await {
-        Ok(registration) => {
-            staff_audit(&state, &req, &viewer, AuditEvent::RegistrationRejected)
-                .subject(format!("registration:{id}"))
-                .detail(reason.clone())
-                .record_with(&state)
-                .await?;
-            state
-                .mailer
-                .send_later(notifications::registration_rejected(
-                    &registration,
-                    &reason,
-                    &state.public_url,
-                ));
-            Ok(redirect("/admin/inscriptions?fait=refuse"))
-        }
-        Err(AccountError::AlreadyDecided) => Ok(redirect("/admin/inscriptions?fait=deja")),
-        Err(AccountError::NotFound) => Err(PageError::NotFound),
-        Err(other) => Err(other.into()),
-    }
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RegistrationRejected);
+    let done = match decisions::reject(&state, id, &reason, audit).await? {
+        Decision::Done => "refuse",
+        _ => "deja",
+    };
+    Ok(redirect(&format!("/admin/inscriptions?fait={done}")))
 }
 
 /// `GET /admin/messages`: the people's messages are records too; opening
 /// them is audited.
-pub async fn messages(
-    req: HttpRequest,
-    query: web::Query<Notice>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn messages(page: StaffPage, query: web::Query<Notice>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let questions = inbox::questions(&state.db).await?;
-    let applications = inbox::applications(&state.db).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject("messages".to_owned())
-        .record_with(&state)
-        .await?;
+    let questions = inbox::questions(&page.state.db).await?;
+    let applications = inbox::applications(&page.state.db).await?;
+    page.record(page.viewed().subject("messages")).await?;
     Ok(view::messages_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &questions,
         &applications,
         notice_of(&query),
@@ -252,29 +205,24 @@ pub async fn accounts_list(
 
 /// `GET /admin/comptes/{id}`: opening a person's record is audited.
 pub async fn account(
-    req: HttpRequest,
+    page: StaffPage,
     path: web::Path<i64>,
     query: web::Query<Notice>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let found = accounts::account_summary(&state.db, id)
+    let found = accounts::account_summary(&page.state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .user(id)
-        .record_with(&state)
-        .await?;
+    page.record(page.viewed().user(id)).await?;
+    let notice = notice_of(&query);
     Ok(view::account_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &found,
-        notice_of(&query),
+        notice,
     ))
 }
 
@@ -312,8 +260,8 @@ pub async fn change_role(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    #[serde(default)]
-    etat: String,
+    #[serde(default, rename = "etat")]
+    status: String,
 }
 
 /// `POST /admin/comptes/{id}/etat`: disabling ends every session at once.
@@ -325,7 +273,7 @@ pub async fn change_status(
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let (status, done) = match form.etat.as_str() {
+    let (status, done) = match form.status.as_str() {
         "actif" => (AccountStatus::Active, "actif"),
         "desactive" => (AccountStatus::Disabled, "desactive"),
         _ => return Err(PageError::BadRequest),
@@ -345,25 +293,20 @@ pub async fn change_status(
 }
 
 /// `GET /admin/journal`: the audit log; opening it is audited too.
-pub async fn audit_log(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn audit_log(page: StaffPage) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let lines = crate::audit::recent(&state.db, 500).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject("audit_log".to_owned())
-        .record_with(&state)
-        .await?;
-    let retention = state
-        .register
-        .retention(crate::privacy::Purpose::Security)
-        .in_french();
-    Ok(view::audit_page(&viewer, &token, &lines, &retention))
+    let lines = crate::audit::recent(&page.state.db, 500).await?;
+    page.record(page.viewed().subject("audit_log")).await?;
+    let retention = page.state.register.retention(Purpose::Security);
+    let retention = retention.in_french();
+    Ok(view::audit_page(
+        &page.viewer,
+        &page.token,
+        &lines,
+        &retention,
+    ))
 }
 
 /// `GET /admin/registre`: the register in force and the last purge runs.
@@ -387,27 +330,20 @@ pub async fn companies(
 }
 
 /// `GET /admin/societes/{id}`: its users are people; opening it is audited.
-pub async fn company(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn company(page: StaffPage, path: web::Path<i64>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let id = path.into_inner();
-    let company = accounts::company(&state.db, id)
+    let (db, id) = (&page.state.db, path.into_inner());
+    let company = accounts::company(db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let users = accounts::company_users(&state.db, id).await?;
-    let devices = crate::buildings::company_devices(&state.db, id).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
-        .subject(format!("company:{id}"))
-        .record_with(&state)
+    let users = accounts::company_users(db, id).await?;
+    let devices = crate::buildings::company_devices(db, id).await?;
+    page.record(page.viewed().subject(format!("company:{id}")))
         .await?;
+    let (viewer, token) = (&page.viewer, &page.token);
     Ok(view::company_page(
-        &viewer, &token, &company, &users, &devices,
+        viewer, token, &company, &users, &devices,
     ))
 }

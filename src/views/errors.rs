@@ -44,76 +44,86 @@ pub fn error_page(status: StatusCode, path: &str, request_id: Option<&str>) -> M
             "Votre demande n'a pas pu aboutir. Revenez à la page précédente et réessayez.",
         ),
     };
-    let page = Page {
+    ErrorPage {
+        status,
         title,
         description: message,
-        path,
-    };
-    layout(
-        &page,
-        html! {
-            section.error-page {
-                div.wrap.prose {
-                    p.error-code { "Erreur " (status.as_u16()) }
-                    h1 { (title) }
-                    p { (message) }
-                    p.actions {
-                        a.button href="/" { "Retour à l'accueil" }
-                        a.button.secondary href="/services" { "Nos services" }
-                    }
-                    @if let Some(id) = request_id {
-                        p.reference { "Référence de la demande : " code { (id) } }
-                    }
-                }
-            }
-        },
-    )
+        paragraphs: &[message],
+        services_link: true,
+        request_id,
+    }
+    .render(path)
 }
 
 /// A form whose CSRF token is missing or wrong: nothing was saved.
 pub fn expired_form_page(path: &str) -> Markup {
-    let page = Page {
+    ErrorPage {
+        status: StatusCode::FORBIDDEN,
         title: "Formulaire expiré",
         description: "Le formulaire n'a pas pu être pris en compte.",
-        path,
-    };
-    layout(
-        &page,
-        html! {
-            section.error-page {
-                div.wrap.prose {
-                    p.error-code { "Erreur 403" }
-                    h1 { "Formulaire expiré" }
-                    p {
-                        "Ce formulaire a expiré ou n'a pas été envoyé depuis une page de notre site. "
-                        "Rien n'a été enregistré."
-                    }
-                    p { "Revenez à la page précédente, rechargez-la, puis envoyez à nouveau le formulaire." }
-                    p.actions { a.button href="/" { "Retour à l'accueil" } }
-                }
-            }
-        },
-    )
+        paragraphs: &[
+            "Ce formulaire a expiré ou n'a pas été envoyé depuis une page de notre site. Rien n'a été enregistré.",
+            "Revenez à la page précédente, rechargez-la, puis envoyez à nouveau le formulaire.",
+        ],
+        services_link: false,
+        request_id: None,
+    }
+    .render(path)
 }
 
 /// A logged-in person whose role does not open this page.
 pub fn forbidden_page(path: &str) -> Markup {
-    let page = Page {
+    ErrorPage {
+        status: StatusCode::FORBIDDEN,
         title: "Accès réservé",
         description: "Cette page n'est pas accessible avec votre compte.",
-        path,
-    };
-    layout(
-        &page,
-        html! {
-            section.error-page {
-                div.wrap.prose {
-                    p.error-code { "Erreur 403" }
-                    h1 { "Accès réservé" }
-                    p { "Cette page n'est pas accessible avec votre compte. Si vous pensez que c'est une erreur, contactez l'équipe WeMaintain." }
-                    p.actions { a.button href="/" { "Retour à l'accueil" } }
+        paragraphs: &["Cette page n'est pas accessible avec votre compte. Si vous pensez que c'est une erreur, contactez l'équipe WeMaintain."],
+        services_link: false,
+        request_id: None,
+    }
+    .render(path)
+}
+
+/// The one renderer of error pages: a code, a title, what happened and
+/// where to go, inside the site's layout.
+struct ErrorPage<'a> {
+    status: StatusCode,
+    title: &'a str,
+    /// The page's meta description.
+    description: &'a str,
+    paragraphs: &'a [&'a str],
+    /// Whether to offer "Nos services" beside the way home.
+    services_link: bool,
+    request_id: Option<&'a str>,
+}
+
+impl ErrorPage<'_> {
+    fn render(&self, path: &str) -> Markup {
+        let page = Page {
+            title: self.title,
+            description: self.description,
+            path,
+        };
+        layout(
+            &page,
+            html! {
+                section.error-page {
+                    div.wrap.prose {
+                        p.error-code { "Erreur " (self.status.as_u16()) }
+                        h1 { (self.title) }
+                        @for paragraph in self.paragraphs { p { (paragraph) } }
+                        p.actions {
+                            a.button href="/" { "Retour à l'accueil" }
+                            @if self.services_link {
+                                a.button.secondary href="/services" { "Nos services" }
+                            }
+                        }
+                        @if let Some(id) = self.request_id {
+                            p.reference { "Référence de la demande : " code { (id) } }
+                        }
+                    }
                 }
-            }
-        },
-    )
+            },
+        )
+    }
 }

@@ -30,6 +30,7 @@ on_both_backends!(
     two_instances_share_sessions_and_login_counts,
     a_stop_sends_the_mail_still_in_flight_and_counts_it,
     staff_read_the_audit_log_and_the_register_with_its_purges,
+    staff_decisions_on_a_request_decided_or_taken_meanwhile_change_nothing,
 );
 
 const EMAIL: &str = "marie.durand@syndic-exemple.fr";
@@ -1243,4 +1244,47 @@ async fn staff_read_the_audit_log_and_the_register_with_its_purges(backend: Back
     create_account(&app, Role::Client, EMAIL).await;
     client.login_ok(EMAIL, PASSWORD).await;
     assert_eq!(client.get("/admin/journal").await.status(), 403);
+}
+
+async fn staff_decisions_on_a_request_decided_or_taken_meanwhile_change_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let visitor = app.browser();
+    let id = register(&app, &visitor).await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+
+    // The address got an account meanwhile: the request is not validated.
+    create_account(&app, Role::Client, EMAIL).await;
+    let response = staff
+        .post_form(&format!("/admin/inscriptions/{id}/valider"), &[])
+        .await;
+    assert_eq!(
+        header(response.headers(), "location"),
+        "/admin/inscriptions?fait=adresse"
+    );
+    assert_eq!(app.count("registrations").await, 1);
+
+    let refuse = |id: i64| format!("/admin/inscriptions/{id}/refuser");
+    let reason = [("motif", "Adresse déjà titulaire d'un compte")];
+    let response = staff.post_form(&refuse(id), &reason).await;
+    assert_eq!(
+        header(response.headers(), "location"),
+        "/admin/inscriptions?fait=refuse"
+    );
+    // Refusing twice changes nothing; an unknown request is not found.
+    let again = staff.post_form(&refuse(id), &reason).await;
+    assert_eq!(
+        header(again.headers(), "location"),
+        "/admin/inscriptions?fait=deja"
+    );
+    let unknown = staff.post_form(&refuse(id + 1_000), &reason).await;
+    assert_eq!(unknown.status(), 404);
+    let unknown = staff
+        .post_form(&format!("/admin/inscriptions/{}/valider", id + 1_000), &[])
+        .await;
+    assert_eq!(
+        header(unknown.headers(), "location"),
+        "/admin/inscriptions?fait=deja"
+    );
 }

@@ -7,14 +7,11 @@ use serde::Deserialize;
 
 use crate::accounts::forms::RegistrationForm;
 use crate::accounts::views::registration as view;
-use crate::accounts::{self, RegistrationConfirmation, RegistrationOutcome};
-use crate::auth::password::hash_password;
+use crate::accounts::{sign_ups, RegistrationConfirmation};
 use crate::auth::rate_limit::LimitedForm;
 use crate::auth::CsrfToken;
 use crate::forms::FormErrors;
-use crate::http::{form_limit, redirect, staff_recipients, too_many, PageError};
-use crate::notifications;
-use crate::privacy::Purpose;
+use crate::http::{form_limit, html, redirect, too_many, PageError};
 use crate::state::AppState;
 use crate::views::links;
 
@@ -38,42 +35,19 @@ pub async fn submit(
     state: web::Data<AppState>,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
+    let page =
+        |errors: &FormErrors| view::registration_page(&form, errors, &token, &state.register);
     let valid = match form.validate() {
         Ok(valid) => valid,
-        Err(errors) => {
-            return Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/html; charset=utf-8")
-                .body(
-                    view::registration_page(&form, &errors, &token, &state.register).into_string(),
-                ))
-        }
+        Err(errors) => return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&errors))),
     };
     // Counted before the argon2 hash: each one costs tens of milliseconds.
-    let limited = form_limit(
-        &state,
-        &req,
-        LimitedForm::Registration,
-        &valid.registration.email,
-    )
-    .await?;
+    let email = &valid.registration.email;
+    let limited = form_limit(&state, &req, LimitedForm::Registration, email).await?;
     if let Some((until, errors)) = limited {
-        let page = view::registration_page(&form, &errors, &token, &state.register);
-        return Ok(too_many(state.clock.now(), until, page));
+        return Ok(too_many(state.clock.now(), until, page(&errors)));
     }
-    let mut registration = valid.registration;
-    registration.password_hash = hash_password(valid.password.expose().to_owned()).await?;
-    let now = state.clock.now();
-    let email = registration.email.as_str();
-    let mail = match accounts::register(&state.db, now, &registration).await? {
-        RegistrationOutcome::AwaitingConfirmation { token } => {
-            let link = format!("{}/inscription/confirmer?jeton={token}", state.public_url);
-            notifications::registration_confirmation_link(email, &registration.first_name, &link)
-        }
-        RegistrationOutcome::AddressAlreadyKnown => {
-            notifications::registration_address_known(email, &state.public_url)
-        }
-    };
-    state.mailer.send_later_discreetly(mail);
+    sign_ups::sign_up(&state, valid).await?;
     Ok(redirect("/inscription/envoyee"))
 }
 
@@ -84,8 +58,8 @@ pub async fn sent() -> Markup {
 
 #[derive(Deserialize)]
 pub struct LinkQuery {
-    #[serde(default)]
-    jeton: String,
+    #[serde(default, rename = "jeton")]
+    token: String,
 }
 
 const CONFIRM_PATH: &str = "/inscription/confirmer";
@@ -96,7 +70,7 @@ pub async fn confirm_link(query: web::Query<LinkQuery>, token: CsrfToken) -> Mar
     links::link_page(
         "Confirmer mon adresse e-mail",
         CONFIRM_PATH,
-        &query.jeton,
+        &query.token,
         "Confirmer mon adresse",
         &token,
     )
@@ -108,23 +82,23 @@ pub async fn confirm(
     form: web::Form<LinkQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let now = state.clock.now();
-    let retention = state.register.retention(Purpose::PendingRegistrations);
-    let outcome = accounts::confirm_registration(&state.db, now, retention, &form.jeton).await?;
-    let (status, title, text) = match outcome {
-        RegistrationConfirmation::Confirmed(registration) => {
-            let staff = staff_recipients(&state).await?;
-            state.mailer.send_later(notifications::registration_to_staff(
-                staff,
-                &registration,
-                &state.public_url,
-            ));
-            (
-                StatusCode::OK,
-                "Adresse confirmée",
-                "Merci, votre adresse est confirmée. Votre demande de compte est transmise à l'équipe WeMaintain : vous recevrez un e-mail dès qu'elle aura été examinée, en général sous deux jours ouvrés.",
-            )
-        }
+    let outcome = sign_ups::confirm(&state, &form.token).await?;
+    let (status, title, text) = confirmation_text(&outcome);
+    Ok(html(
+        status,
+        links::link_result_page(CONFIRM_PATH, title, text),
+    ))
+}
+
+fn confirmation_text(
+    outcome: &RegistrationConfirmation,
+) -> (StatusCode, &'static str, &'static str) {
+    match outcome {
+        RegistrationConfirmation::Confirmed(_) => (
+            StatusCode::OK,
+            "Adresse confirmée",
+            "Merci, votre adresse est confirmée. Votre demande de compte est transmise à l'équipe WeMaintain : vous recevrez un e-mail dès qu'elle aura été examinée, en général sous deux jours ouvrés.",
+        ),
         RegistrationConfirmation::AddressAlreadyKnown => (
             StatusCode::CONFLICT,
             "Adresse déjà connue",
@@ -135,8 +109,5 @@ pub async fn confirm(
             "Lien invalide",
             "Ce lien a déjà servi, a expiré (7 jours) ou n'existe pas. Vous pouvez refaire votre demande de compte.",
         ),
-    };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(links::link_result_page(CONFIRM_PATH, title, text).into_string()))
+    }
 }

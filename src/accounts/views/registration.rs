@@ -32,10 +32,10 @@ pub fn registration_page(
         .retention(Purpose::PendingRegistrations)
         .period
         .in_french();
-    let pays = if form.pays.is_empty() && errors.is_empty() {
+    let country = if form.country.is_empty() && errors.is_empty() {
         "FR"
     } else {
-        form.pays.as_str()
+        form.country.as_str()
     };
     layout(
         &page,
@@ -54,22 +54,22 @@ pub fn registration_page(
                     (csrf_field(token))
                     fieldset {
                         legend { "Vous" }
-                        (field(Field::text("prenom", "Prénom", &form.prenom).autocomplete("given-name"), errors))
-                        (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
-                        (select("sexe", "Civilité", &civilities, &form.sexe, errors))
-                        (field(Field::text("role", "Rôle dans la société", &form.role).autocomplete("organization-title").hint("Par exemple : gestionnaire de copropriété, responsable technique."), errors))
+                        (field(Field::text("prenom", "Prénom", &form.first_name).autocomplete("given-name"), errors))
+                        (field(Field::text("nom", "Nom", &form.last_name).autocomplete("family-name"), errors))
+                        (select("sexe", "Civilité", &civilities, &form.civility, errors))
+                        (field(Field::text("role", "Rôle dans la société", &form.job_title).autocomplete("organization-title").hint("Par exemple : gestionnaire de copropriété, responsable technique."), errors))
                         (field(Field::text("email", "Adresse e-mail professionnelle", &form.email).kind("email").autocomplete("email").hint("Un lien de confirmation y sera envoyé."), errors))
-                        (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel").hint("Par exemple : 06 12 34 56 78, ou +32 2 555 12 12 hors de France."), errors))
+                        (field(Field::text("telephone", "Téléphone", &form.phone).kind("tel").autocomplete("tel").hint("Par exemple : 06 12 34 56 78, ou +32 2 555 12 12 hors de France."), errors))
                     }
                     fieldset {
                         legend { "Votre société" }
-                        (field(Field::text("societe", "Nom de la société", &form.societe).autocomplete("organization"), errors))
-                        (select("type_societe", "Type de société", &kinds, &form.type_societe, errors))
-                        (field(Field::text("adresse", "Adresse", &form.adresse).autocomplete("address-line1"), errors))
-                        (field(Field::text("complement", "Informations complémentaires", &form.complement).autocomplete("address-line2").hint("Bâtiment, étage, service…").optional(), errors))
-                        (field(Field::text("code_postal", "Code postal", &form.code_postal).autocomplete("postal-code"), errors))
-                        (field(Field::text("ville", "Ville", &form.ville).autocomplete("address-level2"), errors))
-                        (select("pays", "Pays", &countries, pays, errors))
+                        (field(Field::text("societe", "Nom de la société", &form.company_name).autocomplete("organization"), errors))
+                        (select("type_societe", "Type de société", &kinds, &form.company_kind, errors))
+                        (field(Field::text("adresse", "Adresse", &form.address).autocomplete("address-line1"), errors))
+                        (field(Field::text("complement", "Informations complémentaires", &form.address_extra).autocomplete("address-line2").hint("Bâtiment, étage, service…").optional(), errors))
+                        (field(Field::text("code_postal", "Code postal", &form.postal_code).autocomplete("postal-code"), errors))
+                        (field(Field::text("ville", "Ville", &form.city).autocomplete("address-level2"), errors))
+                        (select("pays", "Pays", &countries, country, errors))
                     }
                     fieldset {
                         legend { "Votre mot de passe" }

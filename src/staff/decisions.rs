@@ -1,0 +1,65 @@
+//! Staff decisions on sign-ups: validating one into a company and an
+//! account, or refusing it with a reason; each audited and mailed to the
+//! person.
+
+use crate::accounts::{self, AccountError};
+use crate::audit::Audit;
+use crate::http::PageError;
+use crate::notifications;
+use crate::state::AppState;
+
+/// What deciding on a sign-up gave.
+pub enum Decision {
+    Done,
+    /// Decided already (a double click, two staff at once), or gone.
+    AlreadyDecided,
+    /// An account already uses the address: not validated.
+    AddressTaken,
+}
+
+/// Validates sign-up `id`; `audit` names who and from where.
+pub async fn validate(state: &AppState, id: i64, audit: Audit) -> Result<Decision, PageError> {
+    match accounts::validate_registration(&state.db, state.clock.now(), id).await {
+        Ok((user_id, registration)) => {
+            audit
+                .user(user_id)
+                .subject(format!("registration:{id}"))
+                .record_with(state)
+                .await?;
+            let mail = notifications::registration_validated(&registration, &state.public_url);
+            state.mailer.send_later(mail);
+            Ok(Decision::Done)
+        }
+        // A validated request leaves the table: validating it again finds
+        // nothing.
+        Err(AccountError::AlreadyDecided | AccountError::NotFound) => Ok(Decision::AlreadyDecided),
+        Err(AccountError::AddressTaken) => Ok(Decision::AddressTaken),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Refuses sign-up `id`; the reason goes to the person.
+pub async fn reject(
+    state: &AppState,
+    id: i64,
+    reason: &str,
+    audit: Audit,
+) -> Result<Decision, PageError> {
+    let now = state.clock.now();
+    match accounts::reject_registration(&state.db, now, id, reason).await {
+        Ok(registration) => {
+            audit
+                .subject(format!("registration:{id}"))
+                .detail(reason)
+                .record_with(state)
+                .await?;
+            let mail =
+                notifications::registration_rejected(&registration, reason, &state.public_url);
+            state.mailer.send_later(mail);
+            Ok(Decision::Done)
+        }
+        Err(AccountError::AlreadyDecided) => Ok(Decision::AlreadyDecided),
+        Err(AccountError::NotFound) => Err(PageError::NotFound),
+        Err(other) => Err(other.into()),
+    }
+}
