@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::auth::digest;
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::db::{millis, on_pool, Db, DbError, Sql, Tx};
 use crate::domain::Email;
 use crate::privacy::{Purpose, Register};
 
@@ -140,11 +140,16 @@ pub async fn record(
     event: AuditEvent,
     entry: AuditEntry,
 ) -> Result<(), DbError> {
+    insert(register, now, event, &entry).execute(db).await?;
+    Ok(())
+}
+
+/// The statement that writes one line, on a pool or inside a transaction.
+fn insert(register: &Register, now: DateTime<Utc>, event: AuditEvent, entry: &AuditEntry) -> Sql {
     let expires_at = register.retention(Purpose::Security).period.after(now);
-    on_pool!(db, |pool| {
-        sqlx::query(
-        "INSERT INTO audit_log (occurred_at, expires_at, event, actor_user_id, subject_user_id, subject, ip, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    Sql::new(
+        "INSERT INTO audit_log (occurred_at, expires_at, event, actor_user_id, subject_user_id, \
+           subject, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(millis(now))
     .bind(millis(expires_at))
@@ -154,11 +159,6 @@ pub async fn record(
     .bind(&entry.subject)
     .bind(&entry.ip)
     .bind(&entry.detail)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected())
-    })?;
-    Ok(())
 }
 
 /// An audit line being written, named part by part:
@@ -217,6 +217,20 @@ impl Audit {
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
         record(db, register, now, self.event, self.entry).await
+    }
+
+    /// Writes the line inside `tx`: it is kept if, and only if, the change
+    /// it records is committed with it.
+    pub async fn record_in(
+        self,
+        tx: &mut Tx,
+        register: &Register,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        insert(register, now, self.event, &self.entry)
+            .execute(tx)
+            .await?;
+        Ok(())
     }
 
     /// Writes the line with the site's database, register and clock.
