@@ -233,10 +233,52 @@ impl Audit {
         Ok(())
     }
 
+    /// The line, to be written later in the transaction of the change it
+    /// records ([`PendingAudit::record_in`]), with the site's register and clock.
+    pub fn pending(self, state: &crate::state::AppState) -> PendingAudit<'_> {
+        PendingAudit {
+            now: state.clock.now(),
+            register: &state.register,
+            audit: self,
+        }
+    }
+
     /// Writes the line with the site's database, register and clock.
     pub async fn record_with(self, state: &crate::state::AppState) -> Result<(), DbError> {
         self.record(&state.db, &state.register, state.clock.now())
             .await
+    }
+}
+
+/// An audit line handed to the function that makes the change it records,
+/// which writes it in the same transaction.
+#[must_use = "an audit line is written only by `record_in`"]
+pub struct PendingAudit<'a> {
+    pub audit: Audit,
+    pub register: &'a Register,
+    /// When the change is made.
+    pub now: DateTime<Utc>,
+}
+
+impl PendingAudit<'_> {
+    /// Names the account acted upon, once the change has found it.
+    pub fn user(mut self, user_id: impl Into<Option<i64>>) -> Self {
+        self.audit = self.audit.user(user_id);
+        self
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.audit = self.audit.subject(subject);
+        self
+    }
+
+    pub fn maybe_detail(mut self, detail: Option<String>) -> Self {
+        self.audit = self.audit.maybe_detail(detail);
+        self
+    }
+
+    pub async fn record_in(self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        self.audit.record_in(tx, self.register, self.now).await
     }
 }
 

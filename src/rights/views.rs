@@ -16,7 +16,7 @@ use crate::privacy::{Purpose, Register};
 use crate::rights::erasure::{ErasureStatement, Outcome};
 use crate::rights::export::{PersonalDataExport, SCHEMA_PATH};
 use crate::rights::forms::{ProfileForm, RightsDecisionForm, RightsRequestForm};
-use crate::rights::visits::LoggedVisit;
+use crate::rights::visits::{LoggedVisit, VisitQuery};
 use crate::rights::{RequestStatus, RightKind, RightsRequest};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
@@ -568,15 +568,6 @@ pub fn staff_request(
     )
 }
 
-/// What staff typed in the visit-log search.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct VisitQuery {
-    pub ip: String,
-    pub du: String,
-    pub au: String,
-}
-
 /// What the visit-search page shows under its form.
 pub enum VisitResults<'a> {
     /// No search yet, or one that was not valid.
@@ -601,8 +592,8 @@ pub fn visit_search_page(
     let export = format!(
         "/admin/droits/visites/export?ip={}&du={}&au={}",
         crate::auth::encode_query_value(&query.ip),
-        crate::auth::encode_query_value(&query.du),
-        crate::auth::encode_query_value(&query.au)
+        crate::auth::encode_query_value(&query.from),
+        crate::auth::encode_query_value(&query.to)
     );
     layout(
         &page,
@@ -618,8 +609,8 @@ pub fn visit_search_page(
                 }
                 form.form method="get" action="/admin/droits/visites" novalidate {
                     (field(Field::text("ip", "Adresse IP ou plage", &query.ip).hint("192.0.2.7, 2001:db8::1 ou 192.0.2.0/24"), errors))
-                    (field(Field::text("du", "Du", &query.du).kind("date"), errors))
-                    (field(Field::text("au", "Au (inclus)", &query.au).kind("date"), errors))
+                    (field(Field::text("du", "Du", &query.from).kind("date"), errors))
+                    (field(Field::text("au", "Au (inclus)", &query.to).kind("date"), errors))
                     button.button type="submit" { "Rechercher" }
                 }
                 @if let VisitResults::Found(found) = results {
