@@ -35,7 +35,21 @@ struct DataPageOf<'a> {
     token: &'a CsrfToken,
 }
 
-impl DataPageOf<'_> {
+impl<'a> DataPageOf<'a> {
+    fn new(
+        req: &'a HttpRequest,
+        state: &'a AppState,
+        viewer: &'a Viewer,
+        token: &'a CsrfToken,
+    ) -> Self {
+        DataPageOf {
+            req,
+            state,
+            viewer,
+            token,
+        }
+    }
+
     async fn render(
         &self,
         notice: DataNotice,
@@ -99,12 +113,7 @@ pub async fn data(
         Some("choix") => DataNotice::NewsChoiceSaved,
         _ => DataNotice::None,
     };
-    let page = DataPageOf {
-        req: &req,
-        state: &state,
-        viewer: &viewer,
-        token: &token,
-    };
+    let page = DataPageOf::new(&req, &state, &viewer, &token);
     page.render(notice, "", &FormErrors::default()).await
 }
 
@@ -130,12 +139,7 @@ pub async fn export(
     if let Some(message) = reconfirm.error() {
         let mut errors = FormErrors::default();
         errors.add("mot_de_passe", message);
-        let page = DataPageOf {
-            req: &req,
-            state: &state,
-            viewer: &viewer,
-            token: &token,
-        };
+        let page = DataPageOf::new(&req, &state, &viewer, &token);
         return page.refused(&reconfirm, "", &errors).await;
     }
     let now = state.clock.now();
@@ -148,23 +152,24 @@ pub async fn export(
         .detail(if json { "json" } else { "html" }.to_owned())
         .record_with(&state)
         .await?;
-    if json {
-        return export_as_json(&export, now);
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(NOT_STORED)
-        .body(view::export_page(&export).into_string()))
+    export_response(&export, json, now)
 }
 
 /// A copy of one's data is never kept by a cache.
 const NOT_STORED: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-store");
 
-/// The copy as a JSON file to download.
-fn export_as_json(
+/// The copy as a JSON file to download, or as a page.
+fn export_response(
     export: &PersonalDataExport,
+    json: bool,
     now: DateTime<Utc>,
 ) -> Result<HttpResponse, PageError> {
+    if !json {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header(NOT_STORED)
+            .body(view::export_page(export).into_string()));
+    }
     let body = serde_json::to_string_pretty(export)
         .map_err(|error| PageError::Internal(error.to_string()))?;
     let name = format!(
@@ -243,12 +248,7 @@ pub async fn change_email(
         errors.add("mot_de_passe_email", message);
     }
     let (Some(email), true) = (email, errors.is_empty()) else {
-        let page = DataPageOf {
-            req: &req,
-            state: &state,
-            viewer: &viewer,
-            token: &token,
-        };
+        let page = DataPageOf::new(&req, &state, &viewer, &token);
         return page.refused(&reconfirm, &form.new_email, &errors).await;
     };
     send_address_link(&req, &state, &viewer, &email).await
@@ -433,12 +433,7 @@ pub async fn erase(
     let reconfirm = reconfirm_password(&state, &req, &viewer, &form.password, "erasure").await?;
     let errors = erase_errors(&reconfirm, &form);
     if !errors.is_empty() {
-        let page = DataPageOf {
-            req: &req,
-            state: &state,
-            viewer: &viewer,
-            token: &token,
-        };
+        let page = DataPageOf::new(&req, &state, &viewer, &token);
         return page.refused(&reconfirm, "", &errors).await;
     }
     let (now, ip) = (state.clock.now(), state.client_ip(&req));

@@ -47,10 +47,8 @@ pub async fn submit_request(
     let request = match form.validate() {
         Ok(request) => request,
         Err(errors) => {
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::request_page(&form, &errors, &token),
-            ))
+            let markup = view::request_page(&form, &errors, &token);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
     };
     let limited = form_limit(&state, &req, LimitedForm::RightsRequest, &request.email).await?;
@@ -63,11 +61,9 @@ pub async fn submit_request(
         "{}/confidentialite/demande/confirmer?jeton={link_token}",
         state.public_url
     );
-    state.mailer.send_later(notifications::rights_request_link(
-        request.email.as_str(),
-        request.kind.short(),
-        &link,
-    ));
+    let mail =
+        notifications::rights_request_link(request.email.as_str(), request.kind.short(), &link);
+    state.mailer.send_later(mail);
     Ok(redirect("/confidentialite/demande/envoyee"))
 }
 

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, PendingAudit};
 use crate::auth::{opened_from_another_site, CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::forms::FormErrors;
@@ -78,6 +78,7 @@ pub async fn staff_request(
 /// The page a staff decision was made on: where its form goes back, with
 /// its errors or a refusal, when the decision cannot be made.
 struct DecisionPage<'a> {
+    req: &'a HttpRequest,
     state: &'a AppState,
     viewer: &'a Viewer,
     token: &'a CsrfToken,
@@ -85,7 +86,30 @@ struct DecisionPage<'a> {
     form: &'a RightsDecisionForm,
 }
 
-impl DecisionPage<'_> {
+impl<'a> DecisionPage<'a> {
+    fn new(
+        req: &'a HttpRequest,
+        state: &'a AppState,
+        viewer: &'a Viewer,
+        token: &'a CsrfToken,
+        id: i64,
+        form: &'a RightsDecisionForm,
+    ) -> Self {
+        DecisionPage {
+            req,
+            state,
+            viewer,
+            token,
+            id,
+            form,
+        }
+    }
+
+    /// The audit line of the decision, written with it.
+    fn audit(&self, event: AuditEvent) -> PendingAudit<'a> {
+        staff_audit(self.state, self.req, self.viewer, event).pending(self.state)
+    }
+
     /// The decision form sent back with its errors or a refusal.
     async fn refused(
         &self,
@@ -103,7 +127,7 @@ impl DecisionPage<'_> {
             alert,
             self.token,
         );
-        Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup))
+        Ok(html(INVALID, markup))
     }
 
     /// The end of every decision (made and audited in one transaction): a
@@ -151,19 +175,13 @@ pub async fn extend(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = DecisionPage {
-        state: &state,
-        viewer: &viewer,
-        token: &token,
-        id,
-        form: &form,
-    };
+    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
     let (months, reason) = match form.extension() {
         Ok(valid) => valid,
         Err(errors) => return page.refused(&errors, None).await,
     };
-    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RightsRequestExtended);
-    let outcome = rights::extend(&state.db, id, months, &reason, audit.pending(&state)).await;
+    let audit = page.audit(AuditEvent::RightsRequestExtended);
+    let outcome = rights::extend(&state.db, id, months, &reason, audit).await;
     page.after(outcome, |request| {
         let due = request.due_at.map(french_date).unwrap_or_default();
         notifications::rights_request_extended(&request.email, id, &due, &reason)
@@ -181,24 +199,13 @@ pub async fn ask_information(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = DecisionPage {
-        state: &state,
-        viewer: &viewer,
-        token: &token,
-        id,
-        form: &form,
-    };
+    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
     let question = match form.text("la question au demandeur") {
         Ok(text) => text,
         Err(errors) => return page.refused(&errors, None).await,
     };
-    let audit = staff_audit(
-        &state,
-        &req,
-        &viewer,
-        AuditEvent::RightsRequestInformationAsked,
-    );
-    let outcome = rights::ask_information(&state.db, id, &question, audit.pending(&state)).await;
+    let audit = page.audit(AuditEvent::RightsRequestInformationAsked);
+    let outcome = rights::ask_information(&state.db, id, &question, audit).await;
     page.after(outcome, |request| {
         notifications::rights_information_asked(&request.email, id, &question)
     })
@@ -215,24 +222,21 @@ pub async fn close(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = DecisionPage {
-        state: &state,
-        viewer: &viewer,
-        token: &token,
-        id,
-        form: &form,
-    };
+    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
     let answer = match form.text("la réponse envoyée au demandeur") {
         Ok(text) => text,
         Err(errors) => return page.refused(&errors, None).await,
     };
-    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RightsRequestClosed);
-    let outcome = rights::close(&state.db, id, &answer, audit.pending(&state)).await;
+    let audit = page.audit(AuditEvent::RightsRequestClosed);
+    let outcome = rights::close(&state.db, id, &answer, audit).await;
     page.after(outcome, |request| {
         notifications::rights_request_closed(&request.email, id, &answer)
     })
     .await
 }
+
+/// A form sent back with its errors.
+const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// `GET /admin/droits/visites`: the security visit log of an address or
 /// range over a period.
@@ -243,38 +247,27 @@ pub async fn visits_page(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let draw = |query: &VisitQuery, results, errors: &FormErrors| {
-        view::visit_search_page(&viewer, query, results, errors, &token)
+    let draw = |status, query: &VisitQuery, results, errors: &FormErrors| {
+        let markup = view::visit_search_page(&viewer, query, results, errors, &token);
+        Ok::<_, PageError>(html(status, markup))
     };
-    let no_errors = FormErrors::default();
+    let (ok, no_errors) = (StatusCode::OK, FormErrors::default());
     if query.is_blank() {
         let blank = VisitQuery::last_thirty_days(state.clock.now());
-        return Ok(html(
-            StatusCode::OK,
-            draw(&blank, VisitResults::None, &no_errors),
-        ));
+        return draw(ok, &blank, VisitResults::None, &no_errors);
     }
     // A search is audited: one opened from another site is only shown,
     // for the person to check and run it themselves.
     if opened_from_another_site(&req) {
-        return Ok(html(
-            StatusCode::OK,
-            draw(&query, VisitResults::ToCheck, &no_errors),
-        ));
+        return draw(ok, &query, VisitResults::ToCheck, &no_errors);
     }
     let search = match VisitSearch::parse(&query) {
         Ok(valid) => valid,
-        Err(errors) => {
-            let markup = draw(&query, VisitResults::None, &errors);
-            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
-        }
+        Err(errors) => return draw(INVALID, &query, VisitResults::None, &errors),
     };
     let detail = format!("{} → {}", query.from, query.to);
     let found = audited_search(&state, &req, &viewer, search, visits::PAGE_LIMIT, detail).await?;
-    Ok(html(
-        StatusCode::OK,
-        draw(&query, VisitResults::Found(&found), &no_errors),
-    ))
+    draw(ok, &query, VisitResults::Found(&found), &no_errors)
 }
 
 /// `GET /admin/droits/visites/export`: the same search, every row, as CSV.
