@@ -298,22 +298,22 @@ pub fn edit_page(
                     (csrf_field(token))
                     fieldset {
                         legend { "Vous" }
-                        (field(Field::text("prenom", "Prénom", &form.prenom).autocomplete("given-name"), errors))
-                        (field(Field::text("nom", "Nom", &form.nom).autocomplete("family-name"), errors))
-                        (select("sexe", "Civilité", &civilities, &form.sexe, errors))
-                        (field(Field::text("role", "Rôle dans la société", &form.role).autocomplete("organization-title"), errors))
-                        (field(Field::text("telephone", "Téléphone", &form.telephone).kind("tel").autocomplete("tel"), errors))
+                        (field(Field::text("prenom", "Prénom", &form.first_name).autocomplete("given-name"), errors))
+                        (field(Field::text("nom", "Nom", &form.last_name).autocomplete("family-name"), errors))
+                        (select("sexe", "Civilité", &civilities, &form.civility, errors))
+                        (field(Field::text("role", "Rôle dans la société", &form.job_title).autocomplete("organization-title"), errors))
+                        (field(Field::text("telephone", "Téléphone", &form.phone).kind("tel").autocomplete("tel"), errors))
                     }
                     @if with_company {
                         fieldset {
                             legend { "Votre société" }
-                            (field(Field::text("societe", "Nom de la société", &form.societe).autocomplete("organization"), errors))
-                            (select("type_societe", "Type de société", &kinds, &form.type_societe, errors))
-                            (field(Field::text("adresse", "Adresse", &form.adresse).autocomplete("address-line1"), errors))
-                            (field(Field::text("complement", "Informations complémentaires", &form.complement).autocomplete("address-line2").optional(), errors))
-                            (field(Field::text("code_postal", "Code postal", &form.code_postal).autocomplete("postal-code"), errors))
-                            (field(Field::text("ville", "Ville", &form.ville).autocomplete("address-level2"), errors))
-                            (select("pays", "Pays", &countries, &form.pays, errors))
+                            (field(Field::text("societe", "Nom de la société", &form.company).autocomplete("organization"), errors))
+                            (select("type_societe", "Type de société", &kinds, &form.company_kind, errors))
+                            (field(Field::text("adresse", "Adresse", &form.address).autocomplete("address-line1"), errors))
+                            (field(Field::text("complement", "Informations complémentaires", &form.address_extra).autocomplete("address-line2").optional(), errors))
+                            (field(Field::text("code_postal", "Code postal", &form.postal_code).autocomplete("postal-code"), errors))
+                            (field(Field::text("ville", "Ville", &form.city).autocomplete("address-level2"), errors))
+                            (select("pays", "Pays", &countries, &form.country, errors))
                         }
                     }
                     button.button type="submit" { "Enregistrer les corrections" }

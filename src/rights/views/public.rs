@@ -33,9 +33,9 @@ pub fn request_page(form: &RightsRequestForm, errors: &FormErrors, token: &CsrfT
                 (error_summary(errors, RightsRequestForm::LABELS))
                 form.form method="post" action="/confidentialite/demande" novalidate {
                     (csrf_field(token))
-                    (select("droit", "Droit exercé", &kinds, &form.droit, errors))
+                    (select("droit", "Droit exercé", &kinds, &form.right, errors))
                     (field(Field::text("email", "Adresse e-mail", &form.email).kind("email").autocomplete("email").hint("Celle que vous avez utilisée dans un formulaire du site (contact, candidature). Un lien de confirmation y sera envoyé."), errors))
-                    (field(Field::text("visite", "Votre visite du site", &form.visite).hint("Pour une demande sur le journal des visites : votre adresse IP, le jour et l'heure approximative de vos visites.").optional(), errors))
+                    (field(Field::text("visite", "Votre visite du site", &form.visit).hint("Pour une demande sur le journal des visites : votre adresse IP, le jour et l'heure approximative de vos visites.").optional(), errors))
                     (textarea("message", "Votre demande", &form.message, Some("Décrivez ce que vous demandez. Nous pourrons vous demander une pièce d'identité."), errors))
                     button.button type="submit" { "Envoyer ma demande" }
                 }

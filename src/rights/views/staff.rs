@@ -121,13 +121,13 @@ pub fn staff_request(
                     h2 { "Clore avec une réponse" }
                     form.form method="post" action={ "/admin/droits/" (r.id) "/clore" } {
                         (csrf_field(token))
-                        (textarea("texte", "Réponse envoyée au demandeur", &form.texte, Some("Ce qui a été fait, ou pourquoi la demande ne peut pas être satisfaite."), errors))
+                        (textarea("texte", "Réponse envoyée au demandeur", &form.text, Some("Ce qui a été fait, ou pourquoi la demande ne peut pas être satisfaite."), errors))
                         button.button type="submit" { "Clore et envoyer la réponse" }
                     }
                     h2 { "Demander des informations" }
                     form.form method="post" action={ "/admin/droits/" (r.id) "/informations" } {
                         (csrf_field(token))
-                        (textarea("texte", "Question au demandeur", &form.texte, Some("Par exemple : une pièce d'identité. Le délai de réponse ne change pas."), errors))
+                        (textarea("texte", "Question au demandeur", &form.text, Some("Par exemple : une pièce d'identité. Le délai de réponse ne change pas."), errors))
                         button.button.secondary type="submit" { "Envoyer la question" }
                     }
                     h2 { "Prolonger le délai" }
@@ -136,8 +136,8 @@ pub fn staff_request(
                     }
                     form.form method="post" action={ "/admin/droits/" (r.id) "/prolonger" } {
                         (csrf_field(token))
-                        (select("mois", "Prolongation", &[("1", "Un mois"), ("2", "Deux mois")], &form.mois, errors))
-                        (textarea("texte", "Motif (envoyé au demandeur)", &form.texte, Some("La complexité ou le nombre de demandes, par exemple."), errors))
+                        (select("mois", "Prolongation", &[("1", "Un mois"), ("2", "Deux mois")], &form.months, errors))
+                        (textarea("texte", "Motif (envoyé au demandeur)", &form.text, Some("La complexité ou le nombre de demandes, par exemple."), errors))
                         button.button.secondary type="submit" { "Prolonger" }
                     }
                 }
