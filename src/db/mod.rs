@@ -449,6 +449,24 @@ impl<'a> RunsSql<'a> for &'a mut Tx {
     }
 }
 
+/// A row type that both drivers decode (a tuple of plain values, or a
+/// struct deriving `sqlx::FromRow`).
+pub trait FromEitherRow:
+    for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    + Send
+    + Unpin
+{
+}
+
+impl<O> FromEitherRow for O where
+    O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin
+{
+}
+
 /// One statement and its values, written once and run on either backend:
 /// `Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx)`.
 /// Rows are read into types that both drivers decode.
@@ -518,10 +536,7 @@ impl Sql {
     /// Every row, in order.
     pub async fn fetch_all<'a, O>(self, on: impl RunsSql<'a>) -> Result<Vec<O>, sqlx::Error>
     where
-        O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-            + Send
-            + Unpin,
+        O: FromEitherRow,
     {
         per_driver!(self, on.target(), sqlx::query_as, |query, on| query
             .fetch_all(on)
@@ -531,10 +546,7 @@ impl Sql {
     /// The first row, if any (reads only: see [`one`] for a `RETURNING`).
     pub async fn fetch_optional<'a, O>(self, on: impl RunsSql<'a>) -> Result<Option<O>, sqlx::Error>
     where
-        O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-            + Send
-            + Unpin,
+        O: FromEitherRow,
     {
         per_driver!(self, on.target(), sqlx::query_as, |query, on| query
             .fetch_optional(on)
@@ -544,10 +556,7 @@ impl Sql {
     /// The one value of a one-row, one-column query (`SELECT COUNT(*)…`).
     pub async fn fetch_value<'a, T>(self, on: impl RunsSql<'a>) -> Result<T, sqlx::Error>
     where
-        (T,): for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-            + Send
-            + Unpin,
+        (T,): FromEitherRow,
     {
         let row: Option<(T,)> = self.fetch_optional(on).await?;
         row.map(|(value,)| value).ok_or(sqlx::Error::RowNotFound)

@@ -418,13 +418,7 @@ pub async fn extend(
         let due = request.due_at.map(french_date).unwrap_or_default();
         Some(format!("+{months} mois, jusqu'au {due}"))
     };
-    let decision = Decision {
-        id,
-        audit,
-        change,
-        detail,
-    };
-    decision.apply(db).await
+    decide(db, id, audit, change, detail).await
 }
 
 /// Staff ask the requester for more information; the deadline is unchanged.
@@ -446,13 +440,7 @@ pub async fn ask_information(
         .bind(asked)
         .bind(id))
     };
-    let decision = Decision {
-        id,
-        audit,
-        change,
-        detail: |_: &RightsRequest| None,
-    };
-    decision.apply(db).await
+    decide(db, id, audit, change, |_: &RightsRequest| None).await
 }
 
 /// Closes the request with its outcome; from now on it is kept for the
@@ -480,55 +468,42 @@ pub async fn close(
         .bind(millis(expires_at))
         .bind(id))
     };
-    let decision = Decision {
-        id,
-        audit,
-        change,
-        detail: |_: &RightsRequest| None,
-    };
-    decision.apply(db).await
+    decide(db, id, audit, change, |_: &RightsRequest| None).await
 }
 
 /// A staff decision on an open request: the change (an UPDATE that
 /// returns the request, or `None` if another decision closed it first) and
-/// its audit line, in one transaction.
-struct Decision<'a, C, D> {
+/// its audit line, whose detail `detail` reads from the request as changed,
+/// in one transaction.
+async fn decide(
+    db: &Db,
     id: i64,
-    audit: PendingAudit<'a>,
-    change: C,
-    /// The audit line's detail, from the request as changed.
-    detail: D,
-}
-
-impl<C, D> Decision<'_, C, D>
-where
-    C: FnOnce(&RightsRequest) -> Result<Sql, RightsError>,
-    D: FnOnce(&RightsRequest) -> Option<String>,
-{
-    async fn apply(self, db: &Db) -> Result<RightsRequest, RightsError> {
-        let mut tx = db.begin_write().await?;
-        let request: RightsRequest = Sql::new(format!(
-            "SELECT {COLUMNS} FROM rights_requests WHERE id = $1"
-        ))
-        .bind(self.id)
-        .fetch_optional(&mut tx)
-        .await?
-        .ok_or(RightsError::NotFound)?;
-        open_or_error(&request)?;
-        let updated: RightsRequest = (self.change)(&request)?
-            .fetch_all(&mut tx)
-            .await
-            .map(crate::db::first)?
-            .ok_or(RightsError::Closed)?;
-        self.audit
-            .user(updated.user_id)
-            .subject(format!("rights_request:{}", self.id))
-            .maybe_detail((self.detail)(&updated))
-            .record_in(&mut tx)
-            .await?;
-        tx.commit().await?;
-        Ok(updated)
-    }
+    audit: PendingAudit<'_>,
+    change: impl FnOnce(&RightsRequest) -> Result<Sql, RightsError>,
+    detail: impl FnOnce(&RightsRequest) -> Option<String>,
+) -> Result<RightsRequest, RightsError> {
+    let mut tx = db.begin_write().await?;
+    let request: RightsRequest = Sql::new(format!(
+        "SELECT {COLUMNS} FROM rights_requests WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut tx)
+    .await?
+    .ok_or(RightsError::NotFound)?;
+    open_or_error(&request)?;
+    let updated: RightsRequest = change(&request)?
+        .fetch_all(&mut tx)
+        .await
+        .map(crate::db::first)?
+        .ok_or(RightsError::Closed)?;
+    audit
+        .user(updated.user_id)
+        .subject(format!("rights_request:{id}"))
+        .maybe_detail(detail(&updated))
+        .record_in(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(updated)
 }
 
 #[cfg(test)]
