@@ -433,12 +433,7 @@ pub async fn ask_information(
             Some(before) => format!("{before}\n{question}"),
             None => question.to_owned(),
         };
-        Ok(Sql::new(format!(
-            "UPDATE rights_requests SET status = 'info_demandee', info_request = $1 \
-             WHERE id = $2 AND status <> 'close' AND status <> 'a_confirmer' RETURNING {COLUMNS}"
-        ))
-        .bind(asked)
-        .bind(id))
+        Ok(update_if_open(id, "status = 'info_demandee', info_request = $2").bind(asked))
     };
     decide(db, id, audit, change, |_: &RightsRequest| None).await
 }
@@ -458,17 +453,23 @@ pub async fn close(
         .period
         .after(now);
     let change = |_: &RightsRequest| {
-        Ok(Sql::new(format!(
-            "UPDATE rights_requests SET status = 'close', closed_at = $1, outcome = $2, \
-               expires_at = $3 \
-             WHERE id = $4 AND status <> 'close' AND status <> 'a_confirmer' RETURNING {COLUMNS}"
-        ))
-        .bind(millis(now))
-        .bind(outcome)
-        .bind(millis(expires_at))
-        .bind(id))
+        let set = "status = 'close', closed_at = $2, outcome = $3, expires_at = $4";
+        Ok(update_if_open(id, set)
+            .bind(millis(now))
+            .bind(outcome)
+            .bind(millis(expires_at)))
     };
     decide(db, id, audit, change, |_: &RightsRequest| None).await
+}
+
+/// An UPDATE that neither a closed nor an unconfirmed request takes, and
+/// that returns the request; `$1` is its id, `set` binds from `$2`.
+fn update_if_open(id: i64, set: &str) -> Sql {
+    Sql::new(format!(
+        "UPDATE rights_requests SET {set} \
+         WHERE id = $1 AND status <> 'close' AND status <> 'a_confirmer' RETURNING {COLUMNS}"
+    ))
+    .bind(id)
 }
 
 /// A staff decision on an open request: the change (an UPDATE that

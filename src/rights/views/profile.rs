@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
+use super::signed_in_top;
+
 use crate::accounts::views::account::account_bar;
 use crate::accounts::Profile;
 use crate::analytics::AudienceChoice;
@@ -290,8 +292,7 @@ pub fn edit_page(
         &page,
         html! {
             section.section { div.wrap.prose {
-                (account_bar(viewer, token))
-                p { a href="/profil/donnees" { "← Mes données personnelles" } }
+                (signed_in_top(viewer, token, "/profil/donnees", "← Mes données personnelles"))
                 h1 { "Corriger mes données" }
                 (error_summary(errors, ProfileForm::LABELS))
                 form.form method="post" action="/profil/donnees/modifier" novalidate {

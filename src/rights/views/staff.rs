@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use crate::accounts::views::account::account_bar;
+use super::signed_in_top;
+
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::ListPage;
 use crate::db::from_millis;
@@ -59,8 +60,7 @@ pub fn staff_list(
         &page,
         html! {
             section.section { div.wrap {
-                (account_bar(viewer, token))
-                p { a href="/admin" { "← Administration" } }
+                (signed_in_top(viewer, token, "/admin", "← Administration"))
                 h1 { "Demandes d'exercice de droits" }
                 p { "La réponse est due un mois après la réception (confirmation de l'adresse). Elle peut être prolongée de deux mois au plus, avec un motif envoyé au demandeur." }
                 @if overdue > 0 {
@@ -100,8 +100,7 @@ pub fn staff_request(
         &page,
         html! {
             section.section { div.wrap.prose {
-                (account_bar(viewer, token))
-                p { a href="/admin/droits" { "← Demandes d'exercice de droits" } }
+                (signed_in_top(viewer, token, "/admin/droits", "← Demandes d'exercice de droits"))
                 h1 { (title) }
                 @if let Some(alert) = alert { (form_alert(alert)) }
                 (error_summary(errors, &[("mois", "Prolongation"), ("texte", "Texte")]))
@@ -177,8 +176,7 @@ pub fn visit_search_page(
         &page,
         html! {
             section.section { div.wrap {
-                (account_bar(viewer, token))
-                p { a href="/admin/droits" { "← Demandes d'exercice de droits" } }
+                (signed_in_top(viewer, token, "/admin/droits", "← Demandes d'exercice de droits"))
                 h1 { "Journal des visites par adresse IP" }
                 p { "Pour répondre à une demande d'accès sur des visites : seules les lignes de sécurité gardent l'adresse IP complète (6 mois au plus). Chaque recherche est inscrite au journal d'audit." }
                 (error_summary(errors, &[("ip", "Adresse IP ou plage"), ("du", "Du"), ("au", "Au")]))
