@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::auth::digest;
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::db::{millis, on_pool, Db, DbError, Sql, Tx};
 use crate::domain::Email;
 use crate::privacy::{Purpose, Register};
 
@@ -161,6 +161,24 @@ pub async fn record(
     Ok(())
 }
 
+/// The statement that writes one line inside a transaction ([`record`]
+/// writes the same on a pool).
+fn insert(register: &Register, now: DateTime<Utc>, event: AuditEvent, entry: &AuditEntry) -> Sql {
+    let expires_at = register.retention(Purpose::Security).period.after(now);
+    Sql::new(
+        "INSERT INTO audit_log (occurred_at, expires_at, event, actor_user_id, subject_user_id, \
+           subject, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(millis(now))
+    .bind(millis(expires_at))
+    .bind(event.key())
+    .bind(entry.actor)
+    .bind(entry.subject_user)
+    .bind(&entry.subject)
+    .bind(&entry.ip)
+    .bind(&entry.detail)
+}
+
 /// An audit line being written, named part by part:
 /// `Audit::new(AuditEvent::AccountRoleChanged).actor(admin).user(id).detail("admin").record(..)`.
 #[must_use = "an audit line is written only by `record`"]
@@ -219,10 +237,66 @@ impl Audit {
         record(db, register, now, self.event, self.entry).await
     }
 
+    /// Writes the line inside `tx`: it is kept if, and only if, the change
+    /// it records is committed with it.
+    pub async fn record_in(
+        self,
+        tx: &mut Tx,
+        register: &Register,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        insert(register, now, self.event, &self.entry)
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The line, to be written later in the transaction of the change it
+    /// records ([`PendingAudit::record_in`]), with the site's register and clock.
+    pub fn pending(self, state: &crate::state::AppState) -> PendingAudit<'_> {
+        PendingAudit {
+            now: state.clock.now(),
+            register: &state.register,
+            audit: self,
+        }
+    }
+
     /// Writes the line with the site's database, register and clock.
     pub async fn record_with(self, state: &crate::state::AppState) -> Result<(), DbError> {
         self.record(&state.db, &state.register, state.clock.now())
             .await
+    }
+}
+
+/// An audit line handed to the function that makes the change it records,
+/// which writes it in the same transaction.
+#[must_use = "an audit line is written only by `record_in`"]
+pub struct PendingAudit<'a> {
+    pub audit: Audit,
+    pub register: &'a Register,
+    /// When the change is made.
+    pub now: DateTime<Utc>,
+}
+
+impl PendingAudit<'_> {
+    /// Names the account acted upon, once the change has found it.
+    pub fn user(mut self, user_id: impl Into<Option<i64>>) -> Self {
+        self.audit = self.audit.user(user_id);
+        self
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.audit = self.audit.subject(subject);
+        self
+    }
+
+    pub fn maybe_detail(mut self, detail: Option<String>) -> Self {
+        self.audit = self.audit.maybe_detail(detail);
+        self
+    }
+
+    pub async fn record_in(self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        self.audit.record_in(tx, self.register, self.now).await
     }
 }
 

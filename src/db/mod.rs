@@ -347,3 +347,220 @@ pub fn from_millis(ms: i64) -> DateTime<Utc> {
         DateTime::<Utc>::MAX_UTC
     })
 }
+
+/// A transaction on either backend, for work split into named steps that
+/// are written once for both: `async fn delete_sessions(tx: &mut Tx, user:
+/// i64)` runs [`Sql`] statements on it. Chosen over functions generic over
+/// `sqlx::Database`: the bounds sqlx asks for (`Executor` on the connection,
+/// `Encode` and `Type` on every bound value, `FromRow` on every row) are not
+/// implied by a trait that bundles them, so every step would repeat them.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Db {
+    /// Starts a transaction that is going to write (see [`BeginWrite`]).
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// A value bound to a [`Sql`] statement.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl From<i64> for Arg {
+    fn from(value: i64) -> Arg {
+        Arg::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Arg {
+    fn from(value: Option<i64>) -> Arg {
+        Arg::Int(value)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Arg {
+        Arg::Text(Some(value.to_owned()))
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Arg {
+        Arg::Text(Some(value))
+    }
+}
+
+impl From<Option<&str>> for Arg {
+    fn from(value: Option<&str>) -> Arg {
+        Arg::Text(value.map(str::to_owned))
+    }
+}
+
+impl From<&Option<String>> for Arg {
+    fn from(value: &Option<String>) -> Arg {
+        Arg::Text(value.clone())
+    }
+}
+
+/// Where a [`Sql`] statement runs: a pool (`&Db`) or a transaction (`&mut Tx`).
+pub enum Target<'a> {
+    SqlitePool(&'a SqlitePool),
+    PgPool(&'a PgPool),
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+pub trait RunsSql<'a> {
+    fn target(self) -> Target<'a>;
+}
+
+impl<'a> RunsSql<'a> for &'a Db {
+    fn target(self) -> Target<'a> {
+        match self {
+            Db::Sqlite(pool) => Target::SqlitePool(pool),
+            Db::Postgres(pool) => Target::PgPool(pool),
+        }
+    }
+}
+
+impl<'a> RunsSql<'a> for &'a mut Tx {
+    fn target(self) -> Target<'a> {
+        match self {
+            Tx::Sqlite(tx) => Target::Sqlite(&mut *tx),
+            Tx::Postgres(tx) => Target::Postgres(&mut *tx),
+        }
+    }
+}
+
+/// A row type that both drivers decode (a tuple of plain values, or a
+/// struct deriving `sqlx::FromRow`).
+pub trait FromEitherRow:
+    for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    + Send
+    + Unpin
+{
+}
+
+impl<O> FromEitherRow for O where
+    O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin
+{
+}
+
+/// One statement and its values, written once and run on either backend:
+/// `Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx)`.
+/// Rows are read into types that both drivers decode.
+#[must_use = "a statement runs only when executed or fetched"]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+/// Expands `$run` once per driver: `$query` is the statement built with
+/// `$make` (`sqlx::query` or `sqlx::query_as`) and its values bound, `$on`
+/// the pool or connection it runs on.
+macro_rules! per_driver {
+    ($sql:expr, $target:expr, $make:path, |$query:ident, $on:ident| $run:expr) => {
+        match $target {
+            Target::SqlitePool($on) => {
+                let $query = per_driver!(@bind $sql, $make);
+                $run
+            }
+            Target::Sqlite($on) => {
+                let $query = per_driver!(@bind $sql, $make);
+                $run
+            }
+            Target::PgPool($on) => {
+                let $query = per_driver!(@bind $sql, $make);
+                $run
+            }
+            Target::Postgres($on) => {
+                let $query = per_driver!(@bind $sql, $make);
+                $run
+            }
+        }
+    };
+    (@bind $sql:expr, $make:path) => {{
+        let mut query = $make(&$sql.text);
+        for arg in &$sql.args {
+            query = match arg {
+                Arg::Int(value) => query.bind(*value),
+                Arg::Text(value) => query.bind(value.clone()),
+            };
+        }
+        query
+    }};
+}
+
+impl Sql {
+    pub fn new(text: impl Into<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn bind(mut self, value: impl Into<Arg>) -> Sql {
+        self.args.push(value.into());
+        self
+    }
+
+    /// Runs the statement; the number of rows it changed.
+    pub async fn execute<'a>(self, on: impl RunsSql<'a>) -> Result<u64, sqlx::Error> {
+        per_driver!(self, on.target(), sqlx::query, |query, on| query
+            .execute(on)
+            .await
+            .map(|done| done.rows_affected()))
+    }
+
+    /// Every row, in order.
+    pub async fn fetch_all<'a, O>(self, on: impl RunsSql<'a>) -> Result<Vec<O>, sqlx::Error>
+    where
+        O: FromEitherRow,
+    {
+        per_driver!(self, on.target(), sqlx::query_as, |query, on| query
+            .fetch_all(on)
+            .await)
+    }
+
+    /// The first row, if any (reads only: see [`one`] for a `RETURNING`).
+    pub async fn fetch_optional<'a, O>(self, on: impl RunsSql<'a>) -> Result<Option<O>, sqlx::Error>
+    where
+        O: FromEitherRow,
+    {
+        per_driver!(self, on.target(), sqlx::query_as, |query, on| query
+            .fetch_optional(on)
+            .await)
+    }
+
+    /// The one value of a one-row, one-column query (`SELECT COUNT(*)…`).
+    pub async fn fetch_value<'a, T>(self, on: impl RunsSql<'a>) -> Result<T, sqlx::Error>
+    where
+        (T,): FromEitherRow,
+    {
+        let row: Option<(T,)> = self.fetch_optional(on).await?;
+        row.map(|(value,)| value).ok_or(sqlx::Error::RowNotFound)
+    }
+}

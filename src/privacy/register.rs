@@ -130,6 +130,26 @@ pub struct StoredIn {
     pub window_starts_at: Option<&'static str>,
 }
 
+impl StoredIn {
+    /// A table of one purpose whose rows carry their own `expires_at`.
+    const fn own(table: &'static str) -> StoredIn {
+        StoredIn {
+            table,
+            shared_by_purpose: false,
+            window_starts_at: None,
+        }
+    }
+
+    /// A table of one purpose whose window counts from `column`.
+    const fn dated(table: &'static str, column: &'static str) -> StoredIn {
+        StoredIn {
+            table,
+            shared_by_purpose: false,
+            window_starts_at: Some(column),
+        }
+    }
+}
+
 /// The visitor log holds both the audience and the security rows.
 const VISITOR_LOG: &[StoredIn] = &[StoredIn {
     table: "visitor_log",
@@ -142,82 +162,26 @@ const VISITOR_LOG: &[StoredIn] = &[StoredIn {
 /// limits.
 const SECURITY_TABLES: &[StoredIn] = &[
     VISITOR_LOG[0],
-    StoredIn {
-        table: "audit_log",
-        shared_by_purpose: false,
-        window_starts_at: Some("occurred_at"),
-    },
-    StoredIn {
-        table: "rate_limits",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
+    StoredIn::dated("audit_log", "occurred_at"),
+    StoredIn::own("rate_limits"),
 ];
 
 /// Accounts are kept while they last (`expires_at` is set at closure);
 /// sessions and reset links carry their own, shorter, expiry. Children
 /// come before their parents so that a purge never trips a foreign key.
 const ACCOUNT_TABLES: &[StoredIn] = &[
-    StoredIn {
-        table: "sessions",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "password_resets",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "email_changes",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "proposal_devices",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "proposal_requests",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "reports",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "request_messages",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "maintenance_requests",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "devices",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "buildings",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "users",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
-    StoredIn {
-        table: "companies",
-        shared_by_purpose: false,
-        window_starts_at: None,
-    },
+    StoredIn::own("sessions"),
+    StoredIn::own("password_resets"),
+    StoredIn::own("email_changes"),
+    StoredIn::own("proposal_devices"),
+    StoredIn::own("proposal_requests"),
+    StoredIn::own("reports"),
+    StoredIn::own("request_messages"),
+    StoredIn::own("maintenance_requests"),
+    StoredIn::own("devices"),
+    StoredIn::own("buildings"),
+    StoredIn::own("users"),
+    StoredIn::own("companies"),
 ];
 
 /// One line of the register.
@@ -249,11 +213,11 @@ impl Default for Register {
 
 impl Register {
     pub fn with_overrides(overrides: &RetentionOverrides) -> Self {
-        let activities = Purpose::ALL
-            .into_iter()
-            .map(|purpose| {
-                let mut activity = default_activity(purpose);
-                if let Some(period) = overrides.get(purpose) {
+        let activities = DEFAULT_ACTIVITIES
+            .iter()
+            .cloned()
+            .map(|mut activity| {
+                if let Some(period) = overrides.get(activity.purpose) {
                     activity.retention.period = period;
                 }
                 activity
@@ -277,97 +241,86 @@ impl Register {
     }
 }
 
-fn default_activity(purpose: Purpose) -> ProcessingActivity {
+/// The register's defaults, in the order of [`Purpose::ALL`].
+const DEFAULT_ACTIVITIES: [ProcessingActivity; 9] = {
     use LegalBasis::*;
     use Period::*;
     use Reader::*;
     use RetentionStart::*;
-    #[allow(clippy::type_complexity)]
-    let (name, legal_basis, data_categories, readers, retention, stored_in): (
-        &'static str,
-        LegalBasis,
-        &'static [&'static str],
-        &'static [Reader],
-        RetentionWindow,
-        &'static [StoredIn],
-    ) = match purpose {
-        Purpose::Audience => (
-            "Mesure d'audience du Site",
-            LegitimateInterest,
-            &[
+    [
+        ProcessingActivity {
+            purpose: Purpose::Audience,
+            name: "Mesure d'audience du Site",
+            legal_basis: LegitimateInterest,
+            data_categories: &[
                 "Adresse IP tronquée (les derniers chiffres sont effacés)",
                 "Navigateur et système d'exploitation",
                 "Type et fabricant de l'appareil",
                 "Pages consultées, date et heure",
             ],
-            &[MarketingAggregatesOnly],
-            RetentionWindow::new(Months(13), Collection),
-            VISITOR_LOG,
-        ),
-        Purpose::AudienceAggregates => (
-            "Statistiques de fréquentation quotidiennes",
-            NotPersonalData,
-            &["Nombres de visites par jour, par page, par navigateur et par appareil"],
-            &[MarketingAggregatesOnly, Staff],
-            RetentionWindow::new(Months(25), Collection),
-            &[StoredIn {
-                table: "audience_daily",
-                shared_by_purpose: false,
-                window_starts_at: Some("day_start"),
-            }],
-        ),
-        Purpose::Security => (
-            "Sécurité du Site, détection des fraudes et des attaques",
-            LegitimateInterest,
-            &[
+            readers: &[MarketingAggregatesOnly],
+            retention: RetentionWindow::new(Months(13), Collection),
+            stored_in: VISITOR_LOG,
+        },
+        ProcessingActivity {
+            purpose: Purpose::AudienceAggregates,
+            name: "Statistiques de fréquentation quotidiennes",
+            legal_basis: NotPersonalData,
+            data_categories: &[
+                "Nombres de visites par jour, par page, par navigateur et par appareil",
+            ],
+            readers: &[MarketingAggregatesOnly, Staff],
+            retention: RetentionWindow::new(Months(25), Collection),
+            stored_in: &[StoredIn::dated("audience_daily", "day_start")],
+        },
+        ProcessingActivity {
+            purpose: Purpose::Security,
+            name: "Sécurité du Site, détection des fraudes et des attaques",
+            legal_basis: LegitimateInterest,
+            data_categories: &[
                 "Adresse IP complète",
                 "Navigateur et système d'exploitation",
                 "Type et fabricant de l'appareil",
                 "Pages demandées, date et heure",
                 "Journal des actions sensibles (connexions, changements de mot de passe, décisions de l'équipe)",
             ],
-            &[Staff],
-            RetentionWindow::new(Months(6), Collection),
-            SECURITY_TABLES,
-        ),
-        Purpose::Contact => (
-            "Réponse aux questions posées par les Visiteurs",
-            LegitimateInterest,
-            &[
+            readers: &[Staff],
+            retention: RetentionWindow::new(Months(6), Collection),
+            stored_in: SECURITY_TABLES,
+        },
+        ProcessingActivity {
+            purpose: Purpose::Contact,
+            name: "Réponse aux questions posées par les Visiteurs",
+            legal_basis: LegitimateInterest,
+            data_categories: &[
                 "Nom et prénom",
                 "Numéro de téléphone",
                 "Adresse e-mail",
                 "Question posée et échanges",
             ],
-            &[Staff, DataSubject],
-            RetentionWindow::new(Years(3), LastExchange),
-            &[StoredIn {
-                table: "contact_messages",
-                shared_by_purpose: false,
-                window_starts_at: Some("last_exchange_at"),
-            }],
-        ),
-        Purpose::Recruitment => (
-            "Candidatures des techniciens de maintenance",
-            PreContractual,
-            &[
+            readers: &[Staff, DataSubject],
+            retention: RetentionWindow::new(Years(3), LastExchange),
+            stored_in: &[StoredIn::dated("contact_messages", "last_exchange_at")],
+        },
+        ProcessingActivity {
+            purpose: Purpose::Recruitment,
+            name: "Candidatures des techniciens de maintenance",
+            legal_basis: PreContractual,
+            data_categories: &[
                 "Nom et prénom",
                 "Numéro de téléphone",
                 "Adresse e-mail",
                 "Expérience dans l'ascenseur (années d'expérience, entreprise actuelle)",
             ],
-            &[Staff, DataSubject],
-            RetentionWindow::new(Years(2), Collection),
-            &[StoredIn {
-                table: "technician_applications",
-                shared_by_purpose: false,
-                window_starts_at: Some("received_at"),
-            }],
-        ),
-        Purpose::Account => (
-            "Gestion du Profil et fourniture des Services",
-            Contract,
-            &[
+            readers: &[Staff, DataSubject],
+            retention: RetentionWindow::new(Years(2), Collection),
+            stored_in: &[StoredIn::dated("technician_applications", "received_at")],
+        },
+        ProcessingActivity {
+            purpose: Purpose::Account,
+            name: "Gestion du Profil et fourniture des Services",
+            legal_basis: Contract,
+            data_categories: &[
                 "Prénom, nom, sexe, rôle dans la société",
                 "Adresse e-mail et numéro de téléphone",
                 "Identification de l'entreprise (nom, type, adresse, ville, code postal, pays)",
@@ -375,64 +328,46 @@ fn default_activity(purpose: Purpose) -> ProcessingActivity {
                 "Demandes de Maintenance et Rapports d'Information",
                 "Sessions de connexion (le temps de la session)",
             ],
-            &[Staff, DataSubject],
-            RetentionWindow::new(Days(0), AccountClosure),
-            ACCOUNT_TABLES,
-        ),
-        Purpose::PendingRegistrations => (
-            "Examen des demandes d'inscription",
-            PreContractual,
-            &[
+            readers: &[Staff, DataSubject],
+            retention: RetentionWindow::new(Days(0), AccountClosure),
+            stored_in: ACCOUNT_TABLES,
+        },
+        ProcessingActivity {
+            purpose: Purpose::PendingRegistrations,
+            name: "Examen des demandes d'inscription",
+            legal_basis: PreContractual,
+            data_categories: &[
                 "Données d'inscription (identité, coordonnées, entreprise)",
                 "Une demande dont l'adresse e-mail n'a pas été confirmée par le lien envoyé est \
                  effacée après 7 jours",
             ],
-            &[Staff, DataSubject],
-            RetentionWindow::new(Days(90), Collection),
-            &[StoredIn {
-                table: "registrations",
-                shared_by_purpose: false,
-                window_starts_at: Some("requested_at"),
-            }],
-        ),
-        Purpose::ContractEvidence => (
-            "Preuve des Contrats de Maintenance signés en ligne",
-            LegalObligation,
-            &[
+            readers: &[Staff, DataSubject],
+            retention: RetentionWindow::new(Days(90), Collection),
+            stored_in: &[StoredIn::dated("registrations", "requested_at")],
+        },
+        ProcessingActivity {
+            purpose: Purpose::ContractEvidence,
+            name: "Preuve des Contrats de Maintenance signés en ligne",
+            legal_basis: LegalObligation,
+            data_categories: &[
                 "Contrat signé",
                 "Identité du signataire, date, heure et adresse IP de la signature",
             ],
-            &[Staff, DataSubject],
-            RetentionWindow::new(Years(5), ContractEnd),
-            &[StoredIn {
-                table: "contract_signatures",
-                shared_by_purpose: false,
-                window_starts_at: None,
-            }],
-        ),
-        Purpose::RightsRequests => (
-            "Traitement des demandes d'exercice de vos droits",
-            LegalObligation,
-            &["Demande, identité du demandeur, réponse apportée"],
-            &[Staff, DataSubject],
-            RetentionWindow::new(Years(3), RequestClosure),
-            &[StoredIn {
-                table: "rights_requests",
-                shared_by_purpose: false,
-                window_starts_at: Some("closed_at"),
-            }],
-        ),
-    };
-    ProcessingActivity {
-        purpose,
-        name,
-        legal_basis,
-        data_categories,
-        readers,
-        retention,
-        stored_in,
-    }
-}
+            readers: &[Staff, DataSubject],
+            retention: RetentionWindow::new(Years(5), ContractEnd),
+            stored_in: &[StoredIn::own("contract_signatures")],
+        },
+        ProcessingActivity {
+            purpose: Purpose::RightsRequests,
+            name: "Traitement des demandes d'exercice de vos droits",
+            legal_basis: LegalObligation,
+            data_categories: &["Demande, identité du demandeur, réponse apportée"],
+            readers: &[Staff, DataSubject],
+            retention: RetentionWindow::new(Years(3), RequestClosure),
+            stored_in: &[StoredIn::dated("rights_requests", "closed_at")],
+        },
+    ]
+};
 
 #[cfg(test)]
 mod tests {

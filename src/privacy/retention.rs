@@ -49,27 +49,35 @@ impl Period {
         }
     }
 
+    /// The period in the calendar units chrono moves by: days, or whole
+    /// months (a year is twelve); `None` past what a month count holds.
+    fn calendar_units(self) -> Option<CalendarStep> {
+        match self {
+            Period::Days(n) => Some(CalendarStep::Days(Days::new(u64::from(n)))),
+            Period::Months(n) => Some(CalendarStep::Months(Months::new(n))),
+            Period::Years(n) => n
+                .checked_mul(12)
+                .map(|months| CalendarStep::Months(Months::new(months))),
+        }
+    }
+
     /// `start` plus this period, calendar-aware (13 months after 31 January
     /// is the last day of February of the next year).
     pub fn after(self, start: DateTime<Utc>) -> DateTime<Utc> {
-        let end = match self {
-            Period::Days(n) => start.checked_add_days(Days::new(u64::from(n))),
-            Period::Months(n) => start.checked_add_months(Months::new(n)),
-            Period::Years(n) => n
-                .checked_mul(12)
-                .and_then(|months| start.checked_add_months(Months::new(months))),
+        let end = match self.calendar_units() {
+            Some(CalendarStep::Days(days)) => start.checked_add_days(days),
+            Some(CalendarStep::Months(months)) => start.checked_add_months(months),
+            None => None,
         };
         end.unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// `start` minus this period: rows that started before it have expired.
     pub fn before(self, end: DateTime<Utc>) -> DateTime<Utc> {
-        let start = match self {
-            Period::Days(n) => end.checked_sub_days(Days::new(u64::from(n))),
-            Period::Months(n) => end.checked_sub_months(Months::new(n)),
-            Period::Years(n) => n
-                .checked_mul(12)
-                .and_then(|months| end.checked_sub_months(Months::new(months))),
+        let start = match self.calendar_units() {
+            Some(CalendarStep::Days(days)) => end.checked_sub_days(days),
+            Some(CalendarStep::Months(months)) => end.checked_sub_months(months),
+            None => None,
         };
         start.unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
@@ -108,6 +116,12 @@ pub enum RetentionStart {
     ContractEnd,
     /// The closure of the request.
     RequestClosure,
+}
+
+/// A period as chrono adds it to a date.
+enum CalendarStep {
+    Days(Days),
+    Months(Months),
 }
 
 /// How long a purpose keeps its data, counted from a [`RetentionStart`].

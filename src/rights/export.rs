@@ -11,7 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::RightsError;
-use crate::db::{from_millis, on_pool, Db};
+use crate::db::{from_millis, Db, Sql};
 
 /// The version of the export's format; bumped on any change of its shape.
 pub const SCHEMA_VERSION: &str = "1";
@@ -247,49 +247,77 @@ pub async fn personal_data(
     public_url: &str,
     user_id: i64,
 ) -> Result<Option<PersonalDataExport>, RightsError> {
-    let account: Option<AccountData> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT email, civility, first_name, last_name, job_title, phone, role, company_id, \
-           created_at AS created_ms, news_objected_at AS news_objected_ms \
-         FROM users WHERE id = $1"
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await)?;
-    let Some(mut account) = account else {
+    let Some(account) = account(db, user_id).await? else {
         return Ok(None);
     };
-    account.created_at = timestamp(account.created_ms);
-    account.service_news_objected_at = timestamp_opt(account.news_objected_ms);
     // Records sent with an address are this account's only once it has
     // proven it owns that address; otherwise `email = NULL` matches nothing.
     let email = crate::accounts::proven_address(db, user_id).await?;
     let company_id = account.company_id.unwrap_or(-1);
+    Ok(Some(PersonalDataExport {
+        schema: format!("{public_url}{SCHEMA_PATH}"),
+        schema_version: SCHEMA_VERSION,
+        generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        controller: "WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine",
+        company: company(db, company_id).await?,
+        buildings: buildings(db, company_id).await?,
+        maintenance_requests: maintenance_requests(db, company_id).await?,
+        proposals: proposals(db, company_id).await?,
+        information_reports: information_reports(db, company_id).await?,
+        contract_signatures: contract_signatures(db, company_id).await?,
+        rights_requests: rights_requests(db, user_id, email.as_deref()).await?,
+        contact_messages: contact_messages(db, &email).await?,
+        technician_applications: technician_applications(db, &email).await?,
+        security_events: security_events(db, user_id, &email).await?,
+        account,
+    }))
+}
 
-    let company: Option<CompanyData> = on_pool!(db, |pool| sqlx::query_as(
+async fn account(db: &Db, user_id: i64) -> Result<Option<AccountData>, sqlx::Error> {
+    let account: Option<AccountData> = Sql::new(
+        "SELECT email, civility, first_name, last_name, job_title, phone, role, company_id, \
+           created_at AS created_ms, news_objected_at AS news_objected_ms \
+         FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(account.map(|mut account| {
+        account.created_at = timestamp(account.created_ms);
+        account.service_news_objected_at = timestamp_opt(account.news_objected_ms);
+        account
+    }))
+}
+
+async fn company(db: &Db, company_id: i64) -> Result<Option<CompanyData>, sqlx::Error> {
+    Sql::new(
         "SELECT name, kind, address, address_extra, city, postal_code, country \
-         FROM companies WHERE id = $1"
+         FROM companies WHERE id = $1",
     )
     .bind(company_id)
-    .fetch_optional(pool)
-    .await)?;
+    .fetch_optional(db)
+    .await
+}
 
-    let building_rows: Vec<BuildingRow> = on_pool!(db, |pool| sqlx::query_as(
+/// The company's buildings, each with its devices.
+async fn buildings(db: &Db, company_id: i64) -> Result<Vec<BuildingData>, sqlx::Error> {
+    let building_rows: Vec<BuildingRow> = Sql::new(
         "SELECT id, name, address, postal_code, city, country, created_at, archived_at \
-         FROM buildings WHERE company_id = $1 ORDER BY id"
+         FROM buildings WHERE company_id = $1 ORDER BY id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await)?;
-    let device_rows: Vec<DeviceRow> = on_pool!(db, |pool| sqlx::query_as(
+    .fetch_all(db)
+    .await?;
+    let device_rows: Vec<DeviceRow> = Sql::new(
         "SELECT d.id, d.building_id, d.kind, d.location, d.brand, d.serial_number, \
            CAST(d.commissioned_year AS BIGINT), d.status, d.created_at \
          FROM devices d JOIN buildings b ON b.id = d.building_id \
-         WHERE b.company_id = $1 ORDER BY d.id"
+         WHERE b.company_id = $1 ORDER BY d.id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await)?;
-    let buildings = building_rows
+    .fetch_all(db)
+    .await?;
+    Ok(building_rows
         .into_iter()
         .map(
             |(id, name, address, postal_code, city, country, created, archived)| BuildingData {
@@ -304,37 +332,47 @@ pub async fn personal_data(
                 devices: device_rows
                     .iter()
                     .filter(|d| d.1 == id)
-                    .map(|d| DeviceData {
-                        id: d.0,
-                        kind: d.2.clone(),
-                        location: d.3.clone(),
-                        brand: d.4.clone(),
-                        serial_number: d.5.clone(),
-                        commissioned_year: d.6,
-                        status: d.7.clone(),
-                        created_at: timestamp(d.8),
-                    })
+                    .map(device)
                     .collect(),
             },
         )
-        .collect();
+        .collect())
+}
 
-    let request_rows: Vec<RequestRow> = on_pool!(db, |pool| sqlx::query_as(
+fn device(d: &DeviceRow) -> DeviceData {
+    DeviceData {
+        id: d.0,
+        kind: d.2.clone(),
+        location: d.3.clone(),
+        brand: d.4.clone(),
+        serial_number: d.5.clone(),
+        commissioned_year: d.6,
+        status: d.7.clone(),
+        created_at: timestamp(d.8),
+    }
+}
+
+/// The company's maintenance requests, each with its messages.
+async fn maintenance_requests(
+    db: &Db,
+    company_id: i64,
+) -> Result<Vec<MaintenanceRequestData>, sqlx::Error> {
+    let request_rows: Vec<RequestRow> = Sql::new(
         "SELECT id, device_id, nature, urgency, description, status, created_at \
-         FROM maintenance_requests WHERE company_id = $1 ORDER BY id"
+         FROM maintenance_requests WHERE company_id = $1 ORDER BY id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await)?;
-    let message_rows: Vec<(i64, bool, String, i64)> = on_pool!(db, |pool| sqlx::query_as(
+    .fetch_all(db)
+    .await?;
+    let message_rows: Vec<(i64, bool, String, i64)> = Sql::new(
         "SELECT m.request_id, m.from_staff, m.body, m.created_at \
          FROM request_messages m JOIN maintenance_requests r ON r.id = m.request_id \
-         WHERE r.company_id = $1 ORDER BY m.id"
+         WHERE r.company_id = $1 ORDER BY m.id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await)?;
-    let maintenance_requests = request_rows
+    .fetch_all(db)
+    .await?;
+    Ok(request_rows
         .into_iter()
         .map(
             |(id, device_id, nature, urgency, description, status, created)| {
@@ -358,25 +396,26 @@ pub async fn personal_data(
                 }
             },
         )
-        .collect();
+        .collect())
+}
 
-    let proposal_rows: Vec<ProposalRow> = on_pool!(db, |pool| {
-        sqlx::query_as(
+/// The company's requests for proposals, each with the devices it names.
+async fn proposals(db: &Db, company_id: i64) -> Result<Vec<ProposalData>, sqlx::Error> {
+    let proposal_rows: Vec<ProposalRow> = Sql::new(
         "SELECT id, message, previsit, preferred_dates, status, answer, created_at, answered_at \
-         FROM proposal_requests WHERE company_id = $1 ORDER BY id"
+         FROM proposal_requests WHERE company_id = $1 ORDER BY id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await
-    })?;
-    let proposal_devices: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+    .fetch_all(db)
+    .await?;
+    let proposal_devices: Vec<(i64, i64)> = Sql::new(
         "SELECT pd.proposal_id, pd.device_id FROM proposal_devices pd \
-         JOIN proposal_requests p ON p.id = pd.proposal_id WHERE p.company_id = $1 ORDER BY pd.id"
+         JOIN proposal_requests p ON p.id = pd.proposal_id WHERE p.company_id = $1 ORDER BY pd.id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await)?;
-    let proposals = proposal_rows
+    .fetch_all(db)
+    .await?;
+    Ok(proposal_rows
         .into_iter()
         .map(
             |(id, message, previsit, preferred_dates, status, answer, created, answered)| {
@@ -397,16 +436,18 @@ pub async fn personal_data(
                 }
             },
         )
-        .collect();
+        .collect())
+}
 
-    let report_rows: Vec<ReportRow> = on_pool!(db, |pool| sqlx::query_as(
+async fn information_reports(db: &Db, company_id: i64) -> Result<Vec<ReportData>, sqlx::Error> {
+    let rows: Vec<ReportRow> = Sql::new(
         "SELECT id, device_id, kind, performed_on, work_done, parts_replaced, device_state, \
-           published_at FROM reports WHERE company_id = $1 ORDER BY id"
+           published_at FROM reports WHERE company_id = $1 ORDER BY id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await)?;
-    let information_reports = report_rows
+    .fetch_all(db)
+    .await?;
+    Ok(rows
         .into_iter()
         .map(|r| ReportData {
             id: r.0,
@@ -421,18 +462,18 @@ pub async fn personal_data(
             device_state: r.6,
             published_at: timestamp(r.7),
         })
-        .collect();
+        .collect())
+}
 
-    let signature_rows: Vec<SignatureRow> = on_pool!(db, |pool| {
-        sqlx::query_as(
+async fn contract_signatures(db: &Db, company_id: i64) -> Result<Vec<SignatureData>, sqlx::Error> {
+    let rows: Vec<SignatureRow> = Sql::new(
         "SELECT id, template_version, text, text_sha256, signer_name, signer_email, signed_at, ip \
-         FROM contract_signatures WHERE company_id = $1 ORDER BY id"
+         FROM contract_signatures WHERE company_id = $1 ORDER BY id",
     )
     .bind(company_id)
-    .fetch_all(pool)
-    .await
-    })?;
-    let contract_signatures = signature_rows
+    .fetch_all(db)
+    .await?;
+    Ok(rows
         .into_iter()
         .map(|s| SignatureData {
             id: s.0,
@@ -444,9 +485,15 @@ pub async fn personal_data(
             signed_at: timestamp(s.6),
             ip: s.7,
         })
-        .collect();
+        .collect())
+}
 
-    let rights_requests = super::of_person(db, user_id, email.as_deref())
+async fn rights_requests(
+    db: &Db,
+    user_id: i64,
+    email: Option<&str>,
+) -> Result<Vec<RightsRequestData>, RightsError> {
+    Ok(super::of_person(db, user_id, email)
         .await?
         .into_iter()
         .map(|r| RightsRequestData {
@@ -462,16 +509,21 @@ pub async fn personal_data(
             closed_at: timestamp_opt(r.closed_at),
             outcome: r.outcome,
         })
-        .collect();
+        .collect())
+}
 
-    let contact_rows: Vec<ContactRow> = on_pool!(db, |pool| sqlx::query_as(
+async fn contact_messages(
+    db: &Db,
+    email: &Option<String>,
+) -> Result<Vec<ContactMessageData>, sqlx::Error> {
+    let rows: Vec<ContactRow> = Sql::new(
         "SELECT received_at, first_name, last_name, phone, email, message \
-         FROM contact_messages WHERE email = $1 ORDER BY id"
+         FROM contact_messages WHERE email = $1 ORDER BY id",
     )
-    .bind(&email)
-    .fetch_all(pool)
-    .await)?;
-    let contact_messages = contact_rows
+    .bind(email)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
         .into_iter()
         .map(|c| ContactMessageData {
             received_at: timestamp(c.0),
@@ -481,16 +533,22 @@ pub async fn personal_data(
             email: c.4,
             message: c.5,
         })
-        .collect();
-    let application_rows: Vec<ApplicationRow> = on_pool!(db, |pool| sqlx::query_as(
+        .collect())
+}
+
+async fn technician_applications(
+    db: &Db,
+    email: &Option<String>,
+) -> Result<Vec<ApplicationData>, sqlx::Error> {
+    let rows: Vec<ApplicationRow> = Sql::new(
         "SELECT received_at, first_name, last_name, phone, email, \
            CAST(years_experience AS BIGINT), current_company \
-         FROM technician_applications WHERE email = $1 ORDER BY id"
+         FROM technician_applications WHERE email = $1 ORDER BY id",
     )
-    .bind(&email)
-    .fetch_all(pool)
-    .await)?;
-    let technician_applications = application_rows
+    .bind(email)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
         .into_iter()
         .map(|a| ApplicationData {
             received_at: timestamp(a.0),
@@ -501,42 +559,30 @@ pub async fn personal_data(
             years_experience: a.5,
             current_company: a.6,
         })
-        .collect();
+        .collect())
+}
 
-    let event_rows: Vec<(i64, String, Option<String>)> = on_pool!(db, |pool| sqlx::query_as(
+async fn security_events(
+    db: &Db,
+    user_id: i64,
+    email: &Option<String>,
+) -> Result<Vec<SecurityEventData>, sqlx::Error> {
+    let rows: Vec<(i64, String, Option<String>)> = Sql::new(
         "SELECT occurred_at, event, ip FROM audit_log \
-         WHERE subject_user_id = $1 OR actor_user_id = $1 OR subject = $2 ORDER BY id"
+         WHERE subject_user_id = $1 OR actor_user_id = $1 OR subject = $2 ORDER BY id",
     )
     .bind(user_id)
-    .bind(&email)
-    .fetch_all(pool)
-    .await)?;
-    let security_events = event_rows
+    .bind(email)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
         .into_iter()
         .map(|(at, event, ip)| SecurityEventData {
             occurred_at: timestamp(at),
             event,
             ip,
         })
-        .collect();
-
-    Ok(Some(PersonalDataExport {
-        schema: format!("{public_url}{SCHEMA_PATH}"),
-        schema_version: SCHEMA_VERSION,
-        generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        controller: "WeMaintain, 20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine",
-        account,
-        company,
-        buildings,
-        maintenance_requests,
-        proposals,
-        information_reports,
-        contract_signatures,
-        rights_requests,
-        contact_messages,
-        technician_applications,
-        security_events,
-    }))
+        .collect())
 }
 
 #[cfg(test)]

@@ -10,18 +10,30 @@ use crate::forms::{CompanyFields, FormErrors, NAME_MAX};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ProfileForm {
-    pub prenom: String,
-    pub nom: String,
-    pub sexe: String,
-    pub role: String,
-    pub telephone: String,
-    pub societe: String,
-    pub type_societe: String,
-    pub adresse: String,
-    pub complement: String,
-    pub ville: String,
-    pub code_postal: String,
-    pub pays: String,
+    #[serde(rename = "prenom")]
+    pub first_name: String,
+    #[serde(rename = "nom")]
+    pub last_name: String,
+    #[serde(rename = "sexe")]
+    pub civility: String,
+    #[serde(rename = "role")]
+    pub job_title: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
+    #[serde(rename = "societe")]
+    pub company: String,
+    #[serde(rename = "type_societe")]
+    pub company_kind: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
+    #[serde(rename = "complement")]
+    pub address_extra: String,
+    #[serde(rename = "ville")]
+    pub city: String,
+    #[serde(rename = "code_postal")]
+    pub postal_code: String,
+    #[serde(rename = "pays")]
+    pub country: String,
 }
 
 impl ProfileForm {
@@ -44,22 +56,22 @@ impl ProfileForm {
     pub fn of(p: &crate::accounts::Profile) -> Self {
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         Self {
-            prenom: p.first_name.clone(),
-            nom: p.last_name.clone(),
-            sexe: s(&p.civility),
-            role: s(&p.job_title),
-            telephone: p
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            civility: s(&p.civility),
+            job_title: s(&p.job_title),
+            phone: p
                 .phone
                 .clone()
                 .map(|phone| Phone::from_stored(phone).display_international())
                 .unwrap_or_default(),
-            societe: s(&p.company_name),
-            type_societe: s(&p.company_kind),
-            adresse: s(&p.address),
-            complement: s(&p.address_extra),
-            ville: s(&p.city),
-            code_postal: s(&p.postal_code),
-            pays: s(&p.country),
+            company: s(&p.company_name),
+            company_kind: s(&p.company_kind),
+            address: s(&p.address),
+            address_extra: s(&p.address_extra),
+            city: s(&p.city),
+            postal_code: s(&p.postal_code),
+            country: s(&p.country),
         }
     }
 
@@ -70,20 +82,20 @@ impl ProfileForm {
         with_company: bool,
     ) -> Result<crate::rights::profile_changes::ProfileUpdate, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.prenom, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.nom, NAME_MAX));
-        let civility = e.check("sexe", Civility::parse(&self.sexe));
-        let job_title = e.check("role", required_text(&self.role, NAME_MAX));
-        let phone = e.check("telephone", Phone::parse(&self.telephone));
+        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
+        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let civility = e.check("sexe", Civility::parse(&self.civility));
+        let job_title = e.check("role", required_text(&self.job_title, NAME_MAX));
+        let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = if with_company {
             CompanyFields {
-                societe: &self.societe,
-                type_societe: &self.type_societe,
-                adresse: &self.adresse,
-                complement: &self.complement,
-                ville: &self.ville,
-                code_postal: &self.code_postal,
-                pays: &self.pays,
+                societe: &self.company,
+                type_societe: &self.company_kind,
+                adresse: &self.address,
+                complement: &self.address_extra,
+                ville: &self.city,
+                code_postal: &self.postal_code,
+                pays: &self.country,
             }
             .validate(&mut e)
         } else {
@@ -111,9 +123,11 @@ impl ProfileForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RightsRequestForm {
-    pub droit: String,
+    #[serde(rename = "droit")]
+    pub right: String,
     pub email: String,
-    pub visite: String,
+    #[serde(rename = "visite")]
+    pub visit: String,
     pub message: String,
 }
 
@@ -127,9 +141,9 @@ impl RightsRequestForm {
 
     pub fn validate(&self) -> Result<crate::rights::NewRightsRequest, FormErrors> {
         let mut e = FormErrors::default();
-        let kind = e.check("droit", crate::rights::RightKind::parse(&self.droit));
+        let kind = e.check("droit", crate::rights::RightKind::parse(&self.right));
         let email = e.check("email", Email::parse(&self.email));
-        let visit = e.check("visite", optional_text(&self.visite, 1000));
+        let visit = e.check("visite", optional_text(&self.visit, 1000));
         let message = e.check(
             "message",
             message_text(&self.message, 10, crate::rights::MESSAGE_MAX),
@@ -153,15 +167,18 @@ impl RightsRequestForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RightsDecisionForm {
-    pub mois: String,
-    pub texte: String,
+    #[serde(rename = "mois")]
+    pub months: String,
+    /// The reason of an extension, the question or the outcome.
+    #[serde(rename = "texte")]
+    pub text: String,
 }
 
 impl RightsDecisionForm {
     /// The extension: 1 or 2 months, and a written reason.
     pub fn extension(&self) -> Result<(u32, String), FormErrors> {
         let mut e = FormErrors::default();
-        let months = match self.mois.trim() {
+        let months = match self.months.trim() {
             "1" => Some(1),
             "2" => Some(2),
             _ => {
@@ -172,7 +189,7 @@ impl RightsDecisionForm {
         let reason = e.check(
             "texte",
             decision_text(
-                &self.texte,
+                &self.text,
                 2000,
                 "Écrivez le motif de la prolongation : il est envoyé au demandeur.",
             ),
@@ -188,7 +205,7 @@ impl RightsDecisionForm {
         let mut e = FormErrors::default();
         let text = e.check(
             "texte",
-            decision_text(&self.texte, crate::rights::MESSAGE_MAX, what),
+            decision_text(&self.text, crate::rights::MESSAGE_MAX, what),
         );
         text.ok_or(e)
     }

@@ -20,10 +20,12 @@ pub mod visits;
 use crate::paris;
 use chrono::{DateTime, Duration, Months, Utc};
 
+use crate::audit::PendingAudit;
 use crate::auth::digest;
-use crate::db::{from_millis, millis, on_pool, Db, DbError};
+use crate::db::{from_millis, millis, on_pool, Db, DbError, Sql};
 use crate::domain::Email;
-use crate::privacy::{Purpose, Register};
+use crate::privacy::Purpose;
+use crate::views::forms::french_date;
 
 /// How long the confirmation link of a visitor's request stays valid; an
 /// unconfirmed request is purged after it.
@@ -274,25 +276,36 @@ pub async fn submit(
     Ok((id, token))
 }
 
-/// The link was clicked: the request is received now, and due in a month.
-/// `None` when the link is unknown, used or expired.
+/// The link was clicked: the request is received now, and due in a month;
+/// `audit` is written with it. `None` when the link is unknown, used or
+/// expired.
 pub async fn confirm(
     db: &Db,
-    now: DateTime<Utc>,
     token: &str,
+    audit: PendingAudit<'_>,
 ) -> Result<Option<RightsRequest>, RightsError> {
-    let sql = format!(
+    let now = audit.now;
+    let mut tx = db.begin_write().await?;
+    let confirmed: Option<RightsRequest> = Sql::new(format!(
         "UPDATE rights_requests SET status = 'ouverte', token_hash = NULL, received_at = $1, \
            due_at = $2, expires_at = NULL \
          WHERE token_hash = $3 AND status = 'a_confirmer' AND expires_at > $1 RETURNING {COLUMNS}"
-    );
-    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(millis(now))
-        .bind(millis(first_due_date(now)))
-        .bind(digest(token))
-        .fetch_all(pool)
-        .await
-        .map(crate::db::first))?)
+    ))
+    .bind(millis(now))
+    .bind(millis(first_due_date(now)))
+    .bind(digest(token))
+    .fetch_all(&mut tx)
+    .await
+    .map(crate::db::first)?;
+    let Some(request) = confirmed else {
+        return Ok(None);
+    };
+    audit
+        .subject(format!("rights_request:{}", request.id))
+        .record_in(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(request))
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<RightsRequest, RightsError> {
@@ -381,30 +394,31 @@ pub async fn extend(
     id: i64,
     months: u32,
     reason: &str,
+    audit: PendingAudit<'_>,
 ) -> Result<RightsRequest, RightsError> {
-    let request = get(db, id).await?;
-    open_or_error(&request)?;
-    let (Some(received), Some(due)) = (request.received_at, request.due_at) else {
-        return Err(RightsError::NotConfirmed);
-    };
-    let new_due = extended_due_date(from_millis(received), from_millis(due), months)?;
-    let reasons = match &request.extension_reason {
-        Some(before) => format!("{before}\n{reason}"),
-        None => reason.to_owned(),
-    };
-    let sql = format!(
-        "UPDATE rights_requests SET due_at = $1, extension_reason = $2 \
-         WHERE id = $3 AND due_at = $4 AND status <> 'close' RETURNING {COLUMNS}"
-    );
-    let updated: Option<RightsRequest> = on_pool!(db, |pool| sqlx::query_as(&sql)
+    let change = |request: &RightsRequest| {
+        let (Some(received), Some(due)) = (request.received_at, request.due_at) else {
+            return Err(RightsError::NotConfirmed);
+        };
+        let new_due = extended_due_date(from_millis(received), from_millis(due), months)?;
+        let reasons = match &request.extension_reason {
+            Some(before) => format!("{before}\n{reason}"),
+            None => reason.to_owned(),
+        };
+        Ok(Sql::new(format!(
+            "UPDATE rights_requests SET due_at = $1, extension_reason = $2 \
+             WHERE id = $3 AND due_at = $4 AND status <> 'close' RETURNING {COLUMNS}"
+        ))
         .bind(millis(new_due))
-        .bind(&reasons)
+        .bind(reasons)
         .bind(id)
-        .bind(due)
-        .fetch_all(pool)
-        .await
-        .map(crate::db::first))?;
-    updated.ok_or(RightsError::Closed)
+        .bind(due))
+    };
+    let detail = |request: &RightsRequest| {
+        let due = request.due_at.map(french_date).unwrap_or_default();
+        Some(format!("+{months} mois, jusqu'au {due}"))
+    };
+    decide(db, id, audit, change, detail).await
 }
 
 /// Staff ask the requester for more information; the deadline is unchanged.
@@ -412,54 +426,85 @@ pub async fn ask_information(
     db: &Db,
     id: i64,
     question: &str,
+    audit: PendingAudit<'_>,
 ) -> Result<RightsRequest, RightsError> {
-    let request = get(db, id).await?;
-    open_or_error(&request)?;
-    let asked = match &request.info_request {
-        Some(before) => format!("{before}\n{question}"),
-        None => question.to_owned(),
+    let change = |request: &RightsRequest| {
+        let asked = match &request.info_request {
+            Some(before) => format!("{before}\n{question}"),
+            None => question.to_owned(),
+        };
+        Ok(update_if_open(id, "status = 'info_demandee', info_request = $2").bind(asked))
     };
-    let sql = format!(
-        "UPDATE rights_requests SET status = 'info_demandee', info_request = $1 \
-         WHERE id = $2 AND status <> 'close' AND status <> 'a_confirmer' RETURNING {COLUMNS}"
-    );
-    let updated: Option<RightsRequest> = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(&asked)
-        .bind(id)
-        .fetch_all(pool)
-        .await
-        .map(crate::db::first))?;
-    updated.ok_or(RightsError::Closed)
+    decide(db, id, audit, change, |_: &RightsRequest| None).await
 }
 
 /// Closes the request with its outcome; from now on it is kept for the
 /// register's retention of the purpose, then purged.
 pub async fn close(
     db: &Db,
-    register: &Register,
-    now: DateTime<Utc>,
     id: i64,
     outcome: &str,
+    audit: PendingAudit<'_>,
 ) -> Result<RightsRequest, RightsError> {
-    let request = get(db, id).await?;
-    open_or_error(&request)?;
-    let expires_at = register
+    let now = audit.now;
+    let expires_at = audit
+        .register
         .retention(Purpose::RightsRequests)
         .period
         .after(now);
-    let sql = format!(
-        "UPDATE rights_requests SET status = 'close', closed_at = $1, outcome = $2, expires_at = $3 \
-         WHERE id = $4 AND status <> 'close' AND status <> 'a_confirmer' RETURNING {COLUMNS}"
-    );
-    let updated: Option<RightsRequest> = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(millis(now))
-        .bind(outcome)
-        .bind(millis(expires_at))
-        .bind(id)
-        .fetch_all(pool)
+    let change = |_: &RightsRequest| {
+        let set = "status = 'close', closed_at = $2, outcome = $3, expires_at = $4";
+        Ok(update_if_open(id, set)
+            .bind(millis(now))
+            .bind(outcome)
+            .bind(millis(expires_at)))
+    };
+    decide(db, id, audit, change, |_: &RightsRequest| None).await
+}
+
+/// An UPDATE that neither a closed nor an unconfirmed request takes, and
+/// that returns the request; `$1` is its id, `set` binds from `$2`.
+fn update_if_open(id: i64, set: &str) -> Sql {
+    Sql::new(format!(
+        "UPDATE rights_requests SET {set} \
+         WHERE id = $1 AND status <> 'close' AND status <> 'a_confirmer' RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+}
+
+/// A staff decision on an open request: the change (an UPDATE that
+/// returns the request, or `None` if another decision closed it first) and
+/// its audit line, whose detail `detail` reads from the request as changed,
+/// in one transaction.
+async fn decide(
+    db: &Db,
+    id: i64,
+    audit: PendingAudit<'_>,
+    change: impl FnOnce(&RightsRequest) -> Result<Sql, RightsError>,
+    detail: impl FnOnce(&RightsRequest) -> Option<String>,
+) -> Result<RightsRequest, RightsError> {
+    let mut tx = db.begin_write().await?;
+    let request: RightsRequest = Sql::new(format!(
+        "SELECT {COLUMNS} FROM rights_requests WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut tx)
+    .await?
+    .ok_or(RightsError::NotFound)?;
+    open_or_error(&request)?;
+    let updated: RightsRequest = change(&request)?
+        .fetch_all(&mut tx)
         .await
-        .map(crate::db::first))?;
-    updated.ok_or(RightsError::Closed)
+        .map(crate::db::first)?
+        .ok_or(RightsError::Closed)?;
+    audit
+        .user(updated.user_id)
+        .subject(format!("rights_request:{id}"))
+        .maybe_detail(detail(&updated))
+        .record_in(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(updated)
 }
 
 #[cfg(test)]

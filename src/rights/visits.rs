@@ -9,6 +9,65 @@ use ipnet::IpNet;
 use std::net::IpAddr;
 
 use crate::db::{millis, on_pool, Db, DbError};
+use crate::domain::DateRange;
+use crate::forms::FormErrors;
+
+/// What staff typed in the visit-log search.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct VisitQuery {
+    pub ip: String,
+    #[serde(rename = "du")]
+    pub from: String,
+    #[serde(rename = "au")]
+    pub to: String,
+}
+
+impl VisitQuery {
+    /// Nothing typed: the page is opened, not searched.
+    pub fn is_blank(&self) -> bool {
+        self.ip.is_empty() && self.from.is_empty() && self.to.is_empty()
+    }
+
+    /// The form as first shown: any address, the last thirty days.
+    pub fn last_thirty_days(now: DateTime<Utc>) -> VisitQuery {
+        VisitQuery {
+            ip: String::new(),
+            from: crate::paris::input_value(now - chrono::Duration::days(30)),
+            to: crate::paris::input_value(now),
+        }
+    }
+}
+
+/// A search typed, validated: the address or range and the instants that
+/// begin and end its Paris days.
+#[derive(Debug, Clone, Copy)]
+pub struct VisitSearch {
+    pub ip: IpQuery,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl VisitSearch {
+    pub fn parse(query: &VisitQuery) -> Result<VisitSearch, FormErrors> {
+        let mut errors = FormErrors::default();
+        let ip = errors.check("ip", IpQuery::parse(&query.ip));
+        let range = match DateRange::parse(&query.from, &query.to) {
+            Ok(range) => Some(range),
+            Err(error) => {
+                errors.add(error.field(), error.to_string());
+                None
+            }
+        };
+        match (ip, range) {
+            (Some(ip), Some(range)) if errors.is_empty() => {
+                let (from, to) = range.instants();
+                Ok(VisitSearch { ip, from, to })
+            }
+            _ => Err(errors),
+        }
+    }
+}
 
 /// At most this many visits are shown on the page; the export has them all.
 pub const PAGE_LIMIT: usize = 500;

@@ -4,19 +4,21 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
-use super::{invalid, page, LinkQuery};
-use crate::audit::{self, AuditEntry, AuditEvent};
+use super::LinkQuery;
+use crate::audit::{Audit, AuditEvent};
 use crate::auth::rate_limit::LimitedForm;
 use crate::auth::{CsrfToken, Viewer};
 use crate::forms::FormErrors;
-use crate::http::{form_limit, redirect, staff_recipients, too_many, PageError};
+use crate::http::{form_limit, html, redirect, staff_recipients, too_many, PageError};
 use crate::notifications;
-use crate::rights;
 use crate::rights::export::SCHEMA;
 use crate::rights::forms::RightsRequestForm;
 use crate::rights::views as view;
+use crate::rights::{self, RightsRequest};
 use crate::state::AppState;
+use crate::views::forms::french_date;
 use crate::views::links;
+use actix_web::http::StatusCode;
 
 /// `GET /confidentialite/schema-export-v1.json`: the published schema.
 pub async fn schema() -> HttpResponse {
@@ -44,7 +46,10 @@ pub async fn submit_request(
 ) -> Result<HttpResponse, PageError> {
     let request = match form.validate() {
         Ok(request) => request,
-        Err(errors) => return Ok(invalid(view::request_page(&form, &errors, &token))),
+        Err(errors) => {
+            let markup = view::request_page(&form, &errors, &token);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
+        }
     };
     let limited = form_limit(&state, &req, LimitedForm::RightsRequest, &request.email).await?;
     if let Some((until, errors)) = limited {
@@ -56,11 +61,9 @@ pub async fn submit_request(
         "{}/confidentialite/demande/confirmer?jeton={link_token}",
         state.public_url
     );
-    state.mailer.send_later(notifications::rights_request_link(
-        request.email.as_str(),
-        request.kind.short(),
-        &link,
-    ));
+    let mail =
+        notifications::rights_request_link(request.email.as_str(), request.kind.short(), &link);
+    state.mailer.send_later(mail);
     Ok(redirect("/confidentialite/demande/envoyee"))
 }
 
@@ -74,7 +77,7 @@ pub async fn request_link(query: web::Query<LinkQuery>, token: CsrfToken) -> Mar
     links::link_page(
         "Confirmer ma demande",
         "/confidentialite/demande/confirmer",
-        &query.jeton,
+        &query.token,
         "Confirmer ma demande",
         &token,
     )
@@ -86,55 +89,37 @@ pub async fn confirm_request(
     form: web::Form<LinkQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let now = state.clock.now();
     let path = "/confidentialite/demande/confirmer";
-    let Some(request) = rights::confirm(&state.db, now, &form.jeton).await? else {
-        return Ok(page(
-            actix_web::http::StatusCode::NOT_FOUND,
-            links::link_result_page(
-                path,
-                "Lien invalide",
-                "Ce lien a déjà servi, a expiré (7 jours) ou n'existe pas. Vous pouvez refaire votre demande.",
-            ),
-        ));
+    let audit = Audit::new(AuditEvent::RightsRequestConfirmed)
+        .ip(state.client_ip(&req))
+        .pending(&state);
+    let Some(request) = rights::confirm(&state.db, &form.token, audit).await? else {
+        let text = "Ce lien a déjà servi, a expiré (7 jours) ou n'existe pas. Vous pouvez refaire votre demande.";
+        let markup = links::link_result_page(path, "Lien invalide", text);
+        return Ok(html(StatusCode::NOT_FOUND, markup));
     };
-    let entry = AuditEntry {
-        subject: Some(format!("rights_request:{}", request.id)),
-        ip: Some(state.client_ip(&req)),
-        ..Default::default()
-    };
-    audit::record(
-        &state.db,
-        &state.register,
-        now,
-        AuditEvent::RightsRequestConfirmed,
-        entry,
-    )
-    .await?;
-    let due = request
-        .due_at
-        .map(crate::views::forms::french_date)
-        .unwrap_or_default();
+    let due = request.due_at.map(french_date).unwrap_or_default();
+    tell_staff(&state, &request, &due).await?;
+    let text = format!(
+        "Votre demande n° {} est enregistrée. Nous vous répondrons au plus tard le {due}.",
+        request.id
+    );
+    let markup = links::link_result_page(path, "Demande confirmée", &text);
+    Ok(html(StatusCode::OK, markup))
+}
+
+/// Mails staff that a request has come in, and when it is due.
+async fn tell_staff(state: &AppState, request: &RightsRequest, due: &str) -> Result<(), PageError> {
     let kind = request.kind().map(|k| k.short()).unwrap_or("—");
-    let staff = staff_recipients(&state).await?;
+    let staff = staff_recipients(state).await?;
     state
         .mailer
         .send_later(notifications::rights_request_to_staff(
             staff,
             request.id,
             kind,
-            &due,
+            due,
             &state.public_url,
         ));
-    Ok(page(
-        actix_web::http::StatusCode::OK,
-        links::link_result_page(
-            path,
-            "Demande confirmée",
-            &format!(
-                "Votre demande n° {} est enregistrée. Nous vous répondrons au plus tard le {due}.",
-                request.id
-            ),
-        ),
-    ))
+    Ok(())
 }

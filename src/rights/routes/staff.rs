@@ -1,26 +1,27 @@
 //! `/admin/droits`: staff handle rights requests within their deadline and
 //! look up the security visit log.
 
-use crate::domain::DateRange;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{invalid, page};
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, PendingAudit};
 use crate::auth::{opened_from_another_site, CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::forms::FormErrors;
 use crate::http::csv_download::{Cell, CsvDownload, Separator};
-use crate::http::{confirm_audited_opening, redirect, staff_audit, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
 use crate::mail::OutgoingMail;
 use crate::notifications;
 use crate::rights::forms::RightsDecisionForm;
 use crate::rights::views as view;
-use crate::rights::views::{VisitQuery, VisitResults};
-use crate::rights::visits::{self, IpQuery};
+use crate::rights::views::VisitResults;
+use crate::rights::visits::{self, LoggedVisit, VisitQuery, VisitSearch};
 use crate::rights::{self, RightsError, RightsRequest};
 use crate::state::AppState;
+use crate::views::forms::french_date;
+use actix_web::http::StatusCode;
+use chrono::{DateTime, SecondsFormat, Utc};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -74,26 +75,82 @@ pub async fn staff_request(
     ))
 }
 
-/// Staff's decision forms sent back with their errors.
-async fn decision_refused(
-    state: &AppState,
-    viewer: &Viewer,
+/// The page a staff decision was made on: where its form goes back, with
+/// its errors or a refusal, when the decision cannot be made.
+struct DecisionPage<'a> {
+    req: &'a HttpRequest,
+    state: &'a AppState,
+    viewer: &'a Viewer,
+    token: &'a CsrfToken,
     id: i64,
-    form: &RightsDecisionForm,
-    errors: &FormErrors,
-    alert: Option<&str>,
-    token: &CsrfToken,
-) -> Result<HttpResponse, PageError> {
-    let request = rights::get(&state.db, id).await?;
-    Ok(invalid(view::staff_request(
-        viewer,
-        &request,
-        state.clock.now(),
-        form,
-        errors,
-        alert,
-        token,
-    )))
+    form: &'a RightsDecisionForm,
+}
+
+impl<'a> DecisionPage<'a> {
+    fn new(
+        req: &'a HttpRequest,
+        state: &'a AppState,
+        viewer: &'a Viewer,
+        token: &'a CsrfToken,
+        id: i64,
+        form: &'a RightsDecisionForm,
+    ) -> Self {
+        DecisionPage {
+            req,
+            state,
+            viewer,
+            token,
+            id,
+            form,
+        }
+    }
+
+    /// The audit line of the decision, written with it.
+    fn audit(&self, event: AuditEvent) -> PendingAudit<'a> {
+        staff_audit(self.state, self.req, self.viewer, event).pending(self.state)
+    }
+
+    /// The decision form sent back with its errors or a refusal.
+    async fn refused(
+        &self,
+        errors: &FormErrors,
+        alert: Option<&str>,
+    ) -> Result<HttpResponse, PageError> {
+        let request = rights::get(&self.state.db, self.id).await?;
+        let now = self.state.clock.now();
+        let markup = view::staff_request(
+            self.viewer,
+            &request,
+            now,
+            self.form,
+            errors,
+            alert,
+            self.token,
+        );
+        Ok(html(INVALID, markup))
+    }
+
+    /// The end of every decision (made and audited in one transaction): a
+    /// refusal the request's state explains is shown on its page; otherwise
+    /// the requester is told (unless erased: only a fingerprint of the
+    /// address is left), and staff see the request again.
+    async fn after(
+        &self,
+        outcome: Result<RightsRequest, RightsError>,
+        mail: impl FnOnce(&RightsRequest) -> OutgoingMail,
+    ) -> Result<HttpResponse, PageError> {
+        let request = match outcome {
+            Ok(request) => request,
+            Err(e) => match refusal(&e) {
+                Some(alert) => return self.refused(&FormErrors::default(), Some(alert)).await,
+                None => return Err(e.into()),
+            },
+        };
+        if !request.email.starts_with("empreinte:") {
+            self.state.mailer.send_later(mail(&request));
+        }
+        Ok(redirect(&format!("/admin/droits/{}", self.id)))
+    }
 }
 
 /// The French sentence for a decision the request's state refuses.
@@ -108,46 +165,6 @@ fn refusal(error: &RightsError) -> Option<&'static str> {
     }
 }
 
-/// The end of every staff decision: a refusal the request's state explains
-/// is shown on its page; otherwise the step is audited, the requester told
-/// (unless erased: only a fingerprint of the address is left), and staff
-/// see the request again. `follow_up` gives the audit detail and the mail.
-#[allow(clippy::too_many_arguments)]
-async fn after_decision(
-    state: &AppState,
-    req: &HttpRequest,
-    viewer: &Viewer,
-    token: &CsrfToken,
-    id: i64,
-    form: &RightsDecisionForm,
-    outcome: Result<RightsRequest, RightsError>,
-    event: AuditEvent,
-    follow_up: impl FnOnce(&RightsRequest) -> (Option<String>, OutgoingMail),
-) -> Result<HttpResponse, PageError> {
-    let request = match outcome {
-        Ok(request) => request,
-        Err(e) => match refusal(&e) {
-            Some(alert) => {
-                let no_errors = FormErrors::default();
-                return decision_refused(state, viewer, id, form, &no_errors, Some(alert), token)
-                    .await;
-            }
-            None => return Err(e.into()),
-        },
-    };
-    let (detail, mail) = follow_up(&request);
-    staff_audit(state, req, viewer, event)
-        .user(request.user_id)
-        .subject(format!("rights_request:{id}"))
-        .maybe_detail(detail)
-        .record_with(state)
-        .await?;
-    if !request.email.starts_with("empreinte:") {
-        state.mailer.send_later(mail);
-    }
-    Ok(redirect(&format!("/admin/droits/{id}")))
-}
-
 /// `POST /admin/droits/{id}/prolonger`.
 pub async fn extend(
     req: HttpRequest,
@@ -158,33 +175,17 @@ pub async fn extend(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
+    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
     let (months, reason) = match form.extension() {
         Ok(valid) => valid,
-        Err(errors) => {
-            return decision_refused(&state, &viewer, id, &form, &errors, None, &token).await
-        }
+        Err(errors) => return page.refused(&errors, None).await,
     };
-    let outcome = rights::extend(&state.db, id, months, &reason).await;
-    after_decision(
-        &state,
-        &req,
-        &viewer,
-        &token,
-        id,
-        &form,
-        outcome,
-        AuditEvent::RightsRequestExtended,
-        |request| {
-            let due = request
-                .due_at
-                .map(crate::views::forms::french_date)
-                .unwrap_or_default();
-            (
-                Some(format!("+{months} mois, jusqu'au {due}")),
-                notifications::rights_request_extended(&request.email, id, &due, &reason),
-            )
-        },
-    )
+    let audit = page.audit(AuditEvent::RightsRequestExtended);
+    let outcome = rights::extend(&state.db, id, months, &reason, audit).await;
+    page.after(outcome, |request| {
+        let due = request.due_at.map(french_date).unwrap_or_default();
+        notifications::rights_request_extended(&request.email, id, &due, &reason)
+    })
     .await
 }
 
@@ -198,29 +199,16 @@ pub async fn ask_information(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
+    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
     let question = match form.text("la question au demandeur") {
         Ok(text) => text,
-        Err(errors) => {
-            return decision_refused(&state, &viewer, id, &form, &errors, None, &token).await
-        }
+        Err(errors) => return page.refused(&errors, None).await,
     };
-    let outcome = rights::ask_information(&state.db, id, &question).await;
-    after_decision(
-        &state,
-        &req,
-        &viewer,
-        &token,
-        id,
-        &form,
-        outcome,
-        AuditEvent::RightsRequestInformationAsked,
-        |request| {
-            (
-                None,
-                notifications::rights_information_asked(&request.email, id, &question),
-            )
-        },
-    )
+    let audit = page.audit(AuditEvent::RightsRequestInformationAsked);
+    let outcome = rights::ask_information(&state.db, id, &question, audit).await;
+    page.after(outcome, |request| {
+        notifications::rights_information_asked(&request.email, id, &question)
+    })
     .await
 }
 
@@ -234,61 +222,21 @@ pub async fn close(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
+    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
     let answer = match form.text("la réponse envoyée au demandeur") {
         Ok(text) => text,
-        Err(errors) => {
-            return decision_refused(&state, &viewer, id, &form, &errors, None, &token).await
-        }
+        Err(errors) => return page.refused(&errors, None).await,
     };
-    let now = state.clock.now();
-    let outcome = rights::close(&state.db, &state.register, now, id, &answer).await;
-    after_decision(
-        &state,
-        &req,
-        &viewer,
-        &token,
-        id,
-        &form,
-        outcome,
-        AuditEvent::RightsRequestClosed,
-        |request| {
-            (
-                None,
-                notifications::rights_request_closed(&request.email, id, &answer),
-            )
-        },
-    )
+    let audit = page.audit(AuditEvent::RightsRequestClosed);
+    let outcome = rights::close(&state.db, id, &answer, audit).await;
+    page.after(outcome, |request| {
+        notifications::rights_request_closed(&request.email, id, &answer)
+    })
     .await
 }
 
-/// The search typed, validated: the address or range and the Paris days.
-fn visit_search(
-    query: &VisitQuery,
-) -> Result<
-    (
-        IpQuery,
-        chrono::DateTime<chrono::Utc>,
-        chrono::DateTime<chrono::Utc>,
-    ),
-    FormErrors,
-> {
-    let mut errors = FormErrors::default();
-    let ip = errors.check("ip", IpQuery::parse(&query.ip));
-    let range = match DateRange::parse(&query.du, &query.au) {
-        Ok(range) => Some(range),
-        Err(error) => {
-            errors.add(error.field(), error.to_string());
-            None
-        }
-    };
-    match (ip, range) {
-        (Some(ip), Some(range)) if errors.is_empty() => {
-            let (from, to) = range.instants();
-            Ok((ip, from, to))
-        }
-        _ => Err(errors),
-    }
-}
+/// A form sent back with its errors.
+const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// `GET /admin/droits/visites`: the security visit log of an address or
 /// range over a period.
@@ -299,60 +247,27 @@ pub async fn visits_page(
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    if query.ip.is_empty() && query.du.is_empty() && query.au.is_empty() {
-        let now = state.clock.now();
-        let blank = VisitQuery {
-            ip: String::new(),
-            du: crate::paris::input_value(now - chrono::Duration::days(30)),
-            au: crate::paris::input_value(now),
-        };
-        let markup = view::visit_search_page(
-            &viewer,
-            &blank,
-            VisitResults::None,
-            &FormErrors::default(),
-            &token,
-        );
-        return Ok(page(actix_web::http::StatusCode::OK, markup));
+    let draw = |status, query: &VisitQuery, results, errors: &FormErrors| {
+        let markup = view::visit_search_page(&viewer, query, results, errors, &token);
+        Ok::<_, PageError>(html(status, markup))
+    };
+    let (ok, no_errors) = (StatusCode::OK, FormErrors::default());
+    if query.is_blank() {
+        let blank = VisitQuery::last_thirty_days(state.clock.now());
+        return draw(ok, &blank, VisitResults::None, &no_errors);
     }
     // A search is audited: one opened from another site is only shown,
     // for the person to check and run it themselves.
     if opened_from_another_site(&req) {
-        let markup = view::visit_search_page(
-            &viewer,
-            &query,
-            VisitResults::ToCheck,
-            &FormErrors::default(),
-            &token,
-        );
-        return Ok(page(actix_web::http::StatusCode::OK, markup));
+        return draw(ok, &query, VisitResults::ToCheck, &no_errors);
     }
-    let (ip, from, to) = match visit_search(&query) {
+    let search = match VisitSearch::parse(&query) {
         Ok(valid) => valid,
-        Err(errors) => {
-            return Ok(invalid(view::visit_search_page(
-                &viewer,
-                &query,
-                VisitResults::None,
-                &errors,
-                &token,
-            )))
-        }
+        Err(errors) => return draw(INVALID, &query, VisitResults::None, &errors),
     };
-    let found = visits::search(&state.db, ip, from, to, visits::PAGE_LIMIT).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::VisitLogSearched)
-        .subject(format!("ip:{ip}"))
-        .detail(format!("{} → {}", query.du, query.au))
-        .record_with(&state)
-        .await?;
-    let markup = view::visit_search_page(
-        &viewer,
-        &query,
-        VisitResults::Found(&found),
-        &FormErrors::default(),
-        &token,
-    );
-    Ok(page(actix_web::http::StatusCode::OK, markup))
+    let detail = format!("{} → {}", query.from, query.to);
+    let found = audited_search(&state, &req, &viewer, search, visits::PAGE_LIMIT, detail).await?;
+    draw(ok, &query, VisitResults::Found(&found), &no_errors)
 }
 
 /// `GET /admin/droits/visites/export`: the same search, every row, as CSV.
@@ -364,17 +279,35 @@ pub async fn visits_export(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
-        return Ok(page(actix_web::http::StatusCode::OK, confirm));
+        return Ok(html(StatusCode::OK, confirm));
     }
-    let (ip, from, to) = visit_search(&query).map_err(|_| PageError::BadRequest)?;
-    let found = visits::search(&state.db, ip, from, to, usize::MAX).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::VisitLogSearched)
-        .subject(format!("ip:{ip}"))
-        .detail(format!("export CSV {} → {}", query.du, query.au))
-        .record_with(&state)
+    let search = VisitSearch::parse(&query).map_err(|_| PageError::BadRequest)?;
+    let detail = format!("export CSV {} → {}", query.from, query.to);
+    let found = audited_search(&state, &req, &viewer, search, usize::MAX, detail).await?;
+    visits_csv(found, state.clock.now())
+}
+
+/// Runs a search of the visit log, and audits it.
+async fn audited_search(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    search: VisitSearch,
+    limit: usize,
+    detail: String,
+) -> Result<Vec<LoggedVisit>, PageError> {
+    let found = visits::search(&state.db, search.ip, search.from, search.to, limit).await?;
+    staff_audit(state, req, viewer, AuditEvent::VisitLogSearched)
+        .subject(format!("ip:{}", search.ip))
+        .detail(detail)
+        .record_with(state)
         .await?;
+    Ok(found)
+}
+
+fn visits_csv(found: Vec<LoggedVisit>, now: DateTime<Utc>) -> Result<HttpResponse, PageError> {
     let mut csv = CsvDownload::new(
-        format!("visites-{}.csv", millis(state.clock.now())),
+        format!("visites-{}.csv", millis(now)),
         Separator::default(),
         &[
             "date_heure_utc",
@@ -387,9 +320,7 @@ pub async fn visits_export(
     )?;
     for v in found {
         csv.row([
-            Cell::Text(
-                from_millis(v.occurred_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ),
+            Cell::Text(from_millis(v.occurred_at).to_rfc3339_opts(SecondsFormat::Secs, true)),
             Cell::Text(v.ip),
             Cell::Text(v.url),
             Cell::Text(v.browser.unwrap_or_default()),

@@ -1,0 +1,214 @@
+//! `/admin/droits`: the requests staff answer, and the visit-log search.
+
+use chrono::{DateTime, Utc};
+use maud::{html, Markup};
+
+use super::signed_in_top;
+
+use crate::auth::{CsrfToken, Viewer};
+use crate::buildings::ListPage;
+use crate::db::from_millis;
+use crate::rights::forms::RightsDecisionForm;
+use crate::rights::visits::{LoggedVisit, VisitQuery};
+use crate::rights::{RequestStatus, RightsRequest};
+use crate::views::components::{pagination, table};
+use crate::views::forms::{
+    csrf_field, error_summary, field, form_alert, french_date, french_datetime, select, textarea,
+    Field, FormErrors,
+};
+use crate::views::{layout, Page};
+
+fn request_row(r: &RightsRequest, now: DateTime<Utc>) -> Vec<Markup> {
+    let kind = r.kind().map(|k| k.short()).unwrap_or("—");
+    vec![
+        html! { a href={ "/admin/droits/" (r.id) } { "N° " (r.id) } },
+        html! { (kind) },
+        html! { (r.email) @if r.user_id.is_some() { " (compte client)" } },
+        html! { (r.received_at.map(french_date).unwrap_or_default()) },
+        html! { (r.due_at.map(french_date).unwrap_or_default()) },
+        html! { (deadline_cell(r, now)) },
+        html! { (r.status().label()) },
+    ]
+}
+
+fn deadline_cell(r: &RightsRequest, now: DateTime<Utc>) -> Markup {
+    if r.status() == RequestStatus::Closed {
+        return html! { "Répondue le " (r.closed_at.map(french_date).unwrap_or_default()) };
+    }
+    match r.days_left(now) {
+        Some(_) if r.is_overdue(now) => html! { strong.overdue { "en retard" } },
+        Some(0) => html! { strong { "aujourd'hui" } },
+        Some(days) => html! { (days) " jour" @if days > 1 { "s" } },
+        None => html! { "—" },
+    }
+}
+
+pub fn staff_list(
+    viewer: &Viewer,
+    list: &ListPage<RightsRequest>,
+    overdue: i64,
+    now: DateTime<Utc>,
+    token: &CsrfToken,
+) -> Markup {
+    let page = Page {
+        title: "Demandes d'exercice de droits",
+        description: "Les demandes d'exercice de droits et leurs délais.",
+        path: "/admin/droits",
+    };
+    let rows: Vec<Vec<Markup>> = list.items.iter().map(|r| request_row(r, now)).collect();
+    layout(
+        &page,
+        html! {
+            section.section { div.wrap {
+                (signed_in_top(viewer, token, "/admin", "← Administration"))
+                h1 { "Demandes d'exercice de droits" }
+                p { "La réponse est due un mois après la réception (confirmation de l'adresse). Elle peut être prolongée de deux mois au plus, avec un motif envoyé au demandeur." }
+                @if overdue > 0 {
+                    p.error-summary role="alert" { strong { (overdue) " demande(s) en retard." } }
+                }
+                p { a href="/admin/droits/visites" { "Rechercher dans le journal des visites par adresse IP" } }
+                @if rows.is_empty() { p { "Aucune demande." } }
+                @else {
+                    (table("Demandes", &["Demande", "Droit", "Demandeur", "Reçue le", "Due le", "Délai restant", "État"], &rows))
+                    (pagination(list.page, list.pages, |p| format!("/admin/droits?page={p}")))
+                }
+            } }
+        },
+    )
+}
+
+pub fn staff_request(
+    viewer: &Viewer,
+    r: &RightsRequest,
+    now: DateTime<Utc>,
+    form: &RightsDecisionForm,
+    errors: &FormErrors,
+    alert: Option<&str>,
+    token: &CsrfToken,
+) -> Markup {
+    let title = format!("Demande n° {}", r.id);
+    let page = Page {
+        title: &title,
+        description: "Une demande d'exercice de droits.",
+        path: "/admin/droits",
+    };
+    let open = matches!(
+        r.status(),
+        RequestStatus::Open | RequestStatus::InformationAsked
+    );
+    layout(
+        &page,
+        html! {
+            section.section { div.wrap.prose {
+                (signed_in_top(viewer, token, "/admin/droits", "← Demandes d'exercice de droits"))
+                h1 { (title) }
+                @if let Some(alert) = alert { (form_alert(alert)) }
+                (error_summary(errors, &[("mois", "Prolongation"), ("texte", "Texte")]))
+                dl.definitions {
+                    dt { "Droit" } dd { (r.kind().map(|k| k.label()).unwrap_or("—")) }
+                    dt { "Demandeur" } dd { (r.email) @if let Some(u) = r.user_id { " — compte n° " (u) } }
+                    dt { "État" } dd { (r.status().label()) }
+                    dt { "Reçue le" } dd { (r.received_at.map(french_datetime).unwrap_or_else(|| "non confirmée".into())) }
+                    dt { "Réponse due le" } dd { (r.due_at.map(french_date).unwrap_or_default()) " — " (deadline_cell(r, now)) }
+                    @if let Some(v) = &r.visit_description { dt { "Visite décrite" } dd { (v) } }
+                    @if let Some(m) = &r.message { dt { "Demande" } dd.message { (m) } }
+                    @if let Some(x) = &r.extension_reason { dt { "Motif de prolongation" } dd.message { (x) } }
+                    @if let Some(x) = &r.info_request { dt { "Informations demandées" } dd.message { (x) } }
+                    @if let Some(x) = &r.outcome { dt { "Réponse" } dd.message { (x) } dt { "Close le" } dd { (r.closed_at.map(french_datetime).unwrap_or_default()) } }
+                }
+                @if open {
+                    h2 { "Clore avec une réponse" }
+                    form.form method="post" action={ "/admin/droits/" (r.id) "/clore" } {
+                        (csrf_field(token))
+                        (textarea("texte", "Réponse envoyée au demandeur", &form.text, Some("Ce qui a été fait, ou pourquoi la demande ne peut pas être satisfaite."), errors))
+                        button.button type="submit" { "Clore et envoyer la réponse" }
+                    }
+                    h2 { "Demander des informations" }
+                    form.form method="post" action={ "/admin/droits/" (r.id) "/informations" } {
+                        (csrf_field(token))
+                        (textarea("texte", "Question au demandeur", &form.text, Some("Par exemple : une pièce d'identité. Le délai de réponse ne change pas."), errors))
+                        button.button.secondary type="submit" { "Envoyer la question" }
+                    }
+                    h2 { "Prolonger le délai" }
+                    @if let Some(received) = r.received_at {
+                        p { "Date limite absolue : " (french_date(crate::db::millis(crate::rights::latest_due_date(from_millis(received))))) "." }
+                    }
+                    form.form method="post" action={ "/admin/droits/" (r.id) "/prolonger" } {
+                        (csrf_field(token))
+                        (select("mois", "Prolongation", &[("1", "Un mois"), ("2", "Deux mois")], &form.months, errors))
+                        (textarea("texte", "Motif (envoyé au demandeur)", &form.text, Some("La complexité ou le nombre de demandes, par exemple."), errors))
+                        button.button.secondary type="submit" { "Prolonger" }
+                    }
+                }
+            } }
+        },
+    )
+}
+
+/// What the visit-search page shows under its form.
+pub enum VisitResults<'a> {
+    /// No search yet, or one that was not valid.
+    None,
+    /// A search opened from another site: shown, not run.
+    ToCheck,
+    Found(&'a [LoggedVisit]),
+}
+
+pub fn visit_search_page(
+    viewer: &Viewer,
+    query: &VisitQuery,
+    results: VisitResults<'_>,
+    errors: &FormErrors,
+    token: &CsrfToken,
+) -> Markup {
+    let page = Page {
+        title: "Journal des visites par adresse IP",
+        description: "Recherche dans le journal de sécurité des visites.",
+        path: "/admin/droits/visites",
+    };
+    let export = format!(
+        "/admin/droits/visites/export?ip={}&du={}&au={}",
+        crate::auth::encode_query_value(&query.ip),
+        crate::auth::encode_query_value(&query.from),
+        crate::auth::encode_query_value(&query.to)
+    );
+    layout(
+        &page,
+        html! {
+            section.section { div.wrap {
+                (signed_in_top(viewer, token, "/admin/droits", "← Demandes d'exercice de droits"))
+                h1 { "Journal des visites par adresse IP" }
+                p { "Pour répondre à une demande d'accès sur des visites : seules les lignes de sécurité gardent l'adresse IP complète (6 mois au plus). Chaque recherche est inscrite au journal d'audit." }
+                (error_summary(errors, &[("ip", "Adresse IP ou plage"), ("du", "Du"), ("au", "Au")]))
+                @if let VisitResults::ToCheck = results {
+                    (form_alert("Cette recherche vient d'un lien extérieur au site : elle n'a pas été lancée. Vérifiez la recherche puis lancez-la."))
+                }
+                form.form method="get" action="/admin/droits/visites" novalidate {
+                    (field(Field::text("ip", "Adresse IP ou plage", &query.ip).hint("192.0.2.7, 2001:db8::1 ou 192.0.2.0/24"), errors))
+                    (field(Field::text("du", "Du", &query.from).kind("date"), errors))
+                    (field(Field::text("au", "Au (inclus)", &query.to).kind("date"), errors))
+                    button.button type="submit" { "Rechercher" }
+                }
+                @if let VisitResults::Found(found) = results {
+                    @if found.is_empty() { p { "Aucune visite de cette adresse sur cette période." } }
+                    @else {
+                        @if found.len() >= crate::rights::visits::PAGE_LIMIT {
+                            p { "Les " (crate::rights::visits::PAGE_LIMIT) " premières visites sont affichées ; l'export les contient toutes. " a href=(export) { "Exporter en CSV" } }
+                        } @else {
+                            p { (found.len()) " visite(s). " a href=(export) { "Exporter en CSV" } }
+                        }
+                        (table("Visites", &["Date", "Adresse IP", "Page", "Navigateur", "Système", "Appareil"],
+                            &found.iter().take(crate::rights::visits::PAGE_LIMIT).map(|v| vec![
+                                html! { (french_datetime(v.occurred_at)) },
+                                html! { (v.ip) },
+                                html! { (v.url) },
+                                html! { (v.browser.as_deref().unwrap_or("—")) },
+                                html! { (v.os.as_deref().unwrap_or("—")) },
+                                html! { (v.device_type) },
+                            ]).collect::<Vec<_>>()))
+                    }
+                }
+            } }
+        },
+    )
+}
