@@ -140,29 +140,12 @@ pub async fn record(
     event: AuditEvent,
     entry: AuditEntry,
 ) -> Result<(), DbError> {
-    let expires_at = register.retention(Purpose::Security).period.after(now);
-    on_pool!(db, |pool| {
-        sqlx::query(
-        "INSERT INTO audit_log (occurred_at, expires_at, event, actor_user_id, subject_user_id, subject, ip, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    )
-    .bind(millis(now))
-    .bind(millis(expires_at))
-    .bind(event.key())
-    .bind(entry.actor)
-    .bind(entry.subject_user)
-    .bind(&entry.subject)
-    .bind(&entry.ip)
-    .bind(&entry.detail)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected())
-    })?;
+    insert(register, now, event, &entry).execute(db).await?;
     Ok(())
 }
 
-/// The statement that writes one line inside a transaction ([`record`]
-/// writes the same on a pool).
+/// The statement that writes one line, on a pool ([`record`]) or inside a
+/// transaction ([`Audit::record_in`]).
 fn insert(register: &Register, now: DateTime<Utc>, event: AuditEvent, entry: &AuditEntry) -> Sql {
     let expires_at = register.retention(Purpose::Security).period.after(now);
     Sql::new(

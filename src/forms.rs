@@ -55,25 +55,25 @@ pub(crate) const LINE_MAX: usize = 200;
 /// The company's fields, as `/inscription` and `/profil/donnees/modifier`
 /// both ask them.
 pub(crate) struct CompanyFields<'a> {
-    pub(crate) societe: &'a str,
-    pub(crate) type_societe: &'a str,
-    pub(crate) adresse: &'a str,
-    pub(crate) complement: &'a str,
-    pub(crate) ville: &'a str,
-    pub(crate) code_postal: &'a str,
-    pub(crate) pays: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) kind: &'a str,
+    pub(crate) address: &'a str,
+    pub(crate) address_extra: &'a str,
+    pub(crate) city: &'a str,
+    pub(crate) postal_code: &'a str,
+    pub(crate) country: &'a str,
 }
 
 impl CompanyFields<'_> {
     pub(crate) fn validate(&self, e: &mut FormErrors) -> Option<NewCompany> {
-        let name = e.check("societe", required_text(self.societe, LINE_MAX));
-        let kind = e.check("type_societe", CompanyKind::parse(self.type_societe));
-        let address = e.check("adresse", required_text(self.adresse, LINE_MAX));
-        let extra = e.check("complement", optional_text(self.complement, LINE_MAX));
-        let city = e.check("ville", required_text(self.ville, NAME_MAX));
-        let country = e.check("pays", Country::parse(self.pays));
+        let name = e.check("societe", required_text(self.name, LINE_MAX));
+        let kind = e.check("type_societe", CompanyKind::parse(self.kind));
+        let address = e.check("adresse", required_text(self.address, LINE_MAX));
+        let extra = e.check("complement", optional_text(self.address_extra, LINE_MAX));
+        let city = e.check("ville", required_text(self.city, NAME_MAX));
+        let country = e.check("pays", Country::parse(self.country));
         let postal_code = match country {
-            Some(country) => e.check("code_postal", PostalCode::parse(country, self.code_postal)),
+            Some(country) => e.check("code_postal", PostalCode::parse(country, self.postal_code)),
             None => None,
         };
         Some(NewCompany {

@@ -76,13 +76,13 @@ impl RegistrationForm {
         let email = e.check("email", Email::parse(&self.email));
         let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = CompanyFields {
-            societe: &self.company_name,
-            type_societe: &self.company_kind,
-            adresse: &self.address,
-            complement: &self.address_extra,
-            ville: &self.city,
-            code_postal: &self.postal_code,
-            pays: &self.country,
+            name: &self.company_name,
+            kind: &self.company_kind,
+            address: &self.address,
+            address_extra: &self.address_extra,
+            city: &self.city,
+            postal_code: &self.postal_code,
+            country: &self.country,
         }
         .validate(&mut e);
         let personal = [

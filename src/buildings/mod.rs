@@ -11,8 +11,6 @@ use chrono::{DateTime, Utc};
 
 use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::db::{millis, on_pool, Db, DbError};
-// rights/ reads these here until it calls db::pagination itself.
-pub use crate::db::pagination::{page_window, Paged as ListPage, PAGE_SIZE};
 use crate::domain::{Country, DeviceKind, DeviceStatus, PostalCode};
 
 /// A validated building form.

@@ -7,24 +7,18 @@
 //! the site. Two instances purging at once are safe: each batch deletes rows
 //! chosen by id, and a row deleted by one is simply not found by the other.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::{ProcessingActivity, Purpose, Register, StoredIn};
-use crate::clock::SharedClock;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::metrics::Metrics;
 
 /// A short pause between two batches lets the visitor-log writer and page
 /// requests take the (SQLite) write lock in between.
 const PAUSE_BETWEEN_BATCHES: Duration = Duration::from_millis(5);
-
-/// How long a server stop waits for the purge's batch in progress.
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What one purpose's purge did (or, in a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,15 +59,15 @@ pub async fn purge(
 const UNMETERED_TABLES: &[&str] = &["password_resets", "registrations"];
 
 /// What a purge did, and whether a stop cut it short.
-struct PurgeRunOutcome {
-    outcomes: Vec<PurgeOutcome>,
-    interrupted: bool,
+pub(crate) struct PurgeRunOutcome {
+    pub(crate) outcomes: Vec<PurgeOutcome>,
+    pub(crate) interrupted: bool,
 }
 
 /// As [`purge`], but stops before its next batch once `stop` holds `true`;
 /// the purpose in progress is then recorded with the rows deleted so far,
 /// so that `purge_runs` accounts for every deletion of a stopped run too.
-async fn purge_until_stopped(
+pub(crate) async fn purge_until_stopped(
     db: &Db,
     register: &Register,
     now: DateTime<Utc>,
@@ -344,85 +338,4 @@ pub async fn recent_runs(db: &Db, limit: u32) -> Result<Vec<PurgeRun>, DbError> 
             finished_at: crate::db::from_millis(finished),
         })
         .collect())
-}
-
-/// The purge as a background task of the server: once at start, then every
-/// `interval`. A failed run is logged and counted; the next one tries again.
-pub struct PurgeSchedule {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
-}
-
-impl PurgeSchedule {
-    pub fn spawn(
-        db: Db,
-        register: Arc<Register>,
-        clock: SharedClock,
-        interval: Duration,
-        batch_size: u32,
-        metrics: Arc<Metrics>,
-    ) -> Self {
-        let (stop, mut stopped) = watch::channel(false);
-        let task = tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(interval);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = ticks.tick() => {}
-                    _ = stopped.changed() => return,
-                }
-                let now = clock.now();
-                // Count the finished days before any raw row can go, so
-                // that the aggregates always hold what the purge deletes.
-                if let Err(error) = crate::analytics::rollup::roll_up(&db, &register, now).await {
-                    tracing::error!(%error, "audience roll-up failed");
-                }
-                let run = purge_until_stopped(
-                    &db,
-                    &register,
-                    now,
-                    batch_size,
-                    PurgeMode::Delete,
-                    &metrics,
-                    &stopped,
-                )
-                .await;
-                match run {
-                    Ok(run) => {
-                        metrics.purge_run(true);
-                        let deleted: u64 = run.outcomes.iter().map(|o| o.rows).sum();
-                        if run.interrupted {
-                            tracing::info!(deleted, "purge run stopped by the server's stop");
-                            return;
-                        }
-                        tracing::info!(deleted, "purge run finished");
-                    }
-                    Err(error) => {
-                        metrics.purge_run(false);
-                        tracing::error!(%error, "purge run failed");
-                    }
-                }
-            }
-        });
-        Self { stop, task }
-    }
-
-    /// Ends the schedule. A run in progress finishes its current batch and
-    /// records what it deleted; past [`STOP_TIMEOUT`] (a database that no
-    /// longer answers) the task is abandoned.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let mut task = self.task;
-        match tokio::time::timeout(STOP_TIMEOUT, &mut task).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(%error, "the purge task ended abnormally"),
-            Err(_) => {
-                task.abort();
-                tracing::warn!(
-                    "the purge did not stop within {} s; abandoned",
-                    STOP_TIMEOUT.as_secs()
-                );
-            }
-        }
-    }
 }

@@ -89,13 +89,13 @@ impl ProfileForm {
         let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = if with_company {
             CompanyFields {
-                societe: &self.company,
-                type_societe: &self.company_kind,
-                adresse: &self.address,
-                complement: &self.address_extra,
-                ville: &self.city,
-                code_postal: &self.postal_code,
-                pays: &self.country,
+                name: &self.company,
+                kind: &self.company_kind,
+                address: &self.address,
+                address_extra: &self.address_extra,
+                city: &self.city,
+                postal_code: &self.postal_code,
+                country: &self.country,
             }
             .validate(&mut e)
         } else {

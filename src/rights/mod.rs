@@ -17,6 +17,7 @@ pub mod export;
 pub mod profile_changes;
 pub mod visits;
 
+use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::paris;
 use chrono::{DateTime, Duration, Months, Utc};
 
@@ -319,33 +320,15 @@ pub async fn get(db: &Db, id: i64) -> Result<RightsRequest, RightsError> {
 
 /// One page of the confirmed requests: those still open first, the
 /// nearest deadline first, then the closed ones, the latest closed first.
-pub async fn confirmed(
-    db: &Db,
-    page: i64,
-) -> Result<crate::buildings::ListPage<RightsRequest>, RightsError> {
-    use crate::buildings::{page_window, ListPage, PAGE_SIZE};
-    let total: i64 = on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM rights_requests WHERE status <> 'a_confirmer'"
-    )
-    .fetch_one(pool)
-    .await)?;
-    let (page, pages) = page_window(total, page);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM rights_requests WHERE status <> 'a_confirmer' \
-         ORDER BY CASE WHEN status = 'close' THEN 1 ELSE 0 END, \
-           CASE WHEN status = 'close' THEN -closed_at ELSE due_at END, id LIMIT $1 OFFSET $2"
-    );
-    let items = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(pool)
-        .await)?;
-    Ok(ListPage {
-        items,
-        page,
-        pages,
-        total,
-    })
+pub async fn confirmed(db: &Db, page: i64) -> Result<Paged<RightsRequest>, RightsError> {
+    let list = ListSql {
+        columns: COLUMNS,
+        from: "FROM rights_requests WHERE status <> 'a_confirmer'",
+        order_by: "CASE WHEN status = 'close' THEN 1 ELSE 0 END, \
+                   CASE WHEN status = 'close' THEN -closed_at ELSE due_at END, id",
+        args: &[],
+    };
+    Ok(fetch_page(db, list, PageRequest::new(page)).await?)
 }
 
 /// How many open requests are past their deadline, for the staff home page.

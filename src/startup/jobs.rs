@@ -6,8 +6,8 @@ use std::time::Duration;
 use crate::analytics::writer::{self, Writer};
 use crate::analytics::VisitorLog;
 use crate::config::Settings;
-use crate::privacy::purge::PurgeSchedule;
 
+use super::housekeeping::Housekeeping;
 use super::state::Services;
 
 /// How long a stop waits for e-mails still being sent (a message waiting
@@ -17,7 +17,7 @@ const MAIL_FLUSH_LIMIT: Duration = Duration::from_secs(10);
 /// The jobs running beside the HTTP server, stopped after it.
 pub(super) struct Jobs {
     writer: Option<Writer>,
-    housekeeping: PurgeSchedule,
+    housekeeping: Housekeeping,
     services: Services,
 }
 
@@ -67,8 +67,8 @@ fn visitor_log_writer(
 /// Housekeeping, once at start and then every `WM_PURGE_INTERVAL`: the
 /// finished days are rolled up into the daily aggregates, then every record
 /// past its retention window is purged.
-pub(super) fn housekeeping(settings: &Settings, services: &Services) -> PurgeSchedule {
-    PurgeSchedule::spawn(
+pub(super) fn housekeeping(settings: &Settings, services: &Services) -> Housekeeping {
+    Housekeeping::spawn(
         services.db.clone(),
         services.register.clone(),
         services.clock.clone(),

@@ -2,6 +2,7 @@
 //! server and background jobs. `main`, the tests and the benchmarks all start
 //! the site through [`Application::build`].
 
+mod housekeeping;
 mod jobs;
 mod server;
 mod state;
@@ -17,7 +18,6 @@ use crate::clock::{SharedClock, SystemClock};
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Db, DbError};
 use crate::metrics::Metrics;
-pub use crate::state::AppState;
 
 use jobs::Jobs;
 use state::{Services, SiteAddress};

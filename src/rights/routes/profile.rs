@@ -1,7 +1,7 @@
 //! `/profil/donnees`: the Utilisateur reads, downloads, corrects and erases
 //! their data, changes or proves their address, and objects to service news.
 
-use actix_session::Session;
+use crate::auth::session::SiteSession;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -427,7 +427,7 @@ pub async fn erase(
     form: web::Form<EraseForm>,
     state: web::Data<AppState>,
     viewer: Viewer,
-    session: Session,
+    session: SiteSession,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let reconfirm = reconfirm_password(&state, &req, &viewer, &form.password, "erasure").await?;
@@ -438,7 +438,7 @@ pub async fn erase(
     }
     let (now, ip) = (state.clock.now(), state.client_ip(&req));
     let statement = erase_account(&state.db, &state.register, now, viewer.id, &ip).await?;
-    session.purge();
+    session.log_out();
     state.mailer.send_later(notifications::erasure_statement(
         &statement.email,
         &statement.first_name,

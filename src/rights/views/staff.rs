@@ -6,8 +6,8 @@ use maud::{html, Markup};
 use super::signed_in_top;
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::buildings::ListPage;
 use crate::db::from_millis;
+use crate::db::pagination::Paged;
 use crate::rights::forms::RightsDecisionForm;
 use crate::rights::visits::{LoggedVisit, VisitQuery};
 use crate::rights::{RequestStatus, RightsRequest};
@@ -45,7 +45,7 @@ fn deadline_cell(r: &RightsRequest, now: DateTime<Utc>) -> Markup {
 
 pub fn staff_list(
     viewer: &Viewer,
-    list: &ListPage<RightsRequest>,
+    list: &Paged<RightsRequest>,
     overdue: i64,
     now: DateTime<Utc>,
     token: &CsrfToken,
