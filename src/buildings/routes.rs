@@ -12,7 +12,7 @@ use crate::buildings::views as view;
 use crate::buildings::{self, Building, BuildingOrder};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{html, redirect, PageError};
+use crate::http::{html, redirect, ClientPage, PageError};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -71,19 +71,23 @@ pub async fn new_building(
 /// `POST /profil/batiments/nouveau`.
 pub async fn create_building(
     form: web::Form<BuildingForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            let page = view::building_form_page(&viewer, &token, None, &form, &errors);
+            let page =
+                view::building_form_page(&client.viewer, &client.token, None, &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    let id = buildings::create_building(&state.db, company, state.clock.now(), &new).await?;
+    let id = buildings::create_building(
+        &client.state.db,
+        client.company,
+        client.state.clock.now(),
+        &new,
+    )
+    .await?;
     Ok(redirect(&format!("/profil/batiments/{id}?fait=cree")))
 }
 
@@ -114,31 +118,25 @@ async fn company_building(state: &AppState, company: i64, id: i64) -> Result<Bui
 pub async fn building(
     path: web::Path<i64>,
     query: web::Query<Notice>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let found = company_building(&state, company, *path).await?;
-    let devices = buildings::devices_of(&state.db, company, found.id).await?;
+    let found = company_building(&client.state, client.company, *path).await?;
+    let devices = buildings::devices_of(&client.state.db, client.company, found.id).await?;
     let notice = building_notice(query.done.as_deref());
-    let page = view::building_page(&viewer, &token, &found, &devices, notice);
+    let page = view::building_page(&client.viewer, &client.token, &found, &devices, notice);
     Ok(html(StatusCode::OK, page))
 }
 
 /// `GET /profil/batiments/{id}/modifier`.
 pub async fn edit_building(
     path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let found = company_building(&state, company, *path).await?;
+    let found = company_building(&client.state, client.company, *path).await?;
     let form = BuildingForm::of(&found);
     let page = view::building_form_page(
-        &viewer,
-        &token,
+        &client.viewer,
+        &client.token,
         Some(found.id),
         &form,
         &FormErrors::default(),
@@ -150,20 +148,20 @@ pub async fn edit_building(
 pub async fn update_building(
     path: web::Path<i64>,
     form: web::Form<BuildingForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let id = company_building(&state, company, *path).await?.id;
+    let id = company_building(&client.state, client.company, *path)
+        .await?
+        .id;
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            let page = view::building_form_page(&viewer, &token, Some(id), &form, &errors);
+            let page =
+                view::building_form_page(&client.viewer, &client.token, Some(id), &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    if !buildings::update_building(&state.db, company, id, &new).await? {
+    if !buildings::update_building(&client.state.db, client.company, id, &new).await? {
         return Err(PageError::NotFound);
     }
     Ok(redirect(&format!("/profil/batiments/{id}?fait=modifie")))
@@ -201,18 +199,15 @@ pub async fn archive(
 /// `GET /profil/batiments/{id}/appareils/nouveau`.
 pub async fn new_device(
     path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let found = company_building(&state, company, *path).await?;
+    let found = company_building(&client.state, client.company, *path).await?;
     if found.archived_at.is_some() {
         return Err(PageError::NotFound);
     }
     let page = view::device_form_page(
-        &viewer,
-        &token,
+        &client.viewer,
+        &client.token,
         &found,
         None,
         &DeviceForm::default(),
@@ -225,21 +220,19 @@ pub async fn new_device(
 pub async fn create_device(
     path: web::Path<i64>,
     form: web::Form<DeviceForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let found = company_building(&state, company, *path).await?;
-    let now = state.clock.now();
+    let found = company_building(&client.state, client.company, *path).await?;
+    let now = client.state.clock.now();
     let new = match form.validate(now.year()) {
         Ok(new) => new,
         Err(errors) => {
-            let page = view::device_form_page(&viewer, &token, &found, None, &form, &errors);
+            let page =
+                view::device_form_page(&client.viewer, &client.token, &found, None, &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    match buildings::create_device(&state.db, company, found.id, now, &new).await? {
+    match buildings::create_device(&client.state.db, client.company, found.id, now, &new).await? {
         Some(_) => Ok(redirect(&format!(
             "/profil/batiments/{}?fait=appareil",
             found.id
@@ -251,17 +244,14 @@ pub async fn create_device(
 /// `GET /profil/appareils/{id}/modifier`.
 pub async fn edit_device(
     path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let (device, found) = buildings::device_in_building(&state.db, company, *path)
+    let (device, found) = buildings::device_in_building(&client.state.db, client.company, *path)
         .await?
         .ok_or(PageError::NotFound)?;
     let page = view::device_form_page(
-        &viewer,
-        &token,
+        &client.viewer,
+        &client.token,
         &found,
         Some(device.id),
         &DeviceForm::of(&device),
@@ -274,23 +264,26 @@ pub async fn edit_device(
 pub async fn update_device(
     path: web::Path<i64>,
     form: web::Form<DeviceForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let (device, found) = buildings::device_in_building(&state.db, company, *path)
+    let (device, found) = buildings::device_in_building(&client.state.db, client.company, *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let new = match form.validate(state.clock.now().year()) {
+    let new = match form.validate(client.state.clock.now().year()) {
         Ok(new) => new,
         Err(errors) => {
-            let page =
-                view::device_form_page(&viewer, &token, &found, Some(device.id), &form, &errors);
+            let page = view::device_form_page(
+                &client.viewer,
+                &client.token,
+                &found,
+                Some(device.id),
+                &form,
+                &errors,
+            );
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    if !buildings::update_device(&state.db, company, device.id, &new).await? {
+    if !buildings::update_device(&client.state.db, client.company, device.id, &new).await? {
         return Err(PageError::NotFound);
     }
     Ok(redirect(&format!(

@@ -5,14 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 
-use crate::audit::AuditEvent;
-use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::auth::{CsrfToken, Viewer};
 use crate::contract::forms::SignForm;
 use crate::contract::views as view;
 use crate::contract::views::SignPage;
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
+use crate::http::{html, redirect, ClientPage, PageError, StaffPage};
 use crate::state::AppState;
 
 /// The current version's contract for the company as it is now, or
@@ -62,13 +61,16 @@ async fn page(
 }
 
 /// `GET /profil/contrat`.
-pub async fn show(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    page(&state, &viewer, company, &token, "", &FormErrors::default()).await
+pub async fn show(client: ClientPage) -> Result<Markup, PageError> {
+    page(
+        &client.state,
+        &client.viewer,
+        client.company,
+        &client.token,
+        "",
+        &FormErrors::default(),
+    )
+    .await
 }
 
 /// `POST /profil/contrat/signer`: signs exactly the text the person read
@@ -77,25 +79,30 @@ pub async fn show(
 pub async fn sign(
     req: HttpRequest,
     form: web::Form<SignForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let Some(document) = current_document(&state, company).await? else {
+    let Some(document) = current_document(&client.state, client.company).await? else {
         return Err(PageError::BadRequest);
     };
     let text = document.text();
     let name = match form.validate(&text) {
         Ok(name) => name,
         Err(errors) => {
-            let page = page(&state, &viewer, company, &token, &form.full_name, &errors).await?;
+            let page = page(
+                &client.state,
+                &client.viewer,
+                client.company,
+                &client.token,
+                &form.full_name,
+                &errors,
+            )
+            .await?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    let ip = state.client_ip(&req);
-    let signature = NewSignature::by(&viewer, company, &text, &name, &ip);
-    match contract::sign(&state.db, state.clock.now(), &signature).await {
+    let ip = client.state.client_ip(&req);
+    let signature = NewSignature::by(&client.viewer, client.company, &text, &name, &ip);
+    match contract::sign(&client.state.db, client.state.clock.now(), &signature).await {
         Ok(id) => Ok(redirect(&format!("/profil/contrat/{id}"))),
         // Signed meanwhile (a colleague, a double click): the page says so.
         Err(ContractError::AlreadySigned) => Ok(redirect("/profil/contrat")),
@@ -104,28 +111,21 @@ pub async fn sign(
 }
 
 /// `GET /profil/contrat/{id}`: the signed contract, printable, with its hash.
-pub async fn signed(
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    let signature = contract::signature(&state.db, Some(company), path.into_inner())
+pub async fn signed(path: web::Path<i64>, client: ClientPage) -> Result<Markup, PageError> {
+    let signature = contract::signature(&client.state.db, Some(client.company), path.into_inner())
         .await?
         .ok_or(PageError::NotFound)?;
-    Ok(view::signed_page(&viewer, &token, &signature))
+    Ok(view::signed_page(&client.viewer, &client.token, &signature))
 }
 
 /// `GET /profil/contrat/verifier`: every signature's hash recomputed.
-pub async fn verify(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    let signatures = contract::signatures(&state.db, Some(company)).await?;
-    Ok(view::verify_page(&viewer, &token, &signatures))
+pub async fn verify(client: ClientPage) -> Result<Markup, PageError> {
+    let signatures = contract::signatures(&client.state.db, Some(client.company)).await?;
+    Ok(view::verify_page(
+        &client.viewer,
+        &client.token,
+        &signatures,
+    ))
 }
 
 /// `GET /admin/contrats`.
@@ -139,23 +139,17 @@ pub async fn staff_list(
 }
 
 /// `GET /admin/contrats/{id}`: a signer's record; opening it is audited.
-pub async fn staff_signed(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn staff_signed(page: StaffPage, path: web::Path<i64>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let signature = contract::signature(&state.db, None, id)
+    let signature = contract::signature(&page.state.db, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+    page.viewed()
         .subject(format!("contract_signature:{id}"))
-        .record_with(&state)
+        .record_with(&page.state)
         .await?;
-    Ok(view::staff_signed(&viewer, &token, &signature))
+    Ok(view::staff_signed(&page.viewer, &page.token, &signature))
 }

@@ -3,12 +3,14 @@
 //! headers, and the operational endpoints.
 
 pub mod client_ip;
+mod client_page;
 pub mod csv_download;
 pub mod error_pages;
 pub mod health;
 mod limits;
 pub mod metrics;
 pub mod security_headers;
+mod staff_page;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -22,7 +24,9 @@ use crate::db::DbError;
 use crate::rights::RightsError;
 use crate::state::AppState;
 
+pub use client_page::ClientPage;
 pub use limits::{form_limit, reconfirm_password, retry_at, too_many, Reconfirm};
+pub use staff_page::StaffPage;
 
 /// Why a page could not be drawn. The one place where module errors become
 /// HTTP statuses; the error-page middleware draws the French page.

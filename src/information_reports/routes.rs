@@ -6,11 +6,11 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::analytics::rollup::{date_of_day, paris_day};
-use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::domain::DateRange;
 use crate::forms::FormErrors;
-use crate::http::{html, redirect, PageError};
+use crate::http::{html, redirect, ClientPage, PageError};
 use crate::information_reports::forms::ReportForm;
 use crate::information_reports::views as view;
 use crate::information_reports::views::FilterValues;
@@ -65,16 +65,23 @@ impl FilterQuery {
 /// `GET /profil/rapports`: a wrong filter value is ignored and said.
 pub async fn client_list(
     query: web::Query<FilterQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
     let (filter, error) = query.filter();
-    let list = information_reports::reports(&state.db, Some(company), &filter, query.page).await?;
-    let (buildings, devices) = information_reports::filter_choices(&state.db, company).await?;
+    let list =
+        information_reports::reports(&client.state.db, Some(client.company), &filter, query.page)
+            .await?;
+    let (buildings, devices) =
+        information_reports::filter_choices(&client.state.db, client.company).await?;
     let values = query.values(error.as_deref());
-    let page = view::client_list(&viewer, &token, &list, &buildings, &devices, &values);
+    let page = view::client_list(
+        &client.viewer,
+        &client.token,
+        &list,
+        &buildings,
+        &devices,
+        &values,
+    );
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
@@ -83,17 +90,12 @@ pub async fn client_list(
 }
 
 /// `GET /profil/rapports/{id}`: printable.
-pub async fn client_report(
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    let report = information_reports::report(&state.db, Some(company), path.into_inner())
-        .await?
-        .ok_or(PageError::NotFound)?;
-    Ok(view::client_report(&viewer, &token, &report))
+pub async fn client_report(path: web::Path<i64>, client: ClientPage) -> Result<Markup, PageError> {
+    let report =
+        information_reports::report(&client.state.db, Some(client.company), path.into_inner())
+            .await?
+            .ok_or(PageError::NotFound)?;
+    Ok(view::client_report(&client.viewer, &client.token, &report))
 }
 
 /// `GET /admin/rapports`.

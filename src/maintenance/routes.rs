@@ -2,15 +2,14 @@
 //! `/admin/demandes` (staff handle them).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::audit::AuditEvent;
-use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
+use crate::http::{html, redirect, ClientPage, PageError, StaffPage};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
 use crate::maintenance::views as view;
 use crate::maintenance::views::RequestPage;
@@ -32,54 +31,56 @@ pub struct ListQuery {
 /// `GET /profil/demandes`.
 pub async fn client_list(
     query: web::Query<ListQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<Markup, PageError> {
     let open = query.closed.is_none();
-    let list = maintenance::requests(&state.db, Some(company), open, query.page).await?;
-    Ok(view::client_list(&viewer, &token, &list, open))
+    let list =
+        maintenance::requests(&client.state.db, Some(client.company), open, query.page).await?;
+    Ok(view::client_list(
+        &client.viewer,
+        &client.token,
+        &list,
+        open,
+    ))
 }
 
 /// `GET /profil/demandes/nouvelle[?appareil=ID]`.
 pub async fn new_request(
     query: web::Query<ListQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<Markup, PageError> {
-    let devices = maintenance::device_choices(&state.db, company).await?;
+    let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let form = RequestForm {
         device: query.device.clone().unwrap_or_default(),
         ..Default::default()
     };
     let errors = FormErrors::default();
     Ok(view::request_form_page(
-        &viewer, &token, &devices, &form, &errors,
+        &client.viewer,
+        &client.token,
+        &devices,
+        &form,
+        &errors,
     ))
 }
 
 /// `POST /profil/demandes/nouvelle`.
 pub async fn create_request(
     form: web::Form<RequestForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let devices = maintenance::device_choices(&state.db, company).await?;
+    let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let refuse = |errors: FormErrors| {
-        let page = view::request_form_page(&viewer, &token, &devices, &form, &errors);
+        let page = view::request_form_page(&client.viewer, &client.token, &devices, &form, &errors);
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
-    let Some(id) = workflow::submit(&state, company, viewer.id, &new).await? else {
-        // A device id that is not one of the company's: as if not chosen.
+    let Some(id) = workflow::submit(&client.state, client.company, client.viewer.id, &new).await?
+    else {
+        // A device id that is not one of the client.company's: as if not chosen.
         let mut errors = FormErrors::default();
         errors.add("appareil", "Choisissez l'appareil concerné dans la liste.");
         return Ok(refuse(errors));
@@ -126,41 +127,49 @@ fn request_page(
 pub async fn client_request(
     path: web::Path<i64>,
     query: web::Query<ListQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<Markup, PageError> {
-    let thread = workflow::thread(&state, Some(company), *path)
+    let thread = workflow::thread(&client.state, Some(client.company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
-    Ok(request_page(&viewer, &token, &thread, typed, notice))
+    Ok(request_page(
+        &client.viewer,
+        &client.token,
+        &thread,
+        typed,
+        notice,
+    ))
 }
 
 /// `POST /profil/demandes/{id}/messages`.
 pub async fn client_message(
     path: web::Path<i64>,
     form: web::Form<ThreadMessageForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let request = maintenance::request(&state.db, Some(company), id)
+    let request = maintenance::request(&client.state.db, Some(client.company), id)
         .await?
         .ok_or(PageError::NotFound)?;
     let body = match form.validate() {
         Ok(body) if request.status().is_open() => body,
         Ok(_) => return Err(PageError::BadRequest),
         Err(errors) => {
-            return refused_message(&state, &viewer, &token, request, &form, &errors).await
+            return refused_message(
+                &client.state,
+                &client.viewer,
+                &client.token,
+                request,
+                &form,
+                &errors,
+            )
+            .await
         }
     };
-    let now = state.clock.now();
-    workflow::add_message(&state, &request, viewer.id, false, &body, now).await?;
+    let now = client.state.clock.now();
+    workflow::add_message(&client.state, &request, client.viewer.id, false, &body, now).await?;
     Ok(redirect(&format!("/profil/demandes/{id}?fait=message")))
 }
 
@@ -194,28 +203,31 @@ pub async fn staff_list(
 /// `GET /admin/demandes/{id}`: a client's request is a record; opening it
 /// is audited.
 pub async fn staff_request(
-    req: HttpRequest,
+    page: StaffPage,
     path: web::Path<i64>,
     query: web::Query<ListQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let thread = workflow::thread(&state, None, id)
+    let thread = workflow::thread(&page.state, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+    page.viewed()
         .user(thread.0.created_by)
         .subject(format!("maintenance_request:{id}"))
-        .record_with(&state)
+        .record_with(&page.state)
         .await?;
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
-    Ok(request_page(&viewer, &token, &thread, typed, notice))
+    Ok(request_page(
+        &page.viewer,
+        &page.token,
+        &thread,
+        typed,
+        notice,
+    ))
 }
 
 #[derive(Deserialize)]

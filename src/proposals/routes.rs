@@ -3,16 +3,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::audit::AuditEvent;
-use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::domain::message_text;
 use crate::forms::FormErrors;
-use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
+use crate::http::{html, redirect, ClientPage, PageError, StaffPage};
 use crate::maintenance;
 use crate::proposals::forms::ProposalForm;
 use crate::proposals::views as view;
@@ -30,47 +29,39 @@ pub struct PageQuery {
 /// `GET /profil/propositions`.
 pub async fn client_list(
     query: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<Markup, PageError> {
-    let list = proposals::proposals(&state.db, Some(company), query.page).await?;
-    Ok(view::client_list(&viewer, &token, &list))
+    let list = proposals::proposals(&client.state.db, Some(client.company), query.page).await?;
+    Ok(view::client_list(&client.viewer, &client.token, &list))
 }
 
 /// `GET /profil/propositions/nouvelle`.
-pub async fn new_proposal(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    let devices = maintenance::device_choices(&state.db, company).await?;
+pub async fn new_proposal(client: ClientPage) -> Result<Markup, PageError> {
+    let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let (form, errors) = (ProposalForm::default(), FormErrors::default());
-    Ok(view::form_page(&viewer, &token, &devices, &form, &errors))
+    Ok(view::form_page(
+        &client.viewer,
+        &client.token,
+        &devices,
+        &form,
+        &errors,
+    ))
 }
 
 /// `POST /profil/propositions/nouvelle`: the form is read from the body,
 /// since several devices can be ticked.
-pub async fn create(
-    body: Bytes,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
-) -> Result<HttpResponse, PageError> {
+pub async fn create(body: Bytes, client: ClientPage) -> Result<HttpResponse, PageError> {
     let form = ProposalForm::from_body(&body);
-    let devices = maintenance::device_choices(&state.db, company).await?;
+    let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let refuse = |errors: FormErrors| {
-        let page = view::form_page(&viewer, &token, &devices, &form, &errors);
+        let page = view::form_page(&client.viewer, &client.token, &devices, &form, &errors);
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
-    match workflow::submit(&state, company, viewer.id, &new).await {
+    match workflow::submit(&client.state, client.company, client.viewer.id, &new).await {
         Ok(id) => Ok(redirect(&format!("/profil/propositions/{id}?fait=envoyee"))),
         Err(ProposalError::ForeignDevice) => {
             let mut errors = FormErrors::default();
@@ -85,19 +76,20 @@ pub async fn create(
 pub async fn client_page(
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    ClientCompany(company): ClientCompany,
-    token: CsrfToken,
+    client: ClientPage,
 ) -> Result<Markup, PageError> {
-    let (proposal, devices) = workflow::with_devices(&state, Some(company), *path)
+    let (proposal, devices) = workflow::with_devices(&client.state, Some(client.company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
     let notice = (query.done == "envoyee").then_some(
         "Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.",
     );
     Ok(view::client_page(
-        &viewer, &token, &proposal, &devices, notice,
+        &client.viewer,
+        &client.token,
+        &proposal,
+        &devices,
+        notice,
     ))
 }
 
@@ -122,28 +114,25 @@ fn staff_notice(done: &str) -> Option<&'static str> {
 
 /// `GET /admin/propositions/{id}`: opening it is audited.
 pub async fn staff_page(
-    req: HttpRequest,
+    page: StaffPage,
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
-    let (proposal, devices) = workflow::with_devices(&state, None, *path)
+    let (proposal, devices) = workflow::with_devices(&page.state, None, *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+    page.viewed()
         .user(proposal.created_by)
         .subject(format!("proposal:{}", proposal.id))
-        .record_with(&state)
+        .record_with(&page.state)
         .await?;
     let (errors, notice) = (FormErrors::default(), staff_notice(&query.done));
     Ok(view::staff_page(
-        &viewer,
-        &token,
+        &page.viewer,
+        &page.token,
         &proposal,
         &devices,
         ("", &errors),

@@ -3,6 +3,5 @@
 //! feature (requests, proposals, reports, contracts, rights) live with it.
 
 pub mod decisions;
-pub mod page;
 pub mod routes;
 pub mod views;

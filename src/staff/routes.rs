@@ -10,11 +10,11 @@ use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::message_text;
 use crate::forms::FormErrors;
+use crate::http::StaffPage;
 use crate::http::{html, redirect, staff_audit, PageError};
 use crate::inbox::{self, Inbox};
 use crate::privacy::Purpose;
 use crate::staff::decisions::{self, Decision};
-use crate::staff::page::StaffPage;
 use crate::staff::views as view;
 use crate::state::AppState;
 

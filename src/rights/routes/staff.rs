@@ -10,7 +10,7 @@ use crate::auth::{opened_from_another_site, CsrfToken, Viewer};
 use crate::db::{from_millis, millis};
 use crate::forms::FormErrors;
 use crate::http::csv_download::{Cell, CsvDownload, Separator};
-use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError};
+use crate::http::{confirm_audited_opening, html, redirect, staff_audit, PageError, StaffPage};
 use crate::mail::OutgoingMail;
 use crate::notifications;
 use crate::rights::forms::RightsDecisionForm;
@@ -47,31 +47,25 @@ pub async fn staff_list(
 }
 
 /// `GET /admin/droits/{id}`.
-pub async fn staff_request(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+pub async fn staff_request(page: StaffPage, path: web::Path<i64>) -> Result<Markup, PageError> {
+    if let Some(confirm) = page.opened_elsewhere() {
         return Ok(confirm);
     }
     let id = path.into_inner();
-    let request = rights::get(&state.db, id).await?;
-    staff_audit(&state, &req, &viewer, AuditEvent::RecordViewed)
+    let request = rights::get(&page.state.db, id).await?;
+    page.viewed()
         .user(request.user_id)
         .subject(format!("rights_request:{id}"))
-        .record_with(&state)
+        .record_with(&page.state)
         .await?;
     Ok(view::staff_request(
-        &viewer,
+        &page.viewer,
         &request,
-        state.clock.now(),
+        page.state.clock.now(),
         &RightsDecisionForm::default(),
         &FormErrors::default(),
         None,
-        &token,
+        &page.token,
     ))
 }
 
