@@ -30,14 +30,9 @@ async fn current_document(
     Ok(Some(contract::current_document(&party, &devices)))
 }
 
-async fn page(
-    state: &AppState,
-    viewer: &Viewer,
-    company: i64,
-    token: &CsrfToken,
-    name: &str,
-    errors: &FormErrors,
-) -> Result<Markup, PageError> {
+/// The contract page, with the name typed and its errors.
+async fn page(client: &ClientPage, name: &str, errors: &FormErrors) -> Result<Markup, PageError> {
+    let (state, company) = (&client.state, client.company);
     let signatures = contract::signatures(&state.db, Some(company)).await?;
     let signed = signatures
         .iter()
@@ -48,8 +43,8 @@ async fn page(
         .map(|d| contract::sha256(&d.text()))
         .unwrap_or_default();
     Ok(view::contract_page(
-        viewer,
-        token,
+        &client.viewer,
+        &client.token,
         &SignPage {
             document: document.as_ref(),
             fingerprint: &fingerprint,
@@ -62,15 +57,7 @@ async fn page(
 
 /// `GET /profil/contrat`.
 pub async fn show(client: ClientPage) -> Result<Markup, PageError> {
-    page(
-        &client.state,
-        &client.viewer,
-        client.company,
-        &client.token,
-        "",
-        &FormErrors::default(),
-    )
-    .await
+    page(&client, "", &FormErrors::default()).await
 }
 
 /// `POST /profil/contrat/signer`: signs exactly the text the person read
@@ -88,15 +75,7 @@ pub async fn sign(
     let name = match form.validate(&text) {
         Ok(name) => name,
         Err(errors) => {
-            let page = page(
-                &client.state,
-                &client.viewer,
-                client.company,
-                &client.token,
-                &form.full_name,
-                &errors,
-            )
-            .await?;
+            let page = page(&client, &form.full_name, &errors).await?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
