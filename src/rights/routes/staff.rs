@@ -72,36 +72,22 @@ pub async fn staff_request(page: StaffPage, path: web::Path<i64>) -> Result<Mark
 /// The page a staff decision was made on: where its form goes back, with
 /// its errors or a refusal, when the decision cannot be made.
 struct DecisionPage<'a> {
-    req: &'a HttpRequest,
-    state: &'a AppState,
-    viewer: &'a Viewer,
-    token: &'a CsrfToken,
+    staff: &'a StaffPage,
     id: i64,
     form: &'a RightsDecisionForm,
 }
 
 impl<'a> DecisionPage<'a> {
-    fn new(
-        req: &'a HttpRequest,
-        state: &'a AppState,
-        viewer: &'a Viewer,
-        token: &'a CsrfToken,
-        id: i64,
-        form: &'a RightsDecisionForm,
-    ) -> Self {
-        DecisionPage {
-            req,
-            state,
-            viewer,
-            token,
-            id,
-            form,
-        }
+    fn new(staff: &'a StaffPage, id: i64, form: &'a RightsDecisionForm) -> Self {
+        DecisionPage { staff, id, form }
     }
 
     /// The audit line of the decision, written with it.
     fn audit(&self, event: AuditEvent) -> PendingAudit<'a> {
-        staff_audit(self.state, self.req, self.viewer, event).pending(self.state)
+        let StaffPage {
+            state, req, viewer, ..
+        } = self.staff;
+        staff_audit(state, req, viewer, event).pending(state)
     }
 
     /// The decision form sent back with its errors or a refusal.
@@ -110,16 +96,16 @@ impl<'a> DecisionPage<'a> {
         errors: &FormErrors,
         alert: Option<&str>,
     ) -> Result<HttpResponse, PageError> {
-        let request = rights::get(&self.state.db, self.id).await?;
-        let now = self.state.clock.now();
+        let request = rights::get(&self.staff.state.db, self.id).await?;
+        let now = self.staff.state.clock.now();
         let markup = view::staff_request(
-            self.viewer,
+            &self.staff.viewer,
             &request,
             now,
             self.form,
             errors,
             alert,
-            self.token,
+            &self.staff.token,
         );
         Ok(html(INVALID, markup))
     }
@@ -141,7 +127,7 @@ impl<'a> DecisionPage<'a> {
             },
         };
         if !request.email.starts_with("empreinte:") {
-            self.state.mailer.send_later(mail(&request));
+            self.staff.state.mailer.send_later(mail(&request));
         }
         Ok(redirect(&format!("/admin/droits/{}", self.id)))
     }
@@ -161,21 +147,18 @@ fn refusal(error: &RightsError) -> Option<&'static str> {
 
 /// `POST /admin/droits/{id}/prolonger`.
 pub async fn extend(
-    req: HttpRequest,
+    staff: StaffPage,
     path: web::Path<i64>,
     form: web::Form<RightsDecisionForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
+    let page = DecisionPage::new(&staff, id, &form);
     let (months, reason) = match form.extension() {
         Ok(valid) => valid,
         Err(errors) => return page.refused(&errors, None).await,
     };
     let audit = page.audit(AuditEvent::RightsRequestExtended);
-    let outcome = rights::extend(&state.db, id, months, &reason, audit).await;
+    let outcome = rights::extend(&staff.state.db, id, months, &reason, audit).await;
     page.after(outcome, |request| {
         let due = request.due_at.map(french_date).unwrap_or_default();
         notifications::rights_request_extended(&request.email, id, &due, &reason)
@@ -185,21 +168,18 @@ pub async fn extend(
 
 /// `POST /admin/droits/{id}/informations`.
 pub async fn ask_information(
-    req: HttpRequest,
+    staff: StaffPage,
     path: web::Path<i64>,
     form: web::Form<RightsDecisionForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
+    let page = DecisionPage::new(&staff, id, &form);
     let question = match form.text("la question au demandeur") {
         Ok(text) => text,
         Err(errors) => return page.refused(&errors, None).await,
     };
     let audit = page.audit(AuditEvent::RightsRequestInformationAsked);
-    let outcome = rights::ask_information(&state.db, id, &question, audit).await;
+    let outcome = rights::ask_information(&staff.state.db, id, &question, audit).await;
     page.after(outcome, |request| {
         notifications::rights_information_asked(&request.email, id, &question)
     })
@@ -208,21 +188,18 @@ pub async fn ask_information(
 
 /// `POST /admin/droits/{id}/clore`.
 pub async fn close(
-    req: HttpRequest,
+    staff: StaffPage,
     path: web::Path<i64>,
     form: web::Form<RightsDecisionForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = DecisionPage::new(&req, &state, &viewer, &token, id, &form);
+    let page = DecisionPage::new(&staff, id, &form);
     let answer = match form.text("la réponse envoyée au demandeur") {
         Ok(text) => text,
         Err(errors) => return page.refused(&errors, None).await,
     };
     let audit = page.audit(AuditEvent::RightsRequestClosed);
-    let outcome = rights::close(&state.db, id, &answer, audit).await;
+    let outcome = rights::close(&staff.state.db, id, &answer, audit).await;
     page.after(outcome, |request| {
         notifications::rights_request_closed(&request.email, id, &answer)
     })
