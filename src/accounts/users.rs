@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::AccountError;
 use crate::auth::Role;
-use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
+use crate::db::{millis, on_pool, Db, DbError, Sql, Tx};
 use crate::domain::Email;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,44 +198,42 @@ async fn user_text(db: &Db, sql: &str, user_id: i64) -> Result<Option<String>, D
 /// Sets a new password and ends every session of the account: its epoch
 /// goes up and its session rows go.
 pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), DbError> {
-    on_pool!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
-        )
+    let mut tx = db.begin_write().await?;
+    Sql::new("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE password_resets SET used_at = COALESCE(used_at, expires_at) WHERE user_id = $1",
-        )
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    })?;
+    end_sessions_in(&mut tx, user_id).await?;
+    Sql::new(
+        "UPDATE password_resets SET used_at = COALESCE(used_at, expires_at) WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Ends every session of the account at once, on every instance.
 pub async fn end_sessions(db: &Db, user_id: i64) -> Result<(), DbError> {
-    on_pool!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    })?;
+    let mut tx = db.begin_write().await?;
+    end_sessions_in(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new session epoch (cookies of older sessions no longer count) and no
+/// stored session left.
+async fn end_sessions_in(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    Sql::new("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    Sql::new("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

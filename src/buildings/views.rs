@@ -10,9 +10,23 @@ use crate::db::pagination::Paged;
 use crate::domain::{Country, DeviceKind, DeviceStatus};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_date, select, Field, FormErrors,
+    csrf_field, error_summary, field, french_date, options, select, Field, FormErrors,
 };
-use crate::views::{layout, Page};
+use crate::views::space::{space_page, Space};
+
+/// The client's Profile.
+const PROFILE: Space = Space {
+    description: "Votre espace client WeMaintain.",
+    menu: "Espace client",
+    links: &[
+        ("/profil", "Mon espace"),
+        ("/profil/batiments", "Bâtiments et appareils"),
+        ("/profil/demandes", "Demandes de maintenance"),
+        ("/profil/rapports", "Rapports d'intervention"),
+        ("/profil/propositions", "Propositions commerciales"),
+        ("/profil/contrat", "Contrat de maintenance"),
+    ],
+};
 
 pub fn profile_layout(
     title: &str,
@@ -21,30 +35,7 @@ pub fn profile_layout(
     token: &CsrfToken,
     content: Markup,
 ) -> Markup {
-    let page = Page {
-        title,
-        description: "Votre espace client WeMaintain.",
-        path,
-    };
-    layout(
-        &page,
-        html! {
-            section.section { div.wrap {
-                (account_bar(viewer, token))
-                nav aria-label="Espace client" {
-                    p {
-                        a href="/profil" { "Mon espace" } " · "
-                        a href="/profil/batiments" { "Bâtiments et appareils" } " · "
-                        a href="/profil/demandes" { "Demandes de maintenance" } " · "
-                        a href="/profil/rapports" { "Rapports d'intervention" } " · "
-                        a href="/profil/propositions" { "Propositions commerciales" } " · "
-                        a href="/profil/contrat" { "Contrat de maintenance" }
-                    }
-                }
-                (content)
-            } }
-        },
-    )
+    space_page(&PROFILE, title, path, account_bar(viewer, token), content)
 }
 
 fn country_name(code: &str) -> &'static str {
@@ -143,7 +134,7 @@ pub fn building_form_page(
             "Modifier le bâtiment",
         ),
     };
-    let countries: Vec<(&str, &str)> = Country::ALL.iter().map(|c| (c.code(), c.name())).collect();
+    let countries = options(&Country::ALL, Country::code, Country::name);
     let pays = if form.country.is_empty() {
         "FR"
     } else {
@@ -246,14 +237,8 @@ pub fn device_form_page(
             "Modifier l'appareil",
         ),
     };
-    let kinds: Vec<(&str, &str)> = DeviceKind::ALL
-        .iter()
-        .map(|k| (k.key(), k.label()))
-        .collect();
-    let statuses: Vec<(&str, &str)> = DeviceStatus::ALL
-        .iter()
-        .map(|s| (s.key(), s.label()))
-        .collect();
+    let kinds = options(&DeviceKind::ALL, DeviceKind::key, DeviceKind::label);
+    let statuses = options(&DeviceStatus::ALL, DeviceStatus::key, DeviceStatus::label);
     let etat = if form.status.is_empty() && errors.is_empty() {
         "en_service"
     } else {

@@ -12,7 +12,7 @@ use crate::information_reports::{Prestation, Report};
 use crate::staff::views::admin_layout;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_datetime, select, textarea, Field, FormErrors,
+    csrf_field, error_summary, field, french_datetime, options, select, textarea, Field, FormErrors,
 };
 
 pub fn prestation_label(key: &str) -> &'static str {
@@ -146,14 +146,8 @@ pub fn staff_form(
         .iter()
         .map(|(id, n)| (id.as_str(), *n))
         .collect();
-    let prestations: Vec<(&str, &str)> = Prestation::ALL
-        .iter()
-        .map(|p| (p.key(), p.label()))
-        .collect();
-    let states: Vec<(&str, &str)> = DeviceStatus::ALL
-        .iter()
-        .map(|s| (s.key(), s.label()))
-        .collect();
+    let prestations = options(&Prestation::ALL, Prestation::key, Prestation::label);
+    let states = options(&DeviceStatus::ALL, DeviceStatus::key, DeviceStatus::label);
     admin_layout(
         "Publier un rapport",
         "/admin/rapports",

@@ -11,6 +11,7 @@ pub mod workflow;
 use chrono::{DateTime, Utc};
 
 use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
+use crate::db::Sql;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::FieldError;
 
@@ -164,11 +165,11 @@ pub async fn request(
 ) -> Result<Option<MaintenanceRequest>, DbError> {
     let sql =
         format!("SELECT {COLUMNS} {FROM} WHERE r.id = $1 AND ($2 IS NULL OR r.company_id = $2)");
-    Ok(on_pool!(db, |pool| sqlx::query_as(&sql)
+    Ok(Sql::new(sql)
         .bind(id)
         .bind(company_id)
-        .fetch_optional(pool)
-        .await)?)
+        .fetch_optional(db)
+        .await?)
 }
 
 /// Requests, newest first, one page: the company's (client) or all (staff),

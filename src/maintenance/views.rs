@@ -11,7 +11,7 @@ use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStat
 use crate::staff::views::admin_layout;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, french_datetime, select, textarea, FormErrors,
+    csrf_field, error_summary, french_datetime, options, select, textarea, FormErrors,
 };
 
 fn label_of<T: Copy>(
@@ -113,8 +113,8 @@ pub fn request_form_page(
         .iter()
         .map(|(id, name)| (id.as_str(), *name))
         .collect();
-    let natures: Vec<(&str, &str)> = Nature::ALL.iter().map(|n| (n.key(), n.label())).collect();
-    let urgencies: Vec<(&str, &str)> = Urgency::ALL.iter().map(|u| (u.key(), u.label())).collect();
+    let natures = options(Nature::ALL, Nature::key, Nature::label);
+    let urgencies = options(Urgency::ALL, Urgency::key, Urgency::label);
     profile_layout(
         "Nouvelle demande de maintenance",
         "/profil/demandes",

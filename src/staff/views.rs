@@ -12,9 +12,30 @@ use crate::privacy::purge::PurgeRun;
 use crate::privacy::Register;
 use crate::views::components::table;
 use crate::views::forms::{
-    csrf_field, error_summary, french_date, french_datetime, select, textarea, FormErrors,
+    csrf_field, error_summary, french_date, french_datetime, options, select, textarea, FormErrors,
 };
-use crate::views::{layout, Page};
+use crate::views::space::{space_page, Space};
+
+/// The staff's pages.
+const ADMINISTRATION: Space = Space {
+    description: "Espace de l'équipe WeMaintain.",
+    menu: "Administration",
+    links: &[
+        ("/admin", "Tableau de bord"),
+        ("/admin/inscriptions", "Demandes de compte"),
+        ("/admin/comptes", "Comptes"),
+        ("/admin/societes", "Sociétés"),
+        ("/admin/messages", "Messages"),
+        ("/admin/demandes", "Demandes de maintenance"),
+        ("/admin/rapports", "Publier un rapport"),
+        ("/admin/propositions", "Propositions"),
+        ("/admin/contrats", "Contrats signés"),
+        ("/admin/droits", "Droits des personnes"),
+        ("/admin/journal", "Journal de sécurité"),
+        ("/admin/registre", "Registre et purges"),
+        ("/statistiques", "Statistiques"),
+    ],
+};
 
 pub fn admin_layout(
     title: &str,
@@ -23,36 +44,12 @@ pub fn admin_layout(
     token: &CsrfToken,
     content: Markup,
 ) -> Markup {
-    let page = Page {
+    space_page(
+        &ADMINISTRATION,
         title,
-        description: "Espace de l'équipe WeMaintain.",
         path,
-    };
-    layout(
-        &page,
-        html! {
-            section.section { div.wrap {
-                (account_bar(viewer, token))
-                nav aria-label="Administration" {
-                    p {
-                        a href="/admin" { "Tableau de bord" } " · "
-                        a href="/admin/inscriptions" { "Demandes de compte" } " · "
-                        a href="/admin/comptes" { "Comptes" } " · "
-                        a href="/admin/societes" { "Sociétés" } " · "
-                        a href="/admin/messages" { "Messages" } " · "
-                        a href="/admin/demandes" { "Demandes de maintenance" } " · "
-                        a href="/admin/rapports" { "Publier un rapport" } " · "
-                        a href="/admin/propositions" { "Propositions" } " · "
-                        a href="/admin/contrats" { "Contrats signés" } " · "
-                        a href="/admin/droits" { "Droits des personnes" } " · "
-                        a href="/admin/journal" { "Journal de sécurité" } " · "
-                        a href="/admin/registre" { "Registre et purges" } " · "
-                        a href="/statistiques" { "Statistiques" }
-                    }
-                }
-                (content)
-            } }
-        },
+        account_bar(viewer, token),
+        content,
     )
 }
 
@@ -321,7 +318,7 @@ pub fn account_page(
     a: &AccountSummary,
     notice: Option<&str>,
 ) -> Markup {
-    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.key(), r.label())).collect();
+    let roles = options(&Role::ALL, Role::key, Role::label);
     let own = a.id == viewer.id;
     admin_layout(
         "Compte",

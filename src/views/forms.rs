@@ -186,6 +186,18 @@ pub fn form_alert(message: &str) -> Markup {
     html! { div.error-summary role="alert" { p { (message) } } }
 }
 
+/// The options of a `select` from a choice's values: `(key, label)` pairs,
+/// e.g. `options(&Civility::ALL, Civility::key, Civility::label)`.
+pub fn options<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter()
+        .map(|&value| (key(value), label(value)))
+        .collect()
+}
+
 pub use crate::paris::{date_text as french_date, date_time_text as french_datetime};
 
 #[cfg(test)]

@@ -9,3 +9,4 @@ pub use layout::{layout, Page};
 pub mod charts;
 pub mod forms;
 pub mod links;
+pub mod space;

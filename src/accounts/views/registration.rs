@@ -6,7 +6,7 @@ use crate::accounts::forms::RegistrationForm;
 use crate::auth::CsrfToken;
 use crate::domain::{Civility, CompanyKind, Country};
 use crate::privacy::{Purpose, Register};
-use crate::views::forms::{csrf_field, error_summary, field, select, Field, FormErrors};
+use crate::views::forms::{csrf_field, error_summary, field, options, select, Field, FormErrors};
 use crate::views::layout::POLICY_PATH;
 use crate::views::{layout, Page};
 
@@ -21,13 +21,9 @@ pub fn registration_page(
         description: "Demandez l'ouverture d'un compte client WeMaintain pour suivre vos bâtiments et vos ascenseurs.",
         path: "/inscription",
     };
-    let civilities: Vec<(&str, &str)> =
-        Civility::ALL.iter().map(|c| (c.key(), c.label())).collect();
-    let kinds: Vec<(&str, &str)> = CompanyKind::ALL
-        .iter()
-        .map(|k| (k.key(), k.label()))
-        .collect();
-    let countries: Vec<(&str, &str)> = Country::ALL.iter().map(|c| (c.code(), c.name())).collect();
+    let civilities = options(&Civility::ALL, Civility::key, Civility::label);
+    let kinds = options(&CompanyKind::ALL, CompanyKind::key, CompanyKind::label);
+    let countries = options(&Country::ALL, Country::code, Country::name);
     let pending = register
         .retention(Purpose::PendingRegistrations)
         .period

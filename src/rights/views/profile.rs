@@ -19,7 +19,8 @@ use crate::rights::forms::ProfileForm;
 use crate::rights::{RequestStatus, RightKind};
 use crate::views::components::table;
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_date, french_datetime, select, Field, FormErrors,
+    csrf_field, error_summary, field, french_date, french_datetime, options, select, Field,
+    FormErrors,
 };
 use crate::views::{layout, Page};
 
@@ -281,13 +282,9 @@ pub fn edit_page(
         description: "Corrigez votre profil et votre société.",
         path: "/profil/donnees/modifier",
     };
-    let civilities: Vec<(&str, &str)> =
-        Civility::ALL.iter().map(|c| (c.key(), c.label())).collect();
-    let kinds: Vec<(&str, &str)> = CompanyKind::ALL
-        .iter()
-        .map(|k| (k.key(), k.label()))
-        .collect();
-    let countries: Vec<(&str, &str)> = Country::ALL.iter().map(|c| (c.code(), c.name())).collect();
+    let civilities = options(&Civility::ALL, Civility::key, Civility::label);
+    let kinds = options(&CompanyKind::ALL, CompanyKind::key, CompanyKind::label);
+    let countries = options(&Country::ALL, Country::code, Country::name);
     layout(
         &page,
         html! {

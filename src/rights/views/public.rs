@@ -5,7 +5,9 @@ use maud::{html, Markup};
 use crate::auth::CsrfToken;
 use crate::rights::forms::RightsRequestForm;
 use crate::rights::RightKind;
-use crate::views::forms::{csrf_field, error_summary, field, select, textarea, Field, FormErrors};
+use crate::views::forms::{
+    csrf_field, error_summary, field, options, select, textarea, Field, FormErrors,
+};
 use crate::views::{layout, Page};
 
 pub fn request_page(form: &RightsRequestForm, errors: &FormErrors, token: &CsrfToken) -> Markup {
@@ -15,10 +17,7 @@ pub fn request_page(form: &RightsRequestForm, errors: &FormErrors, token: &CsrfT
             "Demandez l'accès, la rectification ou l'effacement de vos données personnelles.",
         path: "/confidentialite/demande",
     };
-    let kinds: Vec<(&str, &str)> = RightKind::ALL
-        .iter()
-        .map(|k| (k.key(), k.label()))
-        .collect();
+    let kinds = options(&RightKind::ALL, RightKind::key, RightKind::label);
     layout(
         &page,
         html! {
