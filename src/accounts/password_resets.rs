@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::set_password;
+use super::users::set_password_in;
+use crate::audit::PendingAudit;
 use crate::auth::digest;
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::db::{millis, on_pool, Db, DbError, Sql};
 
 /// How long a password reset link works.
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
@@ -60,18 +61,22 @@ pub async fn reset_password(
     now: DateTime<Utc>,
     token: &str,
     password_hash: &str,
+    audit: PendingAudit<'_>,
 ) -> Result<Option<i64>, DbError> {
-    let user: Option<i64> = on_pool!(db, |pool| sqlx::query_scalar(
+    let mut tx = db.begin_write().await?;
+    let spent: Option<(i64,)> = Sql::new(
         "UPDATE password_resets SET used_at = $1 \
-         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id"
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
     )
     .bind(millis(now))
     .bind(digest(token))
-    .fetch_all(pool)
-    .await
-    .map(crate::db::first))?;
-    if let Some(user_id) = user {
-        set_password(db, user_id, password_hash).await?;
-    }
-    Ok(user)
+    .fetch_optional(&mut tx)
+    .await?;
+    let Some((user_id,)) = spent else {
+        return Ok(None);
+    };
+    set_password_in(&mut tx, user_id, password_hash).await?;
+    audit.user(user_id).record_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Some(user_id))
 }

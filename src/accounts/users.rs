@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::AccountError;
+use crate::audit::PendingAudit;
 use crate::auth::Role;
 use crate::db::{millis, on_pool, Db, DbError, Sql, Tx};
 use crate::domain::Email;
@@ -195,23 +196,39 @@ async fn user_text(db: &Db, sql: &str, user_id: i64) -> Result<Option<String>, D
         .await)?)
 }
 
-/// Sets a new password and ends every session of the account: its epoch
-/// goes up and its session rows go.
-pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), DbError> {
+/// Sets a new password and ends every session of the account (its epoch
+/// goes up and its session rows go), with `audit` in the same transaction.
+pub async fn set_password(
+    db: &Db,
+    user_id: i64,
+    password_hash: &str,
+    audit: PendingAudit<'_>,
+) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
+    set_password_in(&mut tx, user_id, password_hash).await?;
+    audit.record_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The new password, every session ended and every reset link spent.
+pub(crate) async fn set_password_in(
+    tx: &mut Tx,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
     Sql::new("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(user_id)
-        .execute(&mut tx)
+        .execute(&mut *tx)
         .await?;
-    end_sessions_in(&mut tx, user_id).await?;
+    end_sessions_in(tx, user_id).await?;
     Sql::new(
         "UPDATE password_resets SET used_at = COALESCE(used_at, expires_at) WHERE user_id = $1",
     )
     .bind(user_id)
-    .execute(&mut tx)
+    .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -225,7 +242,7 @@ pub async fn end_sessions(db: &Db, user_id: i64) -> Result<(), DbError> {
 
 /// A new session epoch (cookies of older sessions no longer count) and no
 /// stored session left.
-async fn end_sessions_in(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn end_sessions_in(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
     Sql::new("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -329,34 +346,49 @@ pub async fn account_summary(db: &Db, id: i64) -> Result<Option<AccountSummary>,
 }
 
 /// Gives an account another role; it applies from the account's next request.
-pub async fn set_role(db: &Db, id: i64, role: Role) -> Result<bool, DbError> {
-    let changed = on_pool!(db, |pool| sqlx::query(
-        "UPDATE users SET role = $1 WHERE id = $2"
-    )
-    .bind(role.key())
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected()))?;
+pub async fn set_role(
+    db: &Db,
+    id: i64,
+    role: Role,
+    audit: PendingAudit<'_>,
+) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    let changed = Sql::new("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(role.key())
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+    if changed == 1 {
+        audit.record_in(&mut tx).await?;
+    }
+    tx.commit().await?;
     Ok(changed == 1)
 }
 
 /// Disables or re-enables an account; disabling ends its sessions at once.
-pub async fn set_status(db: &Db, id: i64, status: AccountStatus) -> Result<bool, DbError> {
+/// `audit` is written with the change.
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: AccountStatus,
+    audit: PendingAudit<'_>,
+) -> Result<bool, DbError> {
     let key = match status {
         AccountStatus::Active => "active",
         AccountStatus::Disabled => "disabled",
     };
-    let changed = on_pool!(db, |pool| sqlx::query(
-        "UPDATE users SET status = $1 WHERE id = $2"
-    )
-    .bind(key)
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected()))?;
-    if changed == 1 && status == AccountStatus::Disabled {
-        end_sessions(db, id).await?;
+    let mut tx = db.begin_write().await?;
+    let changed = Sql::new("UPDATE users SET status = $1 WHERE id = $2")
+        .bind(key)
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+    if changed == 1 {
+        if status == AccountStatus::Disabled {
+            end_sessions_in(&mut tx, id).await?;
+        }
+        audit.record_in(&mut tx).await?;
     }
+    tx.commit().await?;
     Ok(changed == 1)
 }

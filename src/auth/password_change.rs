@@ -83,15 +83,14 @@ pub async fn reset(
         return Ok(PasswordChange::Invalid(errors));
     };
     let hash = hash_password(password.expose().to_owned()).await?;
-    if accounts::reset_password(&state.db, now, token, &hash)
+    let audit = Audit::new(AuditEvent::PasswordReset).ip(ip).pending(state);
+    if accounts::reset_password(&state.db, now, token, &hash, audit)
         .await?
         .is_none()
     {
         // Used by a concurrent request in the meantime.
         return Ok(PasswordChange::InvalidLink);
     }
-    let audit = Audit::new(AuditEvent::PasswordReset).user(user_id).ip(ip);
-    audit.record_with(state).await?;
     if let Some(p) = profile {
         let mail = notifications::password_changed(&p.email, &p.first_name, &state.public_url);
         state.mailer.send_later(mail);
@@ -128,12 +127,11 @@ pub async fn change(
         return Ok(PasswordChange::Invalid(errors));
     };
     let hash = hash_password(password.expose().to_owned()).await?;
-    accounts::set_password(&state.db, viewer.id, &hash).await?;
-    let now = state.clock.now();
-    staff_audit(state, req, viewer, AuditEvent::PasswordChanged)
+    let audit = staff_audit(state, req, viewer, AuditEvent::PasswordChanged)
         .user(viewer.id)
-        .record_with(state)
-        .await?;
+        .pending(state);
+    let now = audit.now;
+    accounts::set_password(&state.db, viewer.id, &hash, audit).await?;
     // This browser stays logged in, under the new epoch.
     if let Some(account) = accounts::session_account(&state.db, viewer.id).await? {
         session

@@ -9,7 +9,8 @@ pub mod views;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::audit::PendingAudit;
+use crate::db::{millis, on_pool, Db, DbError, Sql};
 use crate::domain::{Email, Phone};
 use crate::privacy::{Purpose, Register};
 
@@ -172,18 +173,22 @@ pub async fn mark_handled(
     inbox: Inbox,
     id: i64,
     staff: i64,
-    now: DateTime<Utc>,
+    audit: PendingAudit<'_>,
 ) -> Result<bool, DbError> {
     let sql = format!(
         "UPDATE {} SET handled_at = COALESCE(handled_at, $1), handled_by = COALESCE(handled_by, $2) WHERE id = $3",
         inbox.table()
     );
-    let done = on_pool!(db, |pool| sqlx::query(&sql)
-        .bind(millis(now))
+    let mut tx = db.begin_write().await?;
+    let done = Sql::new(sql)
+        .bind(millis(audit.now))
         .bind(staff)
         .bind(id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
+        .execute(&mut tx)
+        .await?;
+    if done == 1 {
+        audit.record_in(&mut tx).await?;
+    }
+    tx.commit().await?;
     Ok(done == 1)
 }

@@ -204,14 +204,7 @@ async fn apply_email_change(
 /// A new address ends every session and every reset link: whoever had a
 /// foot in the account under the old address is out.
 async fn end_sign_ins(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    Sql::new("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    Sql::new("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    crate::accounts::end_sessions_in(tx, user_id).await?;
     Sql::new("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(millis(now))
         .bind(user_id)

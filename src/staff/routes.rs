@@ -183,13 +183,12 @@ pub async fn mark_handled(
 ) -> Result<HttpResponse, PageError> {
     let (inbox_key, id) = path.into_inner();
     let which = Inbox::parse(&inbox_key).ok_or(PageError::NotFound)?;
-    if !inbox::mark_handled(&state.db, which, id, viewer.id, state.clock.now()).await? {
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::MessageHandled)
+        .subject(format!("{}:{id}", which.key()))
+        .pending(&state);
+    if !inbox::mark_handled(&state.db, which, id, viewer.id, audit).await? {
         return Err(PageError::NotFound);
     }
-    staff_audit(&state, &req, &viewer, AuditEvent::MessageHandled)
-        .subject(format!("{}:{id}", which.key()))
-        .record_with(&state)
-        .await?;
     Ok(redirect("/admin/messages?fait=traite"))
 }
 
@@ -248,13 +247,11 @@ pub async fn change_role(
     let before = accounts::account_summary(&state.db, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    accounts::set_role(&state.db, id, role).await?;
-    let detail = format!("{} -> {}", before.role, role.key());
-    staff_audit(&state, &req, &viewer, AuditEvent::RoleChanged)
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::RoleChanged)
         .user(id)
-        .detail(detail)
-        .record_with(&state)
-        .await?;
+        .detail(format!("{} -> {}", before.role, role.key()))
+        .pending(&state);
+    accounts::set_role(&state.db, id, role, audit).await?;
     Ok(redirect(&format!("/admin/comptes/{id}?fait=role")))
 }
 
@@ -281,14 +278,13 @@ pub async fn change_status(
     if id == viewer.id {
         return Ok(redirect(&format!("/admin/comptes/{id}?fait=soi-meme")));
     }
-    if !accounts::set_status(&state.db, id, status).await? {
+    let audit = staff_audit(&state, &req, &viewer, AuditEvent::StatusChanged)
+        .user(id)
+        .detail(done)
+        .pending(&state);
+    if !accounts::set_status(&state.db, id, status, audit).await? {
         return Err(PageError::NotFound);
     }
-    staff_audit(&state, &req, &viewer, AuditEvent::StatusChanged)
-        .user(id)
-        .detail(done.to_owned())
-        .record_with(&state)
-        .await?;
     Ok(redirect(&format!("/admin/comptes/{id}?fait={done}")))
 }
 
