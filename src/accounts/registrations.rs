@@ -6,8 +6,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::AccountError;
+use crate::audit::PendingAudit;
 use crate::auth::digest;
-use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
+use crate::db::{millis, on_pool, BeginWrite, Db, DbError, Sql, Tx};
 use crate::domain::{Civility, CompanyKind, Country, Email, Phone, PostalCode};
 use crate::privacy::RetentionWindow;
 
@@ -231,93 +232,108 @@ pub async fn registration(db: &Db, id: i64) -> Result<Option<Registration>, DbEr
 }
 
 /// Staff accept a sign-up: its company and its account are created, active,
-/// and the request leaves the pending-registrations table in the same
-/// transaction.
+/// and the request leaves the pending-registrations table, with `audit`, in
+/// one transaction.
 pub async fn validate_registration(
     db: &Db,
-    now: DateTime<Utc>,
     id: i64,
+    audit: PendingAudit<'_>,
 ) -> Result<(i64, Registration), AccountError> {
-    let sql = format!(
+    let now = millis(audit.now);
+    let mut tx = db.begin_write().await?;
+    let found: Option<Registration> = Sql::new(format!(
         "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1 AND status <> 'unconfirmed'"
-    );
-    let select_hash = "SELECT password_hash FROM registrations WHERE id = $1";
-    let now = millis(now);
-    let user_id = on_pool!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let found: Option<Registration> = sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(r) = found else {
-            return Err(AccountError::NotFound);
-        };
-        if r.status != "pending" {
-            return Err(AccountError::AlreadyDecided);
-        }
-        let hash: String = sqlx::query_scalar(select_hash)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let company_id: i64 = sqlx::query_scalar(
-            "INSERT INTO companies (name, kind, address, address_extra, city, postal_code, country, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(&r.company_name)
-        .bind(&r.company_kind)
-        .bind(&r.address)
-        .bind(&r.address_extra)
-        .bind(&r.city)
-        .bind(&r.postal_code)
-        .bind(&r.country)
-        .bind(now)
-        .fetch_one(&mut *tx)
+    ))
+    .bind(id)
+    .fetch_optional(&mut tx)
+    .await?;
+    let Some(r) = found else {
+        return Err(AccountError::NotFound);
+    };
+    if r.status != "pending" {
+        return Err(AccountError::AlreadyDecided);
+    }
+    let company_id = create_company_of(&mut tx, &r, now).await?;
+    let user_id = create_account_of(&mut tx, &r, company_id, now).await?;
+    Sql::new("DELETE FROM registrations WHERE id = $1")
+        .bind(id)
+        .execute(&mut tx)
         .await?;
-        let user_id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (company_id, email, password_hash, first_name, last_name, civility, \
-               job_title, phone, role, status, created_at, email_confirmed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'client', 'active', $9, $10) RETURNING id",
-        )
-        .bind(company_id)
-        .bind(&r.email)
-        .bind(&hash)
-        .bind(&r.first_name)
-        .bind(&r.last_name)
-        .bind(&r.civility)
-        .bind(&r.job_title)
-        .bind(&r.phone)
-        .bind(now)
-        .bind(r.confirmed_at)
-        .fetch_one(&mut *tx)
+    audit.user(user_id).record_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok((user_id, r))
+}
+
+async fn create_company_of(tx: &mut Tx, r: &Registration, now: i64) -> Result<i64, sqlx::Error> {
+    Sql::new(
+        "INSERT INTO companies (name, kind, address, address_extra, city, postal_code, country, \
+           created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(r.company_name.as_str())
+    .bind(r.company_kind.as_str())
+    .bind(r.address.as_str())
+    .bind(&r.address_extra)
+    .bind(r.city.as_str())
+    .bind(r.postal_code.as_str())
+    .bind(r.country.as_str())
+    .bind(now)
+    .fetch_value(tx)
+    .await
+}
+
+/// The client account, active, with the password hash chosen at sign-up.
+async fn create_account_of(
+    tx: &mut Tx,
+    r: &Registration,
+    company_id: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let hash: String = Sql::new("SELECT password_hash FROM registrations WHERE id = $1")
+        .bind(r.id)
+        .fetch_value(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM registrations WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok::<_, AccountError>((user_id, r))
-    })?;
-    Ok(user_id)
+    Sql::new(
+        "INSERT INTO users (company_id, email, password_hash, first_name, last_name, civility, \
+           job_title, phone, role, status, created_at, email_confirmed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'client', 'active', $9, $10) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(r.email.as_str())
+    .bind(hash)
+    .bind(r.first_name.as_str())
+    .bind(r.last_name.as_str())
+    .bind(r.civility.as_str())
+    .bind(r.job_title.as_str())
+    .bind(r.phone.as_str())
+    .bind(now)
+    .bind(r.confirmed_at)
+    .fetch_value(tx)
+    .await
 }
 
 /// Staff refuse a sign-up. It stays, refused with its reason, until the
 /// pending-registrations retention ends, so that a login attempt can say why.
+/// `audit` is written with the refusal.
 pub async fn reject_registration(
     db: &Db,
-    now: DateTime<Utc>,
     id: i64,
     reason: &str,
+    audit: PendingAudit<'_>,
 ) -> Result<Registration, AccountError> {
-    let updated = on_pool!(db, |pool| sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let updated = Sql::new(
         "UPDATE registrations SET status = 'rejected', rejection_reason = $1, decided_at = $2 \
-         WHERE id = $3 AND status = 'pending'"
+         WHERE id = $3 AND status = 'pending'",
     )
     .bind(reason)
-    .bind(millis(now))
+    .bind(millis(audit.now))
     .bind(id)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected()))?;
+    .execute(&mut tx)
+    .await?;
+    if updated == 1 {
+        audit.record_in(&mut tx).await?;
+    }
+    tx.commit().await?;
     let registration = registration(db, id).await?.ok_or(AccountError::NotFound)?;
     if updated == 0 {
         return Err(AccountError::AlreadyDecided);

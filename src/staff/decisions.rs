@@ -19,13 +19,9 @@ pub enum Decision {
 
 /// Validates sign-up `id`; `audit` names who and from where.
 pub async fn validate(state: &AppState, id: i64, audit: Audit) -> Result<Decision, PageError> {
-    match accounts::validate_registration(&state.db, state.clock.now(), id).await {
-        Ok((user_id, registration)) => {
-            audit
-                .user(user_id)
-                .subject(format!("registration:{id}"))
-                .record_with(state)
-                .await?;
+    let audit = audit.subject(format!("registration:{id}")).pending(state);
+    match accounts::validate_registration(&state.db, id, audit).await {
+        Ok((_, registration)) => {
             let mail = notifications::registration_validated(&registration, &state.public_url);
             state.mailer.send_later(mail);
             Ok(Decision::Done)
@@ -45,14 +41,12 @@ pub async fn reject(
     reason: &str,
     audit: Audit,
 ) -> Result<Decision, PageError> {
-    let now = state.clock.now();
-    match accounts::reject_registration(&state.db, now, id, reason).await {
+    let audit = audit
+        .subject(format!("registration:{id}"))
+        .detail(reason)
+        .pending(state);
+    match accounts::reject_registration(&state.db, id, reason, audit).await {
         Ok(registration) => {
-            audit
-                .subject(format!("registration:{id}"))
-                .detail(reason)
-                .record_with(state)
-                .await?;
             let mail =
                 notifications::registration_rejected(&registration, reason, &state.public_url);
             state.mailer.send_later(mail);
