@@ -10,7 +10,7 @@ pub mod views;
 use chrono::{DateTime, Utc};
 
 use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
-use crate::db::Sql;
+use crate::db::record_of_company;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::{Country, DeviceKind, DeviceStatus, PostalCode};
 
@@ -115,11 +115,7 @@ pub async fn buildings(
 pub async fn building(db: &Db, company_id: i64, id: i64) -> Result<Option<Building>, DbError> {
     let sql =
         format!("SELECT {BUILDING_COLUMNS} FROM buildings b WHERE b.id = $1 AND b.company_id = $2");
-    Ok(Sql::new(sql)
-        .bind(id)
-        .bind(company_id)
-        .fetch_optional(db)
-        .await?)
+    record_of_company(db, sql, id, company_id).await
 }
 
 pub async fn create_building(
@@ -238,11 +234,7 @@ pub async fn device(db: &Db, company_id: i64, id: i64) -> Result<Option<Device>,
         "SELECT {DEVICE_COLUMNS} FROM devices d JOIN buildings b ON b.id = d.building_id \
          WHERE d.id = $1 AND b.company_id = $2"
     );
-    Ok(Sql::new(sql)
-        .bind(id)
-        .bind(company_id)
-        .fetch_optional(db)
-        .await?)
+    record_of_company(db, sql, id, company_id).await
 }
 
 /// Adds a device to a building of the company; `None` when the building is

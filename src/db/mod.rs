@@ -564,3 +564,19 @@ impl Sql {
         row.map(|(value,)| value).ok_or(sqlx::Error::RowNotFound)
     }
 }
+
+/// The one row of `sql` whose `$1` is a record's id and `$2` the company it
+/// must belong to (`None`, where the query allows it, reads any company's:
+/// staff pages).
+pub async fn record_of_company<O: FromEitherRow>(
+    db: &Db,
+    sql: String,
+    id: i64,
+    company: impl Into<Arg>,
+) -> Result<Option<O>, DbError> {
+    Ok(Sql::new(sql)
+        .bind(id)
+        .bind(company)
+        .fetch_optional(db)
+        .await?)
+}

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analytics::rollup::{date_of_day, day_of_date};
 use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
-use crate::db::Sql;
+use crate::db::record_of_company;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::{DeviceStatus, FieldError};
 
@@ -166,11 +166,7 @@ pub async fn reports(
 pub async fn report(db: &Db, company_id: Option<i64>, id: i64) -> Result<Option<Report>, DbError> {
     let sql =
         format!("SELECT {COLUMNS} {FROM} WHERE r.id = $1 AND ($2 IS NULL OR r.company_id = $2)");
-    Ok(Sql::new(sql)
-        .bind(id)
-        .bind(company_id)
-        .fetch_optional(db)
-        .await?)
+    record_of_company(db, sql, id, company_id).await
 }
 
 /// Every device, for the staff form: (id, "company — building — location").

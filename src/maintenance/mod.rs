@@ -11,7 +11,7 @@ pub mod workflow;
 use chrono::{DateTime, Utc};
 
 use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
-use crate::db::Sql;
+use crate::db::record_of_company;
 use crate::db::{millis, on_pool, Db, DbError};
 use crate::domain::FieldError;
 
@@ -165,11 +165,7 @@ pub async fn request(
 ) -> Result<Option<MaintenanceRequest>, DbError> {
     let sql =
         format!("SELECT {COLUMNS} {FROM} WHERE r.id = $1 AND ($2 IS NULL OR r.company_id = $2)");
-    Ok(Sql::new(sql)
-        .bind(id)
-        .bind(company_id)
-        .fetch_optional(db)
-        .await?)
+    record_of_company(db, sql, id, company_id).await
 }
 
 /// Requests, newest first, one page: the company's (client) or all (staff),

@@ -166,42 +166,67 @@ pub async fn extend(
     .await
 }
 
+/// A decision that is a text for the requester.
+#[derive(Debug, Clone, Copy)]
+enum TextDecision {
+    /// A question: the request waits for the answer, its deadline unchanged.
+    Question,
+    /// The outcome, which closes the request.
+    Outcome,
+}
+
+impl TextDecision {
+    /// What the staff member must write, for the error message.
+    fn what(self) -> &'static str {
+        match self {
+            TextDecision::Question => "la question au demandeur",
+            TextDecision::Outcome => "la réponse envoyée au demandeur",
+        }
+    }
+
+    fn event(self) -> AuditEvent {
+        match self {
+            TextDecision::Question => AuditEvent::RightsRequestInformationAsked,
+            TextDecision::Outcome => AuditEvent::RightsRequestClosed,
+        }
+    }
+}
+
+type DecisionForm = web::Form<RightsDecisionForm>;
+
 /// `POST /admin/droits/{id}/informations`.
-pub async fn ask_information(
-    staff: StaffPage,
-    path: web::Path<i64>,
-    form: web::Form<RightsDecisionForm>,
-) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let page = DecisionPage::new(&staff, id, &form);
-    let question = match form.text("la question au demandeur") {
-        Ok(text) => text,
-        Err(errors) => return page.refused(&errors, None).await,
-    };
-    let audit = page.audit(AuditEvent::RightsRequestInformationAsked);
-    let outcome = rights::ask_information(&staff.state.db, id, &question, audit).await;
-    page.after(outcome, |request| {
-        notifications::rights_information_asked(&request.email, id, &question)
-    })
-    .await
+pub async fn ask_information(staff: StaffPage, path: web::Path<i64>, form: DecisionForm) -> Answer {
+    text_decision(staff, *path, &form, TextDecision::Question).await
 }
 
 /// `POST /admin/droits/{id}/clore`.
-pub async fn close(
+pub async fn close(staff: StaffPage, path: web::Path<i64>, form: DecisionForm) -> Answer {
+    text_decision(staff, *path, &form, TextDecision::Outcome).await
+}
+
+type Answer = Result<HttpResponse, PageError>;
+
+async fn text_decision(
     staff: StaffPage,
-    path: web::Path<i64>,
-    form: web::Form<RightsDecisionForm>,
-) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let page = DecisionPage::new(&staff, id, &form);
-    let answer = match form.text("la réponse envoyée au demandeur") {
+    id: i64,
+    form: &RightsDecisionForm,
+    kind: TextDecision,
+) -> Answer {
+    let page = DecisionPage::new(&staff, id, form);
+    let text = match form.text(kind.what()) {
         Ok(text) => text,
         Err(errors) => return page.refused(&errors, None).await,
     };
-    let audit = page.audit(AuditEvent::RightsRequestClosed);
-    let outcome = rights::close(&staff.state.db, id, &answer, audit).await;
-    page.after(outcome, |request| {
-        notifications::rights_request_closed(&request.email, id, &answer)
+    let (db, audit) = (&staff.state.db, page.audit(kind.event()));
+    let outcome = match kind {
+        TextDecision::Question => rights::ask_information(db, id, &text, audit).await,
+        TextDecision::Outcome => rights::close(db, id, &text, audit).await,
+    };
+    page.after(outcome, |request| match kind {
+        TextDecision::Question => {
+            notifications::rights_information_asked(&request.email, id, &text)
+        }
+        TextDecision::Outcome => notifications::rights_request_closed(&request.email, id, &text),
     })
     .await
 }
