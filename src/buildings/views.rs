@@ -1,8 +1,8 @@
 //! `/profil/batiments`: the company's buildings and their devices.
 
+use crate::views::space::PROFILE;
 use maud::{html, Markup};
 
-use crate::accounts::views::account::account_bar;
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::{Building, BuildingOrder, Device};
@@ -12,31 +12,6 @@ use crate::views::components::{pagination, table};
 use crate::views::forms::{
     csrf_field, error_summary, field, french_date, options, select, Field, FormErrors,
 };
-use crate::views::space::{space_page, Space};
-
-/// The client's Profile.
-const PROFILE: Space = Space {
-    description: "Votre espace client WeMaintain.",
-    menu: "Espace client",
-    links: &[
-        ("/profil", "Mon espace"),
-        ("/profil/batiments", "Bâtiments et appareils"),
-        ("/profil/demandes", "Demandes de maintenance"),
-        ("/profil/rapports", "Rapports d'intervention"),
-        ("/profil/propositions", "Propositions commerciales"),
-        ("/profil/contrat", "Contrat de maintenance"),
-    ],
-};
-
-pub fn profile_layout(
-    title: &str,
-    path: &str,
-    viewer: &Viewer,
-    token: &CsrfToken,
-    content: Markup,
-) -> Markup {
-    space_page(&PROFILE, title, path, account_bar(viewer, token), content)
-}
 
 fn country_name(code: &str) -> &'static str {
     Country::parse(code).map(|c| c.name()).unwrap_or("—")
@@ -71,7 +46,7 @@ pub fn buildings_page(
             ]
         })
         .collect();
-    profile_layout(
+    PROFILE.page(
         "Bâtiments",
         "/profil/batiments",
         viewer,
@@ -103,7 +78,7 @@ pub fn buildings_page(
 }
 
 pub fn no_company_page(viewer: &Viewer, token: &CsrfToken) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Bâtiments",
         "/profil/batiments",
         viewer,
@@ -140,7 +115,7 @@ pub fn building_form_page(
     } else {
         form.country.as_str()
     };
-    profile_layout(
+    PROFILE.page(
         title,
         "/profil/batiments",
         viewer,
@@ -184,7 +159,7 @@ pub fn building_page(
             ]
         })
         .collect();
-    profile_layout(
+    PROFILE.page(
         &b.name,
         "/profil/batiments",
         viewer,
@@ -244,7 +219,7 @@ pub fn device_form_page(
     } else {
         form.status.as_str()
     };
-    profile_layout(
+    PROFILE.page(
         title,
         "/profil/batiments",
         viewer,

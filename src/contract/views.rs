@@ -1,12 +1,11 @@
 //! The Contrat de Maintenance: reading and signing, the signed contract
 //! with its hash, and the verification page.
 
+use crate::views::space::{ADMINISTRATION, PROFILE};
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::buildings::views::profile_layout;
 use crate::contract::{Annex, ContractDocument, Signature, ANNEX_NOTE, CURRENT_VERSION};
-use crate::staff::views::admin_layout;
 use crate::views::components::table;
 use crate::views::forms::{csrf_field, error_summary, field, french_datetime, Field, FormErrors};
 
@@ -20,7 +19,7 @@ pub struct SignPage<'a> {
 }
 
 pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Contrat de maintenance",
         "/profil/contrat",
         viewer,
@@ -119,7 +118,7 @@ fn signed_body(s: &Signature) -> Markup {
 }
 
 pub fn signed_page(viewer: &Viewer, token: &CsrfToken, s: &Signature) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Contrat signé",
         "/profil/contrat",
         viewer,
@@ -150,7 +149,7 @@ fn verification_rows(signatures: &[Signature], base: &str) -> Vec<Vec<Markup>> {
 }
 
 pub fn verify_page(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Vérifier un contrat signé",
         "/profil/contrat",
         viewer,
@@ -177,7 +176,7 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) 
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Contrats signés",
         "/admin/contrats",
         viewer,
@@ -191,7 +190,7 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) 
 }
 
 pub fn staff_signed(viewer: &Viewer, token: &CsrfToken, s: &Signature) -> Markup {
-    admin_layout(
+    ADMINISTRATION.page(
         "Contrat signé",
         "/admin/contrats",
         viewer,

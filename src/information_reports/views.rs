@@ -1,15 +1,15 @@
 //! Rapports d'Information: the client's filtered list and printable report,
 //! and the staff's publishing form.
 
+use crate::views::space::{ADMINISTRATION, PROFILE};
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::buildings::views::{kind_label, profile_layout, status_label};
+use crate::buildings::views::{kind_label, status_label};
 use crate::db::pagination::Paged;
 use crate::domain::DeviceStatus;
 use crate::information_reports::forms::ReportForm;
 use crate::information_reports::{Prestation, Report};
-use crate::staff::views::admin_layout;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
     csrf_field, error_summary, field, french_datetime, options, select, textarea, Field, FormErrors,
@@ -60,7 +60,7 @@ pub fn client_list(
             ]
         })
         .collect();
-    profile_layout(
+    PROFILE.page(
         "Rapports d'intervention",
         "/profil/rapports",
         viewer,
@@ -115,7 +115,7 @@ fn report_body(r: &Report) -> Markup {
 }
 
 pub fn client_report(viewer: &Viewer, token: &CsrfToken, r: &Report) -> Markup {
-    profile_layout(
+    PROFILE.page(
         &format!("Rapport n° {}", r.id),
         "/profil/rapports",
         viewer,
@@ -148,7 +148,7 @@ pub fn staff_form(
         .collect();
     let prestations = options(&Prestation::ALL, Prestation::key, Prestation::label);
     let states = options(&DeviceStatus::ALL, DeviceStatus::key, DeviceStatus::label);
-    admin_layout(
+    ADMINISTRATION.page(
         "Publier un rapport",
         "/admin/rapports",
         viewer,

@@ -1,14 +1,13 @@
 //! Demandes de Maintenance: the client's list, form and thread, and the
 //! staff's list and handling page.
 
+use crate::views::space::{ADMINISTRATION, PROFILE};
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::buildings::views::profile_layout;
 use crate::db::pagination::Paged;
 use crate::maintenance::forms::RequestForm;
 use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStatus, Urgency};
-use crate::staff::views::admin_layout;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
     csrf_field, error_summary, french_datetime, options, select, textarea, FormErrors,
@@ -80,7 +79,7 @@ pub fn client_list(
     list: &Paged<MaintenanceRequest>,
     open: bool,
 ) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Demandes de maintenance",
         "/profil/demandes",
         viewer,
@@ -115,7 +114,7 @@ pub fn request_form_page(
         .collect();
     let natures = options(Nature::ALL, Nature::key, Nature::label);
     let urgencies = options(Urgency::ALL, Urgency::key, Urgency::label);
-    profile_layout(
+    PROFILE.page(
         "Nouvelle demande de maintenance",
         "/profil/demandes",
         viewer,
@@ -192,7 +191,7 @@ pub struct RequestPage<'a> {
 
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
     let r = p.request;
-    profile_layout(
+    PROFILE.page(
         &format!("Demande n° {}", r.id),
         "/profil/demandes",
         viewer,
@@ -217,7 +216,7 @@ pub fn staff_list(
     list: &Paged<MaintenanceRequest>,
     open: bool,
 ) -> Markup {
-    admin_layout(
+    ADMINISTRATION.page(
         "Demandes de maintenance",
         "/admin/demandes",
         viewer,
@@ -242,7 +241,7 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
         .iter()
         .map(|s| (s.key(), s.label()))
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         &format!("Demande n° {}", r.id),
         "/admin/demandes",
         viewer,

@@ -1,14 +1,14 @@
 //! Demandes de proposition commerciale: the client's form and list, the
 //! staff's list and answer.
 
+use crate::views::space::{ADMINISTRATION, PROFILE};
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::buildings::views::{kind_label, profile_layout};
+use crate::buildings::views::kind_label;
 use crate::db::pagination::Paged;
 use crate::proposals::forms::ProposalForm;
 use crate::proposals::Proposal;
-use crate::staff::views::admin_layout;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
     csrf_field, error_summary, field, french_datetime, textarea, Field, FormErrors,
@@ -40,7 +40,7 @@ fn rows(list: &[Proposal], base: &str, with_company: bool) -> Vec<Vec<Markup>> {
 }
 
 pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Propositions commerciales",
         "/profil/propositions",
         viewer,
@@ -64,7 +64,7 @@ pub fn form_page(
     form: &ProposalForm,
     errors: &FormErrors,
 ) -> Markup {
-    profile_layout(
+    PROFILE.page(
         "Demander une proposition",
         "/profil/propositions",
         viewer,
@@ -126,7 +126,7 @@ pub fn client_page(
     devices: &[(String, String, String)],
     notice: Option<&str>,
 ) -> Markup {
-    profile_layout(
+    PROFILE.page(
         &format!("Demande de proposition n° {}", p.id),
         "/profil/propositions",
         viewer,
@@ -140,7 +140,7 @@ pub fn client_page(
 }
 
 pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
-    admin_layout(
+    ADMINISTRATION.page(
         "Propositions",
         "/admin/propositions",
         viewer,
@@ -164,7 +164,7 @@ pub fn staff_page(
     (answer, errors): (&str, &FormErrors),
     notice: Option<&str>,
 ) -> Markup {
-    admin_layout(
+    ADMINISTRATION.page(
         &format!("Proposition n° {}", p.id),
         "/admin/propositions",
         viewer,

@@ -1,8 +1,8 @@
 //! `/admin`: staff pages for sign-ups and messages.
 
+use crate::views::space::ADMINISTRATION;
 use maud::{html, Markup};
 
-use crate::accounts::views::account::account_bar;
 use crate::accounts::{AccountSummary, Registration};
 use crate::audit::AuditLine;
 use crate::auth::{CsrfToken, Role, Viewer};
@@ -14,44 +14,6 @@ use crate::views::components::table;
 use crate::views::forms::{
     csrf_field, error_summary, french_date, french_datetime, options, select, textarea, FormErrors,
 };
-use crate::views::space::{space_page, Space};
-
-/// The staff's pages.
-const ADMINISTRATION: Space = Space {
-    description: "Espace de l'équipe WeMaintain.",
-    menu: "Administration",
-    links: &[
-        ("/admin", "Tableau de bord"),
-        ("/admin/inscriptions", "Demandes de compte"),
-        ("/admin/comptes", "Comptes"),
-        ("/admin/societes", "Sociétés"),
-        ("/admin/messages", "Messages"),
-        ("/admin/demandes", "Demandes de maintenance"),
-        ("/admin/rapports", "Publier un rapport"),
-        ("/admin/propositions", "Propositions"),
-        ("/admin/contrats", "Contrats signés"),
-        ("/admin/droits", "Droits des personnes"),
-        ("/admin/journal", "Journal de sécurité"),
-        ("/admin/registre", "Registre et purges"),
-        ("/statistiques", "Statistiques"),
-    ],
-};
-
-pub fn admin_layout(
-    title: &str,
-    path: &str,
-    viewer: &Viewer,
-    token: &CsrfToken,
-    content: Markup,
-) -> Markup {
-    space_page(
-        &ADMINISTRATION,
-        title,
-        path,
-        account_bar(viewer, token),
-        content,
-    )
-}
 
 /// An audited page opened from another site: one click here opens it.
 pub fn confirm_opening_page(
@@ -60,7 +22,7 @@ pub fn confirm_opening_page(
     path: &str,
     target: &str,
 ) -> Markup {
-    admin_layout(
+    ADMINISTRATION.page(
         "Ouvrir la page",
         path,
         viewer,
@@ -88,7 +50,7 @@ pub fn admin_home(
     unhandled: usize,
     rights_overdue: i64,
 ) -> Markup {
-    admin_layout(
+    ADMINISTRATION.page(
         "Administration",
         "/admin",
         viewer,
@@ -136,7 +98,7 @@ pub fn registrations_page(
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Demandes de compte",
         "/admin/inscriptions",
         viewer,
@@ -172,7 +134,7 @@ pub fn registration_page(
         .unwrap_or("—");
     let country = Country::parse(&r.country).map(|c| c.name()).unwrap_or("—");
     let phone = Phone::from_stored(r.phone.clone()).display_international();
-    admin_layout(
+    ADMINISTRATION.page(
         "Demande de compte",
         "/admin/inscriptions",
         viewer,
@@ -258,7 +220,7 @@ pub fn messages_page(
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Messages",
         "/admin/messages",
         viewer,
@@ -300,7 +262,7 @@ pub fn accounts_page(viewer: &Viewer, token: &CsrfToken, accounts: &[AccountSumm
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Comptes",
         "/admin/comptes",
         viewer,
@@ -320,7 +282,7 @@ pub fn account_page(
 ) -> Markup {
     let roles = options(&Role::ALL, Role::key, Role::label);
     let own = a.id == viewer.id;
-    admin_layout(
+    ADMINISTRATION.page(
         "Compte",
         "/admin/comptes",
         viewer,
@@ -383,7 +345,7 @@ pub fn audit_page(
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Journal de sécurité",
         "/admin/journal",
         viewer,
@@ -428,7 +390,7 @@ pub fn register_page(
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Registre et purges",
         "/admin/registre",
         viewer,
@@ -463,7 +425,7 @@ pub fn companies_page(
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         "Sociétés clientes",
         "/admin/societes",
         viewer,
@@ -505,7 +467,7 @@ pub fn company_page(
             ]
         })
         .collect();
-    admin_layout(
+    ADMINISTRATION.page(
         &c.name,
         "/admin/societes",
         viewer,

@@ -6,6 +6,8 @@ use crate::auth::{CsrfToken, Viewer};
 use crate::views::forms::{csrf_field, error_summary, field, form_alert, Field, FormErrors};
 use crate::views::{layout, Page};
 
+pub use crate::views::space::account_bar;
+
 /// What the login page says above its form.
 pub enum LoginMessage {
     None,
@@ -67,23 +69,6 @@ pub fn login_page(
             } }
         },
     )
-}
-
-/// The logout button, for the pages of logged-in people.
-pub fn account_bar(viewer: &Viewer, token: &CsrfToken) -> Markup {
-    html! {
-        div.account-bar {
-            p { "Connecté : " strong { (viewer.first_name) " " (viewer.last_name) } " " span.badge { (viewer.role.label()) } }
-            div {
-                a href="/compte/mot-de-passe" { "Changer mon mot de passe" }
-                " "
-                form.inline-form method="post" action="/deconnexion" {
-                    (csrf_field(token))
-                    button.button.secondary.small type="submit" { "Se déconnecter" }
-                }
-            }
-        }
-    }
 }
 
 pub fn forgot_page(email: &str, errors: &FormErrors, sent: bool, token: &CsrfToken) -> Markup {
