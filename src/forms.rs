@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use crate::accounts::NewCompany;
 use crate::domain::{optional_text, required_text, CompanyKind, Country, PostalCode};
 
@@ -53,27 +55,36 @@ pub(crate) const NAME_MAX: usize = 100;
 pub(crate) const LINE_MAX: usize = 200;
 
 /// The company's fields, as `/inscription` and `/profil/donnees/modifier`
-/// both ask them.
-pub(crate) struct CompanyFields<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) kind: &'a str,
-    pub(crate) address: &'a str,
-    pub(crate) address_extra: &'a str,
-    pub(crate) city: &'a str,
-    pub(crate) postal_code: &'a str,
-    pub(crate) country: &'a str,
+/// both ask them (each form takes them with `#[serde(flatten)]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CompanyForm {
+    #[serde(rename = "societe")]
+    pub name: String,
+    #[serde(rename = "type_societe")]
+    pub kind: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
+    #[serde(rename = "complement")]
+    pub address_extra: String,
+    #[serde(rename = "ville")]
+    pub city: String,
+    #[serde(rename = "code_postal")]
+    pub postal_code: String,
+    #[serde(rename = "pays")]
+    pub country: String,
 }
 
-impl CompanyFields<'_> {
-    pub(crate) fn validate(&self, e: &mut FormErrors) -> Option<NewCompany> {
-        let name = e.check("societe", required_text(self.name, LINE_MAX));
-        let kind = e.check("type_societe", CompanyKind::parse(self.kind));
-        let address = e.check("adresse", required_text(self.address, LINE_MAX));
-        let extra = e.check("complement", optional_text(self.address_extra, LINE_MAX));
-        let city = e.check("ville", required_text(self.city, NAME_MAX));
-        let country = e.check("pays", Country::parse(self.country));
+impl CompanyForm {
+    pub fn validate(&self, e: &mut FormErrors) -> Option<NewCompany> {
+        let name = e.check("societe", required_text(&self.name, LINE_MAX));
+        let kind = e.check("type_societe", CompanyKind::parse(&self.kind));
+        let address = e.check("adresse", required_text(&self.address, LINE_MAX));
+        let extra = e.check("complement", optional_text(&self.address_extra, LINE_MAX));
+        let city = e.check("ville", required_text(&self.city, NAME_MAX));
+        let country = e.check("pays", Country::parse(&self.country));
         let postal_code = match country {
-            Some(country) => e.check("code_postal", PostalCode::parse(country, self.postal_code)),
+            Some(country) => e.check("code_postal", PostalCode::parse(country, &self.postal_code)),
             None => None,
         };
         Some(NewCompany {

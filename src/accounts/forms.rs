@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::accounts::NewRegistration;
 use crate::domain::{required_text, Civility, Email, NewPassword, Phone};
-use crate::forms::{CompanyFields, FormErrors, NAME_MAX};
+use crate::forms::{CompanyForm, FormErrors, NAME_MAX};
 
 /// `/inscription`, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -21,20 +21,8 @@ pub struct RegistrationForm {
     pub email: String,
     #[serde(rename = "telephone")]
     pub phone: String,
-    #[serde(rename = "societe")]
-    pub company_name: String,
-    #[serde(rename = "type_societe")]
-    pub company_kind: String,
-    #[serde(rename = "adresse")]
-    pub address: String,
-    #[serde(rename = "complement")]
-    pub address_extra: String,
-    #[serde(rename = "ville")]
-    pub city: String,
-    #[serde(rename = "code_postal")]
-    pub postal_code: String,
-    #[serde(rename = "pays")]
-    pub country: String,
+    #[serde(flatten)]
+    pub company: CompanyForm,
     #[serde(rename = "mot_de_passe")]
     pub password: String,
     pub confirmation: String,
@@ -75,22 +63,13 @@ impl RegistrationForm {
         let job_title = e.check("role", required_text(&self.job_title, NAME_MAX));
         let email = e.check("email", Email::parse(&self.email));
         let phone = e.check("telephone", Phone::parse(&self.phone));
-        let company = CompanyFields {
-            name: &self.company_name,
-            kind: &self.company_kind,
-            address: &self.address,
-            address_extra: &self.address_extra,
-            city: &self.city,
-            postal_code: &self.postal_code,
-            country: &self.country,
-        }
-        .validate(&mut e);
+        let company = self.company.validate(&mut e);
         let personal = [
             self.first_name.as_str(),
             self.last_name.as_str(),
             self.email.as_str(),
-            self.company_name.as_str(),
-            self.city.as_str(),
+            self.company.name.as_str(),
+            self.company.city.as_str(),
         ];
         let password = e.check(
             "mot_de_passe",

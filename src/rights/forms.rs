@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use crate::domain::{message_text, optional_text, required_text, Civility, Email, Phone};
-use crate::forms::{CompanyFields, FormErrors, NAME_MAX};
+use crate::forms::{CompanyForm, FormErrors, NAME_MAX};
 
 /// `/profil/donnees/modifier`: every field given at registration but the
 /// address and the password, which have their own forms.
@@ -20,20 +20,8 @@ pub struct ProfileForm {
     pub job_title: String,
     #[serde(rename = "telephone")]
     pub phone: String,
-    #[serde(rename = "societe")]
-    pub company: String,
-    #[serde(rename = "type_societe")]
-    pub company_kind: String,
-    #[serde(rename = "adresse")]
-    pub address: String,
-    #[serde(rename = "complement")]
-    pub address_extra: String,
-    #[serde(rename = "ville")]
-    pub city: String,
-    #[serde(rename = "code_postal")]
-    pub postal_code: String,
-    #[serde(rename = "pays")]
-    pub country: String,
+    #[serde(flatten)]
+    pub company: CompanyForm,
 }
 
 impl ProfileForm {
@@ -65,13 +53,15 @@ impl ProfileForm {
                 .clone()
                 .map(|phone| Phone::from_stored(phone).display_international())
                 .unwrap_or_default(),
-            company: s(&p.company_name),
-            company_kind: s(&p.company_kind),
-            address: s(&p.address),
-            address_extra: s(&p.address_extra),
-            city: s(&p.city),
-            postal_code: s(&p.postal_code),
-            country: s(&p.country),
+            company: CompanyForm {
+                name: s(&p.company_name),
+                kind: s(&p.company_kind),
+                address: s(&p.address),
+                address_extra: s(&p.address_extra),
+                city: s(&p.city),
+                postal_code: s(&p.postal_code),
+                country: s(&p.country),
+            },
         }
     }
 
@@ -88,16 +78,7 @@ impl ProfileForm {
         let job_title = e.check("role", required_text(&self.job_title, NAME_MAX));
         let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = if with_company {
-            CompanyFields {
-                name: &self.company,
-                kind: &self.company_kind,
-                address: &self.address,
-                address_extra: &self.address_extra,
-                city: &self.city,
-                postal_code: &self.postal_code,
-                country: &self.country,
-            }
-            .validate(&mut e)
+            self.company.validate(&mut e)
         } else {
             None
         };

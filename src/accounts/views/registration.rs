@@ -28,10 +28,10 @@ pub fn registration_page(
         .retention(Purpose::PendingRegistrations)
         .period
         .in_french();
-    let country = if form.country.is_empty() && errors.is_empty() {
+    let country = if form.company.country.is_empty() && errors.is_empty() {
         "FR"
     } else {
-        form.country.as_str()
+        form.company.country.as_str()
     };
     layout(
         &page,
@@ -59,12 +59,12 @@ pub fn registration_page(
                     }
                     fieldset {
                         legend { "Votre société" }
-                        (field(Field::text("societe", "Nom de la société", &form.company_name).autocomplete("organization"), errors))
-                        (select("type_societe", "Type de société", &kinds, &form.company_kind, errors))
-                        (field(Field::text("adresse", "Adresse", &form.address).autocomplete("address-line1"), errors))
-                        (field(Field::text("complement", "Informations complémentaires", &form.address_extra).autocomplete("address-line2").hint("Bâtiment, étage, service…").optional(), errors))
-                        (field(Field::text("code_postal", "Code postal", &form.postal_code).autocomplete("postal-code"), errors))
-                        (field(Field::text("ville", "Ville", &form.city).autocomplete("address-level2"), errors))
+                        (field(Field::text("societe", "Nom de la société", &form.company.name).autocomplete("organization"), errors))
+                        (select("type_societe", "Type de société", &kinds, &form.company.kind, errors))
+                        (field(Field::text("adresse", "Adresse", &form.company.address).autocomplete("address-line1"), errors))
+                        (field(Field::text("complement", "Informations complémentaires", &form.company.address_extra).autocomplete("address-line2").hint("Bâtiment, étage, service…").optional(), errors))
+                        (field(Field::text("code_postal", "Code postal", &form.company.postal_code).autocomplete("postal-code"), errors))
+                        (field(Field::text("ville", "Ville", &form.company.city).autocomplete("address-level2"), errors))
                         (select("pays", "Pays", &countries, country, errors))
                     }
                     fieldset {

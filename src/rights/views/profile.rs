@@ -305,13 +305,13 @@ pub fn edit_page(
                     @if with_company {
                         fieldset {
                             legend { "Votre société" }
-                            (field(Field::text("societe", "Nom de la société", &form.company).autocomplete("organization"), errors))
-                            (select("type_societe", "Type de société", &kinds, &form.company_kind, errors))
-                            (field(Field::text("adresse", "Adresse", &form.address).autocomplete("address-line1"), errors))
-                            (field(Field::text("complement", "Informations complémentaires", &form.address_extra).autocomplete("address-line2").optional(), errors))
-                            (field(Field::text("code_postal", "Code postal", &form.postal_code).autocomplete("postal-code"), errors))
-                            (field(Field::text("ville", "Ville", &form.city).autocomplete("address-level2"), errors))
-                            (select("pays", "Pays", &countries, &form.country, errors))
+                            (field(Field::text("societe", "Nom de la société", &form.company.name).autocomplete("organization"), errors))
+                            (select("type_societe", "Type de société", &kinds, &form.company.kind, errors))
+                            (field(Field::text("adresse", "Adresse", &form.company.address).autocomplete("address-line1"), errors))
+                            (field(Field::text("complement", "Informations complémentaires", &form.company.address_extra).autocomplete("address-line2").optional(), errors))
+                            (field(Field::text("code_postal", "Code postal", &form.company.postal_code).autocomplete("postal-code"), errors))
+                            (field(Field::text("ville", "Ville", &form.company.city).autocomplete("address-level2"), errors))
+                            (select("pays", "Pays", &countries, &form.company.country, errors))
                         }
                     }
                     button.button type="submit" { "Enregistrer les corrections" }
