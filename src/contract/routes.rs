@@ -2,7 +2,7 @@
 //! contract; `/admin/contrats`: the signed contracts, for staff.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::Markup;
 
 use crate::auth::{CsrfToken, Viewer};
@@ -11,6 +11,7 @@ use crate::contract::views as view;
 use crate::contract::views::SignPage;
 use crate::contract::{self, ContractDocument, ContractError, NewSignature, CURRENT_VERSION};
 use crate::forms::FormErrors;
+use crate::http::client_ip::ClientIp;
 use crate::http::{html, redirect, ClientPage, PageError, StaffPage};
 use crate::state::AppState;
 
@@ -64,7 +65,7 @@ pub async fn show(client: ClientPage) -> Result<Markup, PageError> {
 /// (its fingerprint travels with the form); if the company's devices
 /// changed meanwhile, the person is asked to read it again.
 pub async fn sign(
-    req: HttpRequest,
+    ip: ClientIp,
     form: web::Form<SignForm>,
     client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
@@ -79,7 +80,7 @@ pub async fn sign(
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    let ip = client.state.client_ip(&req);
+    let ip = ip.to_string();
     let signature = NewSignature::by(&client.viewer, client.company, &text, &name, &ip);
     match contract::sign(&client.state.db, client.state.clock.now(), &signature).await {
         Ok(id) => Ok(redirect(&format!("/profil/contrat/{id}"))),

@@ -16,6 +16,7 @@ use crate::auth::session::SiteSession;
 use crate::auth::{safe_return_path, CsrfToken, Viewer};
 use crate::domain::Email;
 use crate::forms::FormErrors;
+use crate::http::client_ip::ClientIp;
 use crate::http::{
     form_limit, html, reconfirm_password, redirect, retry_at, staff_audit, too_many, PageError,
 };
@@ -180,7 +181,7 @@ pub struct ResetForm {
 
 /// `POST /mot-de-passe-oublie/nouveau`.
 pub async fn reset(
-    req: HttpRequest,
+    ip: ClientIp,
     form: web::Form<ResetForm>,
     state: web::Data<AppState>,
     token: CsrfToken,
@@ -189,9 +190,8 @@ pub async fn reset(
         password: &form.password,
         confirmation: &form.confirmation,
     };
-    let ip = state.client_ip(&req);
     Ok(
-        match password_change::reset(&state, ip, &form.token, typed).await? {
+        match password_change::reset(&state, ip.to_string(), &form.token, typed).await? {
             PasswordChange::Done => redirect("/connexion?etat=mot-de-passe-change"),
             PasswordChange::Invalid(errors) => html(
                 StatusCode::OK,
