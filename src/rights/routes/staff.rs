@@ -1,7 +1,7 @@
 //! `/admin/droits`: staff handle rights requests within their deadline and
 //! look up the security visit log.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -237,24 +237,21 @@ const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 /// `GET /admin/droits/visites`: the security visit log of an address or
 /// range over a period.
 pub async fn visits_page(
-    req: HttpRequest,
+    staff: StaffPage,
     query: web::Query<VisitQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let draw = |status, query: &VisitQuery, results, errors: &FormErrors| {
-        let markup = view::visit_search_page(&viewer, query, results, errors, &token);
+        let markup = view::visit_search_page(&staff.viewer, query, results, errors, &staff.token);
         Ok::<_, PageError>(html(status, markup))
     };
     let (ok, no_errors) = (StatusCode::OK, FormErrors::default());
     if query.is_blank() {
-        let blank = VisitQuery::last_thirty_days(state.clock.now());
+        let blank = VisitQuery::last_thirty_days(staff.state.clock.now());
         return draw(ok, &blank, VisitResults::None, &no_errors);
     }
     // A search is audited: one opened from another site is only shown,
     // for the person to check and run it themselves.
-    if opened_from_another_site(&req) {
+    if opened_from_another_site(&staff.req) {
         return draw(ok, &query, VisitResults::ToCheck, &no_errors);
     }
     let search = match VisitSearch::parse(&query) {
@@ -262,41 +259,40 @@ pub async fn visits_page(
         Err(errors) => return draw(INVALID, &query, VisitResults::None, &errors),
     };
     let detail = format!("{} → {}", query.from, query.to);
-    let found = audited_search(&state, &req, &viewer, search, visits::PAGE_LIMIT, detail).await?;
+    let found = audited_search(&staff, search, visits::PAGE_LIMIT, detail).await?;
     draw(ok, &query, VisitResults::Found(&found), &no_errors)
 }
 
 /// `GET /admin/droits/visites/export`: the same search, every row, as CSV.
 pub async fn visits_export(
-    req: HttpRequest,
+    staff: StaffPage,
     query: web::Query<VisitQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&req, &viewer, &token) {
+    if let Some(confirm) = confirm_audited_opening(&staff.req, &staff.viewer, &staff.token) {
         return Ok(html(StatusCode::OK, confirm));
     }
     let search = VisitSearch::parse(&query).map_err(|_| PageError::BadRequest)?;
     let detail = format!("export CSV {} → {}", query.from, query.to);
-    let found = audited_search(&state, &req, &viewer, search, usize::MAX, detail).await?;
-    visits_csv(found, state.clock.now())
+    let found = audited_search(&staff, search, usize::MAX, detail).await?;
+    visits_csv(found, staff.state.clock.now())
 }
 
 /// Runs a search of the visit log, and audits it.
 async fn audited_search(
-    state: &AppState,
-    req: &HttpRequest,
-    viewer: &Viewer,
+    staff: &StaffPage,
     search: VisitSearch,
     limit: usize,
     detail: String,
 ) -> Result<Vec<LoggedVisit>, PageError> {
-    let found = visits::search(&state.db, search.ip, search.from, search.to, limit).await?;
-    staff_audit(state, req, viewer, AuditEvent::VisitLogSearched)
-        .subject(format!("ip:{}", search.ip))
-        .detail(detail)
-        .record_with(state)
+    let found = visits::search(&staff.state.db, search.ip, search.from, search.to, limit).await?;
+    let audit = staff_audit(
+        &staff.state,
+        &staff.req,
+        &staff.viewer,
+        AuditEvent::VisitLogSearched,
+    );
+    staff
+        .record(audit.subject(format!("ip:{}", search.ip)).detail(detail))
         .await?;
     Ok(found)
 }
