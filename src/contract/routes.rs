@@ -5,7 +5,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::Markup;
 
-use crate::auth::{CsrfToken, Viewer};
 use crate::contract::forms::SignForm;
 use crate::contract::views as view;
 use crate::contract::views::SignPage;
@@ -109,13 +108,9 @@ pub async fn verify(client: ClientPage) -> Result<Markup, PageError> {
 }
 
 /// `GET /admin/contrats`.
-pub async fn staff_list(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    let signatures = contract::signatures(&state.db, None).await?;
-    Ok(view::staff_list(&viewer, &token, &signatures))
+pub async fn staff_list(staff: StaffPage) -> Result<Markup, PageError> {
+    let signatures = contract::signatures(&staff.state.db, None).await?;
+    Ok(view::staff_list(&staff.viewer, &staff.token, &signatures))
 }
 
 /// `GET /admin/contrats/{id}`: a signer's record; opening it is audited.

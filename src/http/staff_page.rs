@@ -1,6 +1,6 @@
-//! What every staff page that shows people's records reads: the request,
-//! the site, who is looking and the token of the page's forms; with the two
-//! steps such a page takes (opened only from the site, its opening audited).
+//! What every staff page reads: the request, the site, who is looking and
+//! the token of the page's forms; with the two steps a page showing
+//! people's records takes (opened only from the site, its opening audited).
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};

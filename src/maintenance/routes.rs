@@ -191,13 +191,11 @@ async fn refused_message(
 /// `GET /admin/demandes`.
 pub async fn staff_list(
     query: web::Query<ListQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
+    staff: StaffPage,
 ) -> Result<Markup, PageError> {
     let open = query.closed.is_none();
-    let list = maintenance::requests(&state.db, None, open, query.page).await?;
-    Ok(view::staff_list(&viewer, &token, &list, open))
+    let list = maintenance::requests(&staff.state.db, None, open, query.page).await?;
+    Ok(view::staff_list(&staff.viewer, &staff.token, &list, open))
 }
 
 /// `GET /admin/demandes/{id}`: a client's request is a record; opening it

@@ -96,12 +96,10 @@ pub async fn client_page(
 /// `GET /admin/propositions`.
 pub async fn staff_list(
     query: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
+    staff: StaffPage,
 ) -> Result<Markup, PageError> {
-    let list = proposals::proposals(&state.db, None, query.page).await?;
-    Ok(view::staff_list(&viewer, &token, &list))
+    let list = proposals::proposals(&staff.state.db, None, query.page).await?;
+    Ok(view::staff_list(&staff.viewer, &staff.token, &list))
 }
 
 fn staff_notice(done: &str) -> Option<&'static str> {

@@ -6,7 +6,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::audit::{AuditEvent, PendingAudit};
-use crate::auth::{opened_from_another_site, CsrfToken, Viewer};
+use crate::auth::opened_from_another_site;
 use crate::db::{from_millis, millis};
 use crate::forms::FormErrors;
 use crate::http::csv_download::{Cell, CsvDownload, Separator};
@@ -18,7 +18,6 @@ use crate::rights::views as view;
 use crate::rights::views::VisitResults;
 use crate::rights::visits::{self, LoggedVisit, VisitQuery, VisitSearch};
 use crate::rights::{self, RightsError, RightsRequest};
-use crate::state::AppState;
 use crate::views::forms::french_date;
 use actix_web::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -31,19 +30,23 @@ pub struct ListQuery {
 /// `GET /admin/droits[?page=N]`.
 pub async fn staff_list(
     query: web::Query<ListQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
+    staff: StaffPage,
 ) -> Result<Markup, PageError> {
     let page = query
         .page
         .as_deref()
         .and_then(|p| p.parse().ok())
         .unwrap_or(1);
-    let list = rights::confirmed(&state.db, page).await?;
-    let now = state.clock.now();
-    let overdue = rights::overdue_count(&state.db, now).await?;
-    Ok(view::staff_list(&viewer, &list, overdue, now, &token))
+    let list = rights::confirmed(&staff.state.db, page).await?;
+    let now = staff.state.clock.now();
+    let overdue = rights::overdue_count(&staff.state.db, now).await?;
+    Ok(view::staff_list(
+        &staff.viewer,
+        &list,
+        overdue,
+        now,
+        &staff.token,
+    ))
 }
 
 /// `GET /admin/droits/{id}`.
