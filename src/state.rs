@@ -10,6 +10,7 @@ use crate::http::client_ip::ClientIp;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::privacy::Register;
+use crate::views::frame::OnCall;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -36,6 +37,8 @@ pub struct AppState {
     pub proxies: TrustedProxies,
     /// Statistics rows of fewer visitors are merged into « Autres ».
     pub min_group: i64,
+    /// The on-call line every page's header shows, when one is set.
+    pub on_call: Option<OnCall>,
 }
 
 impl AppState {

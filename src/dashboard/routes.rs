@@ -4,7 +4,7 @@ use actix_web::web;
 use maud::Markup;
 
 use crate::accounts;
-use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::auth::{ClientCompany, Viewer};
 use crate::dashboard::views as view;
 use crate::http::PageError;
 use crate::state::AppState;
@@ -14,7 +14,6 @@ pub async fn home(
     state: web::Data<AppState>,
     viewer: Viewer,
     company: Option<ClientCompany>,
-    token: CsrfToken,
 ) -> Result<Markup, PageError> {
     let profile = accounts::profile(&state.db, viewer.id)
         .await?
@@ -25,10 +24,5 @@ pub async fn home(
         }
         None => None,
     };
-    Ok(view::profile_page(
-        &viewer,
-        &profile,
-        dashboard.as_ref(),
-        &token,
-    ))
+    Ok(view::profile_page(&profile, dashboard.as_ref()))
 }

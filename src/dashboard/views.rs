@@ -1,23 +1,18 @@
 //! `/profil`: the Utilisateur's own space.
 
+use crate::views::layout::space_layout;
+use crate::views::space::PROFILE;
 use maud::{html, Markup};
 
-use crate::accounts::views::account::account_bar;
 use crate::accounts::Profile;
-use crate::auth::{CsrfToken, Viewer};
 use crate::dashboard::Dashboard;
 use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::information_reports::views::prestation_label;
 use crate::maintenance::views::status_label as request_status;
 use crate::views::forms::french_date;
-use crate::views::{layout, Page};
+use crate::views::Page;
 
-pub fn profile_page(
-    viewer: &Viewer,
-    profile: &Profile,
-    dashboard: Option<&Dashboard>,
-    token: &CsrfToken,
-) -> Markup {
+pub fn profile_page(profile: &Profile, dashboard: Option<&Dashboard>) -> Markup {
     let page = Page {
         title: "Mon espace client",
         description: "Votre espace client WeMaintain.",
@@ -47,11 +42,11 @@ pub fn profile_page(
         .map(|p| Phone::from_stored(p).display_international())
         .unwrap_or_else(|| "—".into());
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-    layout(
+    space_layout(
         &page,
+        &PROFILE,
         html! {
             section.section { div.wrap.prose {
-                (account_bar(viewer, token))
                 h1 { "Bonjour " (profile.first_name) }
                 p { "Votre compte est ouvert depuis le " (french_date(profile.created_at)) "." }
                 @if let Some(d) = dashboard { (overview(d)) }

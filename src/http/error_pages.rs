@@ -9,8 +9,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::HttpMessage;
 
+use super::page_frame::frame_of;
 use crate::telemetry::RequestId;
 use crate::views::errors::error_page;
+use crate::views::frame;
 
 pub fn error_pages<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(render)
@@ -32,7 +34,10 @@ fn render<B: MessageBody + 'static>(
         .extensions()
         .get::<RequestId>()
         .map(|id| id.0.clone());
-    let page = error_page(res.status(), res.request().path(), request_id.as_deref());
+    // Drawn outside the handlers, so the page frame is set again here.
+    let page = frame::sync_scope(frame_of(res.request()), || {
+        error_page(res.status(), res.request().path(), request_id.as_deref())
+    });
     let (req, mut response) = res.into_parts();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

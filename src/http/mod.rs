@@ -9,6 +9,7 @@ pub mod error_pages;
 pub mod health;
 mod limits;
 pub mod metrics;
+pub mod page_frame;
 pub mod security_headers;
 mod staff_page;
 

@@ -15,6 +15,7 @@ use crate::auth::SiteSecret;
 use crate::config::Settings;
 use crate::http::client_ip::resolve_client_ip;
 use crate::http::error_pages::error_pages;
+use crate::http::page_frame::set_page_frame;
 use crate::http::security_headers::security_headers;
 use crate::routes;
 use crate::state::AppState;
@@ -62,6 +63,7 @@ pub(super) fn serve(
         // Sessions are read before the viewer is loaded from them; the
         // router puts the CSRF check on each resource with a POST route.
         app.wrap(from_fn(set_minted_token))
+            .wrap(from_fn(set_page_frame))
             .wrap(from_fn(load_viewer))
             .wrap(session_middleware(
                 session_store.clone(),

@@ -5,8 +5,9 @@ pub mod components;
 pub mod errors;
 pub mod layout;
 
-pub use layout::{layout, Page};
+pub use layout::{layout, space_layout, Page};
 pub mod charts;
 pub mod forms;
+pub mod frame;
 pub mod links;
 pub mod space;

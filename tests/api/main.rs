@@ -21,6 +21,7 @@ mod health;
 mod hostile_input;
 mod information_reports;
 mod maintenance;
+mod navigation;
 mod opt_out;
 mod pages;
 mod proposals;

@@ -163,7 +163,7 @@ pub async fn add_device(b: &Browser, location: &str) -> Result<()> {
 /// From the Profile's menu, files a maintenance request for the device of
 /// `building`; returns the request's path.
 pub async fn file_request(b: &Browser, building: &str, description: &str) -> Result<String> {
-    b.follow("Demandes de maintenance").await?;
+    b.follow("Demandes").await?;
     b.wait_for_path("/profil/demandes").await?;
     b.follow("Nouvelle demande").await?;
     b.wait_for_path("/profil/demandes/nouvelle").await?;

@@ -1,12 +1,12 @@
 //! Login, logout, forgotten password, password change.
 
+use crate::views::layout::space_layout;
+use crate::views::space::Space;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::views::forms::{csrf_field, error_summary, field, form_alert, Field, FormErrors};
 use crate::views::{layout, Page};
-
-pub use crate::views::space::account_bar;
 
 /// What the login page says above its form.
 pub enum LoginMessage {
@@ -158,11 +158,11 @@ pub fn password_change_page(
         description: "Changez le mot de passe de votre compte WeMaintain.",
         path: "/compte/mot-de-passe",
     };
-    layout(
+    space_layout(
         &page,
+        Space::of_role(viewer.role),
         html! {
             section.section { div.wrap.prose {
-                (account_bar(viewer, token))
                 h1 { "Changer mon mot de passe" }
                 @if done {
                     p.notice role="status" { "Votre mot de passe est changé. Vos autres sessions ouvertes ont été fermées." }

@@ -8,7 +8,7 @@ use crate::analytics::reports::{self, Period};
 use crate::analytics::rollup::paris_day;
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::Viewer;
 use crate::http::csv_download::Separator;
 use crate::http::{html, PageError};
 use crate::state::AppState;
@@ -62,7 +62,6 @@ pub async fn page(
     query: web::Query<PeriodQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let (period, error) = query.period(paris_day(now));
@@ -78,7 +77,7 @@ pub async fn page(
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
-    Ok(html(status, view::statistics_page(&viewer, &token, &page)))
+    Ok(html(status, view::statistics_page(&viewer, &page)))
 }
 
 /// `GET /statistiques/export?tableau=…`: one table as CSV, UTF-8 (with a

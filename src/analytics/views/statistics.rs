@@ -1,19 +1,20 @@
 //! `/statistiques`: aggregated audience figures for marketing and staff.
 //! Only counts appear here: never an IP address, never a single visit.
 
+use crate::views::layout::space_layout;
+use crate::views::space::Space;
 use maud::{html, Markup};
 
-use crate::accounts::views::account::account_bar;
 use crate::analytics::reports::{
     change, french_number, BreakdownRow, Headline, Period, PeriodKind, Report,
 };
 use crate::analytics::rollup::Dimension;
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::Viewer;
 use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::{bar_chart, share_bar, Bar};
 use crate::views::components::table;
 use crate::views::layout::POLICY_PATH;
-use crate::views::{layout, Page};
+use crate::views::Page;
 
 /// The title of a breakdown table and the name of its first column.
 pub fn dimension_labels(dimension: Dimension) -> (&'static str, &'static str) {
@@ -168,7 +169,7 @@ pub struct StatisticsPage<'a> {
     pub period_error: Option<&'a str>,
 }
 
-pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -> Markup {
+pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
     let page = Page {
         title: "Statistiques de fréquentation",
         description: "Statistiques agrégées de fréquentation du site WeMaintain.",
@@ -177,11 +178,11 @@ pub fn statistics_page(viewer: &Viewer, token: &CsrfToken, p: &StatisticsPage) -
     let report = p.report;
     let period = &report.period;
     let query = period_query(period);
-    layout(
+    space_layout(
         &page,
+        Space::of_role(viewer.role),
         html! {
             section.section { div.wrap {
-                (account_bar(viewer, token))
                 h1 { "Statistiques de fréquentation" }
                 (period_picker(period, p.period_error))
                 (introduction(period, p.min_group))

@@ -193,7 +193,6 @@ pub async fn edit(
         .await?
         .ok_or(PageError::NotFound)?;
     Ok(view::edit_page(
-        &viewer,
         &ProfileForm::of(&profile),
         &FormErrors::default(),
         viewer.company_id.is_some(),
@@ -213,7 +212,7 @@ pub async fn rectify(
     let update = match form.validate(with_company) {
         Ok(update) => update,
         Err(errors) => {
-            let markup = view::edit_page(&viewer, &form, &errors, with_company, &token);
+            let markup = view::edit_page(&form, &errors, with_company, &token);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
     };

@@ -40,13 +40,7 @@ pub async fn staff_list(
     let list = rights::confirmed(&staff.state.db, page).await?;
     let now = staff.state.clock.now();
     let overdue = rights::overdue_count(&staff.state.db, now).await?;
-    Ok(view::staff_list(
-        &staff.viewer,
-        &list,
-        overdue,
-        now,
-        &staff.token,
-    ))
+    Ok(view::staff_list(&list, overdue, now))
 }
 
 /// `GET /admin/droits/{id}`.
@@ -62,7 +56,6 @@ pub async fn staff_request(page: StaffPage, path: web::Path<i64>) -> Result<Mark
         .record_with(&page.state)
         .await?;
     Ok(view::staff_request(
-        &page.viewer,
         &request,
         page.state.clock.now(),
         &RightsDecisionForm::default(),
@@ -101,15 +94,8 @@ impl<'a> DecisionPage<'a> {
     ) -> Result<HttpResponse, PageError> {
         let request = rights::get(&self.staff.state.db, self.id).await?;
         let now = self.staff.state.clock.now();
-        let markup = view::staff_request(
-            &self.staff.viewer,
-            &request,
-            now,
-            self.form,
-            errors,
-            alert,
-            &self.staff.token,
-        );
+        let markup =
+            view::staff_request(&request, now, self.form, errors, alert, &self.staff.token);
         Ok(html(INVALID, markup))
     }
 
@@ -244,7 +230,7 @@ pub async fn visits_page(
     query: web::Query<VisitQuery>,
 ) -> Result<HttpResponse, PageError> {
     let draw = |status, query: &VisitQuery, results, errors: &FormErrors| {
-        let markup = view::visit_search_page(&staff.viewer, query, results, errors, &staff.token);
+        let markup = view::visit_search_page(query, results, errors);
         Ok::<_, PageError>(html(status, markup))
     };
     let (ok, no_errors) = (StatusCode::OK, FormErrors::default());

@@ -12,13 +12,7 @@ pub use staff::*;
 
 use maud::{html, Markup};
 
-use crate::accounts::views::account::account_bar;
-use crate::auth::{CsrfToken, Viewer};
-
-/// The top of a signed-in page: the account bar and the way back.
-fn signed_in_top(viewer: &Viewer, token: &CsrfToken, back: &str, back_label: &str) -> Markup {
-    html! {
-        (account_bar(viewer, token))
-        p { a href=(back) { (back_label) } }
-    }
+/// The way back to the page above.
+fn back_link(back: &str, back_label: &str) -> Markup {
+    html! { p { a href=(back) { (back_label) } } }
 }

@@ -1,12 +1,13 @@
 //! `/profil/donnees`: the data page, the rectification form, the readable
 //! copy and the erasure statement.
 
+use crate::views::layout::space_layout;
+use crate::views::space::PROFILE;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::signed_in_top;
+use super::back_link;
 
-use crate::accounts::views::account::account_bar;
 use crate::accounts::Profile;
 use crate::analytics::AudienceChoice;
 use crate::audit::event_in_french;
@@ -22,7 +23,7 @@ use crate::views::forms::{
     csrf_field, error_summary, field, french_date, french_datetime, options, select, Field,
     FormErrors,
 };
-use crate::views::{layout, Page};
+use crate::views::Page;
 
 /// A message at the top of `/profil/donnees` after an action.
 pub enum DataNotice {
@@ -73,11 +74,11 @@ pub fn data_page(p: DataPage, token: &CsrfToken) -> Markup {
         description: "Consultez, téléchargez, corrigez ou effacez vos données personnelles.",
         path: "/profil/donnees",
     };
-    layout(
+    space_layout(
         &page,
+        &PROFILE,
         html! {
             section.section { div.wrap.prose {
-                (account_bar(p.viewer, token))
                 h1 { "Mes données personnelles" }
                 (notice(&p))
                 (error_summary(p.errors, DATA_LABELS))
@@ -271,7 +272,6 @@ fn erasure_section(errors: &FormErrors, token: &CsrfToken) -> Markup {
 }
 
 pub fn edit_page(
-    viewer: &Viewer,
     form: &ProfileForm,
     errors: &FormErrors,
     with_company: bool,
@@ -285,11 +285,12 @@ pub fn edit_page(
     let civilities = options(&Civility::ALL, Civility::key, Civility::label);
     let kinds = options(&CompanyKind::ALL, CompanyKind::key, CompanyKind::label);
     let countries = options(&Country::ALL, Country::code, Country::name);
-    layout(
+    space_layout(
         &page,
+        &PROFILE,
         html! {
             section.section { div.wrap.prose {
-                (signed_in_top(viewer, token, "/profil/donnees", "← Mes données personnelles"))
+                (back_link("/profil/donnees", "← Mes données personnelles"))
                 h1 { "Corriger mes données" }
                 (error_summary(errors, ProfileForm::LABELS))
                 form.form method="post" action="/profil/donnees/modifier" novalidate {
@@ -340,8 +341,9 @@ pub fn export_page(e: &PersonalDataExport) -> Markup {
         path: "/profil/donnees/copie",
     };
     let a = &e.account;
-    layout(
+    space_layout(
         &page,
+        &PROFILE,
         html! {
             section.section { div.wrap.prose.printable {
                 h1 { "Copie de mes données personnelles" }
@@ -418,8 +420,9 @@ pub fn erased_page(statement: &ErasureStatement) -> Markup {
         description: "Ce qu'il est advenu de vos données.",
         path: "/profil/donnees/effacer",
     };
-    layout(
+    space_layout(
         &page,
+        &PROFILE,
         html! {
             section.section { div.wrap.prose {
                 h1 { "Votre compte est effacé" }

@@ -1,11 +1,13 @@
 //! `/admin/droits`: the requests staff answer, and the visit-log search.
 
+use crate::views::layout::space_layout;
+use crate::views::space::ADMINISTRATION;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::signed_in_top;
+use super::back_link;
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::db::from_millis;
 use crate::db::pagination::Paged;
 use crate::rights::forms::RightsDecisionForm;
@@ -16,7 +18,7 @@ use crate::views::forms::{
     csrf_field, error_summary, field, form_alert, french_date, french_datetime, select, textarea,
     Field, FormErrors,
 };
-use crate::views::{layout, Page};
+use crate::views::Page;
 
 fn request_row(r: &RightsRequest, now: DateTime<Utc>) -> Vec<Markup> {
     let kind = r.kind().map(|k| k.short()).unwrap_or("—");
@@ -43,24 +45,18 @@ fn deadline_cell(r: &RightsRequest, now: DateTime<Utc>) -> Markup {
     }
 }
 
-pub fn staff_list(
-    viewer: &Viewer,
-    list: &Paged<RightsRequest>,
-    overdue: i64,
-    now: DateTime<Utc>,
-    token: &CsrfToken,
-) -> Markup {
+pub fn staff_list(list: &Paged<RightsRequest>, overdue: i64, now: DateTime<Utc>) -> Markup {
     let page = Page {
         title: "Demandes d'exercice de droits",
         description: "Les demandes d'exercice de droits et leurs délais.",
         path: "/admin/droits",
     };
     let rows: Vec<Vec<Markup>> = list.items.iter().map(|r| request_row(r, now)).collect();
-    layout(
+    space_layout(
         &page,
+        &ADMINISTRATION,
         html! {
             section.section { div.wrap {
-                (signed_in_top(viewer, token, "/admin", "← Administration"))
                 h1 { "Demandes d'exercice de droits" }
                 p { "La réponse est due un mois après la réception (confirmation de l'adresse). Elle peut être prolongée de deux mois au plus, avec un motif envoyé au demandeur." }
                 @if overdue > 0 {
@@ -78,7 +74,6 @@ pub fn staff_list(
 }
 
 pub fn staff_request(
-    viewer: &Viewer,
     r: &RightsRequest,
     now: DateTime<Utc>,
     form: &RightsDecisionForm,
@@ -96,11 +91,12 @@ pub fn staff_request(
         r.status(),
         RequestStatus::Open | RequestStatus::InformationAsked
     );
-    layout(
+    space_layout(
         &page,
+        &ADMINISTRATION,
         html! {
             section.section { div.wrap.prose {
-                (signed_in_top(viewer, token, "/admin/droits", "← Demandes d'exercice de droits"))
+                (back_link("/admin/droits", "← Demandes d'exercice de droits"))
                 h1 { (title) }
                 @if let Some(alert) = alert { (form_alert(alert)) }
                 (error_summary(errors, &[("mois", "Prolongation"), ("texte", "Texte")]))
@@ -155,11 +151,9 @@ pub enum VisitResults<'a> {
 }
 
 pub fn visit_search_page(
-    viewer: &Viewer,
     query: &VisitQuery,
     results: VisitResults<'_>,
     errors: &FormErrors,
-    token: &CsrfToken,
 ) -> Markup {
     let page = Page {
         title: "Journal des visites par adresse IP",
@@ -172,11 +166,12 @@ pub fn visit_search_page(
         crate::auth::encode_query_value(&query.from),
         crate::auth::encode_query_value(&query.to)
     );
-    layout(
+    space_layout(
         &page,
+        &ADMINISTRATION,
         html! {
             section.section { div.wrap {
-                (signed_in_top(viewer, token, "/admin/droits", "← Demandes d'exercice de droits"))
+                (back_link("/admin/droits", "← Demandes d'exercice de droits"))
                 h1 { "Journal des visites par adresse IP" }
                 p { "Pour répondre à une demande d'accès sur des visites : seules les lignes de sécurité gardent l'adresse IP complète (6 mois au plus). Chaque recherche est inscrite au journal d'audit." }
                 (error_summary(errors, &[("ip", "Adresse IP ou plage"), ("du", "Du"), ("au", "Au")]))

@@ -75,7 +75,7 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     client.wait_for_text("p.message-text", PROBLEM).await?;
 
     // Staff publish a report on the lift.
-    admin.follow("Publier un rapport").await?;
+    admin.follow("Rapports").await?;
     admin.wait_for_path("/admin/rapports").await?;
     admin.choose_containing("#appareil", BUILDING).await?;
     admin.choose("#prestation", "reparation").await?;
@@ -94,7 +94,7 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     admin.wait_for_text("p.notice", "Rapport publié").await?;
 
     // The client reads it.
-    client.follow("Rapports d'intervention").await?;
+    client.follow("Rapports").await?;
     client.wait_for_path("/profil/rapports").await?;
     client.wait_for_text("table td", "Réparation").await?;
     client.click("table a[href^='/profil/rapports/']").await?;
@@ -106,7 +106,7 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
 
     // The client reads the contract, which names the company and the lift,
     // and signs it.
-    client.follow("Contrat de maintenance").await?;
+    client.follow("Contrat").await?;
     client.wait_for_path("/profil/contrat").await?;
     // The clauses, then the client's own values in the annexes' tables.
     client
@@ -199,7 +199,7 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     );
 
     // The signed contract is kept as evidence, for staff.
-    admin.follow("Contrats signés").await?;
+    admin.follow("Contrats").await?;
     admin.wait_for_path("/admin/contrats").await?;
     admin.wait_for_text("table td", &full_name).await?;
     Ok(())
