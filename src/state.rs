@@ -6,6 +6,7 @@ use crate::analytics::{TrustedProxies, VisitorLog};
 use crate::auth::{CsrfKey, SiteOrigin};
 use crate::clock::SharedClock;
 use crate::db::Db;
+use crate::domain::EmergencyPhone;
 use crate::http::client_ip::ClientIp;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
@@ -34,6 +35,9 @@ pub struct AppState {
     pub session_idle: std::time::Duration,
     pub session_lifetime: std::time::Duration,
     pub proxies: TrustedProxies,
+    /// The on-call number (`WM_EMERGENCY_PHONE`); `None`: no page or
+    /// e-mail promises an on-call line.
+    pub emergency_phone: Option<EmergencyPhone>,
     /// Statistics rows of fewer visitors are merged into « Autres ».
     pub min_group: i64,
 }

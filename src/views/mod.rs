@@ -7,6 +7,7 @@ pub mod layout;
 
 pub use layout::{layout, Page};
 pub mod charts;
+pub mod emergency;
 pub mod forms;
 pub mod links;
 pub mod space;
