@@ -24,7 +24,7 @@ pub fn signed_contract(s: &Signature) -> Markup {
             @for (n, article) in document.articles.iter().enumerate() {
                 section.contract-article aria-labelledby={ "article-" (n + 1) } {
                     h2 id={ "article-" (n + 1) } { (article.heading) }
-                    @for line in &article.lines { p { (line) } }
+                    @for paragraph in &article.paragraphs { (lines(paragraph)) }
                 }
             }
             @for annex in &document.annexes { (annex_table(annex)) }
@@ -76,7 +76,19 @@ fn parties(document: &SignedDocument) -> Markup {
                     p.party-role { "ci-après « le Client »" }
                 }
             }
-            @for line in &document.preamble { p { (line) } }
+            @for paragraph in &document.preamble { (lines(paragraph)) }
+        }
+    }
+}
+
+/// A paragraph of the signed text, its line breaks kept.
+fn lines(paragraph: &str) -> Markup {
+    html! {
+        p {
+            @for (n, line) in paragraph.lines().enumerate() {
+                @if n > 0 { br; }
+                (line)
+            }
         }
     }
 }

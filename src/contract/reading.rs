@@ -11,17 +11,18 @@ use super::Annex;
 pub struct SignedDocument {
     /// The first line: « CONTRAT DE MAINTENANCE — version 2026-12 ».
     pub title: String,
-    /// The lines before the first article (who the parties are).
+    /// The paragraphs before the first article (who the parties are).
     pub preamble: Vec<String>,
     pub articles: Vec<Article>,
     pub annexes: Vec<Annex>,
 }
 
-/// « Article 1 — Objet » and its lines.
+/// « Article 1 — Objet » and its paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
     pub heading: String,
-    pub lines: Vec<String>,
+    /// Each paragraph's lines joined by `\n`, as they were written.
+    pub paragraphs: Vec<String>,
 }
 
 impl SignedDocument {
@@ -53,6 +54,7 @@ pub fn read(text: &str) -> SignedDocument {
         ..Default::default()
     };
     let mut annex: Option<Annex> = None;
+    let mut new_paragraph = true;
     for line in lines {
         if let Some(open) = annex.as_mut() {
             if line.starts_with("FIN DE L'ANNEXE") {
@@ -65,14 +67,24 @@ pub fn read(text: &str) -> SignedDocument {
         } else if is_article_heading(line) {
             document.articles.push(Article {
                 heading: line.trim().to_owned(),
-                lines: Vec::new(),
+                paragraphs: Vec::new(),
             });
-        } else if !line.trim().is_empty() {
+            new_paragraph = true;
+        } else if line.trim().is_empty() {
+            new_paragraph = true;
+        } else {
             let part = match document.articles.last_mut() {
-                Some(article) => &mut article.lines,
+                Some(article) => &mut article.paragraphs,
                 None => &mut document.preamble,
             };
-            part.push(line.trim().to_owned());
+            match part.last_mut() {
+                Some(paragraph) if !new_paragraph => {
+                    paragraph.push('\n');
+                    paragraph.push_str(line.trim());
+                }
+                _ => part.push(line.trim().to_owned()),
+            }
+            new_paragraph = false;
         }
     }
     // An annex whose end line is missing is shown all the same.
@@ -176,6 +188,7 @@ mod tests {
         let read = read(&built.text());
         assert_eq!(read.title, "CONTRAT DE MAINTENANCE — version 2026-12");
         assert!(read.preamble[0].starts_with("Entre WeMaintain, 20 bis"));
+        assert!(read.preamble[0].contains("« WeMaintain »,\net la société désignée"));
         let headings: Vec<&str> = read.articles.iter().map(|a| a.heading.as_str()).collect();
         assert_eq!(
             headings,
@@ -198,12 +211,16 @@ mod tests {
         let read = read(&text);
         assert_eq!(read.articles.len(), 5);
         assert!(read.annexes.is_empty() && read.client().is_empty());
-        assert!(read.articles[1].lines[0].starts_with("1. Résidence Les Tilleuls — Ascenseur"));
-        let kept: usize = read.preamble.len()
+        let devices: Vec<&str> = read.articles[1].paragraphs[0].lines().collect();
+        assert!(devices[0].starts_with("1. Résidence Les Tilleuls — Ascenseur"));
+        assert!(devices[1].starts_with("2. Résidence Les Tilleuls — Monte-charge"));
+        let lines =
+            |paragraphs: &[String]| paragraphs.iter().map(|p| p.lines().count()).sum::<usize>();
+        let kept: usize = lines(&read.preamble)
             + read
                 .articles
                 .iter()
-                .map(|a| 1 + a.lines.len())
+                .map(|a| 1 + lines(&a.paragraphs))
                 .sum::<usize>();
         let written = text
             .lines()
