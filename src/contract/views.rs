@@ -120,7 +120,7 @@ fn verification_explained() -> Markup {
         p { "Cette page vérifie que chaque contrat signé par votre société est resté exactement tel qu'il a été signé : pas un mot, pas un appareil, pas un chiffre n'a changé depuis." }
         ul {
             li { strong { "Conforme" } " : le contrat conservé par WeMaintain est, à la lettre, celui qui a été signé. Vous pouvez vous y fier." }
-            li { "S'il n'est pas conforme, le texte conservé a été modifié après la signature : ne vous fiez pas à cette copie et écrivez-nous à " a href={ "mailto:" (CONTACT_EMAIL) } { (CONTACT_EMAIL) } " en citant le numéro du contrat." }
+            li { "S'il n'est pas conforme, le texte conservé ou son empreinte ont été modifiés après la signature : ne vous fiez pas à cette copie et écrivez-nous à " a href={ "mailto:" (CONTACT_EMAIL) } { (CONTACT_EMAIL) } " en citant le numéro du contrat." }
         }
         p { "Gardez une copie de chaque contrat signé : ouvrez-le, puis imprimez-le ou enregistrez-le en PDF." }
     }
