@@ -1,6 +1,7 @@
 //! The e-mails the site sends, in French: what each says, and to whom.
 
 use crate::accounts::Registration;
+use crate::domain::EmergencyPhone;
 use crate::inbox::{NewApplication, NewQuestion};
 use crate::mail::OutgoingMail;
 
@@ -155,14 +156,16 @@ pub fn request_status_changed(
     request_id: i64,
     status: &str,
     public_url: &str,
+    on_call: Option<&EmergencyPhone>,
 ) -> OutgoingMail {
     mail(
         vec![to.to_owned()],
         "Votre demande de maintenance a changé de statut",
         format!(
             "Bonjour {first_name},\n\n\
-             Votre demande de maintenance n° {request_id} est maintenant : {status}.\n\n\
-             Pour la suivre : {public_url}/profil/demandes/{request_id}"
+             Votre demande de maintenance n° {request_id} est maintenant : {status}.\n\n{}\
+             Pour la suivre : {public_url}/profil/demandes/{request_id}",
+            on_call_paragraph(on_call)
         ),
     )
 }
@@ -172,16 +175,55 @@ pub fn request_staff_reply(
     first_name: &str,
     request_id: i64,
     public_url: &str,
+    on_call: Option<&EmergencyPhone>,
 ) -> OutgoingMail {
     mail(
         vec![to.to_owned()],
         "Nouveau message sur votre demande de maintenance",
         format!(
             "Bonjour {first_name},\n\n\
-             L'équipe WeMaintain vous a écrit au sujet de votre demande de maintenance n° {request_id}.\n\n\
-             Pour lire le message et répondre : {public_url}/profil/demandes/{request_id}"
+             L'équipe WeMaintain vous a écrit au sujet de votre demande de maintenance n° {request_id}.\n\n{}\
+             Pour lire le message et répondre : {public_url}/profil/demandes/{request_id}",
+            on_call_paragraph(on_call)
         ),
     )
+}
+
+/// To the client who filed a request « Personne bloquée dans l'appareil »:
+/// it is received, and whom to call meanwhile.
+pub fn urgent_request_received(
+    to: &str,
+    first_name: &str,
+    request_id: i64,
+    public_url: &str,
+    on_call: Option<&EmergencyPhone>,
+) -> OutgoingMail {
+    mail(
+        vec![to.to_owned()],
+        "Demande urgente reçue : personne bloquée dans l'appareil",
+        format!(
+            "Bonjour {first_name},\n\n\
+             Votre demande de maintenance n° {request_id} (personne bloquée dans l'appareil) \
+             est reçue : l'équipe WeMaintain traite ces demandes en premier.\n\n{}\
+             En cas de danger, appelez les secours au 112.\n\n\
+             Pour suivre la demande : {public_url}/profil/demandes/{request_id}",
+            on_call_paragraph(on_call)
+        ),
+    )
+}
+
+/// The on-call line, for the e-mails about an open urgent request; nothing
+/// when there is no number to give (`WM_EMERGENCY_PHONE` unset).
+fn on_call_paragraph(on_call: Option<&EmergencyPhone>) -> String {
+    match on_call {
+        Some(phone) => format!(
+            "Si une personne est bloquée dans l'appareil, appelez sans attendre notre astreinte \
+             au {} ({}).\n\n",
+            phone.display(),
+            phone.tel_uri()
+        ),
+        None => String::new(),
+    }
 }
 
 pub fn request_to_staff(

@@ -2,7 +2,7 @@
 //! date; this is the one place that converts between Paris and UTC, and the
 //! one that writes dates and hours the French way.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::{Europe::Paris, Tz};
 
 /// An instant, read on a Paris clock.
@@ -58,6 +58,40 @@ pub fn time_text(at: DateTime<Utc>) -> String {
     local(at).format("%H h %M").to_string()
 }
 
+/// « 4 décembre 2026 à 17 h 25 », as a contract dates its signature (no-break
+/// spaces keep the hour on one line); « — » for a time stamp out of range.
+pub fn long_date_time_text(ms: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let Some(at) = DateTime::<Utc>::from_timestamp_millis(ms) else {
+        return String::from("—");
+    };
+    let at = local(at);
+    let day = match at.day() {
+        1 => "1er".to_owned(),
+        day => day.to_string(),
+    };
+    format!(
+        "{day} {} {} à {}\u{a0}h\u{a0}{:02}",
+        MONTHS[at.month0() as usize],
+        at.year(),
+        at.hour(),
+        at.minute()
+    )
+}
+
 /// « 2026-11-26 », the value of an `<input type="date">`.
 pub fn input_value(at: DateTime<Utc>) -> String {
     local(at).format("%Y-%m-%d").to_string()
@@ -66,6 +100,21 @@ pub fn input_value(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_is_dated_in_words_on_the_paris_clock() {
+        let winter = utc("2026-12-04T16:25:00Z").timestamp_millis();
+        assert_eq!(
+            long_date_time_text(winter),
+            "4 décembre 2026 à 17\u{a0}h\u{a0}25"
+        );
+        let summer = utc("2026-07-01T07:05:00Z").timestamp_millis();
+        assert_eq!(
+            long_date_time_text(summer),
+            "1er juillet 2026 à 9\u{a0}h\u{a0}05"
+        );
+        assert_eq!(long_date_time_text(i64::MAX), "—");
+    }
 
     fn utc(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

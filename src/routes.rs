@@ -137,6 +137,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/profil/contrat/signer" Client => contract::sign;
     Read "/profil/contrat/verifier" Client => contract::verify;
     Read "/profil/contrat/{id}" Client => contract::signed;
+    Read "/profil/contrat/{id}/texte" Client => contract::signed_text;
     Read "/profil/rapports" Client => information_reports::client_list;
     Read "/profil/rapports/{id}" Client => information_reports::client_report;
     Read "/profil/donnees" Client => rights::data;

@@ -6,11 +6,11 @@ use crate::analytics::{TrustedProxies, VisitorLog};
 use crate::auth::{CsrfKey, SiteOrigin};
 use crate::clock::SharedClock;
 use crate::db::Db;
+use crate::domain::EmergencyPhone;
 use crate::http::client_ip::ClientIp;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::privacy::Register;
-use crate::views::frame::OnCall;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -35,10 +35,11 @@ pub struct AppState {
     pub session_idle: std::time::Duration,
     pub session_lifetime: std::time::Duration,
     pub proxies: TrustedProxies,
+    /// The on-call number (`WM_EMERGENCY_PHONE`); `None`: no page or
+    /// e-mail promises an on-call line.
+    pub emergency_phone: Option<EmergencyPhone>,
     /// Statistics rows of fewer visitors are merged into « Autres ».
     pub min_group: i64,
-    /// The on-call line every page's header shows, when one is set.
-    pub on_call: Option<OnCall>,
 }
 
 impl AppState {

@@ -149,6 +149,9 @@ pub struct Settings {
     /// `WM_STAFF_EMAIL`: who is told of new registrations and messages; the
     /// active `admin` accounts when unset.
     pub staff_email: Vec<String>,
+    /// `WM_EMERGENCY_PHONE`: the on-call number; `None` when unset, and no
+    /// page then promises an on-call line.
+    pub emergency_phone: Option<crate::domain::EmergencyPhone>,
     /// `WM_ANALYTICS_MIN_GROUP`: statistics rows of fewer visitors are merged
     /// into « Autres », so that no single person can be singled out.
     pub min_group: i64,
@@ -188,6 +191,7 @@ impl Settings {
             smtp_url: None,
             mail_from: "WeMaintain <ne-pas-repondre@wemaintain.com>".to_owned(),
             staff_email: Vec::new(),
+            emergency_phone: None,
             min_group: 5,
             session_idle: Duration::from_secs(2 * 3600),
             session_lifetime: Duration::from_secs(12 * 3600),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 
 use super::LogFormat;
+use crate::domain::EmergencyPhone;
 
 pub(super) fn bind(value: &str) -> Result<SocketAddr, String> {
     let value = value.trim();
@@ -179,5 +180,13 @@ pub(super) fn smtp_url(value: &str) -> Result<Option<String>, String> {
                   smtps://user:password@host)"
                 .to_owned(),
         ),
+    }
+}
+
+/// `WM_EMERGENCY_PHONE`: empty means none.
+pub(super) fn emergency_phone(value: &str) -> Result<Option<EmergencyPhone>, String> {
+    match value.trim() {
+        "" => Ok(None),
+        number => EmergencyPhone::parse(number).map(Some).map_err(|e| e.0),
     }
 }

@@ -221,6 +221,13 @@ pub const SETTINGS: &[Setting] = &[
         kind: Text(|s, v| parse::mailboxes(v).map(|x| s.staff_email = x)),
     },
     Setting {
+        var: "WM_EMERGENCY_PHONE",
+        key: "emergency_phone",
+        default: Described("none"),
+        help: "the on-call number a client calls when a person is stuck in a lift (`01 23 45 67 89`, or `+32 2 555 12 12` abroad): shown as a `tel:` link in the header, on the maintenance request form next to « Personne bloquée » and in the e-mails about urgent requests. When unset, start-up logs a warning and no page promises an on-call line",
+        kind: Text(|s, v| parse::emergency_phone(v).map(|x| s.emergency_phone = x)),
+    },
+    Setting {
         var: "WM_ANALYTICS_MIN_GROUP",
         key: "analytics_min_group",
         default: Value("5"),

@@ -12,6 +12,8 @@
 //! removed, so that no value can read as a clause of its own.
 
 pub mod forms;
+pub mod printable;
+pub mod reading;
 pub mod routes;
 pub mod views;
 
@@ -95,11 +97,11 @@ pub struct ContractDocument {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annex {
     pub number: u8,
-    pub title: &'static str,
+    pub title: String,
     /// What each record is called in the text (« Appareil 1 »), when the
     /// annex lists several.
-    pub record_label: Option<&'static str>,
-    pub fields: &'static [&'static str],
+    pub record_label: Option<String>,
+    pub fields: Vec<String>,
     /// One value per field, already made [`annex_value`]-safe; an empty
     /// value was not given.
     pub records: Vec<Vec<String>>,
@@ -118,7 +120,7 @@ impl ContractDocument {
                 annex.number, annex.title
             ));
             for (n, record) in annex.records.iter().enumerate() {
-                let indent = match annex.record_label {
+                let indent = match &annex.record_label {
                     Some(label) => {
                         text.push_str(&format!("{label} {}\n", n + 1));
                         "    "
@@ -218,27 +220,31 @@ fn document_2026_12(party: &Party, devices: &[CoveredDevice]) -> ContractDocumen
         annexes: vec![
             Annex {
                 number: 1,
-                title: "Société désignée",
+                title: "Société désignée".to_owned(),
                 record_label: None,
-                fields: &[
+                fields: owned(&[
                     "Raison sociale",
                     "Type",
                     "Adresse",
                     "Code postal",
                     "Ville",
                     "Pays",
-                ],
+                ]),
                 records: vec![company],
             },
             Annex {
                 number: 2,
-                title: "Appareils couverts",
-                record_label: Some("Appareil"),
-                fields: &["Bâtiment", "Type", "Emplacement", "Marque", "N° de série"],
+                title: "Appareils couverts".to_owned(),
+                record_label: Some("Appareil".to_owned()),
+                fields: owned(&["Bâtiment", "Type", "Emplacement", "Marque", "N° de série"]),
                 records: devices,
             },
         ],
     }
+}
+
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| (*name).to_owned()).collect()
 }
 
 /// The text of version 2026-11, kept as it was so that the contracts

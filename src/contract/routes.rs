@@ -1,6 +1,7 @@
 //! `/profil/contrat`: reading, signing and verifying the maintenance
 //! contract; `/admin/contrats`: the signed contracts, for staff.
 
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::Markup;
@@ -95,6 +96,26 @@ pub async fn signed(path: web::Path<i64>, client: ClientPage) -> Result<Markup, 
         .await?
         .ok_or(PageError::NotFound)?;
     Ok(view::signed_page(&client.viewer, &client.token, &signature))
+}
+
+/// `GET /profil/contrat/{id}/texte`: the exact text signed, as a file whose
+/// SHA-256 anyone can recompute (`sha256sum`).
+pub async fn signed_text(
+    path: web::Path<i64>,
+    client: ClientPage,
+) -> Result<HttpResponse, PageError> {
+    let signature = contract::signature(&client.state.db, Some(client.company), path.into_inner())
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let filename = format!("contrat-wemaintain-{}.txt", signature.id);
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(signature.text))
 }
 
 /// `GET /profil/contrat/verifier`: every signature's hash recomputed.

@@ -5,9 +5,11 @@ use crate::views::space::{ADMINISTRATION, PROFILE};
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::contract::{Annex, ContractDocument, Signature, ANNEX_NOTE, CURRENT_VERSION};
+use crate::contract::printable::{annex_table, signed_contract};
+use crate::contract::{ContractDocument, Signature, CURRENT_VERSION};
 use crate::views::components::table;
 use crate::views::forms::{csrf_field, error_summary, field, french_datetime, Field, FormErrors};
+use crate::views::layout::CONTACT_EMAIL;
 
 pub struct SignPage<'a> {
     /// The contract to sign; `None` when the company has no device yet.
@@ -58,77 +60,30 @@ pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup
     )
 }
 
-/// An annex as a table: the client's values as data cells, never as text
-/// of the contract. A list (the devices) has a row per record; a single
-/// record (the company) a row per field.
-fn annex_table(annex: &Annex) -> Markup {
-    let caption = format!("Annexe {} — {}", annex.number, annex.title);
-    let shown =
-        |value: &String| html! { @if value.is_empty() { "non renseigné" } @else { (value) } };
-    let (headers, rows): (Vec<&str>, Vec<Vec<Markup>>) = if annex.record_label.is_some() {
-        let headers = std::iter::once("N°")
-            .chain(annex.fields.iter().copied())
-            .collect();
-        let rows = annex
-            .records
-            .iter()
-            .enumerate()
-            .map(|(n, record)| {
-                std::iter::once(html! { (n + 1) })
-                    .chain(record.iter().map(shown))
-                    .collect()
-            })
-            .collect();
-        (headers, rows)
-    } else {
-        let rows = annex
-            .records
-            .iter()
-            .flat_map(|record| {
-                annex
-                    .fields
-                    .iter()
-                    .zip(record)
-                    .map(|(field, value)| vec![html! { (field) }, shown(value)])
-            })
-            .collect();
-        (vec!["Champ", "Valeur déclarée"], rows)
-    };
+/// The exact text signed, for those who want to check it by hand.
+fn exact_text(s: &Signature) -> Markup {
     html! {
-        section.contract-annex {
-            h2 { (caption) }
-            p.data-note { (ANNEX_NOTE) }
-            (table(&caption, &headers, &rows))
-        }
-    }
-}
-
-fn signed_body(s: &Signature) -> Markup {
-    html! {
-        pre.contract-text { (s.text) }
-        h2 { "Signature" }
-        dl.definitions {
-            dt { "Signé par" } dd { (s.signer_name) " (" (s.signer_email) ")" }
-            dt { "Le" } dd { (french_datetime(s.signed_at)) }
-            dt { "Depuis l'adresse IP" } dd { (s.ip) }
-            dt { "Version du modèle" } dd { (s.template_version) }
-            dt { "Empreinte SHA-256 du texte" } dd { code.hash { (s.text_sha256) } }
+        details.technical.no-print {
+            summary { "Texte exact signé (celui dont l'empreinte est calculée)" }
+            pre.contract-text { (s.text) }
         }
     }
 }
 
 pub fn signed_page(viewer: &Viewer, token: &CsrfToken, s: &Signature) -> Markup {
     PROFILE.page(
-        "Contrat signé",
+        &format!("Contrat de maintenance n° {} signé", s.id),
         "/profil/contrat",
         viewer,
         token,
         html! {
-            article.report {
-                h1 { "Contrat de maintenance signé" }
-                (signed_body(s))
+            (signed_contract(s))
+            p.no-print {
+                a href="/profil/contrat/verifier" { "Vérifier que ce contrat n'a pas été modifié" }
+                " · "
+                a href={ "/profil/contrat/" (s.id) "/texte" } { "Télécharger le texte signé (.txt)" }
             }
-            p.no-print { "Pour l'imprimer ou l'enregistrer en PDF, utilisez la commande Imprimer de votre navigateur. " a href="/profil/contrat/verifier" { "Vérifier l'empreinte" } }
+            (exact_text(s))
         },
     )
 }
@@ -138,14 +93,54 @@ fn verification_rows(signatures: &[Signature], base: &str) -> Vec<Vec<Markup>> {
         .iter()
         .map(|s| {
             vec![
-                html! { a href={ (base) (s.id) } { "Version " (s.template_version) } },
-                html! { (french_datetime(s.signed_at)) },
-                html! { code.hash { (s.text_sha256) } },
-                html! { code.hash { (crate::contract::sha256(&s.text)) } },
+                html! { a href={ (base) (s.id) } { "Contrat n° " (s.id) " (version " (s.template_version) ")" } },
+                html! { (french_datetime(s.signed_at)) " par " (s.signer_name) },
                 html! { @if s.verifies() { strong { "Conforme" } } @else { strong.field-error { "Non conforme" } } },
             ]
         })
         .collect()
+}
+
+fn fingerprint_rows(signatures: &[Signature], base: &str) -> Vec<Vec<Markup>> {
+    signatures
+        .iter()
+        .map(|s| {
+            vec![
+                html! { a href={ (base) (s.id) "/texte" } { "contrat-wemaintain-" (s.id) ".txt" } },
+                html! { code.hash { (s.text_sha256) } },
+                html! { code.hash { (crate::contract::sha256(&s.text)) } },
+            ]
+        })
+        .collect()
+}
+
+/// What the check proves and what to do, before any technical word.
+fn verification_explained() -> Markup {
+    html! {
+        p { "Cette page vérifie que chaque contrat signé par votre société est resté exactement tel qu'il a été signé : pas un mot, pas un appareil, pas un chiffre n'a changé depuis." }
+        ul {
+            li { strong { "Conforme" } " : le contrat conservé par WeMaintain est, à la lettre, celui qui a été signé. Vous pouvez vous y fier." }
+            li { "S'il n'est pas conforme, le texte conservé ou son empreinte ont été modifiés après la signature : ne vous fiez pas à cette copie et écrivez-nous à " a href={ "mailto:" (CONTACT_EMAIL) } { (CONTACT_EMAIL) } " en citant le numéro du contrat." }
+        }
+        p { "Gardez une copie de chaque contrat signé : ouvrez-le, puis imprimez-le ou enregistrez-le en PDF." }
+    }
+}
+
+/// The fingerprints and how to recompute one by hand.
+fn technical_details(signatures: &[Signature]) -> Markup {
+    html! {
+        details.technical {
+            summary { h2 { "Détails techniques" } }
+            p { "Au moment de la signature, WeMaintain a calculé l'empreinte SHA-256 du texte exact du contrat : une suite de 64 caractères qui change entièrement si une seule lettre du texte change. La vérification recalcule cette empreinte sur le texte conservé et la compare à celle enregistrée." }
+            (table("Empreintes des contrats signés", &["Texte signé", "Empreinte enregistrée", "Empreinte recalculée"], &fingerprint_rows(signatures, "/profil/contrat/")))
+            h3 { "La recalculer vous-même" }
+            ol {
+                li { "Téléchargez le texte signé (lien ci-dessus)." }
+                li { "Calculez son empreinte : " code { "sha256sum contrat-wemaintain-N.txt" } " sous Linux, " code { "shasum -a 256 contrat-wemaintain-N.txt" } " sur Mac, " code { "Get-FileHash contrat-wemaintain-N.txt -Algorithm SHA256" } " dans PowerShell sous Windows." }
+                li { "Comparez : les 64 caractères doivent être ceux de l'empreinte enregistrée (les majuscules et minuscules ne comptent pas)." }
+            }
+        }
+    }
 }
 
 pub fn verify_page(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) -> Markup {
@@ -156,9 +151,12 @@ pub fn verify_page(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature])
         token,
         html! {
             h1 { "Vérifier les contrats signés" }
-            p { "Pour chaque contrat signé, l'empreinte SHA-256 est recalculée à partir du texte conservé et comparée à celle enregistrée au moment de la signature. Vous pouvez aussi la recalculer vous-même sur le texte imprimé (par exemple avec " code { "sha256sum" } ")." }
+            (verification_explained())
             @if signatures.is_empty() { p { "Aucun contrat signé." } }
-            @else { (table("Contrats signés", &["Contrat", "Signé le", "Empreinte enregistrée", "Empreinte recalculée", "Résultat"], &verification_rows(signatures, "/profil/contrat/"))) }
+            @else {
+                (table("Contrats signés", &["Contrat", "Signé", "Résultat"], &verification_rows(signatures, "/profil/contrat/")))
+                (technical_details(signatures))
+            }
         },
     )
 }
@@ -191,10 +189,10 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) 
 
 pub fn staff_signed(viewer: &Viewer, token: &CsrfToken, s: &Signature) -> Markup {
     ADMINISTRATION.page(
-        "Contrat signé",
+        &format!("Contrat signé n° {}", s.id),
         "/admin/contrats",
         viewer,
         token,
-        html! { h1 { "Contrat signé n° " (s.id) } (signed_body(s)) },
+        html! { (signed_contract(s)) (exact_text(s)) },
     )
 }

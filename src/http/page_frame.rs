@@ -23,7 +23,7 @@ pub async fn set_page_frame(
 pub fn frame_of(req: &HttpRequest) -> Frame {
     let on_call = req
         .app_data::<web::Data<AppState>>()
-        .and_then(|state| state.on_call.clone());
+        .and_then(|state| state.emergency_phone.clone());
     let viewer = req.extensions().get::<Viewer>().cloned();
     let person = viewer.and_then(|viewer| {
         // Without a token there is no logout button to draw: the header

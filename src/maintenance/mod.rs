@@ -113,6 +113,12 @@ impl MaintenanceRequest {
     pub fn status(&self) -> RequestStatus {
         RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Recue)
     }
+
+    /// A person is stuck in the device: the on-call number goes with every
+    /// page and e-mail about it while it is open.
+    pub fn is_emergency(&self) -> bool {
+        self.urgency == Urgency::PersonneBloquee.key()
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -61,6 +61,7 @@ pub async fn new_request(
         &devices,
         &form,
         &errors,
+        client.state.emergency_phone.as_ref(),
     ))
 }
 
@@ -71,7 +72,15 @@ pub async fn create_request(
 ) -> Result<HttpResponse, PageError> {
     let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let refuse = |errors: FormErrors| {
-        let page = view::request_form_page(&client.viewer, &client.token, &devices, &form, &errors);
+        let on_call = client.state.emergency_phone.as_ref();
+        let page = view::request_form_page(
+            &client.viewer,
+            &client.token,
+            &devices,
+            &form,
+            &errors,
+            on_call,
+        );
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate() {
@@ -103,6 +112,7 @@ fn notice_of(done: Option<&str>) -> Option<&'static str> {
 /// A request's page, for its client or for staff, with the message being
 /// typed and its errors.
 fn request_page(
+    state: &AppState,
     viewer: &Viewer,
     token: &CsrfToken,
     thread: &(MaintenanceRequest, Vec<RequestMessage>),
@@ -115,6 +125,7 @@ fn request_page(
         message,
         errors,
         notice,
+        on_call: state.emergency_phone.as_ref(),
     };
     // Client routes are for clients only, staff routes for staff only.
     match viewer.role {
@@ -135,6 +146,7 @@ pub async fn client_request(
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
     Ok(request_page(
+        &client.state,
         &client.viewer,
         &client.token,
         &thread,
@@ -184,7 +196,7 @@ async fn refused_message(
 ) -> Result<HttpResponse, PageError> {
     let messages = maintenance::messages(&state.db, request.id).await?;
     let typed = (form.message.as_str(), errors);
-    let page = request_page(viewer, token, &(request, messages), typed, None);
+    let page = request_page(state, viewer, token, &(request, messages), typed, None);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
@@ -220,6 +232,7 @@ pub async fn staff_request(
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
     Ok(request_page(
+        &page.state,
         &page.viewer,
         &page.token,
         &thread,

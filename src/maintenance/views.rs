@@ -6,9 +6,11 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::Paged;
+use crate::domain::EmergencyPhone;
 use crate::maintenance::forms::RequestForm;
 use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStatus, Urgency};
 use crate::views::components::{pagination, table};
+use crate::views::emergency::{stuck_person_notice, urgency_hint};
 use crate::views::forms::{
     csrf_field, error_summary, french_datetime, options, select, textarea, FormErrors,
 };
@@ -103,6 +105,7 @@ pub fn request_form_page(
     devices: &[(i64, String)],
     form: &RequestForm,
     errors: &FormErrors,
+    on_call: Option<&EmergencyPhone>,
 ) -> Markup {
     let device_options: Vec<(String, &str)> = devices
         .iter()
@@ -121,16 +124,17 @@ pub fn request_form_page(
         token,
         html! {
             h1 { "Nouvelle demande de maintenance" }
+            (stuck_person_notice(on_call))
             @if devices.is_empty() {
                 p { "Déclarez d'abord vos appareils dans " a href="/profil/batiments" { "vos bâtiments" } "." }
             } @else {
-                p.notice { "Une personne est bloquée dans un appareil ? Appelez aussi notre astreinte : la demande en ligne ne remplace pas l'appel d'urgence." }
                 (error_summary(errors, RequestForm::LABELS))
                 form.form method="post" action="/profil/demandes/nouvelle" novalidate {
                     (csrf_field(token))
                     (select("appareil", "Appareil", &device_options, &form.device, errors))
                     (select("nature", "Nature de la demande", &natures, &form.nature, errors))
                     (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
+                    (urgency_hint(on_call))
                     (textarea("description", "Description", &form.description, Some("Ce que vous constatez, depuis quand, ce qui a été tenté."), errors))
                     button.button type="submit" { "Envoyer la demande" }
                 }
@@ -187,6 +191,8 @@ pub struct RequestPage<'a> {
     pub message: &'a str,
     pub errors: &'a FormErrors,
     pub notice: Option<&'a str>,
+    /// The on-call number, shown on the client's page of an open urgent request.
+    pub on_call: Option<&'a EmergencyPhone>,
 }
 
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
@@ -199,6 +205,7 @@ pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Ma
         html! {
             h1 { "Demande de maintenance n° " (r.id) }
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
+            @if r.is_emergency() && r.status().is_open() { (stuck_person_notice(p.on_call)) }
             (summary(r))
             (thread(p.messages))
             @if r.status().is_open() {

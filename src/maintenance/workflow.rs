@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{MaintenanceRequest, NewRequest, RequestMessage, RequestStatus};
 use crate::db::DbError;
+use crate::domain::EmergencyPhone;
 use crate::http::staff_recipients;
 use crate::notifications;
 use crate::state::AppState;
@@ -42,6 +43,9 @@ pub async fn submit(
             &request.company_name,
             &state.public_url,
         ));
+        if request.is_emergency() {
+            acknowledge_emergency(state, &request).await?;
+        }
     }
     Ok(Some(id))
 }
@@ -67,6 +71,7 @@ pub async fn change_status(
                 request.id,
                 to.label(),
                 &state.public_url,
+                on_call(state, request).filter(|_| to.is_open()),
             ));
     }
     Ok(true)
@@ -91,7 +96,36 @@ pub async fn add_message(
             &first_name,
             request.id,
             &state.public_url,
+            on_call(state, request),
         ));
+    }
+    Ok(())
+}
+
+/// The on-call number, for what is said about an urgent request.
+fn on_call<'a>(state: &'a AppState, request: &MaintenanceRequest) -> Option<&'a EmergencyPhone> {
+    state
+        .emergency_phone
+        .as_ref()
+        .filter(|_| request.is_emergency())
+}
+
+/// A person is stuck: the client who filed the request is told at once that
+/// it is received, with the on-call number when there is one.
+async fn acknowledge_emergency(
+    state: &AppState,
+    request: &MaintenanceRequest,
+) -> Result<(), DbError> {
+    if let Some((email, first_name)) = super::requester(&state.db, request).await? {
+        state
+            .mailer
+            .send_later(notifications::urgent_request_received(
+                &email,
+                &first_name,
+                request.id,
+                &state.public_url,
+                on_call(state, request),
+            ));
     }
     Ok(())
 }

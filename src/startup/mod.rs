@@ -72,6 +72,12 @@ impl Application {
         let analytics = state::analytics(&settings, &services, visitor_log.clone());
         let state = state::app_state(&settings, &services, address, &secret, visitor_log);
         let server = server::serve(&settings, listener, state, analytics, secret)?;
+        if settings.emergency_phone.is_none() {
+            tracing::warn!(
+                "WM_EMERGENCY_PHONE n'est pas défini : les demandes urgentes n'afficheront \
+                 aucun numéro d'astreinte (aucune page ni aucun e-mail n'en proposera)"
+            );
+        }
         tracing::info!(
             address = %bound,
             database = ?db.backend(),

@@ -99,7 +99,7 @@ pub(super) fn app_state(
         session_lifetime: settings.session_lifetime,
         proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
         min_group: settings.min_group,
-        on_call: None,
+        emergency_phone: settings.emergency_phone.clone(),
     })
 }
 

@@ -9,12 +9,14 @@
 use std::future::Future;
 
 use crate::auth::{CsrfToken, Role};
+use crate::domain::EmergencyPhone;
 
 /// The request's part of the page frame.
 #[derive(Clone, Default)]
 pub struct Frame {
     pub person: Option<Person>,
-    pub on_call: Option<OnCall>,
+    /// The on-call number (`WM_EMERGENCY_PHONE`), when one is set.
+    pub on_call: Option<EmergencyPhone>,
 }
 
 /// The logged-in person, as the header shows them.
@@ -25,13 +27,6 @@ pub struct Person {
     pub role: Role,
     /// For the logout button in the header.
     pub token: CsrfToken,
-}
-
-/// The on-call line, ready to print: « 01 23 45 67 89 » and its `tel:`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OnCall {
-    pub display: String,
-    pub tel_uri: String,
 }
 
 tokio::task_local! {

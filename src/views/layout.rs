@@ -3,9 +3,10 @@
 use maud::{html, Markup, DOCTYPE};
 
 use super::forms::csrf_field;
-use super::frame::{self, OnCall, Person};
+use super::frame::{self, Person};
 use super::space::Space;
 use crate::assets;
+use crate::domain::EmergencyPhone;
 
 /// What the layout needs to know about the page it frames.
 pub struct Page<'a> {
@@ -83,10 +84,10 @@ fn framed(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
 }
 
 /// The on-call number, one tap away on a phone.
-fn on_call_link(on_call: &OnCall) -> Markup {
+fn on_call_link(on_call: &EmergencyPhone) -> Markup {
     html! {
-        a.on-call href=(on_call.tel_uri) {
-            "Astreinte, personne bloquée\u{a0}: " strong { (on_call.display) }
+        a.header-on-call href=(on_call.tel_uri()) {
+            "Astreinte, personne bloquée\u{a0}: " strong { (on_call.display()) }
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod layout;
 
 pub use layout::{layout, space_layout, Page};
 pub mod charts;
+pub mod emergency;
 pub mod forms;
 pub mod frame;
 pub mod links;

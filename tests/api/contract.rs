@@ -9,7 +9,11 @@ use crate::helpers::{
 };
 use crate::on_both_backends;
 
-on_both_backends!(a_contract_is_signed_once_verified_and_never_changed);
+on_both_backends!(
+    a_contract_is_signed_once_verified_and_never_changed,
+    a_signed_contract_reads_as_a_contract_and_prints,
+    a_contract_signed_with_an_older_template_still_reads_and_verifies,
+);
 
 async fn text(db: &Db, sql: &str) -> String {
     match db {
@@ -263,4 +267,169 @@ async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) 
         .await,
         1
     );
+}
+
+/// Signs the company's contract as Marie Durand; the signed page's address.
+async fn sign_as_marie(client: &Browser) -> String {
+    let (_, page) = client.get_page("/profil/contrat").await;
+    let signed = client
+        .post_form(
+            "/profil/contrat/signer",
+            &[
+                ("nom_complet", "Marie Durand"),
+                ("accepte", "oui"),
+                ("empreinte", &fingerprint(&page)),
+            ],
+        )
+        .await;
+    header(signed.headers(), "location").to_owned()
+}
+
+/// Where `needle` is in `page`, or a failure showing the page.
+fn at(page: &str, needle: &str) -> usize {
+    page.find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in:\n{page}"))
+}
+
+const ARTICLES: [&str; 5] = [
+    "Article 1 — Objet",
+    "Article 2 — Appareils couverts",
+    "Article 3 — Prestations",
+    "Article 4 — Durée",
+    "Article 5 — Données personnelles",
+];
+
+async fn a_signed_contract_reads_as_a_contract_and_prints(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // 17 h 25 in Paris.
+    app.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 4, 16, 25, 0).unwrap());
+    let (client, _) = client_with_device(&app, "marie@syndic.fr", "Syndic Exemple").await;
+    let location = sign_as_marie(&client).await;
+    let (status, page) = client.get_page(&location).await;
+    assert_eq!(status, 200);
+
+    // The parties, then the numbered articles in order, the annexes, the signature.
+    let parties = at(&page, "<h2 id=\"parties\">Entre les parties</h2>");
+    assert!(page[parties..].contains(
+        "<h3>WeMaintain</h3><p>20 bis, rue Louis Philippe<br>92200 Neuilly-sur-Seine<br>"
+    ));
+    assert!(page[parties..].contains("<h3>Le Client</h3>"));
+    assert!(page[parties..].contains("<dt>Raison sociale</dt><dd>Syndic Exemple</dd>"));
+    let mut previous = parties;
+    for (n, article) in ARTICLES.iter().enumerate() {
+        let heading = at(
+            &page,
+            &format!("<h2 id=\"article-{}\">{article}</h2>", n + 1),
+        );
+        assert!(previous < heading, "{article} out of order");
+        previous = heading;
+    }
+    let devices = at(&page, "<h2>Annexe 2 — Appareils couverts</h2>");
+    assert!(previous < devices);
+    assert!(page[devices..].contains("<td>1</td><td>Résidence Les Tilleuls</td><td>Ascenseur</td><td>Escalier B</td><td>Otis</td>"));
+    let signed = at(
+        &page,
+        "Signé électroniquement le 4 décembre 2026 à 17\u{a0}h\u{a0}25 par Marie Durand (marie@syndic.fr).",
+    );
+    assert!(devices < signed);
+    assert!(page.contains("Imprimer ou enregistrer en PDF"));
+
+    // Staff read the same document.
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let id = location.trim_start_matches("/profil/contrat/");
+    let (_, staff_page) = staff.get_page(&format!("/admin/contrats/{id}")).await;
+    for article in ARTICLES {
+        assert!(staff_page.contains(article), "{article}");
+    }
+    assert!(staff_page.contains("Signé électroniquement le 4 décembre 2026"));
+
+    // The exact text signed downloads as a file whose SHA-256 is the one kept.
+    let download = client.get(&format!("{location}/texte")).await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(
+        header(download.headers(), "content-type"),
+        "text/plain; charset=utf-8"
+    );
+    assert!(header(download.headers(), "content-disposition").contains("attachment"));
+    let downloaded = download.text().await.unwrap();
+    let stored_hash = text(&app.db, "SELECT text_sha256 FROM contract_signatures").await;
+    assert_eq!(wemaintain::contract::sha256(&downloaded), stored_hash);
+
+    // The check page explains in plain French first; the fingerprints and
+    // the recipe come after, under « Détails techniques ».
+    let (_, verify) = client.get_page("/profil/contrat/verifier").await;
+    let details = at(&verify, "<summary><h2>Détails techniques</h2></summary>");
+    assert!(at(&verify, "resté exactement tel qu'il a été signé") < details);
+    assert!(at(&verify, "Contrat n° ") < details);
+    assert!(at(&verify, &stored_hash) > details);
+    assert!(at(&verify, "sha256sum") > details);
+
+    // The stylesheet prints the document alone, black on white, unbroken.
+    let css = app.get("/static/site.css").await.text().await.unwrap();
+    let print = &css[at(&css, "@media print")..];
+    let print = &print[..at(print, "\n}\n")];
+    for rule in [
+        ".site-header",
+        ".site-footer",
+        "nav",
+        "form",
+        "button",
+        "color: #000",
+        "background: #fff",
+        "tr, th, td",
+        "break-inside: avoid",
+        "break-after: avoid",
+    ] {
+        assert!(
+            print.contains(rule),
+            "{rule} not in the print rules:\n{print}"
+        );
+    }
+}
+
+/// A contract signed under version 2026-11 (client text in its clauses)
+/// keeps its text and fingerprint, reads as a contract and verifies.
+async fn a_contract_signed_with_an_older_template_still_reads_and_verifies(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (company, client) = client_of_company(&app, "marie@syndic.fr", "Syndic Exemple").await;
+    let party = wemaintain::contract::party(&app.db, company)
+        .await
+        .unwrap()
+        .unwrap();
+    let device = wemaintain::contract::CoveredDevice {
+        building: "Résidence Les Tilleuls".into(),
+        kind: "ascenseur".into(),
+        location: "Escalier B".into(),
+        brand: None,
+        serial_number: None,
+    };
+    let old = wemaintain::contract::text_for("2026-11", &party, &[device]).unwrap();
+    let hash = wemaintain::contract::sha256(&old);
+    execute(
+        &app.db,
+        &format!(
+            "INSERT INTO contract_signatures (company_id, template_version, text, text_sha256, \
+             signer_id, signer_name, signer_email, signed_at, ip) VALUES ({company}, '2026-11', \
+             '{}', '{hash}', NULL, 'Marie Durand', 'marie@syndic.fr', 1780000000000, '192.0.2.7')",
+            old.replace('\'', "''")
+        ),
+    )
+    .await
+    .expect("an older signature");
+    let id = scalar(&app.db, "SELECT id FROM contract_signatures").await;
+    let (status, page) = client.get_page(&format!("/profil/contrat/{id}")).await;
+    assert_eq!(status, 200);
+    for (n, article) in ARTICLES.iter().enumerate() {
+        assert!(
+            page.contains(&format!("<h2 id=\"article-{}\">{article}</h2>", n + 1)),
+            "{article}"
+        );
+    }
+    assert!(page.contains("<p>1. Résidence Les Tilleuls — Ascenseur — Escalier B</p>"));
+    assert!(page.contains(&hash));
+    let (_, verify) = client.get_page("/profil/contrat/verifier").await;
+    assert!(verify.contains("Conforme") && !verify.contains("Non conforme"));
 }

@@ -6,13 +6,18 @@
 use wemaintain::auth::{Access, Role};
 use wemaintain::routes::{Verb, ROUTES};
 
-use crate::helpers::{client_of_company, create_account, spawn_app, Backend, Browser, PASSWORD};
+use wemaintain::domain::EmergencyPhone;
+
+use crate::helpers::{
+    client_of_company, create_account, spawn_app, spawn_app_with, Backend, Browser, PASSWORD,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
     every_page_of_a_space_carries_its_menu_with_the_current_entry,
     the_header_says_who_is_logged_in_and_leads_to_their_space,
     a_visitor_is_offered_the_login_and_the_marketing_footer,
+    every_header_carries_the_on_call_number_when_there_is_one,
 );
 
 /// A link of the public footer, which the spaces do not carry.
@@ -145,5 +150,54 @@ async fn a_visitor_is_offered_the_login_and_the_marketing_footer(backend: Backen
     assert!(!header.contains("/deconnexion"));
     assert!(page.contains(MARKETING_FOOTER));
     assert!(page.contains("aria-current=\"page\">Accueil</a>"));
+    app.stop().await;
+}
+
+/// The page's `<header>`.
+fn header_of(page: &str) -> &str {
+    &page[page.find("<header").unwrap()..page.find("</header>").unwrap()]
+}
+
+async fn every_header_carries_the_on_call_number_when_there_is_one(backend: Backend) {
+    let app = spawn_app_with(backend.clone(), |settings| {
+        settings.emergency_phone = Some(EmergencyPhone::parse("01 23 45 67 89").unwrap());
+    })
+    .await;
+    let (_, client) = client_of_company(&app, "client@example.fr", "Syndic Martin").await;
+    create_account(&app, Role::Admin, "admin@example.fr").await;
+    let admin = app.browser();
+    admin.login_ok("admin@example.fr", PASSWORD).await;
+    let visitor = app.browser();
+    for (browser, path) in [
+        (&visitor, "/"),
+        (&visitor, "/contact"),
+        (&visitor, "/page-qui-n-existe-pas"),
+        (&client, "/profil"),
+        (&client, "/profil/demandes/nouvelle"),
+        (&admin, "/admin/demandes"),
+    ] {
+        let (_, page) = browser.get_page(path).await;
+        let header = header_of(&page);
+        assert!(
+            header.contains("href=\"tel:+33123456789\""),
+            "{path}: no on-call link in {header}"
+        );
+        assert!(
+            header.contains("01\u{a0}23\u{a0}45\u{a0}67\u{a0}89"),
+            "{path}"
+        );
+    }
+    app.stop().await;
+
+    let app = spawn_app(backend).await;
+    let (_, page) = app.browser().get_page("/").await;
+    assert!(
+        !header_of(&page).contains("tel:"),
+        "a number shown without one set"
+    );
+    assert!(
+        !page.contains("astreinte"),
+        "an on-call line promised without a number"
+    );
     app.stop().await;
 }
