@@ -40,7 +40,7 @@ pub async fn company(db: &Db, id: i64) -> Result<Option<CompanySummary>, DbError
 pub async fn company_users(db: &Db, company_id: i64) -> Result<Vec<AccountSummary>, DbError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, u.company_id, c.name AS company_name, u.created_at \
          FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.company_id = $1 ORDER BY u.last_name, u.id"
     )
     .bind(company_id)

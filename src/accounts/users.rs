@@ -318,6 +318,7 @@ pub struct AccountSummary {
     pub last_name: String,
     pub role: String,
     pub status: String,
+    pub company_id: Option<i64>,
     pub company_name: Option<String>,
     pub created_at: i64,
 }
@@ -325,7 +326,7 @@ pub struct AccountSummary {
 pub async fn accounts(db: &Db) -> Result<Vec<AccountSummary>, DbError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, u.company_id, c.name AS company_name, u.created_at \
          FROM users u LEFT JOIN companies c ON c.id = u.company_id ORDER BY u.last_name, u.first_name, u.id LIMIT 1000"
     )
     .fetch_all(pool)
@@ -336,7 +337,7 @@ pub async fn accounts(db: &Db) -> Result<Vec<AccountSummary>, DbError> {
 pub async fn account_summary(db: &Db, id: i64) -> Result<Option<AccountSummary>, DbError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, u.company_id, c.name AS company_name, u.created_at \
          FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.id = $1"
     )
     .bind(id)

@@ -3,6 +3,7 @@
 use maud::{html, Markup};
 
 use crate::accounts::views::account::account_bar;
+use crate::accounts::views::no_company::no_company_notice;
 use crate::accounts::Profile;
 use crate::auth::{CsrfToken, Viewer};
 use crate::dashboard::Dashboard;
@@ -54,7 +55,7 @@ pub fn profile_page(
                 (account_bar(viewer, token))
                 h1 { "Bonjour " (profile.first_name) }
                 p { "Votre compte est ouvert depuis le " (french_date(profile.created_at)) "." }
-                @if let Some(d) = dashboard { (overview(d)) }
+                @if let Some(d) = dashboard { (overview(d)) } @else { (no_company_notice()) }
                 h2 { "Vous" }
                 dl.definitions {
                     dt { "Civilité" } dd { (civility) }
@@ -64,7 +65,9 @@ pub fn profile_page(
                     dt { "Téléphone" } dd { (phone) }
                 }
                 h2 { "Votre société" }
-                dl.definitions {
+                @if profile.company_name.is_none() {
+                    p { "Aucune pour l'instant : voir plus haut comment rattacher votre compte." }
+                } @else { dl.definitions {
                     dt { "Nom" } dd { (dash(&profile.company_name)) }
                     dt { "Type" } dd { (kind) }
                     dt { "Adresse" } dd {
@@ -72,7 +75,7 @@ pub fn profile_page(
                         @if let Some(extra) = &profile.address_extra { br; (extra) }
                         br; (dash(&profile.postal_code)) " " (dash(&profile.city)) br; (country)
                     }
-                }
+                } }
                 h2 { "Sécurité" }
                 p { a href="/compte/mot-de-passe" { "Changer mon mot de passe" } }
                 h2 { "Vos données personnelles" }
