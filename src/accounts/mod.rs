@@ -34,6 +34,8 @@ pub enum AccountError {
     NotFound,
     #[error("this registration request has already been decided")]
     AlreadyDecided,
+    #[error("no company has the id {0}")]
+    UnknownCompany(i64),
 }
 
 impl From<sqlx::Error> for AccountError {
