@@ -90,7 +90,7 @@ pub enum Command {
         )]
         last_name: String,
         #[command(flatten)]
-        company: CompanyArgs,
+        company: Box<CompanyArgs>,
     },
     /// Remplit le journal des visites d'une audience synthétique réaliste,
     /// pour les démonstrations et les mesures, puis affiche la vitesse
