@@ -193,7 +193,7 @@ impl Cli {
     /// command line that cannot be read is told in French, exit status 2.
     pub fn from_args() -> Self {
         let command = french::in_french(Self::command())
-            .after_help("Les réglages viennent des variables d'environnement WM_* : `wemaintain --help` les liste.")
+            .after_help("Les réglages viennent des variables d'environnement WM_* : « wemaintain --help » les liste.")
             .after_long_help(crate::config::help_text());
         let matches = command
             .try_get_matches()
@@ -326,14 +326,25 @@ pub async fn purge_once(db: &Db, settings: &Settings, dry_run: bool) -> Result<(
         &Metrics::default(),
     )
     .await?;
-    let verb = if dry_run { "would delete" } else { "deleted" };
     for outcome in outcomes {
         let window = register.retention(outcome.purpose).in_french();
         println!(
-            "{:<22} {verb} {:>10} rows  (retention: {window})",
+            "{:<22} {:>10} {}  (conservation : {window})",
             outcome.purpose.key(),
-            outcome.rows
+            outcome.rows,
+            rows_deleted(outcome.rows, dry_run)
         );
     }
     Ok(())
+}
+
+/// « lignes supprimées », « ligne à supprimer »: French agrees 0 and 1 in
+/// the singular.
+fn rows_deleted(rows: u64, dry_run: bool) -> &'static str {
+    match (rows > 1, dry_run) {
+        (false, true) => "ligne à supprimer",
+        (true, true) => "lignes à supprimer",
+        (false, false) => "ligne supprimée",
+        (true, false) => "lignes supprimées",
+    }
 }

@@ -186,7 +186,7 @@ fn a_failing_command_exits_1_naming_it() {
     assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("wemaintain: create-user: --email"),
+        stderr.starts_with("wemaintain : create-user : --email"),
         "{stderr}"
     );
 }
@@ -197,7 +197,7 @@ fn help_explains_each_command() {
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(
-        help.contains("serve") && help.contains("Serve the site"),
+        help.contains("serve") && help.contains("Sert le site"),
         "{help}"
     );
     assert!(
@@ -233,7 +233,7 @@ async fn migrate_applies_the_migrations_and_exits(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("Migrations applied"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Migrations appliquées"));
 
     // The migrations table exists and matches what the binary embeds.
     let db = wemaintain::db::Db::connect(&database.settings.database_url, 1)
