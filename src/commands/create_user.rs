@@ -209,7 +209,7 @@ pub async fn create_account(
     let register = Register::with_overrides(&settings.retention);
     let audit = PendingAudit {
         audit: Audit::new(AuditEvent::AccountCreated)
-            .detail(format!("role {} from the command line", role.key())),
+            .detail(format!("rôle {}, créé en ligne de commande", role.key())),
         register: &register,
         now: chrono::Utc::now(),
     };

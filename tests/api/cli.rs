@@ -191,6 +191,37 @@ fn a_failing_command_exits_1_naming_it() {
     );
 }
 
+/// A command line clap refuses is told in French, with clap's status (2).
+#[test]
+fn a_refused_command_line_is_told_in_french() {
+    for (args, said) in [
+        (&["--bogus"][..], "option inconnue : --bogus"),
+        (&["frobnicate"][..], "commande inconnue : frobnicate"),
+        (
+            &["create-user", "--email", "a@b.fr"][..],
+            "option obligatoire manquante : --role",
+        ),
+        (
+            &["create-user", "--role", "root", "--email", "a@b.fr"][..],
+            "« root » n'est pas un rôle",
+        ),
+        (
+            &["seed-demo", "--events", "0"][..],
+            "(attendu : de 1 à 100000000)",
+        ),
+    ] {
+        let output = run(args, &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("wemaintain : "), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error:") && !stderr.contains("Usage"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn help_explains_each_command() {
     let output = run(&["--help"], &[]);
@@ -205,6 +236,24 @@ fn help_explains_each_command() {
         "{help}"
     );
     assert!(help.contains("WM_DATABASE_URL"), "{help}");
+    // In French, as every message of the commands.
+    for french in [
+        "Utilisation :",
+        "Commandes :",
+        "Options :",
+        "par défaut :",
+        "Affiche l'aide",
+    ] {
+        assert!(help.contains(french), "{french} missing from: {help}");
+    }
+    for english in [
+        "Usage:",
+        "Print help",
+        "(default:",
+        "Configuration comes from",
+    ] {
+        assert!(!help.contains(english), "{english} in: {help}");
+    }
     for setting in wemaintain::config::SETTINGS {
         assert!(
             help.contains(setting.var),
@@ -212,6 +261,13 @@ fn help_explains_each_command() {
             setting.var
         );
     }
+    let output = run(&["create-user", "--help"], &[]);
+    let create_user = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        create_user.contains("--company-id") && create_user.contains("--company-name"),
+        "{create_user}"
+    );
+    assert!(!create_user.contains("[default:"), "{create_user}");
 }
 
 on_both_backends!(migrate_applies_the_migrations_and_exits);
