@@ -19,6 +19,8 @@ pub enum MembershipChange {
     NoCompany,
     /// Detaching an account that has no company: nothing to do.
     AlreadyDetached,
+    /// Attaching an account to the company it already belongs to.
+    Unchanged,
 }
 
 /// A company staff can attach an account to, for the select of the account page.
@@ -59,6 +61,9 @@ pub async fn attach_to_company(
         .await?;
     if live == 0 {
         return Ok(MembershipChange::NoCompany);
+    }
+    if before == Some(company_id) {
+        return Ok(MembershipChange::Unchanged);
     }
     Sql::new("UPDATE users SET company_id = $1 WHERE id = $2")
         .bind(company_id)

@@ -30,6 +30,7 @@ pub fn notice(key: &str) -> Option<&'static str> {
             "Seul un compte client se rattache à une société : les comptes de l'équipe (administration, marketing) n'en ont pas.",
         ),
         "sans-societe" => Some("Ce compte n'est rattaché à aucune société : rien à détacher."),
+        "meme-societe" => Some("Ce compte est déjà rattaché à cette société : rien n'a changé."),
         _ => None,
     }
 }
@@ -152,6 +153,7 @@ fn answer(id: i64, outcome: MembershipChange, done: &str) -> Result<HttpResponse
         MembershipChange::Done => done,
         MembershipChange::NotClient => "pas-client",
         MembershipChange::AlreadyDetached => "sans-societe",
+        MembershipChange::Unchanged => "meme-societe",
         MembershipChange::NoCompany => return Err(PageError::BadRequest),
     };
     Ok(redirect(&format!("/admin/comptes/{id}?fait={notice}")))

@@ -103,6 +103,14 @@ async fn staff_attach_a_client_who_then_sees_the_company_and_detach_it(backend: 
     assert!(notice.contains("Compte rattaché à la société"), "{notice}");
     assert!(notice.contains("Détacher le compte"), "{notice}");
 
+    // Attaching it again changes nothing and is not audited twice.
+    let again = staff
+        .post_form(
+            &format!("/admin/comptes/{user}/societe"),
+            &[("societe", &company_text)],
+        )
+        .await;
+    assert!(header(again.headers(), "location").ends_with("fait=meme-societe"));
     // The same session sees the company at once: no need to log in again.
     let (status, after) = client.get_page("/profil/batiments").await;
     assert_eq!(status, 200);
@@ -118,6 +126,12 @@ async fn staff_attach_a_client_who_then_sees_the_company_and_detach_it(backend: 
         subject.as_deref(),
         Some(format!("company:{company}").as_str())
     );
+    let attached_lines = scalar(
+        &app.db,
+        "SELECT COUNT(*) FROM audit_log WHERE event = 'company_attached'",
+    )
+    .await;
+    assert_eq!(attached_lines, 1);
 
     let detached = staff
         .post_form(&format!("/admin/comptes/{user}/societe/retirer"), &[])
