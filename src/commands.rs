@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Write};
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::analytics::user_agent::{classify, MAX_USER_AGENT_LEN};
 use crate::auth::Role;
@@ -15,69 +15,110 @@ use crate::privacy::Register;
 use crate::startup::{self, Application, StartupError};
 use crate::telemetry;
 
-/// The WeMaintain website and client platform.
+mod create_user;
+mod french;
+
+pub use create_user::{create_account, create_user, CompanyArgs, CreateUserError, UserRequest};
+
+/// Le site et la plateforme client de WeMaintain.
 #[derive(Parser)]
 #[command(
     name = "wemaintain",
     version,
-    about = "The WeMaintain website and client platform, with first-party, privacy-compliant visitor analytics."
+    about = "Le site et la plateforme client de WeMaintain, avec une mesure d'audience interne, conforme à la politique de confidentialité.",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Affiche l'aide (résumée avec -h, complète avec --help).
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true, display_order = 900)]
+    help: Option<bool>,
+    /// Affiche la version.
+    #[arg(short = 'V', long, action = ArgAction::Version, display_order = 901)]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Serve the site over HTTP (what a bare `wemaintain` does). Applies the
-    /// pending database migrations first, then serves until SIGINT or SIGTERM.
+    /// Sert le site en HTTP (ce que fait `wemaintain` seul) : applique
+    /// d'abord les migrations en attente, puis sert jusqu'à SIGINT ou SIGTERM.
     Serve,
-    /// Apply the pending database migrations to WM_DATABASE_URL, then exit.
+    /// Applique les migrations en attente à la base WM_DATABASE_URL, puis
+    /// s'arrête.
     Migrate,
-    /// Delete every record whose retention window has passed, for every
-    /// purpose of the register, once, then exit. The server also does this
-    /// every WM_PURGE_INTERVAL.
+    /// Supprime une fois, pour chaque finalité du registre, les données dont
+    /// la durée de conservation est passée, puis s'arrête. Le serveur le
+    /// fait aussi toutes les WM_PURGE_INTERVAL.
     Purge {
-        /// Print, per purpose, how many rows would be deleted; delete nothing.
+        /// Affiche, par finalité, combien de lignes seraient supprimées ; ne
+        /// supprime rien.
         #[arg(long)]
         dry_run: bool,
     },
-    /// Read one User-Agent per line on stdin and print, per line, the JSON
-    /// the visitor log would store: browser, browser_version, os,
-    /// os_version, device_type, manufacturer (null when unknown).
+    /// Lit un User-Agent par ligne sur l'entrée standard et écrit, par
+    /// ligne, le JSON que le journal des visites garderait : browser,
+    /// browser_version, os, os_version, device_type, manufacturer (null
+    /// quand inconnu).
     ParseUa,
-    /// Create an active account (the first admin, marketing staff, or a
-    /// client by hand). The password comes from WM_PASSWORD, or is asked
-    /// for twice on the terminal, without echo.
+    /// Crée un compte actif (le premier administrateur, l'équipe marketing,
+    /// ou un client à la main, rattaché à sa société). Le mot de passe vient
+    /// de WM_PASSWORD, ou est demandé deux fois au terminal, sans écho.
     CreateUser {
-        /// admin, marketing or client.
-        #[arg(long, value_parser = parse_role)]
+        /// admin, marketing ou client.
+        #[arg(long, value_parser = parse_role, value_name = "RÔLE")]
         role: Role,
-        #[arg(long)]
+        /// Adresse e-mail du compte (son identifiant de connexion).
+        #[arg(long, value_name = "ADRESSE")]
         email: String,
-        #[arg(long, default_value = "Équipe")]
-        first_name: String,
-        #[arg(long, default_value = "WeMaintain")]
-        last_name: String,
-    },
-    /// Fill the visitor log with realistic synthetic audience traffic, for
-    /// demos and benchmarks, then print how fast it went. Refuses a visitor
-    /// log that already holds audience rows unless --append is given.
-    SeedDemo {
-        /// Page views to write, 1 to 100000000.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::demo::MAX_EVENTS))]
-        events: u64,
-        /// Spread them over the last DAYS days, ending now (1 to 800).
+        /// Prénom (par défaut : Équipe).
         #[arg(
             long,
+            default_value = "Équipe",
+            value_name = "PRÉNOM",
+            hide_default_value = true
+        )]
+        first_name: String,
+        /// Nom (par défaut : WeMaintain).
+        #[arg(
+            long,
+            default_value = "WeMaintain",
+            value_name = "NOM",
+            hide_default_value = true
+        )]
+        last_name: String,
+        #[command(flatten)]
+        company: Box<CompanyArgs>,
+    },
+    /// Remplit le journal des visites d'une audience synthétique réaliste,
+    /// pour les démonstrations et les mesures, puis affiche la vitesse
+    /// atteinte. Refuse un journal qui contient déjà des visites, sauf avec
+    /// --append.
+    SeedDemo {
+        /// Pages vues à écrire, de 1 à 100000000.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=crate::demo::MAX_EVENTS))]
+        events: u64,
+        /// Les étaler sur les N derniers jours, jusqu'à maintenant (1 à
+        /// 800, par défaut : 30).
+        #[arg(
+            long,
+            value_name = "N",
+            hide_default_value = true,
             default_value_t = crate::demo::DEFAULT_DAYS,
             value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::demo::MAX_DAYS))
         )]
         days: u32,
-        /// The same seed gives the same rows.
-        #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+        /// La même graine donne les mêmes lignes (par défaut : 42).
+        #[arg(
+            long,
+            value_name = "GRAINE",
+            default_value_t = crate::demo::DEFAULT_SEED,
+            hide_default_value = true
+        )]
         seed: u64,
-        /// Write even if the visitor log already holds audience rows.
+        /// Écrire même si le journal contient déjà des visites.
         #[arg(long)]
         append: bool,
     },
@@ -85,7 +126,7 @@ pub enum Command {
 
 fn parse_role(value: &str) -> Result<Role, String> {
     Role::parse(value)
-        .ok_or_else(|| format!("'{value}' is not a role (admin, marketing or client)"))
+        .ok_or_else(|| format!("« {value} » n'est pas un rôle (admin, marketing ou client)"))
 }
 
 /// WM_PASSWORD, or a prompt (twice, without echo).
@@ -96,13 +137,15 @@ fn read_password() -> Result<String, CommandError> {
     let first =
         rpassword::prompt_password("Mot de passe (12 caractères au moins) : ").map_err(|e| {
             CommandError::Password(format!(
-                "cannot read the password: {e} (or set WM_PASSWORD)"
+                "impossible de lire le mot de passe : {e} (ou indiquez-le dans WM_PASSWORD)"
             ))
         })?;
     let second = rpassword::prompt_password("Confirmez le mot de passe : ")
-        .map_err(|e| CommandError::Password(format!("cannot read the password: {e}")))?;
+        .map_err(|e| CommandError::Password(format!("impossible de lire le mot de passe : {e}")))?;
     if first != second {
-        return Err(CommandError::Password("the two passwords differ".into()));
+        return Err(CommandError::Password(
+            "les deux mots de passe diffèrent".into(),
+        ));
     }
     Ok(first)
 }
@@ -115,19 +158,19 @@ pub enum CommandError {
     Settings(#[from] ConfigError),
     #[error(transparent)]
     Startup(#[from] StartupError),
-    #[error("cannot start the async runtime: {0}")]
+    #[error("impossible de démarrer l'exécution asynchrone : {0}")]
     Runtime(std::io::Error),
-    #[error("the server stopped on an error: {0}")]
+    #[error("le serveur s'est arrêté sur une erreur : {0}")]
     Server(std::io::Error),
-    #[error("{0}")]
+    #[error("parse-ua : {0}")]
     ParseUa(std::io::Error),
-    #[error("purge failed: {0}")]
+    #[error("purge : échec : {0}")]
     Purge(DbError),
-    #[error("{0}")]
+    #[error("create-user : {0}")]
     Password(String),
-    #[error("create-user: {0}")]
+    #[error("create-user : {0}")]
     CreateUser(#[from] CreateUserError),
-    #[error("seed-demo: {0}")]
+    #[error("seed-demo : {0}")]
     SeedDemo(#[from] crate::demo::DemoError),
 }
 
@@ -146,12 +189,22 @@ impl CommandError {
 }
 
 impl Cli {
-    /// The command line of this process; `--help` lists every setting.
+    /// The command line of this process; `--help` lists every setting. A
+    /// command line that cannot be read is told in French, exit status 2.
     pub fn from_args() -> Self {
-        let command = Self::command()
-            .after_help("Configuration comes from WM_* environment variables: `wemaintain --help` lists them.")
+        let command = french::in_french(Self::command())
+            .after_help("Les réglages viennent des variables d'environnement WM_* : « wemaintain --help » les liste.")
             .after_long_help(crate::config::help_text());
-        Self::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
+        let matches = command
+            .try_get_matches()
+            .and_then(|m| Self::from_arg_matches(&m));
+        matches.unwrap_or_else(|error| {
+            if !error.use_stderr() {
+                error.exit(); // --help, --version
+            }
+            eprintln!("{}", french::refusal(&error));
+            std::process::exit(error.exit_code());
+        })
     }
 }
 
@@ -178,7 +231,11 @@ async fn run_with_settings(command: Command, settings: Settings) -> Result<(), C
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             let db = startup::migrate(&settings).await?;
-            println!("Migrations applied ({:?}).", db.backend());
+            let backend = match db.backend() {
+                crate::db::Backend::Sqlite => "SQLite",
+                crate::db::Backend::Postgres => "PostgreSQL",
+            };
+            println!("Migrations appliquées ({backend}).");
             db.close().await;
             Ok(())
         }
@@ -194,27 +251,22 @@ async fn run_with_settings(command: Command, settings: Settings) -> Result<(), C
             email,
             first_name,
             last_name,
+            company,
         } => {
+            let company = company.company_of(role)?;
             let password = read_password()?;
             let db = startup::migrate(&settings).await?;
-            let created = create_user(
-                &db,
-                &settings,
+            let request = UserRequest {
                 role,
-                &email,
-                &first_name,
-                &last_name,
-                &password,
-            )
-            .await;
+                email: &email,
+                first_name: &first_name,
+                last_name: &last_name,
+                password: &password,
+                company,
+            };
+            let created = create_user::create_and_tell(&db, &settings, request).await;
             db.close().await;
-            let id = created?;
-            println!(
-                "Account {id} created: {} ({}), active.",
-                email.trim().to_lowercase(),
-                role.key()
-            );
-            Ok(())
+            created
         }
         Command::SeedDemo {
             events,
@@ -274,89 +326,25 @@ pub async fn purge_once(db: &Db, settings: &Settings, dry_run: bool) -> Result<(
         &Metrics::default(),
     )
     .await?;
-    let verb = if dry_run { "would delete" } else { "deleted" };
     for outcome in outcomes {
         let window = register.retention(outcome.purpose).in_french();
         println!(
-            "{:<22} {verb} {:>10} rows  (retention: {window})",
+            "{:<22} {:>10} {}  (conservation : {window})",
             outcome.purpose.key(),
-            outcome.rows
+            outcome.rows,
+            rows_deleted(outcome.rows, dry_run)
         );
     }
     Ok(())
 }
 
-/// Why `create-user` refused.
-#[derive(Debug, thiserror::Error)]
-pub enum CreateUserError {
-    #[error("--email: {0}")]
-    Email(String),
-    #[error("--first-name/--last-name: {0}")]
-    Name(String),
-    #[error("password: {0}")]
-    Password(String),
-    #[error("an account already uses {0}")]
-    AddressTaken(String),
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error("cannot hash the password: {0}")]
-    Hash(#[from] crate::auth::password::PasswordError),
-}
-
-/// `wemaintain create-user`: an active account, for staff to bootstrap the
-/// site (the first admin) or to open an account by hand.
-pub async fn create_user(
-    db: &Db,
-    settings: &Settings,
-    role: Role,
-    email: &str,
-    first_name: &str,
-    last_name: &str,
-    password: &str,
-) -> Result<i64, CreateUserError> {
-    use crate::accounts::{self, AccountError, NewUser};
-    use crate::domain::{required_text, Email, NewPassword};
-
-    let email = Email::parse(email).map_err(|e| CreateUserError::Email(e.to_string()))?;
-    let first_name =
-        required_text(first_name, 100).map_err(|e| CreateUserError::Name(e.to_string()))?;
-    let last_name =
-        required_text(last_name, 100).map_err(|e| CreateUserError::Name(e.to_string()))?;
-    let password = NewPassword::parse(password, &[email.as_str(), &first_name, &last_name])
-        .map_err(|e| CreateUserError::Password(e.to_string()))?;
-    let new = NewUser {
-        role,
-        email: email.clone(),
-        first_name,
-        last_name,
-        password_hash: crate::auth::password::hash_password(password.expose().to_owned()).await?,
-    };
-    let now = chrono::Utc::now();
-    let id = match accounts::create_user(db, now, &new).await {
-        Ok(id) => id,
-        Err(AccountError::AddressTaken) => {
-            return Err(CreateUserError::AddressTaken(email.to_string()))
-        }
-        Err(AccountError::Db(e)) => return Err(e.into()),
-        Err(other) => {
-            return Err(CreateUserError::Db(DbError::Query(sqlx::Error::Protocol(
-                other.to_string(),
-            ))))
-        }
-    };
-    let register = Register::with_overrides(&settings.retention);
-    let entry = crate::audit::AuditEntry {
-        subject_user: Some(id),
-        detail: Some(format!("role {} from the command line", role.key())),
-        ..Default::default()
-    };
-    crate::audit::record(
-        db,
-        &register,
-        now,
-        crate::audit::AuditEvent::AccountCreated,
-        entry,
-    )
-    .await?;
-    Ok(id)
+/// « lignes supprimées », « ligne à supprimer »: French agrees 0 and 1 in
+/// the singular.
+fn rows_deleted(rows: u64, dry_run: bool) -> &'static str {
+    match (rows > 1, dry_run) {
+        (false, true) => "ligne à supprimer",
+        (true, true) => "lignes à supprimer",
+        (false, false) => "ligne supprimée",
+        (true, false) => "lignes supprimées",
+    }
 }

@@ -31,20 +31,20 @@ const RETRY_DELAYS: [Duration; 3] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("WM_SMTP_URL: {0}")]
+    #[error("WM_SMTP_URL : {0}")]
     SmtpUrl(#[source] lettre::transport::smtp::Error),
-    #[error("cannot create the outbox '{}': {source}", path.display())]
+    #[error("impossible de créer la boîte d'envoi « {} » : {source}", path.display())]
     Outbox {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("'{0}' is not an e-mail address")]
+    #[error("« {0} » n'est pas une adresse e-mail")]
     Address(String),
-    #[error("cannot build the message: {0}")]
+    #[error("impossible de composer le message : {0}")]
     Build(#[from] lettre::error::Error),
-    #[error("SMTP: {0}")]
+    #[error("SMTP : {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
-    #[error("outbox: {0}")]
+    #[error("boîte d'envoi : {0}")]
     File(#[from] lettre::transport::file::Error),
 }
 

@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("wemaintain: {error}");
+            eprintln!("wemaintain : {error}");
             ExitCode::from(error.exit_code())
         }
     }

@@ -10,6 +10,7 @@ use crate::auth::csrf::check_csrf;
 use crate::auth::roles::require;
 use crate::auth::Access;
 use crate::http::{health, metrics};
+use crate::staff::account_company;
 use crate::{
     buildings::routes as buildings, contract::routes as contract, dashboard::routes as profile,
     inbox::routes as forms, information_reports::routes as information_reports,
@@ -163,6 +164,8 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/comptes/{id}" Admin => admin::account;
     Post "/admin/comptes/{id}/role" Admin => admin::change_role;
     Post "/admin/comptes/{id}/etat" Admin => admin::change_status;
+    Post "/admin/comptes/{id}/societe" Admin => account_company::attach;
+    Post "/admin/comptes/{id}/societe/retirer" Admin => account_company::detach;
     Read "/admin/demandes" Admin => maintenance::staff_list;
     Read "/admin/demandes/{id}" Admin => maintenance::staff_request;
     Post "/admin/demandes/{id}/statut" Admin => maintenance::change_status;

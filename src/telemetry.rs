@@ -19,9 +19,12 @@ use crate::config::{ConfigError, LogFormat};
 
 /// Installs the global subscriber. Fails on a filter that does not parse.
 pub fn init(filter: &str, format: LogFormat) -> Result<(), ConfigError> {
-    let env_filter = EnvFilter::builder()
-        .parse(filter)
-        .map_err(|e| ConfigError::new("WM_LOG", format!("'{filter}' is not a log filter: {e}")))?;
+    let env_filter = EnvFilter::builder().parse(filter).map_err(|e| {
+        ConfigError::new(
+            "WM_LOG",
+            format!("« {filter} » n'est pas un filtre de journal : {e}"),
+        )
+    })?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(env_filter)
         .with_writer(std::io::stdout)
@@ -35,7 +38,12 @@ pub fn init(filter: &str, format: LogFormat) -> Result<(), ConfigError> {
             .with_span_list(false)
             .try_init(),
     };
-    installed.map_err(|e| ConfigError::new("WM_LOG", format!("cannot install the logger: {e}")))
+    installed.map_err(|e| {
+        ConfigError::new(
+            "WM_LOG",
+            format!("impossible d'installer la journalisation : {e}"),
+        )
+    })
 }
 
 /// The id of the request being served, shown on error pages so that a

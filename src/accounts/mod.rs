@@ -9,6 +9,7 @@ pub mod routes;
 pub mod views;
 
 mod companies;
+mod membership;
 mod password_resets;
 mod registrations;
 pub mod sign_ups;
@@ -16,6 +17,7 @@ mod users;
 
 pub use crate::db::Db;
 pub use companies::*;
+pub use membership::*;
 pub use password_resets::*;
 pub use registrations::*;
 pub use users::*;
@@ -32,6 +34,8 @@ pub enum AccountError {
     NotFound,
     #[error("this registration request has already been decided")]
     AlreadyDecided,
+    #[error("no company has the id {0}")]
+    UnknownCompany(i64),
 }
 
 impl From<sqlx::Error> for AccountError {

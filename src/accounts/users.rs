@@ -2,8 +2,6 @@
 //! purpose `account`): what a session reads of them, the login check, the
 //! profile, the staff list, roles, status and passwords.
 
-use chrono::{DateTime, Utc};
-
 use super::AccountError;
 use crate::audit::PendingAudit;
 use crate::auth::Role;
@@ -151,24 +149,76 @@ pub struct NewUser {
     pub first_name: String,
     pub last_name: String,
     pub password_hash: String,
+    /// The company of a client account (staff accounts have none).
+    pub company: CompanyOfNewUser,
 }
 
-pub async fn create_user(db: &Db, now: DateTime<Utc>, new: &NewUser) -> Result<i64, AccountError> {
-    let id: i64 = on_pool!(db, |pool| {
-        sqlx::query_scalar(
-        "INSERT INTO users (email, password_hash, first_name, last_name, role, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6) RETURNING id"
+/// Where a new account belongs.
+#[derive(Debug, Clone)]
+pub enum CompanyOfNewUser {
+    None,
+    /// An existing company, by id.
+    Existing(i64),
+    /// A company created with the account.
+    New(super::NewCompany),
+}
+
+/// Creates the account (and its new company), with `audit` naming it, in
+/// one transaction: an unknown company creates nothing.
+pub async fn create_user(
+    db: &Db,
+    new: &NewUser,
+    audit: PendingAudit<'_>,
+) -> Result<i64, AccountError> {
+    let now = millis(audit.now);
+    let mut tx = db.begin_write().await?;
+    let company = match &new.company {
+        CompanyOfNewUser::None => None,
+        CompanyOfNewUser::Existing(id) => {
+            let live: i64 =
+                Sql::new("SELECT COUNT(*) FROM companies WHERE id = $1 AND expires_at IS NULL")
+                    .bind(*id)
+                    .fetch_value(&mut tx)
+                    .await?;
+            if live == 0 {
+                return Err(AccountError::UnknownCompany(*id));
+            }
+            Some(*id)
+        }
+        CompanyOfNewUser::New(c) => Some(super::create_company(&mut tx, c, now).await?),
+    };
+    let id = insert_user(&mut tx, new, company, now)
+        .await
+        .map_err(AccountError::from)?;
+    let audit = audit.user(id);
+    let audit = match company {
+        Some(company) => audit.subject(format!("company:{company}")),
+        None => audit,
+    };
+    audit.record_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_user(
+    tx: &mut Tx,
+    new: &NewUser,
+    company: Option<i64>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    Sql::new(
+        "INSERT INTO users (email, password_hash, first_name, last_name, role, status, \
+           created_at, company_id) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7) RETURNING id",
     )
     .bind(new.email.as_str())
-    .bind(&new.password_hash)
-    .bind(&new.first_name)
-    .bind(&new.last_name)
+    .bind(new.password_hash.as_str())
+    .bind(new.first_name.as_str())
+    .bind(new.last_name.as_str())
     .bind(new.role.key())
-    .bind(millis(now))
-    .fetch_all(pool)
-    .await.and_then(crate::db::one)
-    })?;
-    Ok(id)
+    .bind(now)
+    .bind(company)
+    .fetch_value(tx)
+    .await
 }
 
 /// The account's address if the account has proven it owns it (a sign-up
@@ -318,6 +368,7 @@ pub struct AccountSummary {
     pub last_name: String,
     pub role: String,
     pub status: String,
+    pub company_id: Option<i64>,
     pub company_name: Option<String>,
     pub created_at: i64,
 }
@@ -325,7 +376,7 @@ pub struct AccountSummary {
 pub async fn accounts(db: &Db) -> Result<Vec<AccountSummary>, DbError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, u.company_id, c.name AS company_name, u.created_at \
          FROM users u LEFT JOIN companies c ON c.id = u.company_id ORDER BY u.last_name, u.first_name, u.id LIMIT 1000"
     )
     .fetch_all(pool)
@@ -336,7 +387,7 @@ pub async fn accounts(db: &Db) -> Result<Vec<AccountSummary>, DbError> {
 pub async fn account_summary(db: &Db, id: i64) -> Result<Option<AccountSummary>, DbError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, c.name AS company_name, u.created_at \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.role, u.status, u.company_id, c.name AS company_name, u.created_at \
          FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.id = $1"
     )
     .bind(id)

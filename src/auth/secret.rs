@@ -16,12 +16,12 @@ const KEY_FILE: &str = "secret.key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
-    #[error("WM_SECRET_KEY is unset and '{}' cannot be read or created: {source}", path.display())]
+    #[error("WM_SECRET_KEY n'est pas défini et « {} » ne peut être ni lu ni créé : {source}", path.display())]
     File {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("'{}' does not hold a key written by wemaintain; remove it to have a new one generated (every session then ends)", .0.display())]
+    #[error("« {} » ne contient pas une clé écrite par wemaintain : supprimez-le pour qu'une nouvelle soit créée (toutes les sessions prennent alors fin)", .0.display())]
     Corrupt(PathBuf),
 }
 

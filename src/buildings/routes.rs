@@ -32,12 +32,9 @@ pub async fn list(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
-    company: Option<ClientCompany>,
+    ClientCompany(company): ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let Some(ClientCompany(company)) = company else {
-        return Ok(html(StatusCode::OK, view::no_company_page(&viewer, &token)));
-    };
     let order = BuildingOrder::parse(query.order.as_deref());
     let archived = query.archived.is_some();
     let list = buildings::buildings(&state.db, company, archived, order, query.page).await?;
@@ -52,19 +49,16 @@ pub async fn list(
 /// `GET /profil/batiments/nouveau`.
 pub async fn new_building(
     viewer: Viewer,
-    company: Option<ClientCompany>,
+    _company: ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    let page = match company {
-        None => view::no_company_page(&viewer, &token),
-        Some(_) => view::building_form_page(
-            &viewer,
-            &token,
-            None,
-            &BuildingForm::default(),
-            &FormErrors::default(),
-        ),
-    };
+    let page = view::building_form_page(
+        &viewer,
+        &token,
+        None,
+        &BuildingForm::default(),
+        &FormErrors::default(),
+    );
     Ok(html(StatusCode::OK, page))
 }
 

@@ -77,19 +77,6 @@ pub fn buildings_page(
     )
 }
 
-pub fn no_company_page(viewer: &Viewer, token: &CsrfToken) -> Markup {
-    PROFILE.page(
-        "Bâtiments",
-        "/profil/batiments",
-        viewer,
-        token,
-        html! {
-            h1 { "Bâtiments" }
-            p { "Votre compte n'est rattaché à aucune société : les bâtiments appartiennent à une société. Contactez l'équipe WeMaintain pour rattacher votre compte." }
-        },
-    )
-}
-
 /// The form of a new building (`editing` `None`) or of the building
 /// `editing`.
 pub fn building_form_page(

@@ -27,14 +27,14 @@ impl FileSettings {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigError::new(
                 "WM_CONFIG",
-                format!("cannot read '{}': {e}", path.display()),
+                format!("impossible de lire « {} » : {e}", path.display()),
             )
         })?;
         Self::parse(&text).map_err(|message| {
             ConfigError::new(
                 "WM_CONFIG",
                 format!(
-                    "'{}' is not a valid settings file: {message}",
+                    "« {} » n'est pas un fichier de réglages valable : {message}",
                     path.display()
                 ),
             )
@@ -52,14 +52,14 @@ impl FileSettings {
             let setting = SETTINGS
                 .iter()
                 .find(|setting| setting.key == key && setting.kind.apply().is_some())
-                .ok_or_else(|| format!("unknown field `{key}`"))?;
+                .ok_or_else(|| format!("réglage inconnu : `{key}`"))?;
             let text = match (&setting.kind, value) {
                 (Kind::Text(_), toml::Value::String(text)) => text,
                 (Kind::Integer(_), toml::Value::Integer(n)) => n.to_string(),
                 (Kind::Boolean(_), toml::Value::Boolean(b)) => b.to_string(),
                 (kind, value) => {
                     return Err(format!(
-                        "`{key}`: invalid type: {}, expected {}",
+                        "`{key}` : type incorrect : {}, attendu : {}",
                         value.type_str(),
                         kind.toml_type()
                     ))
@@ -77,14 +77,14 @@ impl FileSettings {
 
 fn retention(value: toml::Value) -> Result<BTreeMap<String, String>, String> {
     let toml::Value::Table(table) = value else {
-        return Err("`retention` must be a table of periods".to_owned());
+        return Err("`retention` doit être une table de durées".to_owned());
     };
     table
         .into_iter()
         .map(|(key, value)| match value {
             toml::Value::String(period) => Ok((key, period)),
             other => Err(format!(
-                "`retention.{key}`: invalid type: {}, expected a string",
+                "`retention.{key}` : type incorrect : {}, attendu : une chaîne",
                 other.type_str()
             )),
         })
@@ -94,9 +94,9 @@ fn retention(value: toml::Value) -> Result<BTreeMap<String, String>, String> {
 impl Kind {
     fn toml_type(&self) -> &'static str {
         match self {
-            Kind::Integer(_) => "an integer",
-            Kind::Boolean(_) => "a boolean",
-            _ => "a string",
+            Kind::Integer(_) => "un entier",
+            Kind::Boolean(_) => "un booléen",
+            _ => "une chaîne",
         }
     }
 }

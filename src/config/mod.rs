@@ -4,6 +4,7 @@
 //! an operator can fix it from one line of output.
 
 mod file;
+mod french;
 mod parse;
 mod table;
 
@@ -21,7 +22,7 @@ pub use table::{help_text, markdown_table, DefaultValue, Setting, SETTINGS};
 
 /// A configuration problem, always attached to the variable that caused it.
 #[derive(Debug, thiserror::Error)]
-#[error("{variable}: {problem}")]
+#[error("{variable} : {problem}")]
 pub struct ConfigError {
     pub variable: String,
     pub problem: String,
@@ -57,11 +58,11 @@ impl DatabaseUrl {
             "sqlite" => Ok(Self::Sqlite(url.to_owned())),
             "postgres" | "postgresql" => Ok(Self::Postgres(url.to_owned())),
             "" => Err(format!(
-                "'{}' is not a database URL (expected sqlite://… or postgres://…)",
+                "« {} » n'est pas l'adresse d'une base (attendu : sqlite://… ou postgres://…)",
                 redact(url)
             )),
             other => Err(format!(
-                "unsupported scheme '{other}' (expected sqlite://… or postgres://…)"
+                "base « {other} » non prise en charge (attendu : sqlite://… ou postgres://…)"
             )),
         }
     }
@@ -412,7 +413,7 @@ mod tests {
             let err =
                 Settings::from_vars(&vars(&[("WM_CONFIG", path.to_str().unwrap())])).unwrap_err();
             assert_eq!(err.variable, "WM_CONFIG", "{text}");
-            assert!(err.problem.contains("invalid type"), "{err}");
+            assert!(err.problem.contains("type incorrect"), "{err}");
         }
         // A bad value in the file names its key.
         std::fs::write(&path, "workers = 0\nanalytics = false\n").unwrap();

@@ -25,7 +25,7 @@ pub(super) fn bind(value: &str) -> Result<SocketAddr, String> {
         }
     }
     Err(format!(
-        "'{value}' is not an address to listen on (expected host:port, e.g. 127.0.0.1:8080)"
+        "« {value} » n'est pas une adresse d'écoute (attendu : hôte:port, par exemple 127.0.0.1:8080)"
     ))
 }
 
@@ -45,7 +45,7 @@ pub(super) fn networks(value: &str) -> Result<Vec<IpNet>, String> {
         item.parse::<IpNet>()
             .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
             .map(|net| net.trunc())
-            .map_err(|_| format!("'{item}' is not a network (expected CIDR such as 10.0.0.0/8)"))
+            .map_err(|_| format!("« {item} » n'est pas un réseau (attendu : notation CIDR, par exemple 10.0.0.0/8)"))
     })
 }
 
@@ -57,7 +57,9 @@ pub(super) fn parameter_names(value: &str) -> Result<Vec<String>, String> {
         {
             Ok(item.to_owned())
         } else {
-            Err(format!("'{item}' is not a query parameter name"))
+            Err(format!(
+                "« {item} » n'est pas un nom de paramètre d'adresse"
+            ))
         }
     })
 }
@@ -75,7 +77,7 @@ where
     match value.trim().parse::<T>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(format!(
-            "'{value}' is not {what} between {} and {}",
+            "« {value} » n'est pas {what} entre {} et {}",
             range.start(),
             range.end()
         )),
@@ -85,7 +87,7 @@ where
 /// `90s`, `30m`, `1h`, `2d`.
 pub(super) fn interval(value: &str) -> Result<Duration, String> {
     let value = value.trim();
-    let invalid = || format!("'{value}' is not an interval (expected e.g. 30m, 1h, 1d)");
+    let invalid = || format!("« {value} » n'est pas une durée (attendu par exemple : 30m, 1h, 1d)");
     let split = value
         .find(|c: char| !c.is_ascii_digit())
         .ok_or_else(invalid)?;
@@ -99,7 +101,7 @@ pub(super) fn interval(value: &str) -> Result<Duration, String> {
         _ => return Err(invalid()),
     };
     if !(1..=30 * 86_400).contains(&seconds) {
-        return Err(format!("'{value}' must be between 1s and 30d"));
+        return Err(format!("« {value} » doit être comprise entre 1s et 30d"));
     }
     Ok(Duration::from_secs(seconds))
 }
@@ -110,14 +112,14 @@ pub(super) fn mailbox(value: &str) -> Result<String, String> {
     value
         .parse::<lettre::message::Mailbox>()
         .map(|_| value.to_owned())
-        .map_err(|_| format!("'{value}' is not an e-mail address"))
+        .map_err(|_| format!("« {value} » n'est pas une adresse e-mail"))
 }
 
 pub(super) fn boolean(value: &str) -> Result<bool, String> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" | "" => Ok(false),
-        other => Err(format!("'{other}' is not true or false")),
+        other => Err(format!("« {other} » n'est ni true ni false")),
     }
 }
 
@@ -126,7 +128,7 @@ pub(super) fn log_format(value: &str) -> Result<LogFormat, String> {
         "pretty" => Ok(LogFormat::Pretty),
         "json" => Ok(LogFormat::Json),
         other => Err(format!(
-            "'{other}' is not a log format (expected 'pretty' or 'json')"
+            "« {other} » n'est pas un format de journal (attendu : pretty ou json)"
         )),
     }
 }
@@ -136,7 +138,7 @@ pub(super) fn metrics_token(value: &str) -> Result<Option<String>, String> {
     match value.trim() {
         "" => Ok(None),
         token if token.len() < 16 => {
-            Err("is too short to protect anything (16 characters at least)".to_owned())
+            Err("trop court pour protéger quoi que ce soit (16 caractères au moins)".to_owned())
         }
         token => Ok(Some(token.to_owned())),
     }
@@ -146,9 +148,11 @@ pub(super) fn metrics_token(value: &str) -> Result<Option<String>, String> {
 pub(super) fn secret_key(value: &str) -> Result<Option<String>, String> {
     match value.trim() {
         "" => Ok(None),
-        key if key.chars().count() < 32 => Err("is too short to be a secret (32 characters at \
-             least; `openssl rand -base64 48` makes one)"
-            .to_owned()),
+        key if key.chars().count() < 32 => {
+            Err("trop courte pour être un secret (32 caractères au moins ; \
+             `openssl rand -base64 48` en fabrique une)"
+                .to_owned())
+        }
         key => Ok(Some(key.to_owned())),
     }
 }
@@ -163,7 +167,7 @@ pub(super) fn public_url(value: &str) -> Result<Option<String>, String> {
             Ok(Some(url.to_owned()))
         }
         _ => Err(format!(
-            "'{url}' is not an http(s) address (expected e.g. https://www.wemaintain.com)"
+            "« {url} » n'est pas une adresse http(s) (attendu par exemple : https://www.wemaintain.com)"
         )),
     }
 }
@@ -176,8 +180,8 @@ pub(super) fn smtp_url(value: &str) -> Result<Option<String>, String> {
             Ok(Some(url.to_owned()))
         }
         _ => Err(
-            "is not an SMTP address (expected smtp://host:587?tls=required or \
-                  smtps://user:password@host)"
+            "n'est pas une adresse SMTP (attendu : smtp://hôte:587?tls=required ou \
+                  smtps://utilisateur:mot-de-passe@hôte)"
                 .to_owned(),
         ),
     }

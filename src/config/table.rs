@@ -95,7 +95,7 @@ pub const SETTINGS: &[Setting] = &[
         default: Value("10"),
         help: "connections per instance (1–1000)",
         kind: Integer(|s, v| {
-            parse::number_in(v, 1..=1000, "a number of connections")
+            parse::number_in(v, 1..=1000, "un nombre de connexions")
                 .map(|x| s.db_max_connections = x)
         }),
     },
@@ -129,7 +129,7 @@ pub const SETTINGS: &[Setting] = &[
         default: Described("number of cores"),
         help: "HTTP worker threads",
         kind: Integer(|s, v| {
-            parse::number_in(v, 1..=256, "a number of workers").map(|x| s.workers = Some(x))
+            parse::number_in(v, 1..=256, "un nombre de processus").map(|x| s.workers = Some(x))
         }),
     },
     Setting {
@@ -159,7 +159,7 @@ pub const SETTINGS: &[Setting] = &[
         default: Value("65536"),
         help: "visitor events waiting for the writer, at most; beyond, events are dropped and counted",
         kind: Integer(|s, v| {
-            parse::number_in(v, 16..=1_000_000, "a queue size").map(|x| s.analytics_queue = x)
+            parse::number_in(v, 16..=1_000_000, "une taille de file").map(|x| s.analytics_queue = x)
         }),
     },
     Setting {
@@ -175,7 +175,7 @@ pub const SETTINGS: &[Setting] = &[
         default: Value("2000"),
         help: "rows deleted per statement by the purge",
         kind: Integer(|s, v| {
-            parse::number_in(v, 1..=100_000, "a batch size").map(|x| s.purge_batch = x)
+            parse::number_in(v, 1..=100_000, "une taille de lot").map(|x| s.purge_batch = x)
         }),
     },
     Setting {
@@ -233,7 +233,7 @@ pub const SETTINGS: &[Setting] = &[
         default: Value("5"),
         help: "statistics rows (and chart points) of fewer visitors are merged into « Autres » (or not shown), so that no single person can be singled out",
         kind: Integer(|s, v| {
-            parse::number_in(v, 1..=1000, "a number of visitors").map(|x| s.min_group = x)
+            parse::number_in(v, 1..=1000, "un nombre de visiteurs").map(|x| s.min_group = x)
         }),
     },
     Setting {
@@ -269,18 +269,21 @@ pub const SETTINGS: &[Setting] = &[
 /// The settings part of `wemaintain --help`.
 pub fn help_text() -> String {
     let mut text = wrap(
-        "Configuration comes from WM_* environment variables, over an optional TOML file \
-         named by WM_CONFIG (the environment wins over the file, the file over the defaults):",
+        "Les réglages viennent des variables d'environnement WM_*, par-dessus un fichier TOML \
+         facultatif désigné par WM_CONFIG (l'environnement l'emporte sur le fichier, le fichier \
+         sur les valeurs par défaut) :",
         78,
     )
     .join("\n");
     text.push('\n');
     for setting in SETTINGS {
         let default = match setting.default {
-            Value(value) | Described(value) => value,
+            Value(value) => value,
+            Described(value) => super::french::default(value),
         };
-        text.push_str(&format!("\n  {}  (default: {default})\n", setting.var));
-        for line in wrap(setting.help, 72) {
+        text.push_str(&format!("\n  {}  (par défaut : {default})\n", setting.var));
+        let help = super::french::help(setting.var).unwrap_or(setting.help);
+        for line in wrap(help, 72) {
             text.push_str(&format!("      {line}\n"));
         }
     }

@@ -4,6 +4,7 @@ use crate::views::layout::space_layout;
 use crate::views::space::PROFILE;
 use maud::{html, Markup};
 
+use crate::accounts::views::no_company::no_company_notice;
 use crate::accounts::Profile;
 use crate::dashboard::Dashboard;
 use crate::domain::{Civility, CompanyKind, Country, Phone};
@@ -49,7 +50,7 @@ pub fn profile_page(profile: &Profile, dashboard: Option<&Dashboard>) -> Markup 
             section.section { div.wrap.prose {
                 h1 { "Bonjour " (profile.first_name) }
                 p { "Votre compte est ouvert depuis le " (french_date(profile.created_at)) "." }
-                @if let Some(d) = dashboard { (overview(d)) }
+                @if let Some(d) = dashboard { (overview(d)) } @else { (no_company_notice()) }
                 h2 { "Vous" }
                 dl.definitions {
                     dt { "Civilité" } dd { (civility) }
@@ -59,7 +60,9 @@ pub fn profile_page(profile: &Profile, dashboard: Option<&Dashboard>) -> Markup 
                     dt { "Téléphone" } dd { (phone) }
                 }
                 h2 { "Votre société" }
-                dl.definitions {
+                @if profile.company_name.is_none() {
+                    p { "Aucune pour l'instant : voir plus haut comment rattacher votre compte." }
+                } @else { dl.definitions {
                     dt { "Nom" } dd { (dash(&profile.company_name)) }
                     dt { "Type" } dd { (kind) }
                     dt { "Adresse" } dd {
@@ -67,7 +70,7 @@ pub fn profile_page(profile: &Profile, dashboard: Option<&Dashboard>) -> Markup 
                         @if let Some(extra) = &profile.address_extra { br; (extra) }
                         br; (dash(&profile.postal_code)) " " (dash(&profile.city)) br; (country)
                     }
-                }
+                } }
                 h2 { "Sécurité" }
                 p { a href="/compte/mot-de-passe" { "Changer mon mot de passe" } }
                 h2 { "Vos données personnelles" }

@@ -39,21 +39,21 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("cannot reach the database: {0}")]
+    #[error("base de données injoignable : {0}")]
     Unreachable(#[source] sqlx::Error),
-    #[error("the database did not answer within {} s", .0.as_secs())]
+    #[error("la base de données n'a pas répondu en {} s", .0.as_secs())]
     Timeout(Duration),
-    #[error("cannot apply the migrations: {0}")]
+    #[error("impossible d'appliquer les migrations : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(
-        "after the migrations, {0} row(s) refer to a missing parent (PRAGMA foreign_key_check)"
+        "après les migrations, des lignes ({0}) renvoient à un parent absent (PRAGMA foreign_key_check)"
     )]
     BrokenForeignKeys(usize),
-    #[error("database query failed: {0}")]
+    #[error("requête refusée par la base : {0}")]
     Query(#[from] sqlx::Error),
-    #[error("SQLite statement failed: {0}")]
+    #[error("instruction SQLite en échec : {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the database task ended abnormally: {0}")]
+    #[error("la tâche de base de données s'est arrêtée anormalement : {0}")]
     Task(#[from] tokio::task::JoinError),
 }
 

@@ -83,7 +83,7 @@ impl SeedReport {
             self.events
         };
         format!(
-            "Seeded {} audience events over {} days (about {} visitors) in {:.1} s = {} events/s.",
+            "Écrit {} visites d'audience sur {} jours (environ {} visiteurs) en {:.1} s = {} visites/s.",
             self.events,
             self.days,
             about(self.visitors),
@@ -104,19 +104,19 @@ fn about(n: u64) -> u64 {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("--events must be between 1 and {MAX_EVENTS}, not {0}")]
+    #[error("--events doit être entre 1 et {MAX_EVENTS}, pas {0}")]
     Events(u64),
-    #[error("--days must be between 1 and {MAX_DAYS}, not {0}")]
+    #[error("--days doit être entre 1 et {MAX_DAYS}, pas {0}")]
     Days(u32),
     #[error(
-        "the visitor log already holds audience rows, which synthetic ones would be mixed \
-         with for good: seed a fresh database (WM_DATA_DIR or WM_DATABASE_URL), \
-         or pass --append to add to it anyway"
+        "le journal des visites contient déjà des visites d'audience, auxquelles les visites \
+         synthétiques se mêleraient pour de bon : remplissez une base neuve (WM_DATA_DIR ou \
+         WM_DATABASE_URL), ou ajoutez --append pour écrire quand même"
     )]
     NotEmpty,
     #[error(transparent)]
     Db(#[from] DbError),
-    #[error("the demo generator stopped abnormally: {0}")]
+    #[error("le générateur de démonstration s'est arrêté anormalement : {0}")]
     Task(#[from] tokio::task::JoinError),
 }
 
@@ -141,8 +141,8 @@ pub async fn seed_demo_command(
     let window_start = now - chrono::Duration::days(i64::from(days));
     if retention.expires_at(window_start) <= now {
         eprintln!(
-            "wemaintain: note: audience rows are kept {}; the rows older than that are already \
-             expired and the next purge deletes them",
+            "wemaintain : note : les visites d'audience sont gardées {} ; les plus anciennes sont \
+             déjà expirées et la prochaine purge les supprime",
             retention.period.in_french()
         );
     }
@@ -153,7 +153,7 @@ pub async fn seed_demo_command(
     let started = Instant::now();
     let rolled = crate::analytics::rollup::roll_up(db, &register, Utc::now()).await?;
     println!(
-        "Counted the daily aggregates of {} days in {:.1} s.",
+        "Agrégats quotidiens de {} jours comptés en {:.1} s.",
         rolled.days.len(),
         started.elapsed().as_secs_f64()
     );

@@ -60,7 +60,7 @@ impl Purpose {
             .ok_or_else(|| {
                 let known: Vec<&str> = Purpose::ALL.iter().map(|p| p.key()).collect();
                 format!(
-                    "'{key}' is not a purpose of the register (known: {})",
+                    "« {key} » n'est pas une finalité du registre (connues : {})",
                     known.join(", ")
                 )
             })

@@ -22,7 +22,9 @@ impl Period {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         let invalid = || {
-            format!("'{text}' is not a period (expected e.g. '90 days', '13 months', '3 years')")
+            format!(
+                "« {text} » n'est pas une durée (attendu par exemple : 90 jours, 13 mois, 3 ans)"
+            )
         };
         let split = text
             .find(|c: char| !c.is_ascii_digit())
@@ -36,7 +38,7 @@ impl Period {
             _ => return Err(invalid()),
         };
         if period.approx_days() > u64::from(MAX_YEARS) * 366 {
-            return Err(format!("'{text}' is longer than {MAX_YEARS} years"));
+            return Err(format!("« {text} » dépasse {MAX_YEARS} ans"));
         }
         Ok(period)
     }

@@ -2,6 +2,7 @@
 //! accounts, the audit log and the register. Staff pages of a client
 //! feature (requests, proposals, reports, contracts, rights) live with it.
 
+pub mod account_company;
 pub mod decisions;
 pub mod routes;
 pub mod views;

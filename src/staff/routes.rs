@@ -14,6 +14,7 @@ use crate::http::StaffPage;
 use crate::http::{html, redirect, staff_audit, PageError};
 use crate::inbox::{self, Inbox};
 use crate::privacy::Purpose;
+use crate::staff::account_company;
 use crate::staff::decisions::{self, Decision};
 use crate::staff::views as view;
 use crate::state::AppState;
@@ -66,7 +67,8 @@ fn notice_of(query: &Notice) -> Option<&'static str> {
         Some("desactive") => Some("Compte désactivé : la personne est déconnectée partout."),
         Some("actif") => Some("Compte réactivé."),
         Some("soi-meme") => Some("Vous ne pouvez pas changer votre propre compte."),
-        _ => None,
+        Some(other) => account_company::notice(other),
+        None => None,
     }
 }
 
@@ -217,11 +219,15 @@ pub async fn account(
         .ok_or(PageError::NotFound)?;
     page.record(page.viewed().user(id)).await?;
     let notice = notice_of(&query);
+    let no_errors = FormErrors::default();
+    let company =
+        account_company::company_section(&page.state.db, &page.token, &found, "", &no_errors);
     Ok(view::account_page(
         &page.viewer,
         &page.token,
         &found,
         notice,
+        company.await?,
     ))
 }
 

@@ -279,6 +279,7 @@ pub fn account_page(
     token: &CsrfToken,
     a: &AccountSummary,
     notice: Option<&str>,
+    company: Markup,
 ) -> Markup {
     let roles = options(&Role::ALL, Role::key, Role::label);
     let own = a.id == viewer.id;
@@ -298,6 +299,7 @@ pub fn account_page(
                     dt { "Rôle" } dd { (role_label(&a.role)) }
                     dt { "État" } dd { (status_label(&a.status)) }
                 }
+                (company)
                 @if own {
                     p { "Vous ne pouvez pas changer le rôle ni l'état de votre propre compte : demandez-le à un autre membre de l'équipe." }
                 } @else {

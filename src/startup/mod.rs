@@ -25,20 +25,20 @@ use state::{Services, SiteAddress};
 /// Why the site could not start. Each names the setting to look at.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("WM_DATA_DIR: cannot create '{}': {source}", path.display())]
+    #[error("WM_DATA_DIR : impossible de créer « {} » : {source}", path.display())]
     DataDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("WM_DATABASE_URL: {0}")]
+    #[error("WM_DATABASE_URL : {0}")]
     Database(#[from] DbError),
-    #[error("WM_SECRET_KEY: {0}")]
+    #[error("WM_SECRET_KEY : {0}")]
     Secret(#[from] crate::auth::secret::SecretError),
-    #[error("e-mail: {0}")]
+    #[error("e-mail : {0}")]
     Mail(#[from] crate::mail::MailError),
-    #[error("WM_PUBLIC_URL: {0}")]
+    #[error("WM_PUBLIC_URL : {0}")]
     PublicUrl(String),
-    #[error("WM_BIND: cannot listen on {addr}: {source}")]
+    #[error("WM_BIND : impossible d'écouter sur {addr} : {source}")]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,

@@ -928,13 +928,13 @@ async fn create_user_bootstraps_a_staff_account(backend: Backend) {
         "password1234",
     );
     assert!(!weak.status.success());
-    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("mot de passe"));
     let twice = run(
         &["--role", "admin", "--email", "chef@wemaintain.com"],
         PASSWORD,
     );
     assert!(!twice.status.success());
-    assert!(String::from_utf8_lossy(&twice.stderr).contains("already"));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("déjà"));
     let bad_role = run(&["--role", "root", "--email", "x@wemaintain.com"], PASSWORD);
     assert!(!bad_role.status.success());
     assert_eq!(app.count("users").await, 1);

@@ -16,7 +16,6 @@ on_both_backends!(
     invalid_forms_come_back_with_what_was_typed,
     another_company_gets_404_on_every_object_route,
     lists_are_paginated_and_sorted,
-    a_client_without_a_company_is_told_so_or_gets_404,
 );
 
 const BUILDING: [(&str, &str); 5] = [
@@ -401,43 +400,4 @@ async fn lists_are_paginated_and_sorted(backend: Backend) {
     // By city: Lyon (odd numbers) first.
     let (_, by_city) = client.get_page("/profil/batiments?tri=ville").await;
     assert_eq!(names(&by_city)[0], "Bâtiment 01");
-}
-
-/// A client account not attached to a company: the pages that have
-/// something to say to it say it, the others answer 404.
-async fn a_client_without_a_company_is_told_so_or_gets_404(backend: Backend) {
-    let app = spawn_app(backend).await;
-    create_account(&app, Role::Client, "seul@exemple.fr").await;
-    let client = app.browser();
-    client.login_ok("seul@exemple.fr", PASSWORD).await;
-    let (status, _) = client.get_page("/profil").await;
-    assert_eq!(status, 200);
-    for path in ["/profil/batiments", "/profil/batiments/nouveau"] {
-        let (status, page) = client.get_page(path).await;
-        assert_eq!(status, 200, "{path}");
-        assert!(page.contains("aucune société"), "{path}");
-    }
-    for path in [
-        "/profil/batiments/1",
-        "/profil/demandes",
-        "/profil/demandes/nouvelle",
-        "/profil/demandes/1",
-        "/profil/propositions",
-        "/profil/propositions/nouvelle",
-        "/profil/rapports",
-        "/profil/rapports/1",
-        "/profil/contrat",
-        "/profil/contrat/verifier",
-        "/profil/contrat/1",
-    ] {
-        assert_eq!(client.get(path).await.status(), 404, "{path}");
-    }
-    let posted = client
-        .post_form("/profil/batiments/nouveau", &BUILDING)
-        .await;
-    assert_eq!(posted.status(), 404);
-    let posted = client
-        .post_form("/profil/demandes/nouvelle", &[("appareil", "1")])
-        .await;
-    assert_eq!(posted.status(), 404);
 }

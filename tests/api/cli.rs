@@ -186,9 +186,40 @@ fn a_failing_command_exits_1_naming_it() {
     assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("wemaintain: create-user: --email"),
+        stderr.starts_with("wemaintain : create-user : --email"),
         "{stderr}"
     );
+}
+
+/// A command line clap refuses is told in French, with clap's status (2).
+#[test]
+fn a_refused_command_line_is_told_in_french() {
+    for (args, said) in [
+        (&["--bogus"][..], "option inconnue : --bogus"),
+        (&["frobnicate"][..], "commande inconnue : frobnicate"),
+        (
+            &["create-user", "--email", "a@b.fr"][..],
+            "option obligatoire manquante : --role",
+        ),
+        (
+            &["create-user", "--role", "root", "--email", "a@b.fr"][..],
+            "« root » n'est pas un rôle",
+        ),
+        (
+            &["seed-demo", "--events", "0"][..],
+            "(attendu : de 1 à 100000000)",
+        ),
+    ] {
+        let output = run(args, &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("wemaintain : "), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error:") && !stderr.contains("Usage"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
@@ -197,7 +228,7 @@ fn help_explains_each_command() {
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(
-        help.contains("serve") && help.contains("Serve the site"),
+        help.contains("serve") && help.contains("Sert le site"),
         "{help}"
     );
     assert!(
@@ -205,6 +236,24 @@ fn help_explains_each_command() {
         "{help}"
     );
     assert!(help.contains("WM_DATABASE_URL"), "{help}");
+    // In French, as every message of the commands.
+    for french in [
+        "Utilisation :",
+        "Commandes :",
+        "Options :",
+        "par défaut :",
+        "Affiche l'aide",
+    ] {
+        assert!(help.contains(french), "{french} missing from: {help}");
+    }
+    for english in [
+        "Usage:",
+        "Print help",
+        "(default:",
+        "Configuration comes from",
+    ] {
+        assert!(!help.contains(english), "{english} in: {help}");
+    }
     for setting in wemaintain::config::SETTINGS {
         assert!(
             help.contains(setting.var),
@@ -212,6 +261,13 @@ fn help_explains_each_command() {
             setting.var
         );
     }
+    let output = run(&["create-user", "--help"], &[]);
+    let create_user = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        create_user.contains("--company-id") && create_user.contains("--company-name"),
+        "{create_user}"
+    );
+    assert!(!create_user.contains("[default:"), "{create_user}");
 }
 
 on_both_backends!(migrate_applies_the_migrations_and_exits);
@@ -233,7 +289,7 @@ async fn migrate_applies_the_migrations_and_exits(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("Migrations applied"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Migrations appliquées"));
 
     // The migrations table exists and matches what the binary embeds.
     let db = wemaintain::db::Db::connect(&database.settings.database_url, 1)

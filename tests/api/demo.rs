@@ -229,12 +229,12 @@ async fn the_binary_seeds_and_prints_its_speed(backend: Backend) {
     assert!(output.status.success(), "{stderr}");
     let line = stdout
         .lines()
-        .find(|l| l.starts_with("Seeded "))
+        .find(|l| l.starts_with("Écrit "))
         .unwrap_or_else(|| panic!("no summary line in {stdout}"));
     assert!(
-        line.starts_with("Seeded 1000 audience events over 3 days (about ")
-            && line.contains(" visitors) in ")
-            && line.ends_with(" events/s."),
+        line.starts_with("Écrit 1000 visites d'audience sur 3 jours (environ ")
+            && line.contains(" visiteurs) en ")
+            && line.ends_with(" visites/s."),
         "{line}"
     );
 

@@ -240,18 +240,18 @@ async fn the_purge_command_reports_and_deletes(backend: Backend) {
             .to_owned()
     };
     assert!(
-        line("security").contains("would delete          3 rows"),
+        line("security").contains("          3 lignes à supprimer"),
         "{printed}"
     );
     assert!(
-        line("audience").contains("would delete          0 rows"),
+        line("audience").contains("          0 ligne à supprimer"),
         "{printed}"
     );
     assert_eq!(count(&app.db, "security").await, 3);
 
     let output = run(&["purge"]).await.unwrap();
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).contains("deleted          3 rows"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("          3 lignes supprimées"));
     assert_eq!(count(&app.db, "security").await, 0);
     assert_eq!(count(&app.db, "audience").await, 3);
 }
