@@ -365,27 +365,13 @@ pub async fn attach_device(
     page: StaffPage,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let state = &page.state;
-    let request = maintenance::request(&state.db, None, id)
+    let request = maintenance::request(&page.state.db, None, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let device = form.device.trim().parse::<i64>().ok();
-    let audit = staff_audit(
-        state,
-        &page.req,
-        &page.viewer,
-        AuditEvent::RequestDeviceAttached,
-    )
-    .user(request.created_by)
-    .subject(format!("maintenance_request:{id}"))
-    .detail(format!("appareil {}", device.unwrap_or_default()))
-    .pending(state);
-    let attached = match device {
-        Some(device) => maintenance::staff::attach_device(&state.db, id, device, audit).await?,
-        None => false,
-    };
-    if attached {
-        return Ok(redirect(&format!("/admin/demandes/{id}?fait=appareil")));
+    if let Ok(device) = form.device.trim().parse::<i64>() {
+        if attach(&page, &request, device).await? {
+            return Ok(redirect(&format!("/admin/demandes/{id}?fait=appareil")));
+        }
     }
     let mut errors = FormErrors::default();
     errors.add(
@@ -393,5 +379,34 @@ pub async fn attach_device(
         "Choisissez un appareil de la société dans la liste.",
     );
     let empty = ThreadMessageForm::default();
-    refused_message(state, &page.viewer, &page.token, request, &empty, &errors).await
+    refused_message(
+        &page.state,
+        &page.viewer,
+        &page.token,
+        request,
+        &empty,
+        &errors,
+    )
+    .await
+}
+
+/// Attaches the device with its audit line; `false` when it is not one of
+/// the company's.
+async fn attach(
+    page: &StaffPage,
+    request: &MaintenanceRequest,
+    device: i64,
+) -> Result<bool, PageError> {
+    let state = &page.state;
+    let audit = staff_audit(
+        state,
+        &page.req,
+        &page.viewer,
+        AuditEvent::RequestDeviceAttached,
+    )
+    .user(request.created_by)
+    .subject(format!("maintenance_request:{}", request.id))
+    .detail(format!("appareil {device}"))
+    .pending(state);
+    Ok(maintenance::staff::attach_device(&state.db, request.id, device, audit).await?)
 }

@@ -48,8 +48,8 @@ fn filter_form(filter: &StaffFilter) -> Markup {
     let status = filter.status.key();
     let urgency = filter.urgency.map_or("", Urgency::key);
     html! {
-        form.form.filters method="get" action="/admin/demandes" {
-            div.field {
+        form.filters method="get" action="/admin/demandes" {
+            div.field.inline {
                 label for="statut" { "Statut" }
                 select id="statut" name="statut" {
                     option value="" selected[status.is_empty()] { "En cours (toutes)" }
@@ -59,7 +59,7 @@ fn filter_form(filter: &StaffFilter) -> Markup {
                     option value="terminees" selected[status == "terminees"] { "Terminées (toutes)" }
                 }
             }
-            div.field {
+            div.field.inline {
                 label for="urgence" { "Urgence" }
                 select id="urgence" name="urgence" {
                     option value="" selected[urgency.is_empty()] { "Toutes" }
@@ -68,12 +68,11 @@ fn filter_form(filter: &StaffFilter) -> Markup {
                     }
                 }
             }
-            div.field.checkbox {
+            div.check {
                 input type="checkbox" id="reponse" name="reponse" value="attendue" checked[filter.awaiting_staff];
                 label for="reponse" { "Seulement celles où le client attend notre réponse" }
             }
-            button.button type="submit" { "Filtrer" }
-            " "
+            button.button.small type="submit" { "Filtrer" }
             a href="/admin/demandes" { "Effacer les filtres" }
         }
     }

@@ -5,3 +5,5 @@
 pub mod decisions;
 pub mod routes;
 pub mod views;
+pub mod work_queue;
+pub mod work_queue_view;
