@@ -35,9 +35,11 @@ impl RequestForm {
         ("description", "Description"),
     ];
 
-    pub fn validate(&self) -> Result<NewRequest, FormErrors> {
+    /// The request; `devices_declared` says whether the form offered a
+    /// list of devices (the messages differ).
+    pub fn validate(&self, devices_declared: bool) -> Result<NewRequest, FormErrors> {
         let mut e = FormErrors::default();
-        let place = self.place(&mut e);
+        let place = self.place(&mut e, devices_declared);
         let nature = e.check("nature", Nature::parse(&self.nature));
         let urgency = e.check("urgence", Urgency::parse(&self.urgency));
         let description = e.check("description", message_text(&self.description, 10, 5_000));
@@ -56,7 +58,7 @@ impl RequestForm {
 
     /// A device from the list, or the place in words (and a building if
     /// chosen): one of the two is needed.
-    fn place(&self, e: &mut FormErrors) -> Option<Place> {
+    fn place(&self, e: &mut FormErrors, devices_declared: bool) -> Option<Place> {
         let location = e.check("emplacement", optional_text(&self.location, LOCATION_MAX));
         let building = match self.building.trim() {
             "" => Some(None),
@@ -79,15 +81,22 @@ impl RequestForm {
         }
         match (location?, building?) {
             (Some(location), building) => Some(Place::Described { location, building }),
-            (None, _) => {
+            (None, _) if devices_declared => {
                 e.add(
                     "appareil",
                     "Choisissez l'appareil concerné, ou indiquez plus bas où il se trouve.",
                 );
                 e.add(
                     "emplacement",
-                    "Indiquez où se trouve l'appareil (adresse, escalier, quel ascenseur) \
-                     s'il n'est pas dans la liste.",
+                    "Indiquez où se trouve l'appareil s'il n'est pas dans la liste.",
+                );
+                None
+            }
+            (None, _) => {
+                e.add(
+                    "emplacement",
+                    "Indiquez où se trouve l'appareil : adresse de l'immeuble, escalier, \
+                     quel ascenseur.",
                 );
                 None
             }

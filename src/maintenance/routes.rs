@@ -87,7 +87,7 @@ pub async fn create_request(
         let page = view::request_form_page(&client.viewer, &client.token, &choices, &form, &errors);
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
-    let new = match form.validate() {
+    let new = match form.validate(!choices.devices.is_empty()) {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
