@@ -370,9 +370,7 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
     // No device declared: the form asks where the problem is.
     let (status, form) = client.get_page("/profil/demandes/nouvelle").await;
     assert_eq!(status, 200);
-    assert!(
-        form.contains("Où se trouve") && form.contains(r#"name="emplacement""#)
-    );
+    assert!(form.contains("Où se trouve") && form.contains(r#"name="emplacement""#));
     assert!(
         !form.contains(r#"name="appareil""#),
         "no empty list of devices"
@@ -389,10 +387,7 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.unwrap();
     assert!(page.contains(r#"id="emplacement-erreur""#), "{page}");
-    assert!(
-        page.contains("Indiquez où se trouve"),
-        "{page}"
-    );
+    assert!(page.contains("Indiquez où se trouve"), "{page}");
     assert!(page.contains("Une personne est bloquée dans la cabine."));
     assert_eq!(
         scalar(&app.db, "SELECT COUNT(*) FROM maintenance_requests").await,
@@ -463,8 +458,7 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
         .to_string();
     let (_, page) = staff.get_page(&format!("/admin/demandes/{request}")).await;
     assert!(
-        page.contains("Rattacher")
-            && page.contains(&format!(r#"<option value="{device}">"#)),
+        page.contains("Rattacher") && page.contains(&format!(r#"<option value="{device}">"#)),
         "{page}"
     );
     let attach = format!("/admin/demandes/{request}/appareil");
