@@ -183,7 +183,7 @@ async fn the_home_lists_what_needs_action_people_stuck_first(backend: Backend) {
         r#"href="/admin/messages""#,
         r#"href="/admin/droits""#,
     ] {
-        assert!(stuck < at(&home, later), "people stuck come before {later}");
+        assert!(stuck < at(home, later), "people stuck come before {later}");
     }
     let after_stuck = &home[stuck..];
     assert!(
