@@ -112,9 +112,14 @@ impl StaffFilter {
 
 /// Open requests in which the client spoke last: their last message is
 /// theirs, or nobody has written yet on a request still « reçue ».
-const AWAITING_STAFF: &str = "r.status IN ('recue', 'planifiee', 'en_cours') \
-    AND COALESCE((SELECT m.from_staff FROM request_messages m WHERE m.request_id = r.id \
-      ORDER BY m.created_at DESC, m.id DESC LIMIT 1), r.status <> 'recue') = FALSE";
+fn awaiting_staff() -> String {
+    format!(
+        "{} AND COALESCE((SELECT m.from_staff FROM request_messages m \
+           WHERE m.request_id = r.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1), \
+           r.status <> 'recue') = FALSE",
+        StatusFilter::Open.sql()
+    )
+}
 
 /// « Personne bloquée » first, then the others by their gravity.
 const BY_URGENCY: &str = "CASE r.urgency WHEN 'personne_bloquee' THEN 0 \
@@ -134,7 +139,7 @@ pub async fn requests(
         conditions.push(format!("r.urgency = '{}'", urgency.key()));
     }
     if filter.awaiting_staff {
-        conditions.push(AWAITING_STAFF.to_owned());
+        conditions.push(awaiting_staff());
     }
     let from = format!("{FROM} WHERE {}", conditions.join(" AND "));
     let order_by = format!("{BY_URGENCY}, r.created_at, r.id");
@@ -150,12 +155,11 @@ pub async fn requests(
 /// How many requests are open, for each urgency, the most urgent first
 /// (urgencies with none included, at 0).
 pub async fn open_counts_by_urgency(db: &Db) -> Result<Vec<(Urgency, i64)>, DbError> {
-    let rows: Vec<(String, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT urgency, COUNT(*) FROM maintenance_requests \
-         WHERE status IN ('recue', 'planifiee', 'en_cours') GROUP BY urgency"
-    )
-    .fetch_all(pool)
-    .await)?;
+    let sql = format!(
+        "SELECT r.urgency, COUNT(*) FROM maintenance_requests r WHERE {} GROUP BY r.urgency",
+        StatusFilter::Open.sql()
+    );
+    let rows: Vec<(String, i64)> = on_pool!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
     Ok(Urgency::ALL
         .iter()
         .map(|&urgency| {
@@ -170,7 +174,10 @@ pub async fn open_counts_by_urgency(db: &Db) -> Result<Vec<(Urgency, i64)>, DbEr
 
 /// How many open requests wait for the team's answer.
 pub async fn awaiting_staff_count(db: &Db) -> Result<i64, DbError> {
-    let sql = format!("SELECT COUNT(*) FROM maintenance_requests r WHERE {AWAITING_STAFF}");
+    let sql = format!(
+        "SELECT COUNT(*) FROM maintenance_requests r WHERE {}",
+        awaiting_staff()
+    );
     Ok(on_pool!(db, |pool| sqlx::query_scalar(&sql)
         .fetch_one(pool)
         .await)?)
@@ -231,4 +238,37 @@ pub async fn attach_device(
     }
     tx.commit().await?;
     Ok(changed == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_the_form_never_sends_are_dropped_and_said() {
+        let (filter, ignored) = StaffFilter::parse("planifiee", "personne_bloquee", "attendue");
+        assert!(!ignored);
+        assert_eq!(filter.status, StatusFilter::One(RequestStatus::Planifiee));
+        assert_eq!(filter.urgency, Some(Urgency::PersonneBloquee));
+        assert!(filter.awaiting_staff);
+        let (filter, ignored) = StaffFilter::parse("' OR 1=1 --", "bidon", "oui");
+        assert!(ignored);
+        assert_eq!(filter, StaffFilter::default());
+        assert_eq!(
+            StaffFilter::parse("terminees", "", "").0.status,
+            StatusFilter::Closed
+        );
+    }
+
+    #[test]
+    fn the_status_filter_names_statuses_only() {
+        assert_eq!(
+            StatusFilter::Open.sql(),
+            "r.status IN ('recue', 'planifiee', 'en_cours')"
+        );
+        assert_eq!(
+            StatusFilter::Closed.sql(),
+            "r.status IN ('resolue', 'annulee')"
+        );
+    }
 }

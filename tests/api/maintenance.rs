@@ -394,6 +394,20 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
         0
     );
 
+    let short = [
+        ("nature", "panne"),
+        ("urgence", "personne_bloquee"),
+        ("description", "court"),
+        ("emplacement", "Hall B, ascenseur de droite"),
+    ];
+    let refused = client.post_form("/profil/demandes/nouvelle", &short).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(r#"value="Hall B, ascenseur de droite""#),
+        "the place typed is kept: {page}"
+    );
+
     // The place in words: accepted, staff told.
     let place = "12 rue des Lilas, escalier B, ascenseur de gauche";
     let mut fields = urgent.to_vec();
