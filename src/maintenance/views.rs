@@ -113,7 +113,7 @@ fn place_fields(choices: &PlaceChoices, form: &RequestForm, errors: &FormErrors)
     let buildings = id_options(&choices.buildings);
     let buildings: Vec<(&str, &str)> = buildings.iter().map(|(id, n)| (id.as_str(), *n)).collect();
     let location = Field::text("emplacement", "Où se trouve l'appareil ?", &form.location)
-        .hint("Adresse de l'immeuble, escalier, quel ascenseur : si l'appareil n'est pas dans la liste, l'équipe WeMaintain le rattachera à la demande.")
+        .hint("Adresse de l'immeuble, escalier, quel ascenseur. Si l'appareil n'est pas encore déclaré, l'équipe WeMaintain le rattachera à la demande.")
         .optional();
     html! {
         @if devices.is_empty() {
