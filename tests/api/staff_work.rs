@@ -192,6 +192,7 @@ async fn the_home_lists_what_needs_action_people_stuck_first(backend: Backend) {
     );
     for expected in [
         "3 demandes",
+        "1 demande sans réponse",
         "1 demande en retard",
         "1 demande à rendre",
         "1 question",
