@@ -41,6 +41,7 @@ pub enum AuditEvent {
     RightsRequestInformationAsked,
     RightsRequestClosed,
     VisitLogSearched,
+    RequestDeviceAttached,
 }
 
 impl AuditEvent {
@@ -75,6 +76,7 @@ impl AuditEvent {
             AuditEvent::RightsRequestInformationAsked => "rights_request_information_asked",
             AuditEvent::RightsRequestClosed => "rights_request_closed",
             AuditEvent::VisitLogSearched => "visit_log_searched",
+            AuditEvent::RequestDeviceAttached => "request_device_attached",
         }
     }
 }
@@ -111,6 +113,7 @@ pub fn event_in_french(key: &str) -> &'static str {
         "rights_request_information_asked" => "Informations demandées au demandeur",
         "rights_request_closed" => "Demande d'exercice de droits close",
         "visit_log_searched" => "Recherche dans le journal des visites",
+        "request_device_attached" => "Appareil rattaché à une demande de maintenance",
         _ => "Autre action",
     }
 }

@@ -170,6 +170,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/demandes/{id}" Admin => maintenance::staff_request;
     Post "/admin/demandes/{id}/statut" Admin => maintenance::change_status;
     Post "/admin/demandes/{id}/messages" Admin => maintenance::staff_message;
+    Post "/admin/demandes/{id}/appareil" Admin => maintenance::attach_device;
     Read "/admin/propositions" Admin => proposals::staff_list;
     Read "/admin/propositions/{id}" Admin => proposals::staff_page;
     Post "/admin/propositions/{id}/reponse" Admin => proposals::answer;

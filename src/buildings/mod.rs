@@ -337,3 +337,14 @@ pub async fn device_in_building(
         .await?
         .map(|building| (device, building)))
 }
+
+/// The company's current buildings, for a choice in a form: (id, name).
+pub async fn building_choices(db: &Db, company_id: i64) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, name FROM buildings WHERE company_id = $1 AND archived_at IS NULL \
+         ORDER BY name, id"
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await)?)
+}

@@ -108,7 +108,7 @@ fn overview(d: &Dashboard) -> Markup {
             h2 { "Demandes en cours" }
             ul {
                 @for r in d.open_requests.items.iter().take(5) {
-                    li { a href={ "/profil/demandes/" (r.id) } { "N° " (r.id) } " — " (r.building_name) ", " (r.device_location) " : " strong { (request_status(&r.status)) } }
+                    li { a href={ "/profil/demandes/" (r.id) } { "N° " (r.id) } " — " (r.place()) " : " strong { (request_status(&r.status)) } }
                 }
             }
         }

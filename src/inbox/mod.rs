@@ -167,6 +167,17 @@ impl Inbox {
     }
 }
 
+/// How many messages of the inbox are not yet marked handled.
+pub async fn unhandled_count(db: &Db, inbox: Inbox) -> Result<i64, DbError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE handled_at IS NULL",
+        inbox.table()
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(&sql)
+        .fetch_one(pool)
+        .await)?)
+}
+
 /// Marks a message handled; `false` when there is no such message.
 pub async fn mark_handled(
     db: &Db,

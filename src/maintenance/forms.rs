@@ -2,8 +2,9 @@
 
 use serde::Deserialize;
 
-use crate::domain::message_text;
+use crate::domain::{message_text, optional_text, FieldError};
 use crate::forms::FormErrors;
+use crate::maintenance::{Nature, NewRequest, Place, Urgency};
 
 /// A maintenance request, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -11,42 +12,94 @@ use crate::forms::FormErrors;
 pub struct RequestForm {
     #[serde(rename = "appareil")]
     pub device: String,
+    /// Where the device is, in words, when it is not in the list.
+    #[serde(rename = "emplacement")]
+    pub location: String,
+    #[serde(rename = "batiment")]
+    pub building: String,
     pub nature: String,
     #[serde(rename = "urgence")]
     pub urgency: String,
     pub description: String,
 }
 
+const LOCATION_MAX: usize = 300;
+
 impl RequestForm {
     pub const LABELS: &'static [(&'static str, &'static str)] = &[
         ("appareil", "Appareil"),
+        ("emplacement", "Où se trouve l'appareil ?"),
+        ("batiment", "Bâtiment"),
         ("nature", "Nature de la demande"),
         ("urgence", "Urgence"),
         ("description", "Description"),
     ];
 
-    pub fn validate(&self) -> Result<crate::maintenance::NewRequest, FormErrors> {
-        use crate::maintenance::{Nature, Urgency};
+    /// The request; `devices_declared` says whether the form offered a
+    /// list of devices (the messages differ).
+    pub fn validate(&self, devices_declared: bool) -> Result<NewRequest, FormErrors> {
         let mut e = FormErrors::default();
-        let device_id = e.check(
-            "appareil",
-            self.device.trim().parse::<i64>().map_err(|_| {
-                crate::domain::FieldError::new("Choisissez l'appareil concerné dans la liste.")
-            }),
-        );
+        let place = self.place(&mut e, devices_declared);
         let nature = e.check("nature", Nature::parse(&self.nature));
         let urgency = e.check("urgence", Urgency::parse(&self.urgency));
         let description = e.check("description", message_text(&self.description, 10, 5_000));
-        match (device_id, nature, urgency, description) {
-            (Some(device_id), Some(nature), Some(urgency), Some(description)) => {
-                Ok(crate::maintenance::NewRequest {
-                    device_id,
+        match (place, nature, urgency, description) {
+            (Some(place), Some(nature), Some(urgency), Some(description)) if e.is_empty() => {
+                Ok(NewRequest {
+                    place,
                     nature,
                     urgency,
                     description,
                 })
             }
             _ => Err(e),
+        }
+    }
+
+    /// A device from the list, or the place in words (and a building if
+    /// chosen): one of the two is needed.
+    fn place(&self, e: &mut FormErrors, devices_declared: bool) -> Option<Place> {
+        let location = e.check("emplacement", optional_text(&self.location, LOCATION_MAX));
+        let building = match self.building.trim() {
+            "" => Some(None),
+            typed => e.check(
+                "batiment",
+                typed.parse::<i64>().map(Some).map_err(|_| {
+                    FieldError::new(
+                        "Choisissez le bâtiment dans la liste, ou laissez le champ vide.",
+                    )
+                }),
+            ),
+        };
+        if !self.device.trim().is_empty() {
+            let device = self
+                .device
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| FieldError::new("Choisissez l'appareil concerné dans la liste."));
+            return e.check("appareil", device).map(Place::Device);
+        }
+        match (location?, building?) {
+            (Some(location), building) => Some(Place::Described { location, building }),
+            (None, _) if devices_declared => {
+                e.add(
+                    "appareil",
+                    "Choisissez l'appareil concerné, ou indiquez plus bas où il se trouve.",
+                );
+                e.add(
+                    "emplacement",
+                    "Indiquez où se trouve l'appareil s'il n'est pas dans la liste.",
+                );
+                None
+            }
+            (None, _) => {
+                e.add(
+                    "emplacement",
+                    "Indiquez où se trouve l'appareil : adresse de l'immeuble, escalier, \
+                     quel ascenseur.",
+                );
+                None
+            }
         }
     }
 }

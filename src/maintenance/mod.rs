@@ -5,6 +5,8 @@
 
 pub mod forms;
 pub mod routes;
+pub mod staff;
+pub mod staff_views;
 pub mod views;
 pub mod workflow;
 
@@ -83,10 +85,22 @@ impl RequestStatus {
     }
 }
 
+/// Where the problem is: a device of the company, or, when the client has
+/// not declared it yet, the place in words (and the building if they
+/// have one); staff attach the device later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Device(i64),
+    Described {
+        location: String,
+        building: Option<i64>,
+    },
+}
+
 /// A validated request.
 #[derive(Debug, Clone)]
 pub struct NewRequest {
-    pub device_id: i64,
+    pub place: Place,
     pub nature: Nature,
     pub urgency: Urgency,
     pub description: String,
@@ -96,16 +110,23 @@ pub struct NewRequest {
 pub struct MaintenanceRequest {
     pub id: i64,
     pub company_id: i64,
-    pub device_id: i64,
+    /// `None` until staff attach it, when the client described the place.
+    pub device_id: Option<i64>,
     pub created_by: Option<i64>,
     pub nature: String,
     pub urgency: String,
     pub description: String,
+    /// Where the device is, as the client described it.
+    pub location: Option<String>,
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
-    pub building_name: String,
-    pub device_location: String,
+    /// The device's building, or the one the client chose.
+    pub building_id: Option<i64>,
+    pub building_name: Option<String>,
+    /// The building's postal address on one line.
+    pub building_address: Option<String>,
+    pub device_location: Option<String>,
     pub company_name: String,
 }
 
@@ -119,6 +140,21 @@ impl MaintenanceRequest {
     pub fn is_emergency(&self) -> bool {
         self.urgency == Urgency::PersonneBloquee.key()
     }
+
+    /// Where the problem is, on one line: the device, else the building
+    /// and the place as described.
+    pub fn place(&self) -> String {
+        let parts = [
+            self.building_name.as_deref(),
+            self.device_location.as_deref(),
+            self.device_id
+                .is_none()
+                .then_some(self.location.as_deref())
+                .flatten(),
+        ];
+        let text: Vec<&str> = parts.into_iter().flatten().collect();
+        text.join(" — ")
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -130,13 +166,18 @@ pub struct RequestMessage {
 }
 
 const COLUMNS: &str = "r.id, r.company_id, r.device_id, r.created_by, r.nature, r.urgency, \
-    r.description, r.status, r.created_at, r.updated_at, b.name AS building_name, \
+    r.description, r.location, r.status, r.created_at, r.updated_at, b.id AS building_id, \
+    b.name AS building_name, \
+    b.address || ', ' || b.postal_code || ' ' || b.city AS building_address, \
     d.location AS device_location, c.name AS company_name";
-const FROM: &str = "FROM maintenance_requests r JOIN devices d ON d.id = r.device_id \
-    JOIN buildings b ON b.id = d.building_id JOIN companies c ON c.id = r.company_id";
+/// A request described in words has no device: its building is the one
+/// chosen, if any.
+const FROM: &str = "FROM maintenance_requests r LEFT JOIN devices d ON d.id = r.device_id \
+    LEFT JOIN buildings b ON b.id = COALESCE(d.building_id, r.building_id) \
+    JOIN companies c ON c.id = r.company_id";
 
-/// Files a request on a device of the company; `None` when the device is
-/// not the company's.
+/// Files a request on a device (or building) of the company; `None` when
+/// the device or building is not the company's.
 pub async fn create(
     db: &Db,
     company_id: i64,
@@ -144,11 +185,20 @@ pub async fn create(
     now: DateTime<Utc>,
     new: &NewRequest,
 ) -> Result<Option<i64>, DbError> {
+    let (device, building, location) = match &new.place {
+        Place::Device(id) => (Some(*id), None, None),
+        Place::Described { location, building } => (None, *building, Some(location.as_str())),
+    };
+    // The device and the building, when given, must be the company's; the
+    // building of a device is the device's.
     Ok(on_pool!(db, |pool| sqlx::query_scalar(
-        "INSERT INTO maintenance_requests (company_id, device_id, created_by, nature, urgency, \
-           description, status, created_at, updated_at) \
-         SELECT $1, d.id, $2, $3, $4, $5, 'recue', $6, $6 FROM devices d \
-         JOIN buildings b ON b.id = d.building_id WHERE d.id = $7 AND b.company_id = $1 \
+        "INSERT INTO maintenance_requests (company_id, device_id, building_id, location, \
+           created_by, nature, urgency, description, status, created_at, updated_at) \
+         SELECT $1, d.id, b.id, $8, $2, $3, $4, $5, 'recue', $6, $6 FROM (SELECT 1 AS one) x \
+         LEFT JOIN devices d ON d.id = $7 \
+         LEFT JOIN buildings b ON b.id = COALESCE(d.building_id, $9) AND b.company_id = $1 \
+         WHERE ($7 IS NULL OR (d.id IS NOT NULL AND b.id IS NOT NULL)) \
+           AND ($9 IS NULL OR b.id IS NOT NULL) \
          RETURNING id"
     )
     .bind(company_id)
@@ -157,7 +207,9 @@ pub async fn create(
     .bind(new.urgency.key())
     .bind(&new.description)
     .bind(millis(now))
-    .bind(new.device_id)
+    .bind(device)
+    .bind(location)
+    .bind(building)
     .fetch_all(pool)
     .await
     .map(crate::db::first))?)

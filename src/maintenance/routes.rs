@@ -6,14 +6,19 @@ use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
+use crate::audit::AuditEvent;
 use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
-use crate::http::{html, redirect, ClientPage, PageError, StaffPage};
+use crate::http::{html, redirect, staff_audit, ClientPage, PageError, StaffPage};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
+use crate::maintenance::staff::StaffFilter;
+use crate::maintenance::staff_views as staff_view;
 use crate::maintenance::views as view;
-use crate::maintenance::views::RequestPage;
-use crate::maintenance::{self, workflow, MaintenanceRequest, RequestMessage, RequestStatus};
+use crate::maintenance::views::{PlaceChoices, RequestPage};
+use crate::maintenance::{
+    self, workflow, MaintenanceRequest, Place, RequestMessage, RequestStatus,
+};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -44,12 +49,20 @@ pub async fn client_list(
     ))
 }
 
+/// The company's devices and buildings, for the request form.
+async fn place_choices(state: &AppState, company: i64) -> Result<PlaceChoices, PageError> {
+    Ok(PlaceChoices {
+        devices: maintenance::device_choices(&state.db, company).await?,
+        buildings: crate::buildings::building_choices(&state.db, company).await?,
+    })
+}
+
 /// `GET /profil/demandes/nouvelle[?appareil=ID]`.
 pub async fn new_request(
     query: web::Query<ListQuery>,
     client: ClientPage,
 ) -> Result<Markup, PageError> {
-    let devices = maintenance::device_choices(&client.state.db, client.company).await?;
+    let choices = place_choices(&client.state, client.company).await?;
     let form = RequestForm {
         device: query.device.clone().unwrap_or_default(),
         ..Default::default()
@@ -58,7 +71,7 @@ pub async fn new_request(
     Ok(view::request_form_page(
         &client.viewer,
         &client.token,
-        &devices,
+        &choices,
         &form,
         &errors,
         client.state.emergency_phone.as_ref(),
@@ -70,28 +83,36 @@ pub async fn create_request(
     form: web::Form<RequestForm>,
     client: ClientPage,
 ) -> Result<HttpResponse, PageError> {
-    let devices = maintenance::device_choices(&client.state.db, client.company).await?;
+    let choices = place_choices(&client.state, client.company).await?;
     let refuse = |errors: FormErrors| {
         let on_call = client.state.emergency_phone.as_ref();
         let page = view::request_form_page(
             &client.viewer,
             &client.token,
-            &devices,
+            &choices,
             &form,
             &errors,
             on_call,
         );
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
-    let new = match form.validate() {
+    let new = match form.validate(!choices.devices.is_empty()) {
         Ok(new) => new,
         Err(errors) => return Ok(refuse(errors)),
     };
     let Some(id) = workflow::submit(&client.state, client.company, client.viewer.id, &new).await?
     else {
-        // A device id that is not one of the client.company's: as if not chosen.
+        // A device or building that is not the company's: as if not chosen.
         let mut errors = FormErrors::default();
-        errors.add("appareil", "Choisissez l'appareil concerné dans la liste.");
+        match new.place {
+            Place::Device(_) => {
+                errors.add("appareil", "Choisissez l'appareil concerné dans la liste.")
+            }
+            Place::Described { .. } => errors.add(
+                "batiment",
+                "Choisissez le bâtiment dans la liste, ou laissez le champ vide.",
+            ),
+        }
         return Ok(refuse(errors));
     };
     Ok(redirect(&format!("/profil/demandes/{id}?fait=envoyee")))
@@ -105,6 +126,7 @@ fn notice_of(done: Option<&str>) -> Option<&'static str> {
         Some("message") => Some("Message envoyé."),
         Some("statut") => Some("Statut enregistré : le client est prévenu par e-mail."),
         Some("deja") => Some("Ce changement n'est plus possible : le statut a changé entre-temps."),
+        Some("appareil") => Some("Appareil rattaché à la demande."),
         _ => None,
     }
 }
@@ -118,6 +140,7 @@ fn request_page(
     thread: &(MaintenanceRequest, Vec<RequestMessage>),
     (message, errors): (&str, &FormErrors),
     notice: Option<&str>,
+    staff_details: Markup,
 ) -> Markup {
     let page = RequestPage {
         request: &thread.0,
@@ -126,12 +149,29 @@ fn request_page(
         errors,
         notice,
         on_call: state.emergency_phone.as_ref(),
+        staff_details,
     };
     // Client routes are for clients only, staff routes for staff only.
     match viewer.role {
         crate::auth::Role::Client => view::client_request(viewer, token, &page),
         _ => view::staff_request(viewer, token, &page),
     }
+}
+
+/// What the staff page adds: who to call, the building's address, the
+/// device to attach.
+async fn staff_details(
+    state: &AppState,
+    token: &CsrfToken,
+    request: &MaintenanceRequest,
+    errors: &FormErrors,
+) -> Result<Markup, PageError> {
+    let requester = maintenance::staff::requester(&state.db, request).await?;
+    let devices = maintenance::device_choices(&state.db, request.company_id).await?;
+    Ok(maud::html! {
+        (staff_view::requester_block(requester.as_ref(), request))
+        (staff_view::attach_form(token, request, &devices, errors))
+    })
 }
 
 /// `GET /profil/demandes/{id}`.
@@ -152,6 +192,7 @@ pub async fn client_request(
         &thread,
         typed,
         notice,
+        maud::html! {},
     ))
 }
 
@@ -195,19 +236,52 @@ async fn refused_message(
     errors: &FormErrors,
 ) -> Result<HttpResponse, PageError> {
     let messages = maintenance::messages(&state.db, request.id).await?;
+    let details = match viewer.role {
+        crate::auth::Role::Client => maud::html! {},
+        _ => staff_details(state, token, &request, errors).await?,
+    };
     let typed = (form.message.as_str(), errors);
-    let page = request_page(state, viewer, token, &(request, messages), typed, None);
+    let page = request_page(
+        state,
+        viewer,
+        token,
+        &(request, messages),
+        typed,
+        None,
+        details,
+    );
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
-/// `GET /admin/demandes`.
+#[derive(Deserialize)]
+pub struct StaffListQuery {
+    #[serde(default)]
+    page: PageRequest,
+    #[serde(default, rename = "statut")]
+    status: String,
+    #[serde(default, rename = "urgence")]
+    urgency: String,
+    #[serde(default, rename = "reponse")]
+    awaiting: String,
+}
+
+/// `GET /admin/demandes[?statut=…&urgence=…&reponse=attendue&page=N]`:
+/// the most urgent first; a filter the form never sends is ignored, with
+/// a notice.
 pub async fn staff_list(
-    query: web::Query<ListQuery>,
+    query: web::Query<StaffListQuery>,
     staff: StaffPage,
 ) -> Result<Markup, PageError> {
-    let open = query.closed.is_none();
-    let list = maintenance::requests(&staff.state.db, None, open, query.page).await?;
-    Ok(view::staff_list(&staff.viewer, &staff.token, &list, open))
+    let (filter, ignored) = StaffFilter::parse(&query.status, &query.urgency, &query.awaiting);
+    let list = maintenance::staff::requests(&staff.state.db, filter, query.page).await?;
+    let notice = ignored.then_some("Un filtre demandé n'existe pas : il est ignoré.");
+    Ok(staff_view::staff_list(
+        &staff.viewer,
+        &staff.token,
+        &list,
+        &filter,
+        notice,
+    ))
 }
 
 /// `GET /admin/demandes/{id}`: a client's request is a record; opening it
@@ -229,15 +303,17 @@ pub async fn staff_request(
         .subject(format!("maintenance_request:{id}"))
         .record_with(&page.state)
         .await?;
-    let typed = ("", &FormErrors::default());
+    let no_errors = FormErrors::default();
+    let details = staff_details(&page.state, &page.token, &thread.0, &no_errors).await?;
     let notice = notice_of(query.done.as_deref());
     Ok(request_page(
         &page.state,
         &page.viewer,
         &page.token,
         &thread,
-        typed,
+        ("", &no_errors),
         notice,
+        details,
     ))
 }
 
@@ -294,4 +370,64 @@ pub async fn staff_message(
     let now = state.clock.now();
     workflow::add_message(&state, &request, viewer.id, true, &body, now).await?;
     Ok(redirect(&format!("/admin/demandes/{id}?fait=message")))
+}
+
+#[derive(Deserialize)]
+pub struct AttachForm {
+    #[serde(default, rename = "appareil")]
+    device: String,
+}
+
+/// `POST /admin/demandes/{id}/appareil`: staff attach a device of the
+/// company (the client described the place); audited with the change.
+pub async fn attach_device(
+    path: web::Path<i64>,
+    form: web::Form<AttachForm>,
+    page: StaffPage,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let request = maintenance::request(&page.state.db, None, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    if let Ok(device) = form.device.trim().parse::<i64>() {
+        if attach(&page, &request, device).await? {
+            return Ok(redirect(&format!("/admin/demandes/{id}?fait=appareil")));
+        }
+    }
+    let mut errors = FormErrors::default();
+    errors.add(
+        "appareil",
+        "Choisissez un appareil de la société dans la liste.",
+    );
+    let empty = ThreadMessageForm::default();
+    refused_message(
+        &page.state,
+        &page.viewer,
+        &page.token,
+        request,
+        &empty,
+        &errors,
+    )
+    .await
+}
+
+/// Attaches the device with its audit line; `false` when it is not one of
+/// the company's.
+async fn attach(
+    page: &StaffPage,
+    request: &MaintenanceRequest,
+    device: i64,
+) -> Result<bool, PageError> {
+    let state = &page.state;
+    let audit = staff_audit(
+        state,
+        &page.req,
+        &page.viewer,
+        AuditEvent::RequestDeviceAttached,
+    )
+    .user(request.created_by)
+    .subject(format!("maintenance_request:{}", request.id))
+    .detail(format!("appareil {device}"))
+    .pending(state);
+    Ok(maintenance::staff::attach_device(&state.db, request.id, device, audit).await?)
 }

@@ -12,7 +12,8 @@ use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStat
 use crate::views::components::{pagination, table};
 use crate::views::emergency::{stuck_person_notice, urgency_hint};
 use crate::views::forms::{
-    csrf_field, error_summary, french_datetime, options, select, textarea, FormErrors,
+    csrf_field, error_summary, field, french_datetime, optional_select, options, select, textarea,
+    Field, FormErrors,
 };
 
 fn label_of<T: Copy>(
@@ -45,23 +46,17 @@ pub fn status_label(key: &str) -> &'static str {
     )
 }
 
-fn rows(requests: &[MaintenanceRequest], base: &str, with_company: bool) -> Vec<Vec<Markup>> {
+fn rows(requests: &[MaintenanceRequest], base: &str) -> Vec<Vec<Markup>> {
     requests
         .iter()
         .map(|r| {
-            let mut row = vec![
+            vec![
                 html! { a href={ (base) (r.id) } { "N° " (r.id) } },
                 html! { (french_datetime(r.created_at)) },
-            ];
-            if with_company {
-                row.push(html! { (r.company_name) });
-            }
-            row.extend([
-                html! { (r.building_name) br; (r.device_location) },
+                html! { (r.place()) },
                 html! { (nature_label(&r.nature)) br; (urgency_label(&r.urgency)) },
                 html! { span.badge { (status_label(&r.status)) } },
-            ]);
-            row
+            ]
         })
         .collect()
 }
@@ -92,29 +87,57 @@ pub fn client_list(
             (switch("/profil/demandes", open))
             @if list.items.is_empty() { p { "Aucune demande." } }
             @else {
-                (table(&format!("{} demande(s)", list.total), &["Demande", "Déposée le", "Appareil", "Nature", "Statut"], &rows(&list.items, "/profil/demandes/", false)))
+                (table(&format!("{} demande(s)", list.total), &["Demande", "Déposée le", "Appareil", "Nature", "Statut"], &rows(&list.items, "/profil/demandes/")))
                 (pagination(list.page, list.pages, |p| format!("/profil/demandes?page={p}{}", if open { "" } else { "&closes=1" })))
             }
         },
     )
 }
 
+/// The choices of the request form: the company's devices and buildings.
+pub struct PlaceChoices {
+    pub devices: Vec<(i64, String)>,
+    pub buildings: Vec<(i64, String)>,
+}
+
+fn id_options(items: &[(i64, String)]) -> Vec<(String, &str)> {
+    items
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.as_str()))
+        .collect()
+}
+
+/// Where the problem is: a device from the list, or the place in words
+/// and the building.
+fn place_fields(choices: &PlaceChoices, form: &RequestForm, errors: &FormErrors) -> Markup {
+    let devices = id_options(&choices.devices);
+    let devices: Vec<(&str, &str)> = devices.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    let buildings = id_options(&choices.buildings);
+    let buildings: Vec<(&str, &str)> = buildings.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    let location = Field::text("emplacement", "Où se trouve l'appareil ?", &form.location)
+        .hint("Adresse de l'immeuble, escalier, quel ascenseur. Si l'appareil n'est pas encore déclaré, l'équipe WeMaintain le rattachera à la demande.")
+        .optional();
+    html! {
+        @if devices.is_empty() {
+            p { "Vous n'avez pas encore déclaré d'appareil : décrivez où il se trouve, ou " a href="/profil/batiments" { "déclarez-le dans vos bâtiments" } "." }
+        } @else {
+            (optional_select("appareil", "Appareil", "Pas dans la liste", &devices, &form.device, errors))
+        }
+        (field(location, errors))
+        @if !buildings.is_empty() {
+            (optional_select("batiment", "Bâtiment, si l'appareil n'est pas dans la liste", "Aucun", &buildings, &form.building, errors))
+        }
+    }
+}
+
 pub fn request_form_page(
     viewer: &Viewer,
     token: &CsrfToken,
-    devices: &[(i64, String)],
+    choices: &PlaceChoices,
     form: &RequestForm,
     errors: &FormErrors,
     on_call: Option<&EmergencyPhone>,
 ) -> Markup {
-    let device_options: Vec<(String, &str)> = devices
-        .iter()
-        .map(|(id, name)| (id.to_string(), name.as_str()))
-        .collect();
-    let device_options: Vec<(&str, &str)> = device_options
-        .iter()
-        .map(|(id, name)| (id.as_str(), *name))
-        .collect();
     let natures = options(Nature::ALL, Nature::key, Nature::label);
     let urgencies = options(Urgency::ALL, Urgency::key, Urgency::label);
     PROFILE.page(
@@ -125,19 +148,15 @@ pub fn request_form_page(
         html! {
             h1 { "Nouvelle demande de maintenance" }
             (stuck_person_notice(on_call))
-            @if devices.is_empty() {
-                p { "Déclarez d'abord vos appareils dans " a href="/profil/batiments" { "vos bâtiments" } "." }
-            } @else {
-                (error_summary(errors, RequestForm::LABELS))
-                form.form method="post" action="/profil/demandes/nouvelle" novalidate {
-                    (csrf_field(token))
-                    (select("appareil", "Appareil", &device_options, &form.device, errors))
-                    (select("nature", "Nature de la demande", &natures, &form.nature, errors))
-                    (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
-                    (urgency_hint(on_call))
-                    (textarea("description", "Description", &form.description, Some("Ce que vous constatez, depuis quand, ce qui a été tenté."), errors))
-                    button.button type="submit" { "Envoyer la demande" }
-                }
+            (error_summary(errors, RequestForm::LABELS))
+            form.form method="post" action="/profil/demandes/nouvelle" novalidate {
+                (csrf_field(token))
+                (place_fields(choices, form, errors))
+                (select("nature", "Nature de la demande", &natures, &form.nature, errors))
+                (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
+                (urgency_hint(on_call))
+                (textarea("description", "Description", &form.description, Some("Ce que vous constatez, depuis quand, ce qui a été tenté."), errors))
+                button.button type="submit" { "Envoyer la demande" }
             }
         },
     )
@@ -165,7 +184,7 @@ fn summary(r: &MaintenanceRequest) -> Markup {
     html! {
         dl.definitions {
             dt { "Statut" } dd { span.badge { (status_label(&r.status)) } }
-            dt { "Appareil" } dd { (r.building_name) " — " (r.device_location) }
+            dt { "Appareil" } dd { (r.place()) @if r.device_id.is_none() { " (appareil à rattacher)" } }
             dt { "Nature" } dd { (nature_label(&r.nature)) }
             dt { "Urgence" } dd { (urgency_label(&r.urgency)) }
             dt { "Déposée le" } dd { (french_datetime(r.created_at)) }
@@ -193,6 +212,9 @@ pub struct RequestPage<'a> {
     pub notice: Option<&'a str>,
     /// The on-call number, shown on the client's page of an open urgent request.
     pub on_call: Option<&'a EmergencyPhone>,
+    /// For staff: who to call, the building's address, the device to
+    /// attach (empty for the client).
+    pub staff_details: Markup,
 }
 
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
@@ -217,29 +239,6 @@ pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Ma
     )
 }
 
-pub fn staff_list(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    list: &Paged<MaintenanceRequest>,
-    open: bool,
-) -> Markup {
-    ADMINISTRATION.page(
-        "Demandes de maintenance",
-        "/admin/demandes",
-        viewer,
-        token,
-        html! {
-            h1 { "Demandes de maintenance" }
-            (switch("/admin/demandes", open))
-            @if list.items.is_empty() { p { "Aucune demande." } }
-            @else {
-                (table(&format!("{} demande(s)", list.total), &["Demande", "Déposée le", "Société", "Appareil", "Nature", "Statut"], &rows(&list.items, "/admin/demandes/", true)))
-                (pagination(list.page, list.pages, |p| format!("/admin/demandes?page={p}{}", if open { "" } else { "&closes=1" })))
-            }
-        },
-    )
-}
-
 pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
     let r = p.request;
     let next: Vec<(&str, &str)> = r
@@ -258,6 +257,7 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             div.prose {
                 (summary(r))
+                (p.staff_details)
                 @if !next.is_empty() {
                     h2 { "Changer le statut" }
                     form.form method="post" action={ "/admin/demandes/" (r.id) "/statut" } {

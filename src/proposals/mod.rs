@@ -148,6 +148,15 @@ pub async fn proposals(
     fetch_page(db, list, page).await
 }
 
+/// How many requests wait for the team's answer, for the staff home page.
+pub async fn pending_count(db: &Db) -> Result<i64, DbError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM proposal_requests WHERE status = 'recue'"
+    )
+    .fetch_one(pool)
+    .await)?)
+}
+
 /// Staff answer once; `false` when already answered (or unknown).
 pub async fn answer(db: &Db, id: i64, text: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
     let changed = on_pool!(db, |pool| sqlx::query(

@@ -107,7 +107,10 @@ pub struct DeviceData {
 #[derive(Debug, Clone, Serialize)]
 pub struct MaintenanceRequestData {
     pub id: i64,
-    pub device_id: i64,
+    pub device_id: Option<i64>,
+    pub building_id: Option<i64>,
+    /// Where the device is, as the client described it.
+    pub location: Option<String>,
     pub nature: String,
     pub urgency: String,
     pub description: String,
@@ -224,7 +227,19 @@ type DeviceRow = (
     String,
     i64,
 );
-type RequestRow = (i64, i64, String, String, String, String, i64);
+/// id, device, building, location, nature, urgency, description, status, created.
+type RequestRow = (
+    i64,
+    Opt,
+    Opt,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+type Opt = Option<i64>;
 type ProposalRow = (
     i64,
     Option<String>,
@@ -358,8 +373,8 @@ async fn maintenance_requests(
     company_id: i64,
 ) -> Result<Vec<MaintenanceRequestData>, sqlx::Error> {
     let request_rows: Vec<RequestRow> = Sql::new(
-        "SELECT id, device_id, nature, urgency, description, status, created_at \
-         FROM maintenance_requests WHERE company_id = $1 ORDER BY id",
+        "SELECT id, device_id, building_id, location, nature, urgency, description, status, \
+           created_at FROM maintenance_requests WHERE company_id = $1 ORDER BY id",
     )
     .bind(company_id)
     .fetch_all(db)
@@ -374,28 +389,26 @@ async fn maintenance_requests(
     .await?;
     Ok(request_rows
         .into_iter()
-        .map(
-            |(id, device_id, nature, urgency, description, status, created)| {
-                MaintenanceRequestData {
-                    id,
-                    device_id,
-                    nature,
-                    urgency,
-                    description,
-                    status,
-                    created_at: timestamp(created),
-                    messages: message_rows
-                        .iter()
-                        .filter(|m| m.0 == id)
-                        .map(|m| MessageData {
-                            from_staff: m.1,
-                            body: m.2.clone(),
-                            created_at: timestamp(m.3),
-                        })
-                        .collect(),
-                }
-            },
-        )
+        .map(|r| MaintenanceRequestData {
+            id: r.0,
+            device_id: r.1,
+            building_id: r.2,
+            location: r.3,
+            nature: r.4,
+            urgency: r.5,
+            description: r.6,
+            status: r.7,
+            created_at: timestamp(r.8),
+            messages: message_rows
+                .iter()
+                .filter(|m| m.0 == r.0)
+                .map(|m| MessageData {
+                    from_staff: m.1,
+                    body: m.2.clone(),
+                    created_at: timestamp(m.3),
+                })
+                .collect(),
+        })
         .collect())
 }
 

@@ -342,6 +342,19 @@ pub async fn overdue_count(db: &Db, now: DateTime<Utc>) -> Result<i64, RightsErr
     .await)?)
 }
 
+/// How many open requests fall due within `days` days from now (late ones
+/// aside), for the staff home page.
+pub async fn due_within_count(db: &Db, now: DateTime<Utc>, days: i64) -> Result<i64, RightsError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rights_requests \
+         WHERE (status = 'ouverte' OR status = 'info_demandee') AND due_at >= $1 AND due_at <= $2"
+    )
+    .bind(millis(now))
+    .bind(millis(now + Duration::days(days)))
+    .fetch_one(pool)
+    .await)?)
+}
+
 /// The requests made by an account or with its address.
 /// The requests of an account, and those sent with its address when it has
 /// proven it owns it (`proven_email`).

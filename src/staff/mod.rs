@@ -6,3 +6,5 @@ pub mod account_company;
 pub mod decisions;
 pub mod routes;
 pub mod views;
+pub mod work_queue;
+pub mod work_queue_view;

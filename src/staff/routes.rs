@@ -19,26 +19,15 @@ use crate::staff::decisions::{self, Decision};
 use crate::staff::views as view;
 use crate::state::AppState;
 
-/// `GET /admin`.
+/// `GET /admin`: what needs action now.
 pub async fn home(
     state: web::Data<AppState>,
     viewer: Viewer,
     token: CsrfToken,
 ) -> Result<Markup, PageError> {
-    let pending = accounts::pending_count(&state.db).await?;
-    let unhandled = inbox::questions(&state.db)
-        .await?
-        .iter()
-        .filter(|q| q.handled_at.is_none())
-        .count()
-        + inbox::applications(&state.db)
-            .await?
-            .iter()
-            .filter(|a| a.handled_at.is_none())
-            .count();
-    let overdue = crate::rights::overdue_count(&state.db, state.clock.now()).await?;
-    Ok(view::admin_home(
-        &viewer, &token, pending, unhandled, overdue,
+    let queues = crate::staff::work_queue::gather(&state).await?;
+    Ok(crate::staff::work_queue_view::page(
+        &viewer, &token, &queues,
     ))
 }
 

@@ -43,39 +43,6 @@ pub fn confirm_opening_page(
     )
 }
 
-pub fn admin_home(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    pending: i64,
-    unhandled: usize,
-    rights_overdue: i64,
-) -> Markup {
-    ADMINISTRATION.page(
-        "Administration",
-        "/admin",
-        viewer,
-        token,
-        html! {
-            h1 { "Administration" }
-            ul.cards {
-                li.card {
-                    h2 { a href="/admin/inscriptions" { "Demandes de compte" } }
-                    p { (pending) " en attente d'examen" }
-                }
-                li.card {
-                    h2 { a href="/admin/messages" { "Messages" } }
-                    p { (unhandled) " à traiter (questions et candidatures)" }
-                }
-                li.card {
-                    h2 { a href="/admin/droits" { "Droits des personnes" } }
-                    @if rights_overdue > 0 { p { strong.overdue { (rights_overdue) " demande(s) en retard" } } }
-                    @else { p { "Aucune demande en retard" } }
-                }
-            }
-        },
-    )
-}
-
 fn flash(notice: Option<&str>) -> Markup {
     html! { @if let Some(notice) = notice { p.notice role="status" { (notice) } } }
 }

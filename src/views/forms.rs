@@ -142,6 +142,30 @@ pub fn select(
     framed(name, text, true, None, error, list)
 }
 
+/// A list where the empty value (`none`, e.g. « Aucun ») is an answer:
+/// not required.
+pub fn optional_select(
+    name: &'static str,
+    text: &str,
+    none: &str,
+    options: &[(&str, &str)],
+    selected: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let list = html! {
+        select id=(name) name=(name)
+            aria-invalid=[error.map(|_| "true")]
+            aria-describedby=[described_by(name, false, error.is_some())] {
+            option value="" selected[selected.is_empty()] { (none) }
+            @for (value, label) in options {
+                option value=(value) selected[*value == selected] { (label) }
+            }
+        }
+    };
+    framed(name, text, false, None, error, list)
+}
+
 /// A multi-line text.
 pub fn textarea(
     name: &'static str,

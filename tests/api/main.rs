@@ -33,6 +33,7 @@ mod rights_profile;
 mod rights_requests;
 mod rollup;
 mod security;
+mod staff_work;
 mod static_files;
 mod statistics;
 mod visitor_log;

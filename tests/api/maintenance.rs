@@ -3,12 +3,15 @@
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
-use crate::helpers::{create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD};
+use crate::helpers::{
+    client_of_company, create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
     a_request_goes_from_the_client_to_staff_and_back,
     a_request_form_keeps_what_was_typed,
+    a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later,
 );
 
 async fn scalar(db: &Db, sql: &str) -> i64 {
@@ -343,5 +346,206 @@ async fn a_request_form_keeps_what_was_typed(backend: Backend) {
     assert_eq!(
         scalar(&app.db, "SELECT COUNT(*) FROM maintenance_requests").await,
         0
+    );
+}
+
+/// The request's id in a redirect to its page.
+fn request_id(response: &reqwest::Response) -> i64 {
+    let location = header(response.headers(), "location");
+    location
+        .trim_start_matches("/profil/demandes/")
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a request's page: {location}"))
+}
+
+async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(backend: Backend) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
+    let staff = app.browser();
+    staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
+    let (_, client) = client_of_company(&app, "gardien@syndic.fr", "Syndic Neuf").await;
+
+    // No device declared: the form asks where the problem is.
+    let (status, form) = client.get_page("/profil/demandes/nouvelle").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Où se trouve") && form.contains(r#"name="emplacement""#));
+    assert!(
+        !form.contains(r#"name="appareil""#),
+        "no empty list of devices"
+    );
+    let problem = ("description", "Une personne est bloquée dans la cabine.");
+    let urgent = [
+        ("nature", "panne"),
+        ("urgence", "personne_bloquee"),
+        problem,
+    ];
+
+    // Neither a device nor a place: refused, what was typed kept.
+    let refused = client.post_form("/profil/demandes/nouvelle", &urgent).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains(r#"id="emplacement-erreur""#), "{page}");
+    assert!(page.contains("Indiquez où se trouve"), "{page}");
+    assert!(page.contains("Une personne est bloquée dans la cabine."));
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM maintenance_requests").await,
+        0
+    );
+
+    let short = [
+        ("nature", "panne"),
+        ("urgence", "personne_bloquee"),
+        ("description", "court"),
+        ("emplacement", "Hall B, ascenseur de droite"),
+    ];
+    let refused = client.post_form("/profil/demandes/nouvelle", &short).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(r#"value="Hall B, ascenseur de droite""#),
+        "the place typed is kept: {page}"
+    );
+
+    // The place in words: accepted, staff told.
+    let place = "12 rue des Lilas, escalier B, ascenseur de gauche";
+    let mut fields = urgent.to_vec();
+    fields.push(("emplacement", place));
+    let filed = client.post_form("/profil/demandes/nouvelle", &fields).await;
+    assert_eq!(filed.status(), 303);
+    let request = request_id(&filed);
+    app.wait_for_mail(
+        "equipe@wemaintain.com",
+        &format!("/admin/demandes/{request}"),
+    )
+    .await;
+    assert_eq!(
+        scalar(&app.db, &format!("SELECT COUNT(*) FROM maintenance_requests WHERE id = {request} AND device_id IS NULL")).await,
+        1
+    );
+    let (_, page) = client
+        .get_page(&format!("/profil/demandes/{request}"))
+        .await;
+    assert!(
+        page.contains(place) && page.contains("appareil à rattacher"),
+        "{page}"
+    );
+    let (_, page) = staff.get_page(&format!("/admin/demandes/{request}")).await;
+    assert!(
+        page.contains(place) && page.contains("aucun appareil"),
+        "{page}"
+    );
+
+    // The client declares the building and the device; staff attach it.
+    let building = client
+        .post_form(
+            "/profil/batiments/nouveau",
+            &[
+                ("nom", "Les Lilas"),
+                ("adresse", "12 rue des Lilas"),
+                ("code_postal", "75020"),
+                ("ville", "Paris"),
+                ("pays", "FR"),
+            ],
+        )
+        .await;
+    let building = header(building.headers(), "location")
+        .trim_start_matches("/profil/batiments/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let added = client
+        .post_form(
+            &format!("/profil/batiments/{building}/appareils/nouveau"),
+            &[
+                ("type_appareil", "ascenseur"),
+                ("emplacement", "Escalier B, gauche"),
+                ("etat", "en_service"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    let device = scalar(&app.db, "SELECT MAX(id) FROM devices")
+        .await
+        .to_string();
+    let (_, page) = staff.get_page(&format!("/admin/demandes/{request}")).await;
+    assert!(
+        page.contains("Rattacher") && page.contains(&format!(r#"<option value="{device}">"#)),
+        "{page}"
+    );
+    let attach = format!("/admin/demandes/{request}/appareil");
+    let wrong = staff.post_form(&attach, &[("appareil", "999999")]).await;
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("Choisissez un appareil de la société dans la liste."));
+    let attached_lines = "SELECT COUNT(*) FROM audit_log WHERE event = 'request_device_attached'";
+    assert_eq!(
+        scalar(&app.db, attached_lines).await,
+        0,
+        "nothing changed, nothing audited"
+    );
+    let done = staff.post_form(&attach, &[("appareil", &device)]).await;
+    assert_eq!(
+        header(done.headers(), "location"),
+        format!("/admin/demandes/{request}?fait=appareil")
+    );
+    assert_eq!(
+        scalar(
+            &app.db,
+            &format!("SELECT device_id FROM maintenance_requests WHERE id = {request}")
+        )
+        .await
+        .to_string(),
+        device
+    );
+    assert_eq!(
+        scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE event = 'request_device_attached' AND subject = 'maintenance_request:{request}' AND detail = 'appareil {device}'")).await,
+        1
+    );
+    let (_, page) = client
+        .get_page(&format!("/profil/demandes/{request}"))
+        .await;
+    assert!(
+        page.contains("Les Lilas — Escalier B, gauche") && !page.contains("appareil à rattacher"),
+        "{page}"
+    );
+
+    // With a building chosen: the building shows; one not the company's is refused.
+    let mut fields = urgent.to_vec();
+    fields.extend([
+        ("emplacement", "Hall, ascenseur de droite"),
+        ("batiment", building.as_str()),
+    ]);
+    let filed = client.post_form("/profil/demandes/nouvelle", &fields).await;
+    assert_eq!(filed.status(), 303);
+    let (_, page) = client
+        .get_page(&format!("/profil/demandes/{}", request_id(&filed)))
+        .await;
+    assert!(
+        page.contains("Les Lilas — Hall, ascenseur de droite"),
+        "{page}"
+    );
+    for foreign in ["999999", "le mien"] {
+        let mut fields = urgent.to_vec();
+        fields.extend([("emplacement", "Hall"), ("batiment", foreign)]);
+        let refused = client.post_form("/profil/demandes/nouvelle", &fields).await;
+        assert_eq!(refused.status(), 422, "{foreign}");
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains(r#"id="batiment-erreur""#),
+            "{foreign}"
+        );
+    }
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM maintenance_requests").await,
+        2
     );
 }

@@ -244,6 +244,21 @@ async fn fill_everything(app: &TestApp, staff: &Browser, email: &str) -> Filled 
         )
         .await;
     assert_eq!(answered.status(), 303, "the message is added");
+    // A request on a device not declared, described by where it is.
+    let (described_place, described_problem) = (typed(&mut held), typed(&mut held));
+    let described = client
+        .post_form(
+            "/profil/demandes/nouvelle",
+            &[
+                ("emplacement", &described_place),
+                ("batiment", &building.to_string()),
+                ("nature", "panne"),
+                ("urgence", "personne_bloquee"),
+                ("description", &described_problem),
+            ],
+        )
+        .await;
+    assert_eq!(described.status(), 303, "the described request is filed");
 
     // A proposal with a pré-visite.
     let (proposal_message, dates) = (typed(&mut held), typed(&mut held));

@@ -84,7 +84,7 @@ pub async fn log_in(b: &Browser, email: &str, home: &str) -> Result<()> {
 pub async fn validate_sign_up(admin: &Browser, email: &str) -> Result<()> {
     admin.open("/admin").await?;
     admin
-        .wait_for_text("ul.cards", "1 en attente d'examen")
+        .wait_for_text("ul.cards", "1 demande à examiner")
         .await?;
     admin
         .click("ul.cards a[href='/admin/inscriptions']")

@@ -377,6 +377,7 @@ pub fn export_page(e: &PersonalDataExport) -> Markup {
                 h2 { "Demandes de maintenance (" (e.maintenance_requests.len()) ")" }
                 @for r in &e.maintenance_requests {
                     h3 { "N° " (r.id) " — " (r.nature) ", " (r.status) }
+                    @if let Some(location) = &r.location { p { "Emplacement : " (location) } }
                     p { (r.description) }
                     @for m in &r.messages {
                         p { strong { @if m.from_staff { "WeMaintain" } @else { "Vous" } " (" (rfc3339_in_french(&m.created_at)) ") : " } (m.body) }
