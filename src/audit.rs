@@ -39,9 +39,53 @@ pub enum AuditEvent {
     RightsRequestInformationAsked,
     RightsRequestClosed,
     VisitLogSearched,
+    ReportPublished,
+    ReportCorrected,
+    RequestResolved,
+    QuestionAnswered,
 }
 
 impl AuditEvent {
+    /// Every event, in the order of the enum (the journal's filter lists them).
+    pub const ALL: &'static [AuditEvent] = &[
+        AuditEvent::LoginSucceeded,
+        AuditEvent::LoginFailed,
+        AuditEvent::LoginThrottled,
+        AuditEvent::Logout,
+        AuditEvent::PasswordReconfirmFailed,
+        AuditEvent::PasswordReconfirmThrottled,
+        AuditEvent::PasswordChanged,
+        AuditEvent::PasswordResetRequested,
+        AuditEvent::PasswordReset,
+        AuditEvent::RegistrationValidated,
+        AuditEvent::RegistrationRejected,
+        AuditEvent::AccountCreated,
+        AuditEvent::RoleChanged,
+        AuditEvent::StatusChanged,
+        AuditEvent::RecordViewed,
+        AuditEvent::MessageHandled,
+        AuditEvent::DataExported,
+        AuditEvent::ProfileRectified,
+        AuditEvent::EmailChangeRequested,
+        AuditEvent::EmailChanged,
+        AuditEvent::NewsObjectionChanged,
+        AuditEvent::AccountErased,
+        AuditEvent::RightsRequestConfirmed,
+        AuditEvent::RightsRequestExtended,
+        AuditEvent::RightsRequestInformationAsked,
+        AuditEvent::RightsRequestClosed,
+        AuditEvent::VisitLogSearched,
+        AuditEvent::ReportPublished,
+        AuditEvent::ReportCorrected,
+        AuditEvent::RequestResolved,
+        AuditEvent::QuestionAnswered,
+    ];
+
+    /// The event of a stored key.
+    pub fn parse(key: &str) -> Option<AuditEvent> {
+        AuditEvent::ALL.iter().copied().find(|e| e.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             AuditEvent::LoginSucceeded => "login_succeeded",
@@ -71,6 +115,10 @@ impl AuditEvent {
             AuditEvent::RightsRequestInformationAsked => "rights_request_information_asked",
             AuditEvent::RightsRequestClosed => "rights_request_closed",
             AuditEvent::VisitLogSearched => "visit_log_searched",
+            AuditEvent::ReportPublished => "report_published",
+            AuditEvent::ReportCorrected => "report_corrected",
+            AuditEvent::RequestResolved => "request_resolved",
+            AuditEvent::QuestionAnswered => "question_answered",
         }
     }
 }
@@ -105,6 +153,10 @@ pub fn event_in_french(key: &str) -> &'static str {
         "rights_request_information_asked" => "Informations demandées au demandeur",
         "rights_request_closed" => "Demande d'exercice de droits close",
         "visit_log_searched" => "Recherche dans le journal des visites",
+        "report_published" => "Rapport d'intervention publié",
+        "report_corrected" => "Rapport d'intervention corrigé",
+        "request_resolved" => "Demande de maintenance résolue",
+        "question_answered" => "Réponse envoyée à une question",
         _ => "Autre action",
     }
 }

@@ -13,6 +13,7 @@ use crate::http::{health, metrics};
 use crate::{
     buildings::routes as buildings, contract::routes as contract, dashboard::routes as profile,
     inbox::routes as forms, information_reports::routes as information_reports,
+    information_reports::staff_routes as staff_reports, maintenance::resolution,
     maintenance::routes as maintenance, proposals::routes as proposals, public::routes as public,
     rights::routes as rights, staff::routes as admin,
 };
@@ -166,13 +167,18 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/admin/demandes/{id}" Admin => maintenance::staff_request;
     Post "/admin/demandes/{id}/statut" Admin => maintenance::change_status;
     Post "/admin/demandes/{id}/messages" Admin => maintenance::staff_message;
+    Post "/admin/demandes/{id}/resolue" Admin => resolution::resolve;
     Read "/admin/propositions" Admin => proposals::staff_list;
     Read "/admin/propositions/{id}" Admin => proposals::staff_page;
     Post "/admin/propositions/{id}/reponse" Admin => proposals::answer;
     Read "/admin/contrats" Admin => contract::staff_list;
     Read "/admin/contrats/{id}" Admin => contract::staff_signed;
-    Read "/admin/rapports" Admin => information_reports::staff_form;
-    Post "/admin/rapports" Admin => information_reports::publish;
+    Read "/admin/rapports" Admin => staff_reports::staff_list;
+    Post "/admin/rapports" Admin => staff_reports::publish;
+    Read "/admin/rapports/nouveau" Admin => staff_reports::new_report;
+    Read "/admin/rapports/{id}" Admin => staff_reports::staff_report;
+    Read "/admin/rapports/{id}/modifier" Admin => staff_reports::edit_report;
+    Post "/admin/rapports/{id}/modifier" Admin => staff_reports::correct;
     Read "/admin/droits" Admin => rights::staff_list;
     Read "/admin/droits/visites" Admin => rights::visits_page;
     Read "/admin/droits/visites/export" Admin => rights::visits_export;

@@ -10,6 +10,7 @@ use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
 use crate::http::{html, redirect, ClientPage, PageError, StaffPage};
+use crate::information_reports::links::{reports_of_request, LinkedReport};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
 use crate::maintenance::views as view;
 use crate::maintenance::views::RequestPage;
@@ -108,6 +109,7 @@ fn request_page(
     thread: &(MaintenanceRequest, Vec<RequestMessage>),
     (message, errors): (&str, &FormErrors),
     notice: Option<&str>,
+    reports: &[LinkedReport],
 ) -> Markup {
     let page = RequestPage {
         request: &thread.0,
@@ -115,6 +117,7 @@ fn request_page(
         message,
         errors,
         notice,
+        reports,
     };
     // Client routes are for clients only, staff routes for staff only.
     match viewer.role {
@@ -134,12 +137,14 @@ pub async fn client_request(
         .ok_or(PageError::NotFound)?;
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
+    let reports = reports_of_request(&client.state.db, thread.0.id).await?;
     Ok(request_page(
         &client.viewer,
         &client.token,
         &thread,
         typed,
         notice,
+        &reports,
     ))
 }
 
@@ -184,7 +189,8 @@ async fn refused_message(
 ) -> Result<HttpResponse, PageError> {
     let messages = maintenance::messages(&state.db, request.id).await?;
     let typed = (form.message.as_str(), errors);
-    let page = request_page(viewer, token, &(request, messages), typed, None);
+    let reports = reports_of_request(&state.db, request.id).await?;
+    let page = request_page(viewer, token, &(request, messages), typed, None, &reports);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
@@ -219,12 +225,14 @@ pub async fn staff_request(
         .await?;
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
+    let reports = reports_of_request(&page.state.db, id).await?;
     Ok(request_page(
         &page.viewer,
         &page.token,
         &thread,
         typed,
         notice,
+        &reports,
     ))
 }
 

@@ -6,6 +6,8 @@ use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::Paged;
+use crate::information_reports::link_views;
+use crate::information_reports::links::LinkedReport;
 use crate::maintenance::forms::RequestForm;
 use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStatus, Urgency};
 use crate::views::components::{pagination, table};
@@ -187,6 +189,8 @@ pub struct RequestPage<'a> {
     pub message: &'a str,
     pub errors: &'a FormErrors,
     pub notice: Option<&'a str>,
+    /// The reports that name the request.
+    pub reports: &'a [LinkedReport],
 }
 
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
@@ -200,6 +204,7 @@ pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Ma
             h1 { "Demande de maintenance n° " (r.id) }
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             (summary(r))
+            (link_views::for_client(p.reports))
             (thread(p.messages))
             @if r.status().is_open() {
                 (reply_form(&format!("/profil/demandes/{}/messages", r.id), token, p.message, p.errors))
@@ -260,6 +265,7 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
                         button.button type="submit" { "Enregistrer le statut" }
                     }
                 }
+                (link_views::for_staff(r.id, r.status().is_open(), p.reports, token))
                 (thread(p.messages))
                 (reply_form(&format!("/admin/demandes/{}/messages", r.id), token, p.message, p.errors))
             }

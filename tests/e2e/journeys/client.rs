@@ -75,8 +75,7 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     client.wait_for_text("p.message-text", PROBLEM).await?;
 
     // Staff publish a report on the lift.
-    admin.follow("Publier un rapport").await?;
-    admin.wait_for_path("/admin/rapports").await?;
+    admin.open("/admin/rapports/nouveau").await?;
     admin.choose_containing("#appareil", BUILDING).await?;
     admin.choose("#prestation", "reparation").await?;
     let date = admin.find("#date").await?.prop("value").await?;
