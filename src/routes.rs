@@ -15,7 +15,7 @@ use crate::{
     inbox::routes as forms, information_reports::routes as information_reports,
     information_reports::staff_routes as staff_reports, maintenance::resolution,
     maintenance::routes as maintenance, proposals::routes as proposals, public::routes as public,
-    rights::routes as rights, staff::routes as admin,
+    rights::routes as rights, staff::answers, staff::routes as admin,
 };
 
 use actix_web::middleware::{from_fn, Condition};
@@ -157,6 +157,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/admin/inscriptions/{id}/refuser" Admin => admin::reject;
     Read "/admin/messages" Admin => admin::messages;
     Post "/admin/messages/{inbox}/{id}/traite" Admin => admin::mark_handled;
+    Post "/admin/messages/questions/{id}/reponse" Admin => answers::answer;
     Read "/admin/societes" Admin => admin::companies;
     Read "/admin/societes/{id}" Admin => admin::company;
     Read "/admin/comptes" Admin => admin::accounts_list;

@@ -2,6 +2,8 @@
 //! accounts, the audit log and the register. Staff pages of a client
 //! feature (requests, proposals, reports, contracts, rights) live with it.
 
+pub mod answer_views;
+pub mod answers;
 pub mod decisions;
 pub mod routes;
 pub mod views;

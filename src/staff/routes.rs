@@ -60,6 +60,10 @@ fn notice_of(query: &Notice) -> Option<&'static str> {
             "Un compte existe déjà avec cette adresse e-mail : la demande n'a pas été validée.",
         ),
         Some("traite") => Some("Message marqué comme traité."),
+        Some("repondu") => {
+            Some("Réponse envoyée par e-mail : la question est marquée comme traitée.")
+        }
+        Some("deja-repondu") => Some("Cette question a déjà sa réponse, ou n'existe plus."),
         Some("role") => {
             Some("Rôle changé : il s'applique dès la prochaine page ouverte par la personne.")
         }
@@ -171,6 +175,7 @@ pub async fn messages(page: StaffPage, query: web::Query<Notice>) -> Result<Mark
         &questions,
         &applications,
         notice_of(&query),
+        None,
     ))
 }
 

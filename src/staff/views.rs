@@ -10,6 +10,7 @@ use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::inbox::{Application, Question};
 use crate::privacy::purge::PurgeRun;
 use crate::privacy::Register;
+use crate::staff::answer_views::{answer_form, answer_of, AnswerDraft};
 use crate::views::components::table;
 use crate::views::forms::{
     csrf_field, error_summary, french_date, french_datetime, options, select, textarea, FormErrors,
@@ -183,6 +184,7 @@ pub fn messages_page(
     questions: &[Question],
     applications: &[Application],
     notice: Option<&str>,
+    draft: Option<&AnswerDraft>,
 ) -> Markup {
     let handled = |at: Option<i64>| match at {
         Some(at) => html! { span.badge { "Traité le " (french_date(at)) } },
@@ -204,8 +206,8 @@ pub fn messages_page(
             vec![
                 html! { (french_datetime(q.received_at)) },
                 html! { (q.first_name) " " (q.last_name) br; a href={ "mailto:" (q.email) } { (q.email) } br; (Phone::from_stored(q.phone.clone()).display_international()) },
-                html! { p.message-text { (q.message) } },
-                html! { (handled(q.handled_at)) " " (mark("questions", q.id, q.handled_at)) },
+                html! { p.message-text { (q.message) } (answer_of(q)) },
+                html! { (handled(q.handled_at)) " " (mark("questions", q.id, q.handled_at)) (answer_form(q, token, draft)) },
             ]
         })
         .collect();

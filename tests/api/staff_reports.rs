@@ -6,14 +6,15 @@ use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
 use crate::helpers::{
-    client_of_company, create_account, header, scalar, spawn_app, Backend, Browser, TestApp,
-    PASSWORD,
+    client_of_company, create_account, execute, header, scalar, spawn_app, Backend, Browser,
+    TestApp, PASSWORD,
 };
 use crate::on_both_backends;
 
 on_both_backends!(
     a_report_names_its_request_and_resolves_it,
     staff_list_read_and_correct_reports,
+    staff_answer_a_question_by_email_and_it_is_kept_erased_and_purged_with_it,
 );
 
 const STAFF: &str = "equipe@wemaintain.com";
@@ -308,4 +309,156 @@ async fn staff_list_read_and_correct_reports(backend: Backend) {
         staff.get("/admin/rapports/999999/modifier").await.status(),
         404
     );
+}
+
+const ASKER: &str = "jeanne.dupont@exemple.fr";
+const ANSWER: &str = "Bonjour, un technicien passera jeudi matin pour écouter ce bruit.";
+
+async fn ask(app: &TestApp, first_name: &str, email: &str) -> i64 {
+    let asked = app
+        .browser()
+        .post_form(
+            "/contact",
+            &[
+                ("prenom", first_name),
+                ("nom", "Dupont"),
+                ("telephone", "06 12 34 56 78"),
+                ("email", email),
+                (
+                    "message",
+                    "L'ascenseur de notre immeuble fait un bruit étrange.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    scalar(&app.db, "SELECT MAX(id) FROM contact_messages").await
+}
+
+async fn staff_answer_a_question_by_email_and_it_is_kept_erased_and_purged_with_it(
+    backend: Backend,
+) {
+    use chrono::Duration;
+    use wemaintain::metrics::Metrics;
+    use wemaintain::privacy::purge::{purge, PurgeMode};
+    use wemaintain::privacy::Register;
+
+    let app = spawn_app(backend).await;
+    app.settled().await;
+    let asked_at = app.clock_now();
+    let question = ask(&app, "Jeanne", ASKER).await;
+    let other = ask(&app, "Paul", "paul@exemple.fr").await;
+    // Answered two years later: the retention restarts from the answer.
+    app.clock.set(asked_at + Duration::days(730));
+    let answered_at = app.clock_now();
+    let staff = staff(&app).await;
+    client_of_company(&app, ASKER, "Syndic J").await;
+    // As a sign-up does: the address is proven, so what was sent with it is the account's.
+    let proven = format!("UPDATE users SET email_confirmed_at = 1 WHERE email = '{ASKER}'");
+    execute(&app.db, &proven).await.unwrap();
+
+    let (status, page) = staff.get_page("/admin/messages").await;
+    assert_eq!(status, 200);
+    for id in [question, other] {
+        assert!(page.contains(&format!(
+            r#"action="/admin/messages/questions/{id}/reponse""#
+        )));
+        assert!(
+            page.contains(&format!(r#"id="reponse-{id}""#)),
+            "one id per form"
+        );
+    }
+    let path = format!("/admin/messages/questions/{question}/reponse");
+    let empty = staff.post_form(&path, &[("reponse", "  ")]).await;
+    assert_eq!(empty.status(), 422);
+    let page = empty.text().await.unwrap();
+    assert!(page.contains("Écrivez votre réponse à la question."));
+    assert!(page.contains(&format!(r#"id="reponse-{question}-erreur""#)));
+    let short = staff.post_form(&path, &[("reponse", "x")]).await;
+    assert_eq!(short.status(), 422);
+    assert!(
+        short.text().await.unwrap().contains(">x</textarea>"),
+        "kept"
+    );
+    let unanswered = "SELECT COUNT(*) FROM contact_messages WHERE answer IS NULL";
+    assert_eq!(scalar(&app.db, unanswered).await, 2);
+
+    let sent = staff.post_form(&path, &[("reponse", ANSWER)]).await;
+    assert_eq!(sent.status(), 303);
+    assert_eq!(
+        header(sent.headers(), "location"),
+        "/admin/messages?fait=repondu"
+    );
+    let mail = app
+        .wait_for_mail(ASKER, "un technicien passera jeudi")
+        .await;
+    assert!(
+        mail.contains("Vous nous aviez écrit") && mail.contains("> L'ascenseur"),
+        "{mail}"
+    );
+    let row = format!(
+        "SELECT COUNT(*) FROM contact_messages WHERE id = {question} AND handled_at IS NOT NULL \
+         AND answered_by IS NOT NULL AND last_exchange_at = {}",
+        answered_at.timestamp_millis()
+    );
+    assert_eq!(scalar(&app.db, &row).await, 1);
+    let (_, page) = staff.get_page("/admin/messages?fait=repondu").await;
+    assert!(page.contains(ANSWER) && page.contains("par Camille Martin"));
+    assert!(
+        !page.contains(&format!(r#"id="reponse-{question}""#)),
+        "answered once"
+    );
+    let again = staff.post_form(&path, &[("reponse", ANSWER)]).await;
+    assert_eq!(
+        header(again.headers(), "location"),
+        "/admin/messages?fait=deja-repondu"
+    );
+    let audited = "SELECT COUNT(*) FROM audit_log WHERE event = 'question_answered'";
+    assert_eq!(scalar(&app.db, audited).await, 1);
+    let other_path = format!("/admin/messages/questions/{other}/reponse");
+    let sent = staff.post_form(&other_path, &[("reponse", ANSWER)]).await;
+    assert_eq!(sent.status(), 303);
+
+    // The asker's copy holds the answer; the erasure takes it away.
+    let asker = app.browser();
+    asker.login_ok(ASKER, PASSWORD).await;
+    let copy = asker
+        .post_form(
+            "/profil/donnees/copie",
+            &[("format", "json"), ("mot_de_passe", PASSWORD)],
+        )
+        .await;
+    let copy = copy.text().await.unwrap();
+    assert!(copy.contains(ANSWER), "{copy}");
+    let erased = asker
+        .post_form(
+            "/profil/donnees/effacer",
+            &[
+                ("mot_de_passe_effacement", PASSWORD),
+                ("confirmation", "oui"),
+            ],
+        )
+        .await;
+    assert_eq!(erased.status(), 200);
+    assert!(erased
+        .text()
+        .await
+        .unwrap()
+        .contains("Votre compte est effacé"));
+    let held = format!("SELECT COUNT(*) FROM contact_messages WHERE email = '{ASKER}'");
+    assert_eq!(scalar(&app.db, &held).await, 0);
+    assert_eq!(app.count("contact_messages").await, 1);
+
+    // The other question is kept three years from its answer, not its arrival.
+    let (register, metrics) = (Register::default(), Metrics::default());
+    let at = asked_at + Duration::days(3 * 365 + 2);
+    purge(&app.db, &register, at, 100, PurgeMode::Delete, &metrics)
+        .await
+        .unwrap();
+    assert_eq!(app.count("contact_messages").await, 1);
+    let at = answered_at + Duration::days(3 * 365 + 2);
+    purge(&app.db, &register, at, 100, PurgeMode::Delete, &metrics)
+        .await
+        .unwrap();
+    assert_eq!(app.count("contact_messages").await, 0);
 }
