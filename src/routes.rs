@@ -15,7 +15,7 @@ use crate::{
     inbox::routes as forms, information_reports::routes as information_reports,
     information_reports::staff_routes as staff_reports, maintenance::resolution,
     maintenance::routes as maintenance, proposals::routes as proposals, public::routes as public,
-    rights::routes as rights, staff::answers, staff::routes as admin,
+    rights::routes as rights, staff::answers, staff::journal, staff::routes as admin,
 };
 
 use actix_web::middleware::{from_fn, Condition};
@@ -187,7 +187,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/admin/droits/{id}/prolonger" Admin => rights::extend;
     Post "/admin/droits/{id}/informations" Admin => rights::ask_information;
     Post "/admin/droits/{id}/clore" Admin => rights::close;
-    Read "/admin/journal" Admin => admin::audit_log;
+    Read "/admin/journal" Admin => journal::audit_log;
     Read "/admin/registre" Admin => admin::register;
     Read "/healthz" Public => health::healthz;
     Read "/metrics" Public => metrics::metrics;

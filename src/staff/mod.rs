@@ -5,5 +5,8 @@
 pub mod answer_views;
 pub mod answers;
 pub mod decisions;
+pub mod journal;
+pub mod journal_filter;
+pub mod journal_views;
 pub mod routes;
 pub mod views;

@@ -4,7 +4,6 @@ use crate::views::space::ADMINISTRATION;
 use maud::{html, Markup};
 
 use crate::accounts::{AccountSummary, Registration};
-use crate::audit::AuditLine;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::inbox::{Application, Question};
@@ -321,41 +320,6 @@ pub fn account_page(
                     }
                 }
             }
-        },
-    )
-}
-
-pub fn audit_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    lines: &[AuditLine],
-    retention: &str,
-) -> Markup {
-    let rows: Vec<Vec<Markup>> = lines
-        .iter()
-        .map(|line| {
-            vec![
-                html! { (french_datetime(line.occurred_at)) },
-                html! { (crate::audit::event_in_french(&line.event)) },
-                html! { (line.actor_user_id.map(|id| format!("compte {id}")).unwrap_or_else(|| "—".into())) },
-                html! {
-                    @if let Some(id) = line.subject_user_id { a href={ "/admin/comptes/" (id) } { "compte " (id) } " " }
-                    (line.subject.as_deref().unwrap_or(""))
-                },
-                html! { (line.ip.as_deref().unwrap_or("—")) },
-                html! { (line.detail.as_deref().unwrap_or("")) },
-            ]
-        })
-        .collect();
-    ADMINISTRATION.page(
-        "Journal de sécurité",
-        "/admin/journal",
-        viewer,
-        token,
-        html! {
-            h1 { "Journal de sécurité" }
-            p { "Les actions sensibles, les plus récentes en premier (" (lines.len()) " au plus affichées). Elles sont conservées " (retention) ", puis supprimées. Ouvrir ce journal est lui-même enregistré." }
-            (table("Actions sensibles", &["Date", "Action", "Par", "Concerne", "Adresse IP", "Détail"], &rows))
         },
     )
 }

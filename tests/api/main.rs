@@ -30,6 +30,7 @@ mod rights_profile;
 mod rights_requests;
 mod rollup;
 mod security;
+mod staff_journal;
 mod staff_reports;
 mod static_files;
 mod statistics;
