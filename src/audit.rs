@@ -399,6 +399,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_event_listed_has_a_french_name_and_reads_back() {
+        for event in AuditEvent::ALL {
+            assert_ne!(event_in_french(event.key()), "Autre action", "{event:?}");
+            assert_eq!(AuditEvent::parse(event.key()), Some(*event));
+        }
+        assert_eq!(AuditEvent::parse("tout_casser"), None);
+    }
+
+    #[test]
     fn only_an_address_is_kept_as_typed() {
         assert_eq!(
             typed_address(" Camille@Example.com "),
