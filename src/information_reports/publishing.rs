@@ -112,8 +112,8 @@ async fn finish(
         _ => false,
     };
     let detail = new.request_id.map(|id| match resolved {
-        true => format!("maintenance_request:{id} résolue"),
-        false => format!("maintenance_request:{id}"),
+        true => format!("pour la demande n° {id}, résolue"),
+        false => format!("pour la demande n° {id}"),
     });
     audit
         .subject(format!("report:{report}"))

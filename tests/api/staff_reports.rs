@@ -304,6 +304,10 @@ async fn staff_list_read_and_correct_reports(backend: Backend) {
         "SELECT COUNT(*) FROM audit_log WHERE event = 'report_corrected' AND subject = 'report:{report}'"
     );
     assert_eq!(scalar(&app.db, &audited).await, 1);
+    let (_, journal) = staff.get_page("/admin/journal?quoi=report_corrected").await;
+    assert!(journal.contains(&format!(
+        r#"<a href="/admin/rapports/{report}">Rapport d'intervention n° {report}</a>"#
+    )));
     assert_eq!(staff.get("/admin/rapports/999999").await.status(), 404);
     assert_eq!(
         staff.get("/admin/rapports/999999/modifier").await.status(),
