@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::auth::digest;
-use crate::db::{millis, on_pool, Db, DbError, Sql, Tx};
+use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
+use crate::db::{millis, Db, DbError, Sql, Tx};
 use crate::domain::Email;
 use crate::privacy::{Purpose, Register};
 
@@ -42,9 +43,53 @@ pub enum AuditEvent {
     RightsRequestClosed,
     VisitLogSearched,
     RequestDeviceAttached,
+    ReportPublished,
+    ReportCorrected,
+    RequestResolved,
+    QuestionAnswered,
 }
 
 impl AuditEvent {
+    /// Every event, in the order of the enum (the journal's filter lists them).
+    pub const ALL: &'static [AuditEvent] = &[
+        AuditEvent::LoginSucceeded,
+        AuditEvent::LoginFailed,
+        AuditEvent::LoginThrottled,
+        AuditEvent::Logout,
+        AuditEvent::PasswordReconfirmFailed,
+        AuditEvent::PasswordReconfirmThrottled,
+        AuditEvent::PasswordChanged,
+        AuditEvent::PasswordResetRequested,
+        AuditEvent::PasswordReset,
+        AuditEvent::RegistrationValidated,
+        AuditEvent::RegistrationRejected,
+        AuditEvent::AccountCreated,
+        AuditEvent::RoleChanged,
+        AuditEvent::StatusChanged,
+        AuditEvent::RecordViewed,
+        AuditEvent::MessageHandled,
+        AuditEvent::DataExported,
+        AuditEvent::ProfileRectified,
+        AuditEvent::EmailChangeRequested,
+        AuditEvent::EmailChanged,
+        AuditEvent::NewsObjectionChanged,
+        AuditEvent::AccountErased,
+        AuditEvent::RightsRequestConfirmed,
+        AuditEvent::RightsRequestExtended,
+        AuditEvent::RightsRequestInformationAsked,
+        AuditEvent::RightsRequestClosed,
+        AuditEvent::VisitLogSearched,
+        AuditEvent::ReportPublished,
+        AuditEvent::ReportCorrected,
+        AuditEvent::RequestResolved,
+        AuditEvent::QuestionAnswered,
+    ];
+
+    /// The event of a stored key.
+    pub fn parse(key: &str) -> Option<AuditEvent> {
+        AuditEvent::ALL.iter().copied().find(|e| e.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             AuditEvent::LoginSucceeded => "login_succeeded",
@@ -77,6 +122,10 @@ impl AuditEvent {
             AuditEvent::RightsRequestClosed => "rights_request_closed",
             AuditEvent::VisitLogSearched => "visit_log_searched",
             AuditEvent::RequestDeviceAttached => "request_device_attached",
+            AuditEvent::ReportPublished => "report_published",
+            AuditEvent::ReportCorrected => "report_corrected",
+            AuditEvent::RequestResolved => "request_resolved",
+            AuditEvent::QuestionAnswered => "question_answered",
         }
     }
 }
@@ -114,6 +163,10 @@ pub fn event_in_french(key: &str) -> &'static str {
         "rights_request_closed" => "Demande d'exercice de droits close",
         "visit_log_searched" => "Recherche dans le journal des visites",
         "request_device_attached" => "Appareil rattaché à une demande de maintenance",
+        "report_published" => "Rapport d'intervention publié",
+        "report_corrected" => "Rapport d'intervention corrigé",
+        "request_resolved" => "Demande de maintenance résolue",
+        "question_answered" => "Réponse envoyée à une question",
         _ => "Autre action",
     }
 }
@@ -292,32 +345,76 @@ impl PendingAudit<'_> {
     }
 }
 
-/// A line as staff read it.
+/// A line as staff read it, with the names of the accounts it names
+/// (`None` when the account is gone, or was never named).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditLine {
     pub occurred_at: i64,
     pub event: String,
     pub actor_user_id: Option<i64>,
+    pub actor_name: Option<String>,
     pub subject_user_id: Option<i64>,
+    pub subject_name: Option<String>,
     pub subject: Option<String>,
     pub ip: Option<String>,
     pub detail: Option<String>,
 }
 
-/// The most recent lines, newest first.
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditLine>, DbError> {
-    Ok(on_pool!(db, |pool| sqlx::query_as(
-        "SELECT occurred_at, event, actor_user_id, subject_user_id, subject, ip, detail \
-         FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT $1"
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await)?)
+/// What the staff's view of the log is narrowed to; `None` is any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter {
+    /// The account that acted.
+    pub actor: Option<i64>,
+    pub event: Option<AuditEvent>,
+    /// From this instant (included) to that one (excluded).
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One page of the lines `filter` keeps, newest first.
+pub async fn lines(
+    db: &Db,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> Result<Paged<AuditLine>, DbError> {
+    // The event is one of the enum's own keys, never text from the request.
+    let event = match filter.event {
+        Some(event) => format!(" AND l.event = '{}'", event.key()),
+        None => String::new(),
+    };
+    let from = format!(
+        "FROM audit_log l LEFT JOIN users a ON a.id = l.actor_user_id \
+         LEFT JOIN users s ON s.id = l.subject_user_id \
+         WHERE ($1 IS NULL OR l.actor_user_id = $1) AND ($2 IS NULL OR l.occurred_at >= $2) \
+         AND ($3 IS NULL OR l.occurred_at < $3){event}"
+    );
+    let list = ListSql {
+        columns: "l.occurred_at, l.event, l.actor_user_id, \
+            a.first_name || ' ' || a.last_name AS actor_name, l.subject_user_id, \
+            s.first_name || ' ' || s.last_name AS subject_name, l.subject, l.ip, l.detail",
+        from: &from,
+        order_by: "l.occurred_at DESC, l.id DESC",
+        args: &[
+            filter.actor,
+            filter.from.map(millis),
+            filter.until.map(millis),
+        ],
+    };
+    fetch_page(db, list, page).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_event_listed_has_a_french_name_and_reads_back() {
+        for event in AuditEvent::ALL {
+            assert_ne!(event_in_french(event.key()), "Autre action", "{event:?}");
+            assert_eq!(AuditEvent::parse(event.key()), Some(*event));
+        }
+        assert_eq!(AuditEvent::parse("tout_casser"), None);
+    }
 
     #[test]
     fn only_an_address_is_kept_as_typed() {

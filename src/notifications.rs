@@ -401,3 +401,17 @@ pub fn erasure_statement(email: &str, first_name: &str, statement: &str) -> Outg
         ),
     )
 }
+
+/// Staff's answer to a question sent from `/contact`, with the question.
+pub fn question_answered(to: &str, first_name: &str, question: &str, answer: &str) -> OutgoingMail {
+    let quoted: String = question.lines().map(|line| format!("> {line}\n")).collect();
+    mail(
+        vec![to.to_owned()],
+        "Réponse à votre question",
+        format!(
+            "Bonjour {first_name},\n\n\
+             {answer}\n\n\
+             Vous nous aviez écrit :\n{quoted}"
+        ),
+    )
+}

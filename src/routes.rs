@@ -14,8 +14,9 @@ use crate::staff::account_company;
 use crate::{
     buildings::routes as buildings, contract::routes as contract, dashboard::routes as profile,
     inbox::routes as forms, information_reports::routes as information_reports,
+    information_reports::staff_routes as staff_reports, maintenance::resolution,
     maintenance::routes as maintenance, proposals::routes as proposals, public::routes as public,
-    rights::routes as rights, staff::routes as admin,
+    rights::routes as rights, staff::answers, staff::journal, staff::routes as admin,
 };
 
 use actix_web::middleware::{from_fn, Condition};
@@ -158,6 +159,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/admin/inscriptions/{id}/refuser" Admin => admin::reject;
     Read "/admin/messages" Admin => admin::messages;
     Post "/admin/messages/{inbox}/{id}/traite" Admin => admin::mark_handled;
+    Post "/admin/messages/questions/{id}/reponse" Admin => answers::answer;
     Read "/admin/societes" Admin => admin::companies;
     Read "/admin/societes/{id}" Admin => admin::company;
     Read "/admin/comptes" Admin => admin::accounts_list;
@@ -171,13 +173,18 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/admin/demandes/{id}/statut" Admin => maintenance::change_status;
     Post "/admin/demandes/{id}/messages" Admin => maintenance::staff_message;
     Post "/admin/demandes/{id}/appareil" Admin => maintenance::attach_device;
+    Post "/admin/demandes/{id}/resolue" Admin => resolution::resolve;
     Read "/admin/propositions" Admin => proposals::staff_list;
     Read "/admin/propositions/{id}" Admin => proposals::staff_page;
     Post "/admin/propositions/{id}/reponse" Admin => proposals::answer;
     Read "/admin/contrats" Admin => contract::staff_list;
     Read "/admin/contrats/{id}" Admin => contract::staff_signed;
-    Read "/admin/rapports" Admin => information_reports::staff_form;
-    Post "/admin/rapports" Admin => information_reports::publish;
+    Read "/admin/rapports" Admin => staff_reports::staff_list;
+    Post "/admin/rapports" Admin => staff_reports::publish;
+    Read "/admin/rapports/nouveau" Admin => staff_reports::new_report;
+    Read "/admin/rapports/{id}" Admin => staff_reports::staff_report;
+    Read "/admin/rapports/{id}/modifier" Admin => staff_reports::edit_report;
+    Post "/admin/rapports/{id}/modifier" Admin => staff_reports::correct;
     Read "/admin/droits" Admin => rights::staff_list;
     Read "/admin/droits/visites" Admin => rights::visits_page;
     Read "/admin/droits/visites/export" Admin => rights::visits_export;
@@ -185,7 +192,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/admin/droits/{id}/prolonger" Admin => rights::extend;
     Post "/admin/droits/{id}/informations" Admin => rights::ask_information;
     Post "/admin/droits/{id}/clore" Admin => rights::close;
-    Read "/admin/journal" Admin => admin::audit_log;
+    Read "/admin/journal" Admin => journal::audit_log;
     Read "/admin/registre" Admin => admin::register;
     Read "/healthz" Public => health::healthz;
     Read "/metrics" Public => metrics::metrics;

@@ -3,6 +3,7 @@
 //! Intercom's data) and technician applications from `/techniciens`
 //! (purpose `recruitment`, Typeform's data).
 
+pub mod answers;
 pub mod forms;
 pub mod routes;
 pub mod views;
@@ -96,6 +97,10 @@ pub struct Question {
     pub email: String,
     pub message: String,
     pub handled_at: Option<i64>,
+    /// The answer e-mailed by staff, when, and by whom (their name).
+    pub answer: Option<String>,
+    pub answered_at: Option<i64>,
+    pub answered_by: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -116,8 +121,11 @@ pub struct Application {
 pub async fn questions(db: &Db) -> Result<Vec<Question>, DbError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as(
-        "SELECT id, received_at, expires_at, first_name, last_name, phone, email, message, handled_at \
-         FROM contact_messages ORDER BY (handled_at IS NOT NULL), received_at DESC, id DESC LIMIT 500"
+        "SELECT q.id, q.received_at, q.expires_at, q.first_name, q.last_name, q.phone, q.email, \
+           q.message, q.handled_at, q.answer, q.answered_at, \
+           u.first_name || ' ' || u.last_name AS answered_by \
+         FROM contact_messages q LEFT JOIN users u ON u.id = q.answered_by \
+         ORDER BY (q.handled_at IS NOT NULL), q.received_at DESC, q.id DESC LIMIT 500"
     )
     .fetch_all(pool)
     .await

@@ -21,6 +21,12 @@ pub struct ReportForm {
     pub parts_replaced: String,
     #[serde(rename = "etat")]
     pub device_state: String,
+    /// The maintenance request answered, by number; empty for none.
+    #[serde(rename = "demande")]
+    pub request: String,
+    /// `oui` when staff tick « La demande est résolue ».
+    #[serde(rename = "resolue")]
+    pub resolves: String,
 }
 
 impl ReportForm {
@@ -31,7 +37,26 @@ impl ReportForm {
         ("travaux", "Travaux réalisés"),
         ("pieces", "Pièces remplacées"),
         ("etat", "État de l'appareil après l'intervention"),
+        ("demande", "Demande de maintenance concernée"),
+        ("resolue", "La demande est résolue"),
     ];
+
+    /// The form filled with a published report, to correct it.
+    pub fn of(report: &crate::information_reports::Report) -> ReportForm {
+        ReportForm {
+            device: report.device_id.to_string(),
+            kind: report.kind.clone(),
+            date: report.performed_on().format("%Y-%m-%d").to_string(),
+            work_done: report.work_done.clone(),
+            parts_replaced: report.parts_replaced.clone().unwrap_or_default(),
+            device_state: report.device_state.clone(),
+            request: report
+                .request_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            resolves: String::new(),
+        }
+    }
 
     pub fn validate(
         &self,
@@ -67,6 +92,7 @@ impl ReportForm {
                 .map(Some)
         };
         let state = e.check("etat", DeviceStatus::parse(&self.device_state));
+        let (request_id, resolves) = self.request_link(&mut e);
         match (device_id, kind, date, work_done, parts, state) {
             (
                 Some(device_id),
@@ -75,15 +101,45 @@ impl ReportForm {
                 Some(work_done),
                 Some(parts_replaced),
                 Some(device_state),
-            ) => Ok(NewReport {
+            ) if e.is_empty() => Ok(NewReport {
                 device_id,
                 kind,
                 performed_on,
                 work_done,
                 parts_replaced,
                 device_state,
+                request_id,
+                resolves,
             }),
             _ => Err(e),
         }
+    }
+
+    /// The request named (a number, or nothing) and whether it is resolved;
+    /// « résolue » needs a request.
+    fn request_link(&self, e: &mut FormErrors) -> (Option<i64>, bool) {
+        let resolves = self.resolves == "oui";
+        let request = match self.request.trim().trim_start_matches(['n', 'N', '°', ' ']) {
+            "" => None,
+            typed => e.check(
+                "demande",
+                typed
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| {
+                        crate::domain::FieldError::new(
+                            "Indiquez le numéro de la demande, ou laissez « Aucune ».",
+                        )
+                    }),
+            ),
+        };
+        if resolves && request.is_none() && self.request.trim().is_empty() {
+            e.add(
+                "resolue",
+                "Choisissez la demande résolue, ou décochez « La demande est résolue ».",
+            );
+        }
+        (request, resolves)
     }
 }

@@ -3,15 +3,20 @@
 //! `account`), client queries scoped to the company.
 
 pub mod forms;
+pub mod link_views;
+pub mod links;
+pub mod publishing;
 pub mod routes;
+pub mod staff_routes;
+pub mod staff_views;
 pub mod views;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::analytics::rollup::{date_of_day, day_of_date};
 use crate::db::pagination::{fetch_page, ListSql, PageRequest, Paged};
 use crate::db::record_of_company;
-use crate::db::{millis, on_pool, Db, DbError};
+use crate::db::{on_pool, Db, DbError};
 use crate::domain::{DeviceStatus, FieldError};
 
 /// The kind of Prestation a report is about.
@@ -66,6 +71,10 @@ pub struct NewReport {
     pub work_done: String,
     pub parts_replaced: Option<String>,
     pub device_state: DeviceStatus,
+    /// The maintenance request the report answers, if staff named one.
+    pub request_id: Option<i64>,
+    /// Staff said the request is resolved by this work.
+    pub resolves: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -84,6 +93,8 @@ pub struct Report {
     pub device_location: String,
     pub device_kind: String,
     pub company_name: String,
+    pub request_id: Option<i64>,
+    pub corrected_at: Option<i64>,
 }
 
 impl Report {
@@ -94,37 +105,10 @@ impl Report {
 
 const COLUMNS: &str = "r.id, r.company_id, r.device_id, r.kind, r.performed_on, r.work_done, \
     r.parts_replaced, r.device_state, r.published_at, b.id AS building_id, b.name AS building_name, \
-    d.location AS device_location, d.kind AS device_kind, c.name AS company_name";
+    d.location AS device_location, d.kind AS device_kind, c.name AS company_name, r.request_id, \
+    r.corrected_at";
 const FROM: &str = "FROM reports r JOIN devices d ON d.id = r.device_id \
     JOIN buildings b ON b.id = d.building_id JOIN companies c ON c.id = r.company_id";
-
-/// Publishes a report on a device (of any company: staff); the report
-/// belongs to the device's company. `None` when there is no such device.
-pub async fn publish(
-    db: &Db,
-    staff: i64,
-    now: DateTime<Utc>,
-    new: &NewReport,
-) -> Result<Option<i64>, DbError> {
-    Ok(on_pool!(db, |pool| {
-        sqlx::query_scalar(
-        "INSERT INTO reports (company_id, device_id, kind, performed_on, work_done, parts_replaced, \
-           device_state, published_by, published_at) \
-         SELECT b.company_id, d.id, $1, $2, $3, $4, $5, $6, $7 FROM devices d \
-         JOIN buildings b ON b.id = d.building_id WHERE d.id = $8 RETURNING id"
-    )
-    .bind(new.kind.key())
-    .bind(day_of_date(new.performed_on))
-    .bind(&new.work_done)
-    .bind(&new.parts_replaced)
-    .bind(new.device_state.key())
-    .bind(staff)
-    .bind(millis(now))
-    .bind(new.device_id)
-    .fetch_all(pool)
-    .await.map(crate::db::first)
-    })?)
-}
 
 /// What the client filters the list by.
 #[derive(Debug, Clone, Default)]

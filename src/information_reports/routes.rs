@@ -1,21 +1,16 @@
-//! `/profil/rapports` (the client reads) and `/admin/rapports` (staff publish).
+//! `/profil/rapports`: the client reads (staff pages are in `staff_routes`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::analytics::rollup::{date_of_day, paris_day};
-use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::domain::DateRange;
-use crate::forms::FormErrors;
-use crate::http::{html, redirect, ClientPage, PageError};
-use crate::information_reports::forms::ReportForm;
+use crate::http::{html, ClientPage, PageError};
 use crate::information_reports::views as view;
 use crate::information_reports::views::FilterValues;
 use crate::information_reports::{self, ReportFilter};
-use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -29,8 +24,6 @@ pub struct FilterQuery {
     #[serde(rename = "au")]
     to: String,
     page: PageRequest,
-    #[serde(rename = "fait")]
-    done: String,
 }
 
 impl FilterQuery {
@@ -96,55 +89,4 @@ pub async fn client_report(path: web::Path<i64>, client: ClientPage) -> Result<M
             .await?
             .ok_or(PageError::NotFound)?;
     Ok(view::client_report(&client.viewer, &client.token, &report))
-}
-
-/// `GET /admin/rapports`.
-pub async fn staff_form(
-    query: web::Query<FilterQuery>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
-    let devices = information_reports::all_devices(&state.db).await?;
-    let form = ReportForm {
-        date: date_of_day(paris_day(state.clock.now()))
-            .format("%Y-%m-%d")
-            .to_string(),
-        device_state: "en_service".into(),
-        ..Default::default()
-    };
-    let notice =
-        (query.done == "publie").then_some("Rapport publié : le client le lit dans son espace.");
-    let errors = FormErrors::default();
-    Ok(view::staff_form(
-        &viewer, &token, &devices, &form, &errors, notice,
-    ))
-}
-
-/// `POST /admin/rapports`.
-pub async fn publish(
-    form: web::Form<ReportForm>,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<HttpResponse, PageError> {
-    let now = state.clock.now();
-    let devices = information_reports::all_devices(&state.db).await?;
-    let refuse = |errors: FormErrors| {
-        let page = view::staff_form(&viewer, &token, &devices, &form, &errors, None);
-        html(StatusCode::UNPROCESSABLE_ENTITY, page)
-    };
-    let new = match form.validate(date_of_day(paris_day(now))) {
-        Ok(new) => new,
-        Err(errors) => return Ok(refuse(errors)),
-    };
-    if information_reports::publish(&state.db, viewer.id, now, &new)
-        .await?
-        .is_none()
-    {
-        let mut errors = FormErrors::default();
-        errors.add("appareil", "Choisissez l'appareil dans la liste.");
-        return Ok(refuse(errors));
-    }
-    Ok(redirect("/admin/rapports?fait=publie"))
 }

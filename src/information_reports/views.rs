@@ -1,19 +1,15 @@
-//! Rapports d'Information: the client's filtered list and printable report,
-//! and the staff's publishing form.
+//! Rapports d'Information: the client's filtered list and printable report
+//! (the staff's pages are in `staff_views`).
 
-use crate::views::space::{ADMINISTRATION, PROFILE};
+use crate::views::space::PROFILE;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::{kind_label, status_label};
 use crate::db::pagination::Paged;
-use crate::domain::DeviceStatus;
-use crate::information_reports::forms::ReportForm;
 use crate::information_reports::{Prestation, Report};
 use crate::views::components::{pagination, table};
-use crate::views::forms::{
-    csrf_field, error_summary, field, french_datetime, options, select, textarea, Field, FormErrors,
-};
+use crate::views::forms::french_datetime;
 
 pub fn prestation_label(key: &str) -> &'static str {
     Prestation::parse(key).map(|p| p.label()).unwrap_or("—")
@@ -96,7 +92,9 @@ pub fn client_list(
     )
 }
 
-fn report_body(r: &Report) -> Markup {
+/// The report as printed; `requests_at` is where the request it answers
+/// opens (`/profil/demandes/` or `/admin/demandes/`).
+pub fn report_body(r: &Report, requests_at: &str) -> Markup {
     html! {
         dl.definitions {
             dt { "Société" } dd { (r.company_name) }
@@ -105,12 +103,19 @@ fn report_body(r: &Report) -> Markup {
             dt { "Prestation" } dd { (prestation_label(&r.kind)) }
             dt { "Date de l'intervention" } dd { (r.performed_on().format("%d/%m/%Y")) }
             dt { "État de l'appareil après l'intervention" } dd { (status_label(&r.device_state)) }
+            @if let Some(request) = r.request_id {
+                dt { "Demande de maintenance" }
+                dd { a href={ (requests_at) (request) } { "Demande n° " (request) } }
+            }
         }
         h2 { "Travaux réalisés" }
         p.message-text { (r.work_done) }
         h2 { "Pièces remplacées" }
         p.message-text { (r.parts_replaced.as_deref().unwrap_or("Aucune.")) }
-        p.reference { "Rapport n° " (r.id) ", publié le " (french_datetime(r.published_at)) " par l'équipe WeMaintain." }
+        p.reference {
+            "Rapport n° " (r.id) ", publié le " (french_datetime(r.published_at)) " par l'équipe WeMaintain."
+            @if let Some(at) = r.corrected_at { " Corrigé le " (french_datetime(at)) "." }
+        }
     }
 }
 
@@ -123,53 +128,9 @@ pub fn client_report(viewer: &Viewer, token: &CsrfToken, r: &Report) -> Markup {
         html! {
             article.report {
                 h1 { "Rapport d'intervention n° " (r.id) }
-                (report_body(r))
+                (report_body(r, "/profil/demandes/"))
             }
             p.no-print { "Pour l'imprimer ou l'enregistrer en PDF, utilisez la commande Imprimer de votre navigateur : la page s'imprime sans le menu." }
-        },
-    )
-}
-
-pub fn staff_form(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    devices: &[(i64, String)],
-    form: &ReportForm,
-    errors: &FormErrors,
-    notice: Option<&str>,
-) -> Markup {
-    let device_options: Vec<(String, &str)> = devices
-        .iter()
-        .map(|(id, n)| (id.to_string(), n.as_str()))
-        .collect();
-    let device_options: Vec<(&str, &str)> = device_options
-        .iter()
-        .map(|(id, n)| (id.as_str(), *n))
-        .collect();
-    let prestations = options(&Prestation::ALL, Prestation::key, Prestation::label);
-    let states = options(&DeviceStatus::ALL, DeviceStatus::key, DeviceStatus::label);
-    ADMINISTRATION.page(
-        "Publier un rapport",
-        "/admin/rapports",
-        viewer,
-        token,
-        html! {
-            h1 { "Publier un rapport d'intervention" }
-            @if let Some(notice) = notice { p.notice role="status" { (notice) } }
-            @if devices.is_empty() { p { "Aucun appareil n'est encore déclaré par les clients." } }
-            @else {
-                (error_summary(errors, ReportForm::LABELS))
-                form.form method="post" action="/admin/rapports" novalidate {
-                    (csrf_field(token))
-                    (select("appareil", "Appareil", &device_options, &form.device, errors))
-                    (select("prestation", "Prestation", &prestations, &form.kind, errors))
-                    (field(Field::text("date", "Date de l'intervention", &form.date).kind("date"), errors))
-                    (textarea("travaux", "Travaux réalisés", &form.work_done, None, errors))
-                    (textarea("pieces", "Pièces remplacées", &form.parts_replaced, Some("Laisser vide si aucune."), errors))
-                    (select("etat", "État de l'appareil après l'intervention", &states, &form.device_state, errors))
-                    button.button type="submit" { "Publier le rapport" }
-                }
-            }
         },
     )
 }

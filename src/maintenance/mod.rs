@@ -4,6 +4,7 @@
 //! every client query scoped to the company.
 
 pub mod forms;
+pub mod resolution;
 pub mod routes;
 pub mod staff;
 pub mod staff_views;

@@ -11,6 +11,7 @@ use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::PageRequest;
 use crate::forms::FormErrors;
 use crate::http::{html, redirect, staff_audit, ClientPage, PageError, StaffPage};
+use crate::information_reports::links::{reports_of_request, LinkedReport};
 use crate::maintenance::forms::{RequestForm, ThreadMessageForm};
 use crate::maintenance::staff::StaffFilter;
 use crate::maintenance::staff_views as staff_view;
@@ -131,6 +132,13 @@ fn notice_of(done: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// What a request's page shows besides its thread: the reports that answer
+/// it and, for staff, the requester's details and the device to attach.
+struct Around {
+    reports: Vec<LinkedReport>,
+    staff_details: Markup,
+}
+
 /// A request's page, for its client or for staff, with the message being
 /// typed and its errors.
 fn request_page(
@@ -140,7 +148,7 @@ fn request_page(
     thread: &(MaintenanceRequest, Vec<RequestMessage>),
     (message, errors): (&str, &FormErrors),
     notice: Option<&str>,
-    staff_details: Markup,
+    around: Around,
 ) -> Markup {
     let page = RequestPage {
         request: &thread.0,
@@ -149,7 +157,8 @@ fn request_page(
         errors,
         notice,
         on_call: state.emergency_phone.as_ref(),
-        staff_details,
+        staff_details: around.staff_details,
+        reports: &around.reports,
     };
     // Client routes are for clients only, staff routes for staff only.
     match viewer.role {
@@ -185,6 +194,7 @@ pub async fn client_request(
         .ok_or(PageError::NotFound)?;
     let typed = ("", &FormErrors::default());
     let notice = notice_of(query.done.as_deref());
+    let reports = reports_of_request(&client.state.db, thread.0.id).await?;
     Ok(request_page(
         &client.state,
         &client.viewer,
@@ -192,7 +202,10 @@ pub async fn client_request(
         &thread,
         typed,
         notice,
-        maud::html! {},
+        Around {
+            reports,
+            staff_details: maud::html! {},
+        },
     ))
 }
 
@@ -241,6 +254,11 @@ async fn refused_message(
         _ => staff_details(state, token, &request, errors).await?,
     };
     let typed = (form.message.as_str(), errors);
+    let reports = reports_of_request(&state.db, request.id).await?;
+    let around = Around {
+        reports,
+        staff_details: details,
+    };
     let page = request_page(
         state,
         viewer,
@@ -248,7 +266,7 @@ async fn refused_message(
         &(request, messages),
         typed,
         None,
-        details,
+        around,
     );
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
@@ -306,6 +324,7 @@ pub async fn staff_request(
     let no_errors = FormErrors::default();
     let details = staff_details(&page.state, &page.token, &thread.0, &no_errors).await?;
     let notice = notice_of(query.done.as_deref());
+    let reports = reports_of_request(&page.state.db, id).await?;
     Ok(request_page(
         &page.state,
         &page.viewer,
@@ -313,7 +332,10 @@ pub async fn staff_request(
         &thread,
         ("", &no_errors),
         notice,
-        details,
+        Around {
+            reports,
+            staff_details: details,
+        },
     ))
 }
 

@@ -7,6 +7,8 @@ use maud::{html, Markup};
 use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::Paged;
 use crate::domain::EmergencyPhone;
+use crate::information_reports::link_views;
+use crate::information_reports::links::LinkedReport;
 use crate::maintenance::forms::RequestForm;
 use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStatus, Urgency};
 use crate::views::components::{pagination, table};
@@ -215,6 +217,8 @@ pub struct RequestPage<'a> {
     /// For staff: who to call, the building's address, the device to
     /// attach (empty for the client).
     pub staff_details: Markup,
+    /// The reports that name the request.
+    pub reports: &'a [LinkedReport],
 }
 
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
@@ -229,6 +233,7 @@ pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Ma
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             @if r.is_emergency() && r.status().is_open() { (stuck_person_notice(p.on_call)) }
             (summary(r))
+            (link_views::for_client(p.reports))
             (thread(p.messages))
             @if r.status().is_open() {
                 (reply_form(&format!("/profil/demandes/{}/messages", r.id), token, p.message, p.errors))
@@ -267,6 +272,7 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
                         button.button type="submit" { "Enregistrer le statut" }
                     }
                 }
+                (link_views::for_staff(r.id, r.status().is_open(), p.reports, token))
                 (thread(p.messages))
                 (reply_form(&format!("/admin/demandes/{}/messages", r.id), token, p.message, p.errors))
             }

@@ -186,6 +186,8 @@ pub struct ContactMessageData {
     pub phone: String,
     pub email: String,
     pub message: String,
+    pub answer: Option<String>,
+    pub answered_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -252,7 +254,16 @@ type ProposalRow = (
 );
 type ReportRow = (i64, i64, String, i64, String, Option<String>, String, i64);
 type SignatureRow = (i64, String, String, String, String, String, i64, String);
-type ContactRow = (i64, String, String, String, String, String);
+type ContactRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+);
 type ApplicationRow = (i64, String, String, String, String, i64, String);
 
 /// Everything held about the account `user_id`; `None` if it does not exist.
@@ -530,7 +541,7 @@ async fn contact_messages(
     email: &Option<String>,
 ) -> Result<Vec<ContactMessageData>, sqlx::Error> {
     let rows: Vec<ContactRow> = Sql::new(
-        "SELECT received_at, first_name, last_name, phone, email, message \
+        "SELECT received_at, first_name, last_name, phone, email, message, answer, answered_at \
          FROM contact_messages WHERE email = $1 ORDER BY id",
     )
     .bind(email)
@@ -545,6 +556,8 @@ async fn contact_messages(
             phone: c.3,
             email: c.4,
             message: c.5,
+            answer: c.6,
+            answered_at: timestamp_opt(c.7),
         })
         .collect())
 }

@@ -13,7 +13,6 @@ use crate::forms::FormErrors;
 use crate::http::StaffPage;
 use crate::http::{html, redirect, staff_audit, PageError};
 use crate::inbox::{self, Inbox};
-use crate::privacy::Purpose;
 use crate::staff::account_company;
 use crate::staff::decisions::{self, Decision};
 use crate::staff::views as view;
@@ -50,6 +49,10 @@ fn notice_of(query: &Notice) -> Option<&'static str> {
             "Un compte existe déjà avec cette adresse e-mail : la demande n'a pas été validée.",
         ),
         Some("traite") => Some("Message marqué comme traité."),
+        Some("repondu") => {
+            Some("Réponse envoyée par e-mail : la question est marquée comme traitée.")
+        }
+        Some("deja-repondu") => Some("Cette question a déjà sa réponse, ou n'existe plus."),
         Some("role") => {
             Some("Rôle changé : il s'applique dès la prochaine page ouverte par la personne.")
         }
@@ -162,6 +165,7 @@ pub async fn messages(page: StaffPage, query: web::Query<Notice>) -> Result<Mark
         &questions,
         &applications,
         notice_of(&query),
+        None,
     ))
 }
 
@@ -281,23 +285,6 @@ pub async fn change_status(
         return Err(PageError::NotFound);
     }
     Ok(redirect(&format!("/admin/comptes/{id}?fait={done}")))
-}
-
-/// `GET /admin/journal`: the audit log; opening it is audited too.
-pub async fn audit_log(page: StaffPage) -> Result<Markup, PageError> {
-    if let Some(confirm) = page.opened_elsewhere() {
-        return Ok(confirm);
-    }
-    let lines = crate::audit::recent(&page.state.db, 500).await?;
-    page.record(page.viewed().subject("audit_log")).await?;
-    let retention = page.state.register.retention(Purpose::Security);
-    let retention = retention.in_french();
-    Ok(view::audit_page(
-        &page.viewer,
-        &page.token,
-        &lines,
-        &retention,
-    ))
 }
 
 /// `GET /admin/registre`: the register in force and the last purge runs.

@@ -4,12 +4,12 @@ use crate::views::space::ADMINISTRATION;
 use maud::{html, Markup};
 
 use crate::accounts::{AccountSummary, Registration};
-use crate::audit::AuditLine;
 use crate::auth::{CsrfToken, Role, Viewer};
 use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::inbox::{Application, Question};
 use crate::privacy::purge::PurgeRun;
 use crate::privacy::Register;
+use crate::staff::answer_views::{answer_form, answer_of, AnswerDraft};
 use crate::views::components::table;
 use crate::views::forms::{
     csrf_field, error_summary, french_date, french_datetime, options, select, textarea, FormErrors,
@@ -150,6 +150,7 @@ pub fn messages_page(
     questions: &[Question],
     applications: &[Application],
     notice: Option<&str>,
+    draft: Option<&AnswerDraft>,
 ) -> Markup {
     let handled = |at: Option<i64>| match at {
         Some(at) => html! { span.badge { "Traité le " (french_date(at)) } },
@@ -171,8 +172,8 @@ pub fn messages_page(
             vec![
                 html! { (french_datetime(q.received_at)) },
                 html! { (q.first_name) " " (q.last_name) br; a href={ "mailto:" (q.email) } { (q.email) } br; (Phone::from_stored(q.phone.clone()).display_international()) },
-                html! { p.message-text { (q.message) } },
-                html! { (handled(q.handled_at)) " " (mark("questions", q.id, q.handled_at)) },
+                html! { p.message-text { (q.message) } (answer_of(q)) },
+                html! { (handled(q.handled_at)) " " (mark("questions", q.id, q.handled_at)) (answer_form(q, token, draft)) },
             ]
         })
         .collect();
@@ -288,41 +289,6 @@ pub fn account_page(
                     }
                 }
             }
-        },
-    )
-}
-
-pub fn audit_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    lines: &[AuditLine],
-    retention: &str,
-) -> Markup {
-    let rows: Vec<Vec<Markup>> = lines
-        .iter()
-        .map(|line| {
-            vec![
-                html! { (french_datetime(line.occurred_at)) },
-                html! { (crate::audit::event_in_french(&line.event)) },
-                html! { (line.actor_user_id.map(|id| format!("compte {id}")).unwrap_or_else(|| "—".into())) },
-                html! {
-                    @if let Some(id) = line.subject_user_id { a href={ "/admin/comptes/" (id) } { "compte " (id) } " " }
-                    (line.subject.as_deref().unwrap_or(""))
-                },
-                html! { (line.ip.as_deref().unwrap_or("—")) },
-                html! { (line.detail.as_deref().unwrap_or("")) },
-            ]
-        })
-        .collect();
-    ADMINISTRATION.page(
-        "Journal de sécurité",
-        "/admin/journal",
-        viewer,
-        token,
-        html! {
-            h1 { "Journal de sécurité" }
-            p { "Les actions sensibles, les plus récentes en premier (" (lines.len()) " au plus affichées). Elles sont conservées " (retention) ", puis supprimées. Ouvrir ce journal est lui-même enregistré." }
-            (table("Actions sensibles", &["Date", "Action", "Par", "Concerne", "Adresse IP", "Détail"], &rows))
         },
     )
 }

@@ -76,7 +76,7 @@ async fn staff_publish_a_report_and_only_its_company_reads_it(backend: Backend) 
     let (client, building, device) = client_with_device(&app, "a@syndic-a.fr", "Syndic A").await;
     let (other, _, _) = client_with_device(&app, "b@syndic-b.fr", "Syndic B").await;
 
-    let (status, form) = staff.get_page("/admin/rapports").await;
+    let (status, form) = staff.get_page("/admin/rapports/nouveau").await;
     assert_eq!(status, 200);
     assert!(form.contains("Syndic A — Immeuble Syndic A — Quai de livraison"));
     let published = publish(

@@ -33,6 +33,8 @@ mod rights_profile;
 mod rights_requests;
 mod rollup;
 mod security;
+mod staff_journal;
+mod staff_reports;
 mod staff_work;
 mod static_files;
 mod statistics;

@@ -307,6 +307,15 @@ async fn fill_everything(app: &TestApp, staff: &Browser, email: &str) -> Filled 
         )
         .await;
     assert_eq!(asked.status(), 303, "the question is sent");
+    let answer = typed(&mut held);
+    let question_id = scalar(&app.db, "SELECT MAX(id) FROM contact_messages").await;
+    let answered = staff
+        .post_form(
+            &format!("/admin/messages/questions/{question_id}/reponse"),
+            &[("reponse", &answer)],
+        )
+        .await;
+    assert_eq!(answered.status(), 303, "staff answer the question");
     let (applicant_first, applicant_last, current_company) =
         (typed(&mut held), typed(&mut held), typed(&mut held));
     let applied = stranger

@@ -400,7 +400,7 @@ pub fn export_page(e: &PersonalDataExport) -> Markup {
                     p { "N° " (r.id) " — " (RightKind::parse(&r.kind).map(|k| k.short()).unwrap_or("—")) " — " (RequestStatus::from_key(&r.status).label()) @if let Some(m) = &r.message { " : " (m) } @if let Some(v) = &r.visit_description { " — votre visite : " (v) } @if let Some(x) = &r.extension_reason { " — délai prolongé : " (x) } @if let Some(o) = &r.outcome { " — réponse : " (o) } }
                 }
                 h2 { "Messages de contact et candidatures" }
-                @for m in &e.contact_messages { p { (rfc3339_in_french(&m.received_at)) " — " (m.first_name) " " (m.last_name) ", " (m.phone) " : " (m.message) } }
+                @for m in &e.contact_messages { p { (rfc3339_in_french(&m.received_at)) " — " (m.first_name) " " (m.last_name) ", " (m.phone) " : " (m.message) @if let Some(a) = &m.answer { " — notre réponse : " (a) } } }
                 @for m in &e.technician_applications { p { (rfc3339_in_french(&m.received_at)) " — candidature de " (m.first_name) " " (m.last_name) ", " (m.phone) ", " (m.years_experience) " ans d'expérience, " (m.current_company) } }
                 @if e.contact_messages.is_empty() && e.technician_applications.is_empty() { p { "Aucun." } }
                 h2 { "Journal de sécurité (" (e.security_events.len()) ")" }

@@ -77,6 +77,8 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
     // Staff publish a report on the lift.
     admin.follow("Rapports").await?;
     admin.wait_for_path("/admin/rapports").await?;
+    admin.follow("Publier un rapport").await?;
+    admin.wait_for_path("/admin/rapports/nouveau").await?;
     admin.choose_containing("#appareil", BUILDING).await?;
     admin.choose("#prestation", "reparation").await?;
     let date = admin.find("#date").await?.prop("value").await?;

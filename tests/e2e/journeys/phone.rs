@@ -212,7 +212,7 @@ pub async fn no_horizontal_scroll(j: Arc<Journey>) -> Result<()> {
         "Bruit de frottement à la montée entre le 2e et le 5e étage.",
     )
     .await?;
-    admin.open("/admin/rapports").await?;
+    admin.open("/admin/rapports/nouveau").await?;
     admin.choose_containing("#appareil", BUILDING).await?;
     admin.choose("#prestation", "maintenance").await?;
     admin
