@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::accounts::NewCompany;
-use crate::domain::{optional_text, required_text, CompanyKind, Country, PostalCode};
+use crate::domain::{optional_text, required_text, Civility, CompanyKind, Country, PostalCode};
 
 /// The messages of a form, by field name, and which form of the page they
 /// belong to when a page has several (see [`FormErrors::in_form`]). The
@@ -180,5 +180,44 @@ pub(crate) fn postal_code(
         typed,
         &missing,
         PostalCode::parse(country, typed),
+    )
+}
+
+/// A person's first name, last name and civility, as the sign-up and the
+/// profile form ask them.
+pub(crate) fn person(
+    e: &mut FormErrors,
+    first_name: &str,
+    last_name: &str,
+    civility: &str,
+) -> (Option<String>, Option<String>, Option<Civility>) {
+    let first = e.required(
+        "prenom",
+        first_name,
+        "Indiquez votre prénom.",
+        required_text(first_name, NAME_MAX),
+    );
+    let last = e.required(
+        "nom",
+        last_name,
+        "Indiquez votre nom.",
+        required_text(last_name, NAME_MAX),
+    );
+    let civility = e.required(
+        "sexe",
+        civility,
+        "Choisissez votre civilité.",
+        Civility::parse(civility),
+    );
+    (first, last, civility)
+}
+
+/// The job title a person gives, as the sign-up and the profile ask it.
+pub(crate) fn job_title(e: &mut FormErrors, typed: &str) -> Option<String> {
+    e.required(
+        "role",
+        typed,
+        "Indiquez votre rôle dans la société (par exemple : gestionnaire de copropriété).",
+        required_text(typed, NAME_MAX),
     )
 }

@@ -12,7 +12,8 @@ use crate::information_reports::forms::ReportForm;
 use crate::information_reports::{Prestation, Report};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_datetime, options, select, textarea, Field, FormErrors,
+    csrf_field, error_summary, field, french_datetime, options, required_note, select, text_area,
+    textarea, Field, FormErrors, TextArea,
 };
 
 pub fn prestation_label(key: &str) -> &'static str {
@@ -161,11 +162,12 @@ pub fn staff_form(
                 (error_summary(errors, ReportForm::LABELS))
                 form.form method="post" action="/admin/rapports" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     (select("appareil", "Appareil", &device_options, &form.device, errors))
                     (select("prestation", "Prestation", &prestations, &form.kind, errors))
                     (field(Field::text("date", "Date de l'intervention", &form.date).kind("date"), errors))
                     (textarea("travaux", "Travaux réalisés", &form.work_done, None, errors))
-                    (textarea("pieces", "Pièces remplacées", &form.parts_replaced, Some("Laisser vide si aucune."), errors))
+                    (text_area(TextArea::new("pieces", "Pièces remplacées", &form.parts_replaced).hint("Laisser vide si aucune.").optional(), errors))
                     (select("etat", "État de l'appareil après l'intervention", &states, &form.device_state, errors))
                     button.button type="submit" { "Publier le rapport" }
                 }

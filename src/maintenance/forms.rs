@@ -34,9 +34,24 @@ impl RequestForm {
                 crate::domain::FieldError::new("Choisissez l'appareil concerné dans la liste.")
             }),
         );
-        let nature = e.check("nature", Nature::parse(&self.nature));
-        let urgency = e.check("urgence", Urgency::parse(&self.urgency));
-        let description = e.check("description", message_text(&self.description, 10, 5_000));
+        let nature = e.required(
+            "nature",
+            &self.nature,
+            "Choisissez la nature de la demande (panne, entretien…).",
+            Nature::parse(&self.nature),
+        );
+        let urgency = e.required(
+            "urgence",
+            &self.urgency,
+            "Choisissez l'urgence de la demande (« Personne bloquée » si quelqu'un est coincé dans l'appareil).",
+            Urgency::parse(&self.urgency),
+        );
+        let description = e.required(
+            "description",
+            &self.description,
+            "Décrivez le problème : ce que vous constatez, depuis quand.",
+            message_text(&self.description, 10, 5_000),
+        );
         match (device_id, nature, urgency, description) {
             (Some(device_id), Some(nature), Some(urgency), Some(description)) => {
                 Ok(crate::maintenance::NewRequest {
@@ -61,7 +76,13 @@ pub struct ThreadMessageForm {
 impl ThreadMessageForm {
     pub fn validate(&self) -> Result<String, FormErrors> {
         let mut e = FormErrors::default();
-        match e.check("message", message_text(&self.message, 2, 5_000)) {
+        let message = e.required(
+            "message",
+            &self.message,
+            "Écrivez votre message avant de l'envoyer.",
+            message_text(&self.message, 2, 5_000),
+        );
+        match message {
             Some(text) => Ok(text),
             None => Err(e),
         }

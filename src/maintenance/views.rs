@@ -10,7 +10,8 @@ use crate::maintenance::forms::RequestForm;
 use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStatus, Urgency};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, french_datetime, options, select, textarea, FormErrors,
+    csrf_field, error_summary, french_datetime, options, required_note, select, textarea,
+    FormErrors,
 };
 
 fn label_of<T: Copy>(
@@ -128,6 +129,7 @@ pub fn request_form_page(
                 (error_summary(errors, RequestForm::LABELS))
                 form.form method="post" action="/profil/demandes/nouvelle" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     (select("appareil", "Appareil", &device_options, &form.device, errors))
                     (select("nature", "Nature de la demande", &natures, &form.nature, errors))
                     (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
@@ -175,6 +177,7 @@ fn reply_form(action: &str, token: &CsrfToken, value: &str, errors: &FormErrors)
     html! {
         form.form method="post" action=(action) {
             (csrf_field(token))
+            (required_note())
             (textarea("message", "Votre message", value, None, errors))
             button.button type="submit" { "Envoyer" }
         }
@@ -192,7 +195,7 @@ pub struct RequestPage<'a> {
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
     let r = p.request;
     PROFILE.page(
-        &format!("Demande n° {}", r.id),
+        &format!("Demande de maintenance n° {}", r.id),
         "/profil/demandes",
         viewer,
         token,
@@ -242,12 +245,12 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
         .map(|s| (s.key(), s.label()))
         .collect();
     ADMINISTRATION.page(
-        &format!("Demande n° {}", r.id),
+        &format!("Demande de maintenance n° {}", r.id),
         "/admin/demandes",
         viewer,
         token,
         html! {
-            h1 { "Demande n° " (r.id) " — " (r.company_name) }
+            h1 { "Demande de maintenance n° " (r.id) " — " (r.company_name) }
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             div.prose {
                 (summary(r))
@@ -255,6 +258,7 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
                     h2 { "Changer le statut" }
                     form.form method="post" action={ "/admin/demandes/" (r.id) "/statut" } {
                         (csrf_field(token))
+                        (required_note())
                         input type="hidden" name="depuis" value=(r.status);
                         (select("statut", "Nouveau statut", &next, "", &FormErrors::default()))
                         button.button type="submit" { "Enregistrer le statut" }

@@ -3,7 +3,9 @@
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::views::forms::{csrf_field, error_summary, field, form_alert, Field, FormErrors};
+use crate::views::forms::{
+    csrf_field, error_summary, field, form_alert, required_note, Field, FormErrors,
+};
 use crate::views::{layout, Page};
 
 pub use crate::views::space::account_bar;
@@ -59,6 +61,7 @@ pub fn login_page(
                 }
                 form.form method="post" action="/connexion" {
                     (csrf_field(token))
+                    (required_note())
                     @if let Some(next) = next { input type="hidden" name="suite" value=(next); }
                     (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), &errors))
                     (field(Field::text("mot_de_passe", "Mot de passe", "").kind("password").autocomplete("current-password"), &errors))
@@ -93,6 +96,7 @@ pub fn forgot_page(email: &str, errors: &FormErrors, sent: bool, token: &CsrfTok
                     (error_summary(errors, &[("email", "Adresse e-mail")]))
                     form.form method="post" action="/mot-de-passe-oublie" {
                         (csrf_field(token))
+                        (required_note())
                         (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), errors))
                         button.button type="submit" { "Recevoir le lien" }
                     }
@@ -119,6 +123,7 @@ pub fn reset_page(reset_token: &str, errors: &FormErrors, token: &CsrfToken) -> 
                 (error_summary(errors, &[("mot_de_passe", "Nouveau mot de passe"), ("confirmation", "Confirmation")]))
                 form.form method="post" action="/mot-de-passe-oublie/nouveau" {
                     (csrf_field(token))
+                    (required_note())
                     input type="hidden" name="jeton" value=(reset_token);
                     (field(Field::text("mot_de_passe", "Nouveau mot de passe", "").kind("password").autocomplete("new-password").hint(NEW_PASSWORD_HINT), errors))
                     (field(Field::text("confirmation", "Confirmez le mot de passe", "").kind("password").autocomplete("new-password"), errors))
@@ -170,6 +175,7 @@ pub fn password_change_page(
                 (error_summary(errors, &[("actuel", "Mot de passe actuel"), ("mot_de_passe", "Nouveau mot de passe"), ("confirmation", "Confirmation")]))
                 form.form method="post" action="/compte/mot-de-passe" {
                     (csrf_field(token))
+                    (required_note())
                     (field(Field::text("actuel", "Mot de passe actuel", "").kind("password").autocomplete("current-password"), errors))
                     (field(Field::text("mot_de_passe", "Nouveau mot de passe", "").kind("password").autocomplete("new-password").hint(NEW_PASSWORD_HINT), errors))
                     (field(Field::text("confirmation", "Confirmez le nouveau mot de passe", "").kind("password").autocomplete("new-password"), errors))
