@@ -139,8 +139,8 @@ fn label(id: &str, text: &str, required: bool) -> Markup {
 pub fn required_note() -> Markup {
     html! {
         p.required-note {
-            "Les champs marqués " span.required-mark aria-hidden="true" { "*" }
-            span.visually-hidden { "d'un astérisque" } " sont obligatoires."
+            "Les champs marqués d'un astérisque ("
+            span.required-mark { "*" } ") sont obligatoires."
         }
     }
 }
