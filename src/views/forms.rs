@@ -368,6 +368,62 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_follows_the_form_and_marks_the_title() {
+        let mut errors = FormErrors::default();
+        errors.add("ville", "Indiquez la ville.");
+        errors.add("adresse", "Indiquez l'adresse.");
+        errors.add("zz", "Un champ que la liste oublie.");
+        let labels = [("ville", "Ville"), ("adresse", "Adresse")];
+        let summary = error_summary(&errors, &labels);
+        let html = summary.clone().into_string();
+        let ville = html.find("href=\"#ville\"").expect("a link to the city");
+        let adresse = html
+            .find("href=\"#adresse\"")
+            .expect("a link to the address");
+        let other = html
+            .find("href=\"#zz\"")
+            .expect("a link to the forgotten field");
+        assert!(ville < adresse && adresse < other, "{html}");
+        assert!(html.contains("autofocus") && html.contains(r#"tabindex="-1""#));
+        assert_eq!(page_title("Contact", &summary), "Erreur : Contact");
+        assert_eq!(page_title("Contact", &html! { p { "Bonjour" } }), "Contact");
+        // Typed text that quotes the mark is escaped, and marks nothing.
+        let typed = html! { p { (ERROR_SUMMARY_MARK) } };
+        assert_eq!(page_title("Contact", &typed), "Contact");
+    }
+
+    #[test]
+    fn a_form_of_a_page_shows_only_its_own_errors_under_its_own_ids() {
+        let mut errors = FormErrors::default().in_form("clore");
+        errors.add("texte", "Indiquez la réponse.");
+        let close = textarea("texte", "Réponse", "", None, in_form("clore", &errors)).into_string();
+        let ask =
+            textarea("texte", "Question", "", None, in_form("question", &errors)).into_string();
+        assert!(close.contains(r#"id="clore-texte""#) && close.contains("Indiquez la réponse."));
+        assert!(close.contains(r#"for="clore-texte""#), "{close}");
+        assert!(
+            ask.contains(r#"id="question-texte""#) && !ask.contains("Indiquez"),
+            "{ask}"
+        );
+        let summary = error_summary(&errors, &[("texte", "Réponse")]).into_string();
+        assert!(summary.contains(r##"href="#clore-texte""##), "{summary}");
+    }
+
+    #[test]
+    fn an_optional_text_is_not_required_and_says_so() {
+        let errors = FormErrors::default();
+        let html =
+            text_area(TextArea::new("pieces", "Pièces", "").optional(), &errors).into_string();
+        assert!(!html.contains("required"), "{html}");
+        assert!(html.contains("(facultatif)"));
+        let html = textarea("travaux", "Travaux", "", None, &errors).into_string();
+        assert!(
+            html.contains("required") && html.contains("required-mark"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn dates_are_shown_in_french_time() {
         // 2026-07-01 10:00 UTC is noon in Paris (summer time).
         assert_eq!(french_datetime(1_782_900_000_000), "01/07/2026 à 12 h 00");

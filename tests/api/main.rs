@@ -17,6 +17,7 @@ mod cli;
 mod contract;
 mod database;
 mod demo;
+mod forms_help;
 mod health;
 mod hostile_input;
 mod information_reports;
