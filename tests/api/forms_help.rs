@@ -537,3 +537,22 @@ fn the_focus_ring_and_field_borders_stand_out_on_every_background() {
     assert!(css.contains(".site-header :focus-visible { outline-color: var(--focus-on-dark); }"));
     assert!(!css.contains("outline: 3px solid var(--brand-light)"));
 }
+
+/// Runs once the layout writes its `<title>` through
+/// `views::forms::page_title` (the lead's part of the merge: then drop the
+/// `ignore`).
+#[tokio::test]
+#[ignore = "needs src/views/layout.rs to write the title with views::forms::page_title"]
+async fn the_title_starts_with_erreur_when_a_form_comes_back_with_errors() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let page = sent_back(&app.browser(), "/contact", &[]).await;
+    assert!(
+        page.contains("<title>Erreur : Poser une question"),
+        "{page}"
+    );
+    let (_, page) = app.browser().get_page("/contact").await;
+    assert!(page.contains("<title>Poser une question"), "{page}");
+    let (client, _, _) = client_with_a_device(&app).await;
+    let page = sent_back(&client, "/profil/batiments/nouveau", &[]).await;
+    assert!(page.contains("<title>Erreur : "), "{page}");
+}
