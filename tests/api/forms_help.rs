@@ -18,6 +18,7 @@ on_both_backends!(
     a_differing_confirmation_is_told_with_the_other_errors,
     the_rights_decisions_keep_their_ids_and_errors_per_form,
     titles_say_the_view,
+    pages_with_several_forms_have_unique_ids,
 );
 
 const STAFF: &str = "equipe@wemaintain.com";
@@ -467,6 +468,42 @@ async fn the_rights_decisions_keep_their_ids_and_errors_per_form(backend: Backen
     assert_eq!(page.matches("Demande complexe à rassembler.").count(), 1);
     let extend = between(&page, "id=\"prolonger-texte\"", "</textarea>");
     assert!(extend.contains("Demande complexe"), "{extend}");
+}
+
+/// Every id of `page` once, and every label's target among them.
+fn assert_unique_ids(page: &str, path: &str) {
+    let ids = attributes(page, "id");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{path}: {ids:?}");
+    for target in attributes(page, "for") {
+        assert!(ids.contains(&target), "{path}: label for #{target}");
+    }
+}
+
+async fn pages_with_several_forms_have_unique_ids(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app).await;
+    let (client, _, _) = client_with_a_device(&app).await;
+    let account = scalar(
+        &app.db,
+        "SELECT id FROM users WHERE email = 'gestion@syndic.fr'",
+    )
+    .await;
+    let path = format!("/admin/comptes/{account}");
+    let (status, page) = admin.get_page(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_unique_ids(&page, &path);
+    let (_, page) = client.get_page("/profil/donnees").await;
+    assert_unique_ids(&page, "/profil/donnees");
+    // An error in the erasure form is shown there, not in the copy's.
+    let page = sent_back(&client, "/profil/donnees/effacer", &[]).await;
+    assert_unique_ids(&page, "/profil/donnees/effacer");
+    assert!(
+        field_error(&page, "mot_de_passe_effacement").starts_with("Indiquez votre mot de passe")
+    );
+    assert!(!page.contains("id=\"mot_de_passe-erreur\""));
 }
 
 async fn titles_say_the_view(backend: Backend) {
