@@ -256,6 +256,17 @@ async fn each_message_names_what_is_wrong_with_its_field(backend: Backend) {
     assert!(field_error(&page, "prestation").starts_with("Choisissez la prestation"));
 
     pages.push(page);
+    let page = sent_back(
+        &app.browser(),
+        "/connexion",
+        &[("email", "gestion@syndic.fr")],
+    )
+    .await;
+    assert_eq!(
+        field_error(&page, "mot_de_passe"),
+        "Indiquez votre mot de passe."
+    );
+    pages.push(page);
     let page = sent_back(&app.browser(), "/contact", &[]).await;
     assert_eq!(field_error(&page, "prenom"), "Indiquez votre prénom.");
     assert!(field_error(&page, "message").starts_with("Écrivez votre question"));

@@ -13,6 +13,8 @@ pub use crate::views::space::account_bar;
 /// What the login page says above its form.
 pub enum LoginMessage {
     None,
+    /// Fields left blank, each with its message.
+    Missing(FormErrors),
     /// Wrong address or password (never which of the two).
     Invalid,
     Unconfirmed,
@@ -37,7 +39,11 @@ pub fn login_page(
         description: "Connectez-vous à votre espace client WeMaintain.",
         path: "/connexion",
     };
-    let errors = FormErrors::default();
+    let no_errors = FormErrors::default();
+    let errors = match message {
+        LoginMessage::Missing(errors) => errors,
+        _ => &no_errors,
+    };
     layout(
         &page,
         html! {
@@ -45,6 +51,7 @@ pub fn login_page(
                 h1 { "Connexion à l'espace client" }
                 @match message {
                     LoginMessage::None => {},
+                    LoginMessage::Missing(errors) => (error_summary(errors, &[("email", "Adresse e-mail"), ("mot_de_passe", "Mot de passe")])),
                     LoginMessage::Invalid => (form_alert("Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.")),
                     LoginMessage::Unconfirmed => (form_alert("Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé à l'inscription (il est valable 7 jours) : votre demande sera alors transmise à l'équipe WeMaintain.")),
                     LoginMessage::Pending => (form_alert("Votre demande de compte est en cours d'examen par l'équipe WeMaintain. Vous recevrez un e-mail dès qu'elle sera validée.")),
@@ -63,8 +70,8 @@ pub fn login_page(
                     (csrf_field(token))
                     (required_note())
                     @if let Some(next) = next { input type="hidden" name="suite" value=(next); }
-                    (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), &errors))
-                    (field(Field::text("mot_de_passe", "Mot de passe", "").kind("password").autocomplete("current-password"), &errors))
+                    (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), errors))
+                    (field(Field::text("mot_de_passe", "Mot de passe", "").kind("password").autocomplete("current-password"), errors))
                     button.button type="submit" { "Se connecter" }
                 }
                 p { a href="/mot-de-passe-oublie" { "Mot de passe oublié ?" } }
