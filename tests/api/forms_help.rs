@@ -267,6 +267,13 @@ async fn each_message_names_what_is_wrong_with_its_field(backend: Backend) {
         "Indiquez votre mot de passe."
     );
     pages.push(page);
+    let page = sent_back(&client, "/compte/mot-de-passe", &[]).await;
+    assert_eq!(
+        field_error(&page, "actuel"),
+        "Indiquez votre mot de passe actuel."
+    );
+    assert!(field_error(&page, "mot_de_passe").starts_with("Choisissez un mot de passe"));
+    pages.push(page);
     let page = sent_back(&app.browser(), "/contact", &[]).await;
     assert_eq!(field_error(&page, "prenom"), "Indiquez votre prénom.");
     assert!(field_error(&page, "message").starts_with("Écrivez votre question"));

@@ -203,6 +203,7 @@ pub async fn reset(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let typed = TypedPassword {
+        current: "",
         password: &form.password,
         confirmation: &form.confirmation,
     };
@@ -261,6 +262,7 @@ pub async fn change_password(
     let reconfirm =
         reconfirm_password(&state, &req, &viewer, &form.current, "password_change").await?;
     let typed = TypedPassword {
+        current: &form.current,
         password: &form.password,
         confirmation: &form.confirmation,
     };
