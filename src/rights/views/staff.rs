@@ -233,6 +233,7 @@ pub fn visit_search_page(
                     (form_alert("Cette recherche vient d'un lien extérieur au site : elle n'a pas été lancée. Vérifiez la recherche puis lancez-la."))
                 }
                 form.form method="get" action="/admin/droits/visites" novalidate {
+                    (required_note())
                     (field(Field::text("ip", "Adresse IP ou plage", &query.ip).hint("192.0.2.7, 2001:db8::1 ou 192.0.2.0/24"), errors))
                     (field(Field::text("du", "Du", &query.from).kind("date"), errors))
                     (field(Field::text("au", "Au (inclus)", &query.to).kind("date"), errors))
