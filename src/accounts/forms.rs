@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use crate::accounts::NewRegistration;
-use crate::domain::{required_text, Civility, Email, NewPassword, Phone};
-use crate::forms::{CompanyForm, FormErrors, NAME_MAX};
+use crate::domain::{Email, NewPassword, Phone};
+use crate::forms::{job_title, person, CompanyForm, FormErrors};
 
 /// `/inscription`, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -48,8 +48,8 @@ impl RegistrationForm {
         ("type_societe", "Type de société"),
         ("adresse", "Adresse"),
         ("complement", "Informations complémentaires"),
-        ("ville", "Ville"),
         ("code_postal", "Code postal"),
+        ("ville", "Ville"),
         ("pays", "Pays"),
         ("mot_de_passe", "Mot de passe"),
         ("confirmation", "Confirmation du mot de passe"),
@@ -57,11 +57,15 @@ impl RegistrationForm {
 
     pub fn validate(&self) -> Result<ValidRegistration, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
-        let civility = e.check("sexe", Civility::parse(&self.civility));
-        let job_title = e.check("role", required_text(&self.job_title, NAME_MAX));
-        let email = e.check("email", Email::parse(&self.email));
+        let (first_name, last_name, civility) =
+            person(&mut e, &self.first_name, &self.last_name, &self.civility);
+        let job_title = job_title(&mut e, &self.job_title);
+        let email = e.required(
+            "email",
+            &self.email,
+            "Indiquez votre adresse e-mail professionnelle.",
+            Email::parse(&self.email),
+        );
         let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = self.company.validate(&mut e);
         let personal = [
@@ -71,16 +75,7 @@ impl RegistrationForm {
             self.company.name.as_str(),
             self.company.city.as_str(),
         ];
-        let password = e.check(
-            "mot_de_passe",
-            NewPassword::parse(&self.password, &personal),
-        );
-        if password.is_some() && self.confirmation != self.password {
-            e.add(
-                "confirmation",
-                "Les deux mots de passe ne sont pas identiques.",
-            );
-        }
+        let password = new_password(&mut e, &self.password, &self.confirmation, &personal);
         match (
             first_name, last_name, civility, job_title, email, phone, company, password,
         ) {
@@ -112,19 +107,38 @@ impl RegistrationForm {
 }
 
 /// A new password typed twice (reset and change forms).
+/// A new password and its confirmation. A confirmation that differs is
+/// reported with the other errors of the form, even when the password
+/// itself is refused, so that one submit tells everything.
 pub fn new_password(
     errors: &mut FormErrors,
     password: &str,
     confirmation: &str,
     personal: &[&str],
 ) -> Option<NewPassword> {
-    let password = errors.check("mot_de_passe", NewPassword::parse(password, personal))?;
-    if password.expose() != confirmation {
+    let typed = password;
+    let password = errors.required(
+        "mot_de_passe",
+        typed,
+        "Choisissez un mot de passe (12 caractères au moins).",
+        NewPassword::parse(typed, personal),
+    );
+    if typed.is_empty() {
+        return None;
+    }
+    if confirmation.is_empty() {
+        errors.add(
+            "confirmation",
+            "Tapez le mot de passe une seconde fois pour le confirmer.",
+        );
+        return None;
+    }
+    if confirmation != typed {
         errors.add(
             "confirmation",
             "Les deux mots de passe ne sont pas identiques.",
         );
         return None;
     }
-    Some(password)
+    password
 }

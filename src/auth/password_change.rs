@@ -17,6 +17,8 @@ use crate::state::AppState;
 
 /// A new password as typed twice.
 pub struct TypedPassword<'a> {
+    /// The current password, typed again for a change (empty for a reset).
+    pub current: &'a str,
     pub password: &'a str,
     pub confirmation: &'a str,
 }
@@ -111,6 +113,9 @@ pub async fn change(
 ) -> Result<PasswordChange, PageError> {
     let mut errors = FormErrors::default();
     let message = match reconfirm {
+        Reconfirm::Wrong if typed.current.is_empty() => {
+            Some("Indiquez votre mot de passe actuel.".to_owned())
+        }
         Reconfirm::Wrong => Some("Ce n'est pas votre mot de passe actuel.".to_owned()),
         _ => reconfirm.error(),
     };

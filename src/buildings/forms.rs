@@ -3,9 +3,9 @@
 use serde::Deserialize;
 
 use crate::domain::{
-    commissioning_year, optional_text, required_text, Country, DeviceKind, DeviceStatus, PostalCode,
+    commissioning_year, optional_text, required_text, Country, DeviceKind, DeviceStatus,
 };
-use crate::forms::{FormErrors, LINE_MAX, NAME_MAX};
+use crate::forms::{postal_code, FormErrors, LINE_MAX, NAME_MAX};
 
 /// A building, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -44,14 +44,31 @@ impl BuildingForm {
 
     pub fn validate(&self) -> Result<crate::buildings::NewBuilding, FormErrors> {
         let mut e = FormErrors::default();
-        let name = e.check("nom", required_text(&self.name, LINE_MAX));
-        let address = e.check("adresse", required_text(&self.address, LINE_MAX));
-        let city = e.check("ville", required_text(&self.city, NAME_MAX));
-        let country = e.check("pays", Country::parse(&self.country));
-        let postal_code = match country {
-            Some(country) => e.check("code_postal", PostalCode::parse(country, &self.postal_code)),
-            None => None,
-        };
+        let name = e.required(
+            "nom",
+            &self.name,
+            "Indiquez le nom du bâtiment (par exemple « Résidence Les Tilleuls »).",
+            required_text(&self.name, LINE_MAX),
+        );
+        let address = e.required(
+            "adresse",
+            &self.address,
+            "Indiquez l'adresse du bâtiment (numéro et rue).",
+            required_text(&self.address, LINE_MAX),
+        );
+        let city = e.required(
+            "ville",
+            &self.city,
+            "Indiquez la ville du bâtiment.",
+            required_text(&self.city, NAME_MAX),
+        );
+        let country = e.required(
+            "pays",
+            &self.country,
+            "Choisissez le pays du bâtiment.",
+            Country::parse(&self.country),
+        );
+        let postal_code = postal_code(&mut e, country, &self.postal_code, "du bâtiment");
         match (name, address, postal_code, city, country) {
             (Some(name), Some(address), Some(postal_code), Some(city), Some(country)) => {
                 Ok(crate::buildings::NewBuilding {
@@ -112,12 +129,27 @@ impl DeviceForm {
 
     pub fn validate(&self, this_year: i32) -> Result<crate::buildings::NewDevice, FormErrors> {
         let mut e = FormErrors::default();
-        let kind = e.check("type_appareil", DeviceKind::parse(&self.kind));
-        let location = e.check("emplacement", required_text(&self.location, LINE_MAX));
+        let kind = e.required(
+            "type_appareil",
+            &self.kind,
+            "Choisissez le type d'appareil (ascenseur, monte-charge…).",
+            DeviceKind::parse(&self.kind),
+        );
+        let location = e.required(
+            "emplacement",
+            &self.location,
+            "Indiquez où se trouve l'appareil dans le bâtiment (par exemple « Cage B »).",
+            required_text(&self.location, LINE_MAX),
+        );
         let brand = e.check("marque", optional_text(&self.brand, NAME_MAX));
         let serial_number = e.check("numero_serie", optional_text(&self.serial_number, NAME_MAX));
         let year = e.check("annee", commissioning_year(&self.year, this_year));
-        let status = e.check("etat", DeviceStatus::parse(&self.status));
+        let status = e.required(
+            "etat",
+            &self.status,
+            "Choisissez l'état de l'appareil.",
+            DeviceStatus::parse(&self.status),
+        );
         match (kind, location, brand, serial_number, year, status) {
             (
                 Some(kind),

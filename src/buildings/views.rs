@@ -10,7 +10,8 @@ use crate::db::pagination::Paged;
 use crate::domain::{Country, DeviceKind, DeviceStatus};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_date, options, select, Field, FormErrors,
+    csrf_field, error_summary, field, french_date, options, required_note, select, Field,
+    FormErrors,
 };
 
 fn country_name(code: &str) -> &'static str {
@@ -46,8 +47,17 @@ pub fn buildings_page(
             ]
         })
         .collect();
+    let title = if archived {
+        "Bâtiments archivés"
+    } else {
+        "Bâtiments"
+    };
+    let title = match list.pages {
+        0 | 1 => title.to_owned(),
+        pages => format!("{title} (page {} sur {pages})", list.page),
+    };
     PROFILE.page(
-        "Bâtiments",
+        &title,
         "/profil/batiments",
         viewer,
         token,
@@ -112,6 +122,7 @@ pub fn building_form_page(
             (error_summary(errors, BuildingForm::LABELS))
             form.form method="post" action=(action) novalidate {
                 (csrf_field(token))
+                (required_note())
                 (field(Field::text("nom", "Nom du bâtiment", &form.name).hint("Par exemple : Résidence Les Tilleuls, bâtiment A."), errors))
                 (field(Field::text("adresse", "Adresse", &form.address).autocomplete("address-line1"), errors))
                 (field(Field::text("code_postal", "Code postal", &form.postal_code).autocomplete("postal-code"), errors))
@@ -217,6 +228,7 @@ pub fn device_form_page(
             (error_summary(errors, DeviceForm::LABELS))
             form.form method="post" action=(action) novalidate {
                 (csrf_field(token))
+                (required_note())
                 (select("type_appareil", "Type d'appareil", &kinds, &form.kind, errors))
                 (field(Field::text("emplacement", "Emplacement dans le bâtiment", &form.location).hint("Escalier, aile, étages desservis : par exemple « Escalier B, du rez-de-chaussée au 6e »."), errors))
                 (field(Field::text("marque", "Marque", &form.brand).optional(), errors))

@@ -23,7 +23,12 @@ impl SignForm {
     /// `text`, the contract as it is now (the fingerprint matches).
     pub fn validate(&self, text: &str) -> Result<String, FormErrors> {
         let mut errors = FormErrors::default();
-        let name = errors.check("nom_complet", required_text(&self.full_name, 200));
+        let name = errors.required(
+            "nom_complet",
+            &self.full_name,
+            "Indiquez vos nom et prénom : ils valent signature.",
+            required_text(&self.full_name, 200),
+        );
         if self.accepted != "oui" {
             errors.add("accepte", "Cochez « J'ai lu et j'accepte » pour signer.");
         }

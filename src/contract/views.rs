@@ -8,7 +8,9 @@ use crate::auth::{CsrfToken, Viewer};
 use crate::contract::printable::{annex_table, signed_contract};
 use crate::contract::{ContractDocument, Signature, CURRENT_VERSION};
 use crate::views::components::table;
-use crate::views::forms::{csrf_field, error_summary, field, french_datetime, Field, FormErrors};
+use crate::views::forms::{
+    csrf_field, error_summary, field, french_datetime, required_note, Field, FormErrors,
+};
 use crate::views::layout::CONTACT_EMAIL;
 
 pub struct SignPage<'a> {
@@ -43,6 +45,7 @@ pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup
                 @if let Some(error) = p.errors.get("empreinte") { p.field-error role="alert" { (error) } }
                 form.form method="post" action="/profil/contrat/signer" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     input type="hidden" name="empreinte" value=(p.fingerprint);
                     (field(Field::text("nom_complet", "Votre nom et prénom, tels qu'ils valent signature", p.name).autocomplete("name"), p.errors))
                     div.check {

@@ -77,6 +77,21 @@ impl Country {
             .ok_or_else(|| FieldError::new("Choisissez un pays dans la liste."))
     }
 
+    /// The shape of a postal code, for a message asking for one.
+    pub fn postal_code_shape(self) -> &'static str {
+        match self {
+            Country::France
+            | Country::Monaco
+            | Country::Allemagne
+            | Country::Espagne
+            | Country::Italie => "5 chiffres",
+            Country::Belgique | Country::Suisse | Country::Luxembourg => "4 chiffres",
+            Country::PaysBas => "4 chiffres et 2 lettres",
+            Country::Portugal => "7 chiffres",
+            Country::RoyaumeUni => "par exemple SW1A 1AA",
+        }
+    }
+
     /// The expected postal code format, with an example.
     fn postal_code_format(self) -> &'static str {
         match self {

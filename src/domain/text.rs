@@ -35,25 +35,25 @@ pub fn message_text(input: &str, min_chars: usize, max_chars: usize) -> Result<S
     let text = input.replace("\r\n", "\n");
     let text = text.trim();
     if text.is_empty() {
-        return Err(FieldError::new("Écrivez votre message."));
+        return Err(FieldError::new("Ce champ est obligatoire."));
     }
     if text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
         return Err(FieldError::new(
-            "Votre message contient des caractères non autorisés.",
+            "Ce texte contient des caractères non autorisés.",
         ));
     }
     let length = text.chars().count();
     if length < min_chars {
         return Err(FieldError(format!(
-            "Votre message est trop court ({min_chars} caractères au moins)."
+            "Ce texte est trop court ({min_chars} caractères au moins)."
         )));
     }
     if length > max_chars {
         return Err(FieldError(format!(
-            "Votre message ne peut pas dépasser {max_chars} caractères."
+            "Ce texte ne peut pas dépasser {max_chars} caractères."
         )));
     }
     Ok(text.to_owned())
@@ -155,7 +155,7 @@ mod tests {
         for bad in ["Bonjour\u{0}", "Bonjour\u{1b}[31m", "Bonjour\rà vous"] {
             assert_eq!(
                 message_text(bad, 1, 500).unwrap_err().0,
-                "Votre message contient des caractères non autorisés.",
+                "Ce texte contient des caractères non autorisés.",
                 "{bad:?} should be refused"
             );
         }
@@ -165,18 +165,18 @@ mod tests {
     fn message_text_checks_its_length() {
         assert_eq!(
             message_text(" \r\n ", 10, 20).unwrap_err().0,
-            "Écrivez votre message."
+            "Ce champ est obligatoire."
         );
         assert_eq!(
             message_text("Bonjour", 10, 20).unwrap_err().0,
-            "Votre message est trop court (10 caractères au moins)."
+            "Ce texte est trop court (10 caractères au moins)."
         );
         assert!(message_text("éééééééééé", 10, 20).is_ok());
         // A `\r\n` counts as one character.
         assert!(message_text(&"a\r\n".repeat(10), 10, 20).is_ok());
         assert_eq!(
             message_text(&"é".repeat(21), 10, 20).unwrap_err().0,
-            "Votre message ne peut pas dépasser 20 caractères."
+            "Ce texte ne peut pas dépasser 20 caractères."
         );
     }
 

@@ -80,6 +80,17 @@ impl Reconfirm {
         }
     }
 
+    /// The message for a password field where `typed` was typed: a blank
+    /// field is asked for, not called wrong.
+    pub fn error_for(&self, typed: &str) -> Option<String> {
+        match self {
+            Reconfirm::Wrong if typed.is_empty() => {
+                Some("Indiquez votre mot de passe : il confirme que c'est bien vous.".to_owned())
+            }
+            _ => self.error(),
+        }
+    }
+
     /// The page with its errors: 429 when locked, else `status`.
     pub fn answer(
         &self,

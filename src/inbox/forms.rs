@@ -27,7 +27,12 @@ impl QuestionForm {
     pub fn validate(&self) -> Result<NewQuestion, FormErrors> {
         let mut e = FormErrors::default();
         let person = self.person.validate(&mut e);
-        let message = e.check("message", message_text(&self.message, 10, 5_000));
+        let message = e.required(
+            "message",
+            &self.message,
+            "Écrivez votre question : ce que vous souhaitez savoir ou le problème rencontré.",
+            message_text(&self.message, 10, 5_000),
+        );
         match (person, message) {
             (Some(p), Some(message)) => Ok(NewQuestion {
                 first_name: p.first_name,
@@ -66,7 +71,12 @@ impl ApplicationForm {
         let mut e = FormErrors::default();
         let person = self.person.validate(&mut e);
         let years = e.check("experience", years_of_experience(&self.experience));
-        let company = e.check("entreprise", required_text(&self.current_company, LINE_MAX));
+        let company = e.required(
+            "entreprise",
+            &self.current_company,
+            "Indiquez l'entreprise où vous travaillez aujourd'hui (ou « sans emploi »).",
+            required_text(&self.current_company, LINE_MAX),
+        );
         match (person, years, company) {
             (Some(p), Some(years), Some(company)) => Ok(NewApplication {
                 first_name: p.first_name,
@@ -105,10 +115,25 @@ pub struct Person {
 impl PersonForm {
     /// Every field is checked, so that the form shows all its errors at once.
     pub fn validate(&self, e: &mut FormErrors) -> Option<Person> {
-        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
+        let first_name = e.required(
+            "prenom",
+            &self.first_name,
+            "Indiquez votre prénom.",
+            required_text(&self.first_name, NAME_MAX),
+        );
+        let last_name = e.required(
+            "nom",
+            &self.last_name,
+            "Indiquez votre nom.",
+            required_text(&self.last_name, NAME_MAX),
+        );
         let phone = e.check("telephone", Phone::parse(&self.phone));
-        let email = e.check("email", Email::parse(&self.email));
+        let email = e.required(
+            "email",
+            &self.email,
+            "Indiquez l'adresse e-mail à laquelle vous répondre.",
+            Email::parse(&self.email),
+        );
         Some(Person {
             first_name: first_name?,
             last_name: last_name?,

@@ -6,7 +6,9 @@ use maud::{html, Markup};
 use crate::auth::CsrfToken;
 use crate::inbox::forms::{ApplicationForm, PersonForm, QuestionForm};
 use crate::privacy::{Purpose, Register};
-use crate::views::forms::{csrf_field, error_summary, field, textarea, Field, FormErrors};
+use crate::views::forms::{
+    csrf_field, error_summary, field, required_note, textarea, Field, FormErrors,
+};
 use crate::views::layout::POLICY_PATH;
 use crate::views::{layout, Page};
 
@@ -127,6 +129,7 @@ impl PublicForm<'_> {
                     (error_summary(errors, self.labels))
                     form.form method="post" action=(self.page.path) novalidate {
                         (csrf_field(token))
+                        (required_note())
                         (fields)
                         button.button type="submit" { (self.submit) }
                     }

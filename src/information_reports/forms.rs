@@ -70,7 +70,12 @@ impl ReportForm {
                 crate::domain::FieldError::new("Choisissez l'appareil dans la liste.")
             }),
         );
-        let kind = e.check("prestation", Prestation::parse(&self.kind));
+        let kind = e.required(
+            "prestation",
+            &self.kind,
+            "Choisissez la prestation réalisée (maintenance, réparation…).",
+            Prestation::parse(&self.kind),
+        );
         let date = e.check(
             "date",
             chrono::NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
@@ -84,14 +89,24 @@ impl ReportForm {
                     )
                 }),
         );
-        let work_done = e.check("travaux", message_text(&self.work_done, 10, 10_000));
+        let work_done = e.required(
+            "travaux",
+            &self.work_done,
+            "Indiquez les travaux réalisés.",
+            message_text(&self.work_done, 10, 10_000),
+        );
         let parts = if self.parts_replaced.trim().is_empty() {
             Some(None)
         } else {
             e.check("pieces", message_text(&self.parts_replaced, 2, 5_000))
                 .map(Some)
         };
-        let state = e.check("etat", DeviceStatus::parse(&self.device_state));
+        let state = e.required(
+            "etat",
+            &self.device_state,
+            "Choisissez l'état de l'appareil après l'intervention.",
+            DeviceStatus::parse(&self.device_state),
+        );
         let (request_id, resolves) = self.request_link(&mut e);
         match (device_id, kind, date, work_done, parts, state) {
             (

@@ -13,7 +13,8 @@ use crate::information_reports::{Prestation, Report};
 use crate::maintenance::resolution::RequestChoice;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_date, options, select, textarea, Field, FormErrors,
+    csrf_field, error_summary, field, french_date, options, required_note, select, text_area,
+    textarea, Field, FormErrors, TextArea,
 };
 use crate::views::space::ADMINISTRATION;
 
@@ -158,11 +159,12 @@ pub fn report_form_page(
         (error_summary(errors, ReportForm::LABELS))
         form.form method="post" action=(action) novalidate {
             (csrf_field(token))
+            (required_note())
             (device_field(&purpose, form, errors))
             (select("prestation", "Prestation", &prestations, &form.kind, errors))
             (field(Field::text("date", "Date de l'intervention", &form.date).kind("date"), errors))
             (textarea("travaux", "Travaux réalisés", &form.work_done, None, errors))
-            (textarea("pieces", "Pièces remplacées", &form.parts_replaced, Some("Laisser vide si aucune."), errors))
+            (text_area(TextArea::new("pieces", "Pièces remplacées", &form.parts_replaced).hint("Laisser vide si aucune.").optional(), errors))
             (select("etat", "État de l'appareil après l'intervention", &states, &form.device_state, errors))
             (request_fields(page.requests, form, errors))
             button.button type="submit" {

@@ -40,9 +40,24 @@ impl RequestForm {
     pub fn validate(&self, devices_declared: bool) -> Result<NewRequest, FormErrors> {
         let mut e = FormErrors::default();
         let place = self.place(&mut e, devices_declared);
-        let nature = e.check("nature", Nature::parse(&self.nature));
-        let urgency = e.check("urgence", Urgency::parse(&self.urgency));
-        let description = e.check("description", message_text(&self.description, 10, 5_000));
+        let nature = e.required(
+            "nature",
+            &self.nature,
+            "Choisissez la nature de la demande (panne, entretien…).",
+            Nature::parse(&self.nature),
+        );
+        let urgency = e.required(
+            "urgence",
+            &self.urgency,
+            "Choisissez l'urgence de la demande (« Personne bloquée » si quelqu'un est coincé dans l'appareil).",
+            Urgency::parse(&self.urgency),
+        );
+        let description = e.required(
+            "description",
+            &self.description,
+            "Décrivez le problème : ce que vous constatez, depuis quand.",
+            message_text(&self.description, 10, 5_000),
+        );
         match (place, nature, urgency, description) {
             (Some(place), Some(nature), Some(urgency), Some(description)) if e.is_empty() => {
                 Ok(NewRequest {
@@ -114,7 +129,13 @@ pub struct ThreadMessageForm {
 impl ThreadMessageForm {
     pub fn validate(&self) -> Result<String, FormErrors> {
         let mut e = FormErrors::default();
-        match e.check("message", message_text(&self.message, 2, 5_000)) {
+        let message = e.required(
+            "message",
+            &self.message,
+            "Écrivez votre message avant de l'envoyer.",
+            message_text(&self.message, 2, 5_000),
+        );
+        match message {
             Some(text) => Ok(text),
             None => Err(e),
         }

@@ -14,8 +14,8 @@ use crate::maintenance::{MaintenanceRequest, Nature, RequestMessage, RequestStat
 use crate::views::components::{pagination, table};
 use crate::views::emergency::{stuck_person_notice, urgency_hint};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_datetime, optional_select, options, select, textarea,
-    Field, FormErrors,
+    csrf_field, error_summary, field, french_datetime, optional_select, options, required_note,
+    select, textarea, Field, FormErrors,
 };
 
 fn label_of<T: Copy>(
@@ -153,6 +153,7 @@ pub fn request_form_page(
             (error_summary(errors, RequestForm::LABELS))
             form.form method="post" action="/profil/demandes/nouvelle" novalidate {
                 (csrf_field(token))
+                (required_note())
                 (place_fields(choices, form, errors))
                 (select("nature", "Nature de la demande", &natures, &form.nature, errors))
                 (select("urgence", "Urgence", &urgencies, &form.urgency, errors))
@@ -200,6 +201,7 @@ fn reply_form(action: &str, token: &CsrfToken, value: &str, errors: &FormErrors)
     html! {
         form.form method="post" action=(action) {
             (csrf_field(token))
+            (required_note())
             (textarea("message", "Votre message", value, None, errors))
             button.button type="submit" { "Envoyer" }
         }
@@ -224,7 +226,7 @@ pub struct RequestPage<'a> {
 pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
     let r = p.request;
     PROFILE.page(
-        &format!("Demande n° {}", r.id),
+        &format!("Demande de maintenance n° {}", r.id),
         "/profil/demandes",
         viewer,
         token,
@@ -253,12 +255,12 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
         .map(|s| (s.key(), s.label()))
         .collect();
     ADMINISTRATION.page(
-        &format!("Demande n° {}", r.id),
+        &format!("Demande de maintenance n° {}", r.id),
         "/admin/demandes",
         viewer,
         token,
         html! {
-            h1 { "Demande n° " (r.id) " — " (r.company_name) }
+            h1 { "Demande de maintenance n° " (r.id) " — " (r.company_name) }
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             div.prose {
                 (summary(r))
@@ -267,6 +269,7 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
                     h2 { "Changer le statut" }
                     form.form method="post" action={ "/admin/demandes/" (r.id) "/statut" } {
                         (csrf_field(token))
+                        (required_note())
                         input type="hidden" name="depuis" value=(r.status);
                         (select("statut", "Nouveau statut", &next, "", &FormErrors::default()))
                         button.button type="submit" { "Enregistrer le statut" }

@@ -47,12 +47,17 @@ impl ProposalForm {
         let devices = match devices {
             Ok(devices) if !devices.is_empty() && devices.len() <= 200 => Some(devices),
             _ => {
-                e.add("appareils", "Cochez au moins un appareil.");
+                e.add(
+                    "appareils",
+                    "Cochez au moins un appareil concerné par la proposition.",
+                );
                 None
             }
         };
         let preferred_dates = if self.previsit {
-            e.check("dates", required_text(&self.preferred_dates, LINE_MAX))
+            let missing = "Indiquez les jours et heures qui vous conviennent pour la pré-visite.";
+            let dates = required_text(&self.preferred_dates, LINE_MAX);
+            e.required("dates", &self.preferred_dates, missing, dates)
                 .map(Some)
         } else {
             Some(None)

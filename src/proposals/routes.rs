@@ -155,7 +155,9 @@ pub async fn answer(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let mut errors = FormErrors::default();
-    let text = errors.check("reponse", message_text(&form.answer, 5, 10_000));
+    let missing = "Indiquez la réponse au client : la proposition ou ce qu'il faut préciser.";
+    let text = message_text(&form.answer, 5, 10_000);
+    let text = errors.required("reponse", &form.answer, missing, text);
     let (proposal, devices) = workflow::with_devices(&state, None, id)
         .await?
         .ok_or(PageError::NotFound)?;

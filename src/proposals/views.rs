@@ -11,7 +11,8 @@ use crate::proposals::forms::ProposalForm;
 use crate::proposals::Proposal;
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_datetime, textarea, Field, FormErrors,
+    csrf_field, error_summary, field, french_datetime, required_note, text_area, textarea, Field,
+    FormErrors, TextArea,
 };
 
 fn status(p: &Proposal) -> &'static str {
@@ -77,8 +78,9 @@ pub fn form_page(
                 (error_summary(errors, ProposalForm::LABELS))
                 form.form method="post" action="/profil/propositions/nouvelle" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     fieldset #appareils {
-                        legend { "Appareils concernés" }
+                        legend { "Appareils concernés " span.required-mark aria-hidden="true" { "*" } }
                         @if let Some(error) = errors.get("appareils") { p.field-error id="appareils-erreur" { (error) } }
                         @for (id, name) in devices {
                             @let value = id.to_string();
@@ -93,7 +95,7 @@ pub fn form_page(
                         label for="pre_visite" { "Je souhaite une pré-visite d'un technicien" }
                     }
                     (field(Field::text("dates", "Dates souhaitées pour la pré-visite", &form.preferred_dates).optional().hint("Par exemple : semaine du 16 mars, le matin. Obligatoire si vous demandez une pré-visite."), errors))
-                    (textarea("message", "Précisions", &form.message, Some("Facultatif."), errors))
+                    (text_area(TextArea::new("message", "Précisions", &form.message).hint("Ce que nous devons savoir pour préparer la proposition.").optional(), errors))
                     button.button type="submit" { "Envoyer la demande" }
                 }
             }
@@ -179,6 +181,7 @@ pub fn staff_page(
                     (error_summary(errors, &[("reponse", "Réponse")]))
                     form.form method="post" action={ "/admin/propositions/" (p.id) "/reponse" } {
                         (csrf_field(token))
+                        (required_note())
                         (textarea("reponse", "Réponse", answer, Some("Le client la lit dans son espace et reçoit un e-mail."), errors))
                         button.button type="submit" { "Envoyer la réponse" }
                     }

@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use crate::domain::{message_text, optional_text, required_text, Civility, Email, Phone};
-use crate::forms::{CompanyForm, FormErrors, NAME_MAX};
+use crate::domain::{message_text, optional_text, Email, Phone};
+use crate::forms::{job_title, person, CompanyForm, FormErrors};
 
 /// `/profil/donnees/modifier`: every field given at registration but the
 /// address and the password, which have their own forms.
@@ -35,8 +35,8 @@ impl ProfileForm {
         ("type_societe", "Type de société"),
         ("adresse", "Adresse"),
         ("complement", "Informations complémentaires"),
-        ("ville", "Ville"),
         ("code_postal", "Code postal"),
+        ("ville", "Ville"),
         ("pays", "Pays"),
     ];
 
@@ -72,10 +72,9 @@ impl ProfileForm {
         with_company: bool,
     ) -> Result<crate::rights::profile_changes::ProfileUpdate, FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = e.check("prenom", required_text(&self.first_name, NAME_MAX));
-        let last_name = e.check("nom", required_text(&self.last_name, NAME_MAX));
-        let civility = e.check("sexe", Civility::parse(&self.civility));
-        let job_title = e.check("role", required_text(&self.job_title, NAME_MAX));
+        let (first_name, last_name, civility) =
+            person(&mut e, &self.first_name, &self.last_name, &self.civility);
+        let job_title = job_title(&mut e, &self.job_title);
         let phone = e.check("telephone", Phone::parse(&self.phone));
         let company = if with_company {
             self.company.validate(&mut e)
@@ -122,11 +121,23 @@ impl RightsRequestForm {
 
     pub fn validate(&self) -> Result<crate::rights::NewRightsRequest, FormErrors> {
         let mut e = FormErrors::default();
-        let kind = e.check("droit", crate::rights::RightKind::parse(&self.right));
-        let email = e.check("email", Email::parse(&self.email));
+        let kind = e.required(
+            "droit",
+            &self.right,
+            "Choisissez le droit que vous exercez (accès, rectification, effacement…).",
+            crate::rights::RightKind::parse(&self.right),
+        );
+        let email = e.required(
+            "email",
+            &self.email,
+            "Indiquez l'adresse e-mail à laquelle vous répondre.",
+            Email::parse(&self.email),
+        );
         let visit = e.check("visite", optional_text(&self.visit, 1000));
-        let message = e.check(
+        let message = e.required(
             "message",
+            &self.message,
+            "Décrivez votre demande : ce que vous voulez obtenir, et sur quelles données.",
             message_text(&self.message, 10, crate::rights::MESSAGE_MAX),
         );
         match (kind, email, visit, message) {
@@ -156,9 +167,15 @@ pub struct RightsDecisionForm {
 }
 
 impl RightsDecisionForm {
+    /// The names of the three decision forms of a request's page (and the
+    /// ends of their addresses), which prefix their ids.
+    pub const CLOSE: &'static str = "clore";
+    pub const QUESTION: &'static str = "informations";
+    pub const EXTEND: &'static str = "prolonger";
+
     /// The extension: 1 or 2 months, and a written reason.
     pub fn extension(&self) -> Result<(u32, String), FormErrors> {
-        let mut e = FormErrors::default();
+        let mut e = FormErrors::default().in_form(Self::EXTEND);
         let months = match self.months.trim() {
             "1" => Some(1),
             "2" => Some(2),
@@ -172,7 +189,7 @@ impl RightsDecisionForm {
             decision_text(
                 &self.text,
                 2000,
-                "Écrivez le motif de la prolongation : il est envoyé au demandeur.",
+                "Indiquez le motif de la prolongation : il est envoyé au demandeur.",
             ),
         );
         match (months, reason) {
@@ -181,12 +198,13 @@ impl RightsDecisionForm {
         }
     }
 
-    /// The text of a question or an outcome.
-    pub fn text(&self, what: &'static str) -> Result<String, FormErrors> {
-        let mut e = FormErrors::default();
+    /// The text of a question or an outcome, typed in the form named
+    /// `form`; `missing` says what to write when it is left blank.
+    pub fn text(&self, form: &'static str, missing: &str) -> Result<String, FormErrors> {
+        let mut e = FormErrors::default().in_form(form);
         let text = e.check(
             "texte",
-            decision_text(&self.text, crate::rights::MESSAGE_MAX, what),
+            decision_text(&self.text, crate::rights::MESSAGE_MAX, missing),
         );
         text.ok_or(e)
     }

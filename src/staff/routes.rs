@@ -135,7 +135,9 @@ pub async fn reject(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let mut errors = FormErrors::default();
-    let Some(reason) = errors.check("motif", message_text(&form.reason, 5, 2_000)) else {
+    let missing = "Indiquez le motif du refus : il est envoyé à la personne.";
+    let reason = message_text(&form.reason, 5, 2_000);
+    let Some(reason) = errors.required("motif", &form.reason, missing, reason) else {
         let found = accounts::registration(&state.db, id)
             .await?
             .ok_or(PageError::NotFound)?;

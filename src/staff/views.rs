@@ -12,7 +12,8 @@ use crate::privacy::Register;
 use crate::staff::answer_views::{answer_form, answer_of, AnswerDraft};
 use crate::views::components::table;
 use crate::views::forms::{
-    csrf_field, error_summary, french_date, french_datetime, options, select, textarea, FormErrors,
+    csrf_field, error_summary, french_date, french_datetime, in_form, options, required_note,
+    select, textarea, FormErrors,
 };
 
 /// An audited page opened from another site: one click here opens it.
@@ -132,6 +133,7 @@ pub fn registration_page(
                     (error_summary(errors, &[("motif", "Motif du refus")]))
                     form.form method="post" action={ "/admin/inscriptions/" (r.id) "/refuser" } {
                         (csrf_field(token))
+                        (required_note())
                         (textarea("motif", "Motif du refus", reason, Some("Il est envoyé à la personne par e-mail."), errors))
                         button.button.danger type="submit" { "Refuser" }
                     }
@@ -251,8 +253,9 @@ pub fn account_page(
 ) -> Markup {
     let roles = options(&Role::ALL, Role::key, Role::label);
     let own = a.id == viewer.id;
+    let title = format!("Compte de {} {}", a.first_name, a.last_name);
     ADMINISTRATION.page(
-        "Compte",
+        &title,
         "/admin/comptes",
         viewer,
         token,
@@ -273,7 +276,8 @@ pub fn account_page(
                 } @else {
                     form.form method="post" action={ "/admin/comptes/" (a.id) "/role" } {
                         (csrf_field(token))
-                        (select("role", "Rôle", &roles, &a.role, &FormErrors::default()))
+                        (required_note())
+                        (select("role", "Rôle", &roles, &a.role, in_form("acces", &FormErrors::default())))
                         button.button type="submit" { "Changer le rôle" }
                     }
                     form method="post" action={ "/admin/comptes/" (a.id) "/etat" } {

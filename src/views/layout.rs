@@ -2,7 +2,7 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use super::forms::csrf_field;
+use super::forms::{csrf_field, page_title};
 use super::frame::{self, Person};
 use super::space::Space;
 use crate::assets;
@@ -52,7 +52,7 @@ fn framed(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (page.title) " — WeMaintain" }
+                title { (page_title(page.title, &content)) " — WeMaintain" }
                 meta name="description" content=(page.description);
                 link rel="stylesheet" href=(assets::url("site.css"));
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));

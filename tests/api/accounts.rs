@@ -221,20 +221,20 @@ async fn every_invalid_registration_field_is_refused_with_its_message(backend: B
     let app = spawn_app(backend).await;
     let visitor = app.browser();
     let cases: &[(&str, &str, &str)] = &[
-        ("prenom", "", "Ce champ est obligatoire."),
-        ("nom", "   ", "Ce champ est obligatoire."),
+        ("prenom", "", "Indiquez votre prénom."),
+        ("nom", "   ", "Indiquez votre nom."),
         ("sexe", "autre", "Choisissez une réponse dans la liste."),
-        ("role", "", "Ce champ est obligatoire."),
+        ("role", "", "Indiquez votre rôle dans la société"),
         ("email", "marie@", "adresse e-mail valide"),
         ("telephone", "12", "numéro"),
-        ("societe", "", "Ce champ est obligatoire."),
+        ("societe", "", "Indiquez le nom de la société."),
         (
             "type_societe",
             "filiale",
             "Choisissez une réponse dans la liste.",
         ),
-        ("adresse", "", "Ce champ est obligatoire."),
-        ("ville", "", "Ce champ est obligatoire."),
+        ("adresse", "", "Indiquez l'adresse de la société"),
+        ("ville", "", "Indiquez la ville de la société."),
         ("code_postal", "7500", "5 chiffres"),
         ("pays", "XX", "Choisissez un pays"),
         ("mot_de_passe", "court", "12 caractères"),

@@ -172,14 +172,14 @@ async fn invalid_forms_come_back_with_what_was_typed(backend: Backend) {
         .await;
     let building = location_id(&created, "/profil/batiments/");
     for (field, value, message) in [
-        ("emplacement", "", "Ce champ est obligatoire."),
+        ("emplacement", "", "Indiquez où se trouve l'appareil"),
         ("annee", "2099", "Indiquez une année entre 1850 et 2026"),
         (
             "type_appareil",
             "escalator",
             "Choisissez une réponse dans la liste.",
         ),
-        ("etat", "", "Choisissez une réponse dans la liste."),
+        ("etat", "", "Choisissez l'état de l'appareil."),
     ] {
         let mut fields = DEVICE;
         for entry in fields.iter_mut() {

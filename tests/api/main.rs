@@ -19,6 +19,7 @@ mod contract;
 mod database;
 mod demo;
 mod emergency;
+mod forms_help;
 mod health;
 mod hostile_input;
 mod information_reports;

@@ -311,7 +311,7 @@ async fn a_request_form_keeps_what_was_typed(backend: Backend) {
     for (field, value, message) in [
         ("description", "court", "trop court"),
         ("nature", "autre", "Choisissez une réponse dans la liste."),
-        ("urgence", "", "Choisissez une réponse dans la liste."),
+        ("urgence", "", "Choisissez l'urgence de la demande"),
         (
             "appareil",
             "999999",

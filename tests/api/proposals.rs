@@ -71,7 +71,10 @@ async fn a_proposal_with_a_previsit_is_asked_and_answered(backend: Backend) {
         .await;
     assert_eq!(response.status(), 422);
     let page = response.text().await.unwrap();
-    assert!(page.contains("Cochez au moins un appareil.") && page.contains(r#"id="dates-erreur""#));
+    assert!(
+        page.contains("Cochez au moins un appareil concerné")
+            && page.contains(r#"id="dates-erreur""#)
+    );
     assert!(
         page.contains("Deux ascenseurs vieillissants.")
             && page.contains(r#"name="pre_visite" value="oui" checked"#)

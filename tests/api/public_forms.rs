@@ -402,11 +402,17 @@ async fn invalid_questions_come_back_with_messages_and_what_was_typed(backend: B
     let visitor = app.browser();
     let fields = ["prenom", "nom", "telephone", "email", "message"];
     let empty_errors = [
-        ("prenom", "Ce champ est obligatoire."),
-        ("nom", "Ce champ est obligatoire."),
+        ("prenom", "Indiquez votre prénom."),
+        ("nom", "Indiquez votre nom."),
         ("telephone", "Indiquez votre numéro de téléphone."),
-        ("email", "Indiquez votre adresse e-mail."),
-        ("message", "Écrivez votre message."),
+        (
+            "email",
+            "Indiquez l'adresse e-mail à laquelle vous répondre.",
+        ),
+        (
+            "message",
+            "Écrivez votre question : ce que vous souhaitez savoir ou le problème rencontré.",
+        ),
     ];
     // A form sent blank, and a body with no field at all.
     let blank = with(
@@ -437,9 +443,9 @@ async fn invalid_questions_come_back_with_messages_and_what_was_typed(backend: B
         (
             "message",
             "Bonjour",
-            "Votre message est trop court (10 caractères au moins).",
+            "Ce texte est trop court (10 caractères au moins).",
         ),
-        ("prenom", "   ", "Ce champ est obligatoire."),
+        ("prenom", "   ", "Indiquez votre prénom."),
     ];
     for (field, value, message) in cases {
         let typed = with(QUESTION, &[(field, value)]);
@@ -469,12 +475,18 @@ async fn invalid_applications_come_back_with_messages_and_what_was_typed(backend
         "entreprise",
     ];
     let empty_errors = [
-        ("prenom", "Ce champ est obligatoire."),
-        ("nom", "Ce champ est obligatoire."),
+        ("prenom", "Indiquez votre prénom."),
+        ("nom", "Indiquez votre nom."),
         ("telephone", "Indiquez votre numéro de téléphone."),
-        ("email", "Indiquez votre adresse e-mail."),
+        (
+            "email",
+            "Indiquez l'adresse e-mail à laquelle vous répondre.",
+        ),
         ("experience", "Indiquez votre nombre d'années d'expérience."),
-        ("entreprise", "Ce champ est obligatoire."),
+        (
+            "entreprise",
+            "Indiquez l'entreprise où vous travaillez aujourd'hui (ou « sans emploi »).",
+        ),
     ];
     let blank = with(
         APPLICATION,
@@ -552,7 +564,7 @@ async fn a_question_of_5000_characters_is_accepted_and_one_more_is_refused(backe
     assert_eq!(status, 422, "{page}");
     assert_eq!(
         field_error(&page, "message"),
-        Some("Votre message ne peut pas dépasser 5000 caractères.")
+        Some("Ce texte ne peut pas dépasser 5000 caractères.")
     );
     assert_eq!(shown_value(&page, "message"), Some(too_long));
     assert_eq!(app.count("contact_messages").await, 1);

@@ -1401,7 +1401,7 @@ async fn erasure_needs_the_password_and_the_confirmation(backend: Backend) {
             "",
             false,
             "mot_de_passe_effacement",
-            "Ce n'est pas votre mot de passe.",
+            "Indiquez votre mot de passe : il confirme que c'est bien vous.",
         ),
     ] {
         let response = erase(&client, password, confirmed).await;

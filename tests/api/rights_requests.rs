@@ -380,7 +380,7 @@ async fn due_dates_follow_the_calendar_and_extensions_stop_at_three_months(backe
         let (status, page) =
             decide(&admin, id, "prolonger", &[("mois", "2"), ("texte", reason)]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reason:?}");
-        assert!(page.contains(r#"id="texte-erreur""#), "{page}");
+        assert!(page.contains(r#"id="prolonger-texte-erreur""#), "{page}");
     }
     let (status, _) = decide(
         &admin,
@@ -650,7 +650,7 @@ async fn staff_ask_for_information_and_close_and_the_purge_follows_the_register(
     // A question: empty, refused; written, sent, and the request waits.
     let (status, page) = decide(&admin, id, "informations", &[("texte", "")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="texte-erreur""#), "{page}");
+    assert!(page.contains(r#"id="informations-texte-erreur""#), "{page}");
     assert_eq!(stored(&app, id).await.status, "ouverte");
     let question = "Merci de nous envoyer une copie de votre pièce d'identité.";
     let (status, _) = decide(&admin, id, "informations", &[("texte", question)]).await;

@@ -68,6 +68,9 @@ pub async fn login(
 ) -> Result<HttpResponse, PageError> {
     let next = form.next.as_deref().and_then(safe_return_path);
     let page = |message: LoginMessage| view::login_page(&form.email, &message, next, &token);
+    if let Some(errors) = blank_login_fields(&form) {
+        return Ok(html(StatusCode::OK, page(LoginMessage::Missing(errors))));
+    }
     let outcome = login::attempt(&state, &req, &session, &form.email, &form.password).await?;
     Ok(match outcome {
         LoginOutcome::LoggedIn(account) => redirect(next.unwrap_or(account.role.home())),
@@ -77,6 +80,19 @@ pub async fn login(
         }
         refused => html(StatusCode::OK, page(refusal_message(refused))),
     })
+}
+
+/// A login sent with a field left blank: said so, field by field, with no
+/// attempt (nothing can be guessed from it, and the throttle is not spent).
+fn blank_login_fields(form: &LoginForm) -> Option<FormErrors> {
+    let mut errors = FormErrors::default();
+    if form.email.trim().is_empty() {
+        errors.add("email", "Indiquez l'adresse e-mail de votre compte.");
+    }
+    if form.password.is_empty() {
+        errors.add("mot_de_passe", "Indiquez votre mot de passe.");
+    }
+    (!errors.is_empty()).then_some(errors)
 }
 
 fn refusal_message(outcome: LoginOutcome) -> LoginMessage {
@@ -187,6 +203,7 @@ pub async fn reset(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let typed = TypedPassword {
+        current: "",
         password: &form.password,
         confirmation: &form.confirmation,
     };
@@ -245,6 +262,7 @@ pub async fn change_password(
     let reconfirm =
         reconfirm_password(&state, &req, &viewer, &form.current, "password_change").await?;
     let typed = TypedPassword {
+        current: &form.current,
         password: &form.password,
         confirmation: &form.confirmation,
     };

@@ -5,12 +5,16 @@ use crate::views::space::Space;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
-use crate::views::forms::{csrf_field, error_summary, field, form_alert, Field, FormErrors};
+use crate::views::forms::{
+    csrf_field, error_summary, field, form_alert, required_note, Field, FormErrors,
+};
 use crate::views::{layout, Page};
 
 /// What the login page says above its form.
 pub enum LoginMessage {
     None,
+    /// Fields left blank, each with its message.
+    Missing(FormErrors),
     /// Wrong address or password (never which of the two).
     Invalid,
     Unconfirmed,
@@ -35,7 +39,11 @@ pub fn login_page(
         description: "Connectez-vous à votre espace client WeMaintain.",
         path: "/connexion",
     };
-    let errors = FormErrors::default();
+    let no_errors = FormErrors::default();
+    let errors = match message {
+        LoginMessage::Missing(errors) => errors,
+        _ => &no_errors,
+    };
     layout(
         &page,
         html! {
@@ -43,6 +51,7 @@ pub fn login_page(
                 h1 { "Connexion à l'espace client" }
                 @match message {
                     LoginMessage::None => {},
+                    LoginMessage::Missing(errors) => (error_summary(errors, &[("email", "Adresse e-mail"), ("mot_de_passe", "Mot de passe")])),
                     LoginMessage::Invalid => (form_alert("Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.")),
                     LoginMessage::Unconfirmed => (form_alert("Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé à l'inscription (il est valable 7 jours) : votre demande sera alors transmise à l'équipe WeMaintain.")),
                     LoginMessage::Pending => (form_alert("Votre demande de compte est en cours d'examen par l'équipe WeMaintain. Vous recevrez un e-mail dès qu'elle sera validée.")),
@@ -59,9 +68,10 @@ pub fn login_page(
                 }
                 form.form method="post" action="/connexion" {
                     (csrf_field(token))
+                    (required_note())
                     @if let Some(next) = next { input type="hidden" name="suite" value=(next); }
-                    (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), &errors))
-                    (field(Field::text("mot_de_passe", "Mot de passe", "").kind("password").autocomplete("current-password"), &errors))
+                    (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), errors))
+                    (field(Field::text("mot_de_passe", "Mot de passe", "").kind("password").autocomplete("current-password"), errors))
                     button.button type="submit" { "Se connecter" }
                 }
                 p { a href="/mot-de-passe-oublie" { "Mot de passe oublié ?" } }
@@ -93,6 +103,7 @@ pub fn forgot_page(email: &str, errors: &FormErrors, sent: bool, token: &CsrfTok
                     (error_summary(errors, &[("email", "Adresse e-mail")]))
                     form.form method="post" action="/mot-de-passe-oublie" {
                         (csrf_field(token))
+                        (required_note())
                         (field(Field::text("email", "Adresse e-mail", email).kind("email").autocomplete("username"), errors))
                         button.button type="submit" { "Recevoir le lien" }
                     }
@@ -119,6 +130,7 @@ pub fn reset_page(reset_token: &str, errors: &FormErrors, token: &CsrfToken) -> 
                 (error_summary(errors, &[("mot_de_passe", "Nouveau mot de passe"), ("confirmation", "Confirmation")]))
                 form.form method="post" action="/mot-de-passe-oublie/nouveau" {
                     (csrf_field(token))
+                    (required_note())
                     input type="hidden" name="jeton" value=(reset_token);
                     (field(Field::text("mot_de_passe", "Nouveau mot de passe", "").kind("password").autocomplete("new-password").hint(NEW_PASSWORD_HINT), errors))
                     (field(Field::text("confirmation", "Confirmez le mot de passe", "").kind("password").autocomplete("new-password"), errors))
@@ -170,6 +182,7 @@ pub fn password_change_page(
                 (error_summary(errors, &[("actuel", "Mot de passe actuel"), ("mot_de_passe", "Nouveau mot de passe"), ("confirmation", "Confirmation")]))
                 form.form method="post" action="/compte/mot-de-passe" {
                     (csrf_field(token))
+                    (required_note())
                     (field(Field::text("actuel", "Mot de passe actuel", "").kind("password").autocomplete("current-password"), errors))
                     (field(Field::text("mot_de_passe", "Nouveau mot de passe", "").kind("password").autocomplete("new-password").hint(NEW_PASSWORD_HINT), errors))
                     (field(Field::text("confirmation", "Confirmez le nouveau mot de passe", "").kind("password").autocomplete("new-password"), errors))

@@ -6,7 +6,9 @@ use crate::accounts::forms::RegistrationForm;
 use crate::auth::CsrfToken;
 use crate::domain::{Civility, CompanyKind, Country};
 use crate::privacy::{Purpose, Register};
-use crate::views::forms::{csrf_field, error_summary, field, options, select, Field, FormErrors};
+use crate::views::forms::{
+    csrf_field, error_summary, field, options, required_note, select, Field, FormErrors,
+};
 use crate::views::layout::POLICY_PATH;
 use crate::views::{layout, Page};
 
@@ -44,10 +46,10 @@ pub fn registration_page(
                     "Nous vous enverrons d'abord un lien pour confirmer votre adresse e-mail ; "
                     "l'équipe WeMaintain examine ensuite chaque demande avant d'ouvrir le compte."
                 }
-                p { "Tous les champs sont obligatoires, sauf mention contraire." }
                 (error_summary(errors, RegistrationForm::LABELS))
                 form.form method="post" action="/inscription" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     fieldset {
                         legend { "Vous" }
                         (field(Field::text("prenom", "Prénom", &form.first_name).autocomplete("given-name"), errors))

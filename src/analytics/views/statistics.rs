@@ -170,8 +170,12 @@ pub struct StatisticsPage<'a> {
 }
 
 pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
+    let title = format!(
+        "Statistiques de fréquentation {}",
+        p.report.period.in_french()
+    );
     let page = Page {
-        title: "Statistiques de fréquentation",
+        title: &title,
         description: "Statistiques agrégées de fréquentation du site WeMaintain.",
         path: "/statistiques",
     };

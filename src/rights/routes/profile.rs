@@ -136,7 +136,7 @@ pub async fn export(
 ) -> Result<HttpResponse, PageError> {
     let reconfirm =
         reconfirm_password(&state, &req, &viewer, &form.password, "data_export").await?;
-    if let Some(message) = reconfirm.error() {
+    if let Some(message) = reconfirm.error_for(&form.password) {
         let mut errors = FormErrors::default();
         errors.add("mot_de_passe", message);
         let page = DataPageOf::new(&req, &state, &viewer, &token);
@@ -243,7 +243,7 @@ pub async fn change_email(
     let (email, mut errors) = new_address(&state, &viewer, &form.new_email).await?;
     let reconfirm =
         reconfirm_password(&state, &req, &viewer, &form.password, "email_change").await?;
-    if let Some(message) = reconfirm.error() {
+    if let Some(message) = reconfirm.error_for(&form.password) {
         errors.add("mot_de_passe_email", message);
     }
     let (Some(email), true) = (email, errors.is_empty()) else {
@@ -260,7 +260,12 @@ async fn new_address(
     typed: &str,
 ) -> Result<(Option<Email>, FormErrors), PageError> {
     let mut errors = FormErrors::default();
-    let email = errors.check("nouvel_email", Email::parse(typed));
+    let email = errors.required(
+        "nouvel_email",
+        typed,
+        "Indiquez la nouvelle adresse e-mail du compte.",
+        Email::parse(typed),
+    );
     if let Some(email) = &email {
         if email.as_str() == viewer.email {
             errors.add("nouvel_email", "C'est déjà l'adresse de votre compte.");
@@ -448,7 +453,7 @@ pub async fn erase(
 
 fn erase_errors(reconfirm: &Reconfirm, form: &EraseForm) -> FormErrors {
     let mut errors = FormErrors::default();
-    if let Some(message) = reconfirm.error() {
+    if let Some(message) = reconfirm.error_for(&form.password) {
         errors.add("mot_de_passe_effacement", message);
     }
     if form.confirmation != "oui" {

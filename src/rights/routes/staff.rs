@@ -165,11 +165,23 @@ enum TextDecision {
 }
 
 impl TextDecision {
-    /// What the staff member must write, for the error message.
-    fn what(self) -> &'static str {
+    /// The form of the request's page it comes from.
+    fn form(self) -> &'static str {
         match self {
-            TextDecision::Question => "la question au demandeur",
-            TextDecision::Outcome => "la réponse envoyée au demandeur",
+            TextDecision::Question => RightsDecisionForm::QUESTION,
+            TextDecision::Outcome => RightsDecisionForm::CLOSE,
+        }
+    }
+
+    /// What the staff member must write, when it is left blank.
+    fn missing(self) -> &'static str {
+        match self {
+            TextDecision::Question => {
+                "Indiquez la question à poser au demandeur (par exemple : une pièce d'identité)."
+            }
+            TextDecision::Outcome => {
+                "Indiquez la réponse envoyée au demandeur : ce qui a été fait, ou pourquoi la demande ne peut pas être satisfaite."
+            }
         }
     }
 
@@ -202,7 +214,7 @@ async fn text_decision(
     kind: TextDecision,
 ) -> Answer {
     let page = DecisionPage::new(&staff, id, form);
-    let text = match form.text(kind.what()) {
+    let text = match form.text(kind.form(), kind.missing()) {
         Ok(text) => text,
         Err(errors) => return page.refused(&errors, None).await,
     };

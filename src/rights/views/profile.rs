@@ -20,8 +20,8 @@ use crate::rights::forms::ProfileForm;
 use crate::rights::{RequestStatus, RightKind};
 use crate::views::components::table;
 use crate::views::forms::{
-    csrf_field, error_summary, field, french_date, french_datetime, options, select, Field,
-    FormErrors,
+    csrf_field, error_summary, field, french_date, french_datetime, options, required_note, select,
+    Field, FormErrors,
 };
 use crate::views::Page;
 
@@ -160,6 +160,7 @@ fn copy_section(errors: &FormErrors, token: &CsrfToken) -> Markup {
         }
         form.form method="post" action="/profil/donnees/copie" {
             (csrf_field(token))
+            (required_note())
             fieldset {
                 legend { "Format" }
                 div.check { input type="radio" id="format-html" name="format" value="html" checked; label for="format-html" { "Page lisible (HTML), à consulter ou imprimer" } }
@@ -201,6 +202,7 @@ fn rectification_section(p: &DataPage, token: &CsrfToken) -> Markup {
         }
         form.form method="post" action="/profil/donnees/email" novalidate {
             (csrf_field(token))
+            (required_note())
             (field(Field::text("nouvel_email", "Nouvelle adresse e-mail", p.new_email).kind("email").autocomplete("email").hint("Un lien sera envoyé à cette adresse ; elle remplacera l'actuelle une fois le lien ouvert."), errors))
             (field(password("mot_de_passe_email"), errors))
             button.button type="submit" { "Envoyer le lien de confirmation" }
@@ -258,12 +260,18 @@ fn erasure_section(errors: &FormErrors, token: &CsrfToken) -> Markup {
         }
         form.form method="post" action="/profil/donnees/effacer" novalidate {
             (csrf_field(token))
+            (required_note())
             (field(password("mot_de_passe_effacement"), errors))
             div.field.has-error[errors.get("confirmation").is_some()] {
                 @if let Some(e) = errors.get("confirmation") { p.field-error id="confirmation-erreur" { (e) } }
                 div.check {
-                    input type="checkbox" id="confirmation" name="confirmation" value="oui";
-                    label for="confirmation" { "Je veux effacer mon compte et je sais que c'est définitif" }
+                    input type="checkbox" id="confirmation" name="confirmation" value="oui" required
+                        aria-invalid=[errors.get("confirmation").map(|_| "true")]
+                        aria-describedby=[errors.get("confirmation").map(|_| "confirmation-erreur")];
+                    label for="confirmation" {
+                        "Je veux effacer mon compte et je sais que c'est définitif "
+                        span.required-mark aria-hidden="true" { "*" }
+                    }
                 }
             }
             button.button.danger type="submit" { "Effacer mon compte" }
@@ -295,6 +303,7 @@ pub fn edit_page(
                 (error_summary(errors, ProfileForm::LABELS))
                 form.form method="post" action="/profil/donnees/modifier" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     fieldset {
                         legend { "Vous" }
                         (field(Field::text("prenom", "Prénom", &form.first_name).autocomplete("given-name"), errors))

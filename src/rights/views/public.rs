@@ -6,7 +6,7 @@ use crate::auth::CsrfToken;
 use crate::rights::forms::RightsRequestForm;
 use crate::rights::RightKind;
 use crate::views::forms::{
-    csrf_field, error_summary, field, options, select, textarea, Field, FormErrors,
+    csrf_field, error_summary, field, options, required_note, select, textarea, Field, FormErrors,
 };
 use crate::views::{layout, Page};
 
@@ -32,6 +32,7 @@ pub fn request_page(form: &RightsRequestForm, errors: &FormErrors, token: &CsrfT
                 (error_summary(errors, RightsRequestForm::LABELS))
                 form.form method="post" action="/confidentialite/demande" novalidate {
                     (csrf_field(token))
+                    (required_note())
                     (select("droit", "Droit exercé", &kinds, &form.right, errors))
                     (field(Field::text("email", "Adresse e-mail", &form.email).kind("email").autocomplete("email").hint("Celle que vous avez utilisée dans un formulaire du site (contact, candidature). Un lien de confirmation y sera envoyé."), errors))
                     (field(Field::text("visite", "Votre visite du site", &form.visit).hint("Pour une demande sur le journal des visites : votre adresse IP, le jour et l'heure approximative de vos visites.").optional(), errors))

@@ -15,8 +15,8 @@ use crate::rights::visits::{LoggedVisit, VisitQuery};
 use crate::rights::{RequestStatus, RightsRequest};
 use crate::views::components::{pagination, table};
 use crate::views::forms::{
-    csrf_field, error_summary, field, form_alert, french_date, french_datetime, select, textarea,
-    Field, FormErrors,
+    csrf_field, error_summary, field, form_alert, french_date, french_datetime, in_form,
+    required_note, select, textarea, Field, FormErrors,
 };
 use crate::views::Page;
 
@@ -81,7 +81,7 @@ pub fn staff_request(
     alert: Option<&str>,
     token: &CsrfToken,
 ) -> Markup {
-    let title = format!("Demande n° {}", r.id);
+    let title = format!("Demande d'exercice de droits n° {}", r.id);
     let page = Page {
         title: &title,
         description: "Une demande d'exercice de droits.",
@@ -99,46 +99,95 @@ pub fn staff_request(
                 (back_link("/admin/droits", "← Demandes d'exercice de droits"))
                 h1 { (title) }
                 @if let Some(alert) = alert { (form_alert(alert)) }
-                (error_summary(errors, &[("mois", "Prolongation"), ("texte", "Texte")]))
-                dl.definitions {
-                    dt { "Droit" } dd { (r.kind().map(|k| k.label()).unwrap_or("—")) }
-                    dt { "Demandeur" } dd { (r.email) @if let Some(u) = r.user_id { " — compte n° " (u) } }
-                    dt { "État" } dd { (r.status().label()) }
-                    dt { "Reçue le" } dd { (r.received_at.map(french_datetime).unwrap_or_else(|| "non confirmée".into())) }
-                    dt { "Réponse due le" } dd { (r.due_at.map(french_date).unwrap_or_default()) " — " (deadline_cell(r, now)) }
-                    @if let Some(v) = &r.visit_description { dt { "Visite décrite" } dd { (v) } }
-                    @if let Some(m) = &r.message { dt { "Demande" } dd.message { (m) } }
-                    @if let Some(x) = &r.extension_reason { dt { "Motif de prolongation" } dd.message { (x) } }
-                    @if let Some(x) = &r.info_request { dt { "Informations demandées" } dd.message { (x) } }
-                    @if let Some(x) = &r.outcome { dt { "Réponse" } dd.message { (x) } dt { "Close le" } dd { (r.closed_at.map(french_datetime).unwrap_or_default()) } }
-                }
-                @if open {
-                    h2 { "Clore avec une réponse" }
-                    form.form method="post" action={ "/admin/droits/" (r.id) "/clore" } {
-                        (csrf_field(token))
-                        (textarea("texte", "Réponse envoyée au demandeur", &form.text, Some("Ce qui a été fait, ou pourquoi la demande ne peut pas être satisfaite."), errors))
-                        button.button type="submit" { "Clore et envoyer la réponse" }
-                    }
-                    h2 { "Demander des informations" }
-                    form.form method="post" action={ "/admin/droits/" (r.id) "/informations" } {
-                        (csrf_field(token))
-                        (textarea("texte", "Question au demandeur", &form.text, Some("Par exemple : une pièce d'identité. Le délai de réponse ne change pas."), errors))
-                        button.button.secondary type="submit" { "Envoyer la question" }
-                    }
-                    h2 { "Prolonger le délai" }
-                    @if let Some(received) = r.received_at {
-                        p { "Date limite absolue : " (french_date(crate::db::millis(crate::rights::latest_due_date(from_millis(received))))) "." }
-                    }
-                    form.form method="post" action={ "/admin/droits/" (r.id) "/prolonger" } {
-                        (csrf_field(token))
-                        (select("mois", "Prolongation", &[("1", "Un mois"), ("2", "Deux mois")], &form.months, errors))
-                        (textarea("texte", "Motif (envoyé au demandeur)", &form.text, Some("La complexité ou le nombre de demandes, par exemple."), errors))
-                        button.button.secondary type="submit" { "Prolonger" }
-                    }
-                }
+                (error_summary(errors, decision_labels(errors.form())))
+                (request_details(r, now))
+                @if open { (decision_forms(r, form, errors, token)) }
             } }
         },
     )
+}
+
+/// The labels of the decision form whose errors are shown.
+fn decision_labels(form: Option<&str>) -> &'static [(&'static str, &'static str)] {
+    match form {
+        Some(RightsDecisionForm::CLOSE) => &[("texte", "Réponse envoyée au demandeur")],
+        Some(RightsDecisionForm::QUESTION) => &[("texte", "Question au demandeur")],
+        _ => &[
+            ("mois", "Prolongation"),
+            ("texte", "Motif de la prolongation"),
+        ],
+    }
+}
+
+fn request_details(r: &RightsRequest, now: DateTime<Utc>) -> Markup {
+    html! {
+        dl.definitions {
+            dt { "Droit" } dd { (r.kind().map(|k| k.label()).unwrap_or("—")) }
+            dt { "Demandeur" } dd { (r.email) @if let Some(u) = r.user_id { " — compte n° " (u) } }
+            dt { "État" } dd { (r.status().label()) }
+            dt { "Reçue le" } dd { (r.received_at.map(french_datetime).unwrap_or_else(|| "non confirmée".into())) }
+            dt { "Réponse due le" } dd { (r.due_at.map(french_date).unwrap_or_default()) " — " (deadline_cell(r, now)) }
+            @if let Some(v) = &r.visit_description { dt { "Visite décrite" } dd { (v) } }
+            @if let Some(m) = &r.message { dt { "Demande" } dd.message { (m) } }
+            @if let Some(x) = &r.extension_reason { dt { "Motif de prolongation" } dd.message { (x) } }
+            @if let Some(x) = &r.info_request { dt { "Informations demandées" } dd.message { (x) } }
+            @if let Some(x) = &r.outcome { dt { "Réponse" } dd.message { (x) } dt { "Close le" } dd { (r.closed_at.map(french_datetime).unwrap_or_default()) } }
+        }
+    }
+}
+
+/// The three decisions, each its own form: its ids start with its name,
+/// and only the form that was sent shows its errors and what was typed.
+fn decision_forms(
+    r: &RightsRequest,
+    form: &RightsDecisionForm,
+    errors: &FormErrors,
+    token: &CsrfToken,
+) -> Markup {
+    let typed = |name: &str| {
+        if errors.form() == Some(name) {
+            form.text.as_str()
+        } else {
+            ""
+        }
+    };
+    let (close, question, extend) = (
+        RightsDecisionForm::CLOSE,
+        RightsDecisionForm::QUESTION,
+        RightsDecisionForm::EXTEND,
+    );
+    let months = if errors.form() == Some(extend) {
+        form.months.as_str()
+    } else {
+        ""
+    };
+    html! {
+        h2 { "Clore avec une réponse" }
+        form.form method="post" action={ "/admin/droits/" (r.id) "/" (close) } {
+            (csrf_field(token))
+            (required_note())
+            (textarea("texte", "Réponse envoyée au demandeur", typed(close), Some("Ce qui a été fait, ou pourquoi la demande ne peut pas être satisfaite."), in_form(close, errors)))
+            button.button type="submit" { "Clore et envoyer la réponse" }
+        }
+        h2 { "Demander des informations" }
+        form.form method="post" action={ "/admin/droits/" (r.id) "/" (question) } {
+            (csrf_field(token))
+            (required_note())
+            (textarea("texte", "Question au demandeur", typed(question), Some("Par exemple : une pièce d'identité. Le délai de réponse ne change pas."), in_form(question, errors)))
+            button.button.secondary type="submit" { "Envoyer la question" }
+        }
+        h2 { "Prolonger le délai" }
+        @if let Some(received) = r.received_at {
+            p { "Date limite absolue : " (french_date(crate::db::millis(crate::rights::latest_due_date(from_millis(received))))) "." }
+        }
+        form.form method="post" action={ "/admin/droits/" (r.id) "/" (extend) } {
+            (csrf_field(token))
+            (required_note())
+            (select("mois", "Prolongation", &[("1", "Un mois"), ("2", "Deux mois")], months, in_form(extend, errors)))
+            (textarea("texte", "Motif de la prolongation (envoyé au demandeur)", typed(extend), Some("La complexité ou le nombre de demandes, par exemple."), in_form(extend, errors)))
+            button.button.secondary type="submit" { "Prolonger" }
+        }
+    }
 }
 
 /// What the visit-search page shows under its form.
@@ -179,6 +228,7 @@ pub fn visit_search_page(
                     (form_alert("Cette recherche vient d'un lien extérieur au site : elle n'a pas été lancée. Vérifiez la recherche puis lancez-la."))
                 }
                 form.form method="get" action="/admin/droits/visites" novalidate {
+                    (required_note())
                     (field(Field::text("ip", "Adresse IP ou plage", &query.ip).hint("192.0.2.7, 2001:db8::1 ou 192.0.2.0/24"), errors))
                     (field(Field::text("du", "Du", &query.from).kind("date"), errors))
                     (field(Field::text("au", "Au (inclus)", &query.to).kind("date"), errors))
