@@ -325,7 +325,7 @@ async fn required_fields_are_marked_and_optional_ones_are_not(backend: Backend) 
     assert!(label_of(&page, "message").contains("(facultatif)"));
     assert!(!label_of(&page, "message").contains("required-mark"));
 
-    let (_, page) = admin.get_page("/admin/rapports").await;
+    let (_, page) = admin.get_page("/admin/rapports/nouveau").await;
     assert!(!control(&page, "pieces").contains("required"));
     assert!(label_of(&page, "pieces").contains("(facultatif)"));
     let work = control(&page, "travaux");
