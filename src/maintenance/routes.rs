@@ -103,20 +103,23 @@ pub async fn create_request(
     };
     let Some(id) = workflow::submit(&client.state, client.company, client.viewer.id, &new).await?
     else {
-        // A device or building that is not the company's: as if not chosen.
-        let mut errors = FormErrors::default();
-        match new.place {
-            Place::Device(_) => {
-                errors.add("appareil", "Choisissez l'appareil concerné dans la liste.")
-            }
-            Place::Described { .. } => errors.add(
-                "batiment",
-                "Choisissez le bâtiment dans la liste, ou laissez le champ vide.",
-            ),
-        }
-        return Ok(refuse(errors));
+        return Ok(refuse(not_the_company_s(&new.place)));
     };
     Ok(redirect(&format!("/profil/demandes/{id}?fait=envoyee")))
+}
+
+/// A device or building that is not the company's: refused as if it had
+/// not been chosen.
+fn not_the_company_s(place: &Place) -> FormErrors {
+    let mut errors = FormErrors::default();
+    match place {
+        Place::Device(_) => errors.add("appareil", "Choisissez l'appareil concerné dans la liste."),
+        Place::Described { .. } => errors.add(
+            "batiment",
+            "Choisissez le bâtiment dans la liste, ou laissez le champ vide.",
+        ),
+    }
+    errors
 }
 
 fn notice_of(done: Option<&str>) -> Option<&'static str> {
@@ -140,16 +143,16 @@ struct Around {
 }
 
 /// A request's page, for its client or for staff, with the message being
-/// typed and its errors.
-fn request_page(
+/// typed and its errors, and what `viewer` sees around the thread.
+async fn request_page(
     state: &AppState,
     viewer: &Viewer,
     token: &CsrfToken,
     thread: &(MaintenanceRequest, Vec<RequestMessage>),
     (message, errors): (&str, &FormErrors),
     notice: Option<&str>,
-    around: Around,
-) -> Markup {
+) -> Result<Markup, PageError> {
+    let around = Around::of(state, viewer, token, &thread.0, errors).await?;
     let page = RequestPage {
         request: &thread.0,
         messages: &thread.1,
@@ -161,10 +164,10 @@ fn request_page(
         reports: &around.reports,
     };
     // Client routes are for clients only, staff routes for staff only.
-    match viewer.role {
+    Ok(match viewer.role {
         crate::auth::Role::Client => view::client_request(viewer, token, &page),
         _ => view::staff_request(viewer, token, &page),
-    }
+    })
 }
 
 /// What the staff page adds: who to call, the building's address, the
@@ -183,6 +186,28 @@ async fn staff_details(
     })
 }
 
+impl Around {
+    /// What `viewer` sees around `request`: its reports and, for staff,
+    /// the requester's details.
+    async fn of(
+        state: &AppState,
+        viewer: &Viewer,
+        token: &CsrfToken,
+        request: &MaintenanceRequest,
+        errors: &FormErrors,
+    ) -> Result<Around, PageError> {
+        let staff_details = match viewer.role {
+            crate::auth::Role::Client => maud::html! {},
+            _ => staff_details(state, token, request, errors).await?,
+        };
+        let reports = reports_of_request(&state.db, request.id).await?;
+        Ok(Around {
+            reports,
+            staff_details,
+        })
+    }
+}
+
 /// `GET /profil/demandes/{id}`.
 pub async fn client_request(
     path: web::Path<i64>,
@@ -192,21 +217,10 @@ pub async fn client_request(
     let thread = workflow::thread(&client.state, Some(client.company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let typed = ("", &FormErrors::default());
+    let no_errors = FormErrors::default();
+    let (state, viewer, token) = (&client.state, &client.viewer, &client.token);
     let notice = notice_of(query.done.as_deref());
-    let reports = reports_of_request(&client.state.db, thread.0.id).await?;
-    Ok(request_page(
-        &client.state,
-        &client.viewer,
-        &client.token,
-        &thread,
-        typed,
-        notice,
-        Around {
-            reports,
-            staff_details: maud::html! {},
-        },
-    ))
+    request_page(state, viewer, token, &thread, ("", &no_errors), notice).await
 }
 
 /// `POST /profil/demandes/{id}/messages`.
@@ -249,25 +263,8 @@ async fn refused_message(
     errors: &FormErrors,
 ) -> Result<HttpResponse, PageError> {
     let messages = maintenance::messages(&state.db, request.id).await?;
-    let details = match viewer.role {
-        crate::auth::Role::Client => maud::html! {},
-        _ => staff_details(state, token, &request, errors).await?,
-    };
     let typed = (form.message.as_str(), errors);
-    let reports = reports_of_request(&state.db, request.id).await?;
-    let around = Around {
-        reports,
-        staff_details: details,
-    };
-    let page = request_page(
-        state,
-        viewer,
-        token,
-        &(request, messages),
-        typed,
-        None,
-        around,
-    );
+    let page = request_page(state, viewer, token, &(request, messages), typed, None).await?;
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
@@ -322,21 +319,9 @@ pub async fn staff_request(
         .record_with(&page.state)
         .await?;
     let no_errors = FormErrors::default();
-    let details = staff_details(&page.state, &page.token, &thread.0, &no_errors).await?;
+    let (state, viewer, token) = (&page.state, &page.viewer, &page.token);
     let notice = notice_of(query.done.as_deref());
-    let reports = reports_of_request(&page.state.db, id).await?;
-    Ok(request_page(
-        &page.state,
-        &page.viewer,
-        &page.token,
-        &thread,
-        ("", &no_errors),
-        notice,
-        Around {
-            reports,
-            staff_details: details,
-        },
-    ))
+    request_page(state, viewer, token, &thread, ("", &no_errors), notice).await
 }
 
 #[derive(Deserialize)]
