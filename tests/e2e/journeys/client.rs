@@ -132,10 +132,12 @@ pub async fn account_lifecycle(j: Arc<Journey>) -> Result<()> {
         })
         .await?;
     client
-        .wait_for_text("h1", "Contrat de maintenance signé")
+        .wait_for_text("p.signed-line", "Signé électroniquement le")
         .await?;
-    client.wait_for_text("dl.definitions", &full_name).await?;
-    client.follow("Vérifier l'empreinte").await?;
+    client.wait_for_text("p.signed-line", &full_name).await?;
+    client
+        .follow("Vérifier que ce contrat n'a pas été modifié")
+        .await?;
     client.wait_for_path("/profil/contrat/verifier").await?;
     client.wait_for_text("table td", "Conforme").await?;
 
