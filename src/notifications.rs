@@ -226,18 +226,46 @@ fn on_call_paragraph(on_call: Option<&EmergencyPhone>) -> String {
     }
 }
 
+/// What staff are told of a new maintenance request.
+pub struct RequestAlert<'a> {
+    pub id: i64,
+    pub company: &'a str,
+    /// The urgency as the client chose it (« Personne bloquée dans l'appareil »…).
+    pub urgency: &'a str,
+    /// A person is stuck: the subject says so first.
+    pub person_stuck: bool,
+    /// Where the problem is: the device, or the place as described.
+    pub place: &'a str,
+}
+
 pub fn request_to_staff(
     staff: Vec<String>,
-    request_id: i64,
-    company: &str,
+    request: RequestAlert<'_>,
     public_url: &str,
 ) -> OutgoingMail {
+    let RequestAlert {
+        id,
+        company,
+        urgency,
+        place,
+        ..
+    } = request;
+    let (subject, first_line) = if request.person_stuck {
+        (
+            "URGENT — Personne bloquée : nouvelle demande de maintenance",
+            "URGENT : une personne est bloquée dans l'appareil.\n\n",
+        )
+    } else {
+        ("Nouvelle demande de maintenance", "")
+    };
     mail(
         staff,
-        "Nouvelle demande de maintenance",
+        subject,
         format!(
-            "{company} a déposé une demande de maintenance (n° {request_id}).\n\n\
-             Pour la traiter : {public_url}/admin/demandes/{request_id}"
+            "{first_line}{company} a déposé une demande de maintenance (n° {id}).\n\n\
+             Urgence : {urgency}\n\
+             Lieu : {place}\n\n\
+             Pour la traiter : {public_url}/admin/demandes/{id}"
         ),
     )
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{MaintenanceRequest, NewRequest, RequestMessage, RequestStatus};
+use super::{MaintenanceRequest, NewRequest, RequestMessage, RequestStatus, Urgency};
 use crate::db::DbError;
 use crate::domain::EmergencyPhone;
 use crate::http::staff_recipients;
@@ -37,12 +37,15 @@ pub async fn submit(
     };
     if let Some(request) = super::request(&state.db, Some(company_id), id).await? {
         let staff = staff_recipients(state).await?;
-        state.mailer.send_later(notifications::request_to_staff(
-            staff,
+        let alert = notifications::RequestAlert {
             id,
-            &request.company_name,
-            &state.public_url,
-        ));
+            company: &request.company_name,
+            urgency: Urgency::parse(&request.urgency).map_or("—", |u| u.label()),
+            person_stuck: request.is_emergency(),
+            place: &request.place(),
+        };
+        let mail = notifications::request_to_staff(staff, alert, &state.public_url);
+        state.mailer.send_later(mail);
         if request.is_emergency() {
             acknowledge_emergency(state, &request).await?;
         }

@@ -17,6 +17,7 @@ use crate::on_both_backends;
 on_both_backends!(
     the_number_is_beside_personne_bloquee_and_in_the_urgent_mail,
     without_a_number_nothing_promises_an_on_call_line,
+    staff_are_told_first_that_a_person_is_stuck,
 );
 
 const EMAIL: &str = "marie@syndic.fr";
@@ -260,4 +261,30 @@ fn an_unset_number_is_a_warning_at_start() {
     ]);
     assert!(set.last().unwrap().contains("\"address\""), "{set:#?}");
     assert!(!warned(&set), "{set:#?}");
+}
+
+async fn staff_are_told_first_that_a_person_is_stuck(backend: Backend) {
+    const STAFF: &str = "astreinte@wemaintain.com";
+    let app = spawn_app_with(backend, |settings| {
+        settings.staff_email = vec![STAFF.to_owned()];
+    })
+    .await;
+    let (client, device) = client_with_device(&app).await;
+    file_request(&client, device, "dysfonctionnement").await;
+    let ordinary = app
+        .wait_for_mail(STAFF, "Nouvelle demande de maintenance")
+        .await;
+    assert!(!ordinary.contains("URGENT"), "{ordinary}");
+    file_request(&client, device, "personne_bloquee").await;
+    let urgent = unwrapped(&app.wait_for_mail(STAFF, "URGENT").await);
+    assert!(
+        urgent.contains("URGENT : une personne est bloquée"),
+        "{urgent}"
+    );
+    assert!(urgent.contains("Urgence : Personne bloquée"), "{urgent}");
+    assert!(
+        urgent.contains("Résidence Les Tilleuls"),
+        "the place: {urgent}"
+    );
+    app.stop().await;
 }
