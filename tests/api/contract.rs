@@ -24,34 +24,10 @@ async fn text(db: &Db, sql: &str) -> String {
 }
 
 async fn client_with_device(app: &TestApp, email: &str, company: &str) -> (Browser, i64) {
-    let (company_id, browser) = client_of_company(app, email, company).await;
+    let (_, browser) = client_of_company(app, email, company).await;
+    let building = browser.declare_building().await;
     browser
-        .post_form(
-            "/profil/batiments/nouveau",
-            &[
-                ("nom", "Résidence Les Tilleuls"),
-                ("adresse", "12 avenue des Tilleuls"),
-                ("code_postal", "92200"),
-                ("ville", "Neuilly-sur-Seine"),
-                ("pays", "FR"),
-            ],
-        )
-        .await;
-    let building = scalar(
-        &app.db,
-        &format!("SELECT id FROM buildings WHERE company_id = {company_id}"),
-    )
-    .await;
-    browser
-        .post_form(
-            &format!("/profil/batiments/{building}/appareils/nouveau"),
-            &[
-                ("type_appareil", "ascenseur"),
-                ("emplacement", "Escalier B"),
-                ("marque", "Otis"),
-                ("etat", "en_service"),
-            ],
-        )
+        .declare_lift(&app.db, building, &[("marque", "Otis")])
         .await;
     (browser, building)
 }

@@ -10,7 +10,7 @@ use wemaintain::domain::EmergencyPhone;
 
 use crate::cli::run;
 use crate::helpers::{
-    client_of_company, header, scalar, spawn_app, spawn_app_with, Backend, Browser, TestApp,
+    client_with_a_lift, header, spawn_app, spawn_app_with, Backend, Browser, TestApp,
 };
 use crate::on_both_backends;
 
@@ -37,37 +37,7 @@ const SHOWN: &str = "01\u{a0}23\u{a0}45\u{a0}67\u{a0}89";
 
 /// A client of a company with one building and one device; the device id.
 async fn client_with_device(app: &TestApp) -> (Browser, i64) {
-    let (company, client) = client_of_company(app, EMAIL, "Syndic Exemple").await;
-    let building = client
-        .post_form(
-            "/profil/batiments/nouveau",
-            &[
-                ("nom", "Résidence Les Tilleuls"),
-                ("adresse", "12 avenue des Tilleuls"),
-                ("code_postal", "92200"),
-                ("ville", "Neuilly-sur-Seine"),
-                ("pays", "FR"),
-            ],
-        )
-        .await;
-    assert_eq!(building.status(), 303);
-    let building = scalar(
-        &app.db,
-        &format!("SELECT id FROM buildings WHERE company_id = {company}"),
-    )
-    .await;
-    let device = client
-        .post_form(
-            &format!("/profil/batiments/{building}/appareils/nouveau"),
-            &[
-                ("type_appareil", "ascenseur"),
-                ("emplacement", "Escalier B"),
-                ("etat", "en_service"),
-            ],
-        )
-        .await;
-    assert_eq!(device.status(), 303);
-    let device = scalar(&app.db, "SELECT MAX(id) FROM devices").await;
+    let (client, _, device) = client_with_a_lift(app, EMAIL, "Syndic Exemple").await;
     (client, device)
 }
 

@@ -53,37 +53,9 @@ async fn client_with_a_device(app: &TestApp, staff: &Browser) -> (Browser, Strin
         .await;
     assert_eq!(validated.status(), 303);
     visitor.login_ok("marie@syndic.fr", PASSWORD).await;
-    let building = visitor
-        .post_form(
-            "/profil/batiments/nouveau",
-            &[
-                ("nom", "Résidence Les Tilleuls"),
-                ("adresse", "12 avenue des Tilleuls"),
-                ("code_postal", "92200"),
-                ("ville", "Neuilly-sur-Seine"),
-                ("pays", "FR"),
-            ],
-        )
-        .await;
-    let building = header(building.headers(), "location").to_owned();
-    let building_id = building
-        .trim_start_matches("/profil/batiments/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let added = visitor
-        .post_form(
-            &format!("/profil/batiments/{building_id}/appareils/nouveau"),
-            &[
-                ("type_appareil", "ascenseur"),
-                ("emplacement", "Escalier B"),
-                ("etat", "en_service"),
-            ],
-        )
-        .await;
-    assert_eq!(added.status(), 303);
-    let device = scalar(&app.db, "SELECT MAX(id) FROM devices")
+    let building = visitor.declare_building().await;
+    let device = visitor
+        .declare_lift(&app.db, building, &[])
         .await
         .to_string();
     (visitor, device)

@@ -7,8 +7,8 @@ use chrono_tz::Europe::Paris;
 use wemaintain::auth::Role;
 
 use crate::helpers::{
-    client_of_company, create_account, execute, header, scalar, spawn_app, Backend, Browser,
-    TestApp, PASSWORD,
+    client_with_a_lift, create_account, execute, scalar, spawn_app, Backend, Browser, TestApp,
+    PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -36,37 +36,7 @@ async fn staff(app: &TestApp) -> Browser {
 /// A client of « Syndic Exemple » with one building and one device;
 /// returns the browser and the device's id.
 async fn client_with_device(app: &TestApp) -> (Browser, String) {
-    let (_, client) = client_of_company(app, "gestion@syndic.fr", "Syndic Exemple").await;
-    let building = client
-        .post_form(
-            "/profil/batiments/nouveau",
-            &[
-                ("nom", "Résidence Les Tilleuls"),
-                ("adresse", "12 avenue des Tilleuls"),
-                ("code_postal", "92200"),
-                ("ville", "Neuilly-sur-Seine"),
-                ("pays", "FR"),
-            ],
-        )
-        .await;
-    let building = header(building.headers(), "location")
-        .trim_start_matches("/profil/batiments/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let added = client
-        .post_form(
-            &format!("/profil/batiments/{building}/appareils/nouveau"),
-            &[
-                ("type_appareil", "ascenseur"),
-                ("emplacement", "Escalier B"),
-                ("etat", "en_service"),
-            ],
-        )
-        .await;
-    assert_eq!(added.status(), 303);
-    let device = scalar(&app.db, "SELECT MAX(id) FROM devices").await;
+    let (client, _, device) = client_with_a_lift(app, "gestion@syndic.fr", "Syndic Exemple").await;
     (client, device.to_string())
 }
 

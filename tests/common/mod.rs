@@ -14,5 +14,6 @@ pub mod backends;
 pub mod database;
 pub mod forms;
 pub mod mail;
+pub mod places;
 pub mod skips;
 pub mod wait;

@@ -4,7 +4,7 @@
 
 use wemaintain::db::Db;
 
-use crate::helpers::{client_of_company, header, scalar, spawn_app, Backend};
+use crate::helpers::{client_of_company, header, spawn_app, Backend};
 use crate::on_both_backends;
 
 on_both_backends!(a_device_location_cannot_add_a_clause);
@@ -57,24 +57,8 @@ async fn set_location(db: &Db, location: &str) {
 
 async fn a_device_location_cannot_add_a_clause(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (company_id, client) = client_of_company(&app, "marie@syndic.fr", "Syndic Exemple").await;
-    client
-        .post_form(
-            "/profil/batiments/nouveau",
-            &[
-                ("nom", "Résidence Les Tilleuls"),
-                ("adresse", "12 avenue des Tilleuls"),
-                ("code_postal", "92200"),
-                ("ville", "Neuilly-sur-Seine"),
-                ("pays", "FR"),
-            ],
-        )
-        .await;
-    let building = scalar(
-        &app.db,
-        &format!("SELECT id FROM buildings WHERE company_id = {company_id}"),
-    )
-    .await;
+    let (_, client) = client_of_company(&app, "marie@syndic.fr", "Syndic Exemple").await;
+    let building = client.declare_building().await;
     // The form refuses control characters, not a Unicode line separator.
     let through_the_form = format!("Hall.\u{2028}{FORGED}");
     let created = client
