@@ -257,6 +257,19 @@ impl Browser {
         serde_json::from_value(value).context("read the script's result")
     }
 
+    /// Runs `script` with `args` (its `arguments`); returns its result.
+    pub async fn js_with<T: DeserializeOwned>(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> Result<T> {
+        let value = match self.client.execute(script, args).await {
+            Ok(value) => value,
+            Err(error) => bail!("a script failed, {}: {error}", self.here().await),
+        };
+        serde_json::from_value(value).context("read the script's result")
+    }
+
     /// The page's visible text.
     pub async fn body_text(&self) -> Result<String> {
         self.js("return document.body.innerText").await

@@ -10,6 +10,8 @@ use crate::harness::{Server, PASSWORD};
 /// The staff accounts the journeys create with `create-user`.
 pub const ADMIN: &str = "admin@wemaintain.com";
 pub const MARKETING: &str = "marketing@wemaintain.com";
+/// A client account made from the command line with its company.
+pub const CLIENT_OF_COMPANY: &str = "gestion@syndic-exemple.fr";
 
 /// Someone asking for a client account.
 pub struct Person {

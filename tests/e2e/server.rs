@@ -292,6 +292,10 @@ fn listening_url(line: &str) -> Option<String> {
     url.starts_with("http://").then(|| url.to_owned())
 }
 
+/// The on-call number every journey's server shows, and its link.
+pub const ON_CALL: &str = "01 23 45 67 89";
+pub const ON_CALL_TEL: &str = "tel:+33123456789";
+
 /// What a server process and the binary's other commands are given.
 struct ServerEnv {
     data_dir: PathBuf,
@@ -305,7 +309,9 @@ impl ServerEnv {
             .env("WM_DATA_DIR", &self.data_dir)
             // Warnings, and the start-up line that says the address bound.
             .env("WM_LOG", "warn,wemaintain::startup=info")
-            .env("WM_PASSWORD", PASSWORD);
+            .env("WM_PASSWORD", PASSWORD)
+            // A company site has its on-call line set.
+            .env("WM_EMERGENCY_PHONE", ON_CALL);
         if let Some(url) = &self.database_url {
             command.env("WM_DATABASE_URL", url);
         }
