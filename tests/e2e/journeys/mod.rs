@@ -1,6 +1,7 @@
 //! The journeys, each one test per backend: `journeys::<name>::sqlite` and
 //! `journeys::<name>::postgres`.
 
+mod accessibility;
 mod client;
 mod marketing;
 mod phone;
@@ -27,5 +28,8 @@ crate::journeys! {
     client_account_lifecycle => client::account_lifecycle, setup: &[CREATE_ADMIN];
     marketing_statistics => marketing::statistics, setup: &[SEED_MONTH, CREATE_MARKETING];
     phone_no_horizontal_scroll => phone::no_horizontal_scroll,
+        setup: &[SEED_MONTH, CREATE_ADMIN, CREATE_MARKETING];
+    accessibility_visitor => accessibility::visitor, setup: &[];
+    accessibility_spaces => accessibility::spaces,
         setup: &[SEED_MONTH, CREATE_ADMIN, CREATE_MARKETING];
 }
