@@ -93,26 +93,13 @@ pub async fn visitor(j: Arc<Journey>) -> Result<()> {
     audit.finish()
 }
 
-/// The client's data: a building, a device, a request, a proposal, a
-/// signed contract, a rights request and a question; staff publish a
-/// report. Returns the client's pages.
-async fn client_data(j: &Journey, client: &Browser, admin: &Browser) -> Result<Vec<String>> {
-    client.open("/inscription").await?;
-    flows::ask_for_an_account(client, &CLIENT).await?;
-    flows::confirm_address(client, &j.server, &CLIENT).await?;
-    flows::log_in(admin, ADMIN, "/admin").await?;
-    flows::validate_sign_up(admin, CLIENT.email).await?;
-    flows::log_in(client, CLIENT.email, "/profil").await?;
-    let building = flows::add_building(client, BUILDING).await?;
-    flows::add_device(client, "Hall, du rez-de-chaussée au 7e").await?;
-    let device: String = client
-        .find("main a[href$='/modifier'][href^='/profil/appareils/']")
-        .await?
-        .attr("href")
-        .await?
-        .unwrap_or_default();
-    let request = flows::file_request(client, BUILDING, "La porte cabine se rouvre seule.").await?;
-
+/// The client asks for a proposal, signs the contract, asks for a copy of
+/// their data (a rights request, confirmed from its e-mail) and asks a
+/// question from `/contact`; returns the proposal's and contract's pages.
+async fn proposal_contract_and_questions(
+    j: &Journey,
+    client: &Browser,
+) -> Result<(String, String)> {
     client.open("/profil/propositions/nouvelle").await?;
     client.click("#appareils input[type=checkbox]").await?;
     client.click("form.form button[type=submit]").await?;
@@ -136,15 +123,22 @@ async fn client_data(j: &Journey, client: &Browser, admin: &Browser) -> Result<V
 
     client.open("/confidentialite/demande").await?;
     client.choose("#droit", "acces").await?;
-    client.fill("#message", "Je souhaite une copie de mes données.").await?;
+    client
+        .fill("#message", "Je souhaite une copie de mes données.")
+        .await?;
     client.click("form.form button[type=submit]").await?;
-    client.wait_for_path("/confidentialite/demande/envoyee").await?;
+    client
+        .wait_for_path("/confidentialite/demande/envoyee")
+        .await?;
     let mail = j
         .server
         .wait_for_mail(CLIENT.email, "/confidentialite/demande/confirmer?jeton=")
         .await?;
     client
-        .goto(&mail.link(&format!("{}/confidentialite/demande/confirmer", j.server.url))?)
+        .goto(&mail.link(&format!(
+            "{}/confidentialite/demande/confirmer",
+            j.server.url
+        ))?)
         .await?;
     client.click("form.form button[type=submit]").await?;
     client
@@ -158,14 +152,45 @@ async fn client_data(j: &Journey, client: &Browser, admin: &Browser) -> Result<V
     client.fill("#nom", "Lefebvre").await?;
     client.fill("#telephone", "06 12 34 56 78").await?;
     client.fill("#email", CLIENT.email).await?;
-    client.fill("#message", "Faites-vous la maintenance des portes de garage ?").await?;
+    client
+        .fill(
+            "#message",
+            "Faites-vous la maintenance des portes de garage ?",
+        )
+        .await?;
     client.click("form.form button[type=submit]").await?;
     client.wait_for_path("/contact/envoye").await?;
+    Ok((proposal, contract))
+}
+
+/// The client's data: a building, a device, a request, a proposal, a
+/// signed contract, a rights request and a question; staff publish a
+/// report. Returns the client's pages.
+async fn client_data(j: &Journey, client: &Browser, admin: &Browser) -> Result<Vec<String>> {
+    client.open("/inscription").await?;
+    flows::ask_for_an_account(client, &CLIENT).await?;
+    flows::confirm_address(client, &j.server, &CLIENT).await?;
+    flows::log_in(admin, ADMIN, "/admin").await?;
+    flows::validate_sign_up(admin, CLIENT.email).await?;
+    flows::log_in(client, CLIENT.email, "/profil").await?;
+    let building = flows::add_building(client, BUILDING).await?;
+    flows::add_device(client, "Hall, du rez-de-chaussée au 7e").await?;
+    let device: String = client
+        .find("main a[href$='/modifier'][href^='/profil/appareils/']")
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    let request = flows::file_request(client, BUILDING, "La porte cabine se rouvre seule.").await?;
+
+    let (proposal, contract) = proposal_contract_and_questions(j, client).await?;
 
     admin.open("/admin/rapports/nouveau").await?;
     admin.choose_containing("#appareil", BUILDING).await?;
     admin.choose("#prestation", "maintenance").await?;
-    admin.fill("#travaux", "Réglage de l'opérateur de porte cabine.").await?;
+    admin
+        .fill("#travaux", "Réglage de l'opérateur de porte cabine.")
+        .await?;
     admin.choose("#etat", "en_service").await?;
     admin
         .click("form[action='/admin/rapports'] button[type=submit]")
