@@ -185,7 +185,7 @@ pub fn building_page(
             }
             h2 { "Appareils" }
             @if devices.is_empty() { p { "Aucun appareil déclaré dans ce bâtiment." } }
-            @else { (table("Appareils du bâtiment", &["Type", "Emplacement", "Marque", "Mise en service", "État", ""], &rows)) }
+            @else { (table("Appareils du bâtiment", &["Type", "Emplacement", "Marque", "Mise en service", "État", "Actions"], &rows)) }
         },
     )
 }

@@ -66,7 +66,8 @@ pub fn bar_chart(
         .collect();
     let ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
     html! {
-        figure.chart {
+        // It scrolls sideways on a narrow screen: focusable for the keyboard.
+        figure.chart tabindex="0" role="region" aria-label=(title) {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-labelledby="graphique-titre graphique-desc"
                 xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet" {
                 title #graphique-titre { (title) }

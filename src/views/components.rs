@@ -3,9 +3,11 @@
 use maud::{html, Markup};
 
 /// A table that scrolls sideways on a phone instead of overflowing the page.
+/// The scrolling box takes keyboard focus (so it scrolls with the arrow
+/// keys) and is announced as a region named by the caption.
 pub fn table(caption: &str, headers: &[&str], rows: &[Vec<Markup>]) -> Markup {
     html! {
-        div.table-scroll {
+        div.table-scroll tabindex="0" role="region" aria-label=(caption) {
             table {
                 caption { (caption) }
                 thead { tr { @for h in headers { th scope="col" { (h) } } } }

@@ -11,6 +11,7 @@ mod common;
 mod helpers;
 
 mod access;
+mod accessibility;
 mod account_company;
 mod accounts;
 mod buildings;

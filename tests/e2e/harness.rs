@@ -25,7 +25,9 @@ pub const READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the harness looks again while waiting for something.
 pub use crate::common::wait::POLL;
 /// A journey that takes longer than this has hung: it fails with artifacts.
-const JOURNEY_TIMEOUT: Duration = Duration::from_secs(240);
+/// (The accessibility audit of the client, staff and marketing spaces, some
+/// 200 pages and error states, takes the longest.)
+const JOURNEY_TIMEOUT: Duration = Duration::from_secs(420);
 /// Saving artifacts from a browser that no longer answers gives up after this.
 const ARTIFACT_TIMEOUT: Duration = Duration::from_secs(15);
 

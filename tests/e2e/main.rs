@@ -11,6 +11,7 @@
 //! `CI=true` that is a failure. A failing journey leaves a screenshot
 //! and the page source under `target/e2e/`.
 
+mod axe;
 mod browser;
 #[path = "../common/mod.rs"]
 mod common;

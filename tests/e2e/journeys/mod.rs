@@ -1,6 +1,7 @@
 //! The journeys, each one test per backend: `journeys::<name>::sqlite` and
 //! `journeys::<name>::postgres`.
 
+mod accessibility;
 mod client;
 mod marketing;
 mod navigation;
@@ -44,5 +45,8 @@ crate::journeys! {
     marketing_statistics => marketing::statistics, setup: &[SEED_MONTH, CREATE_MARKETING];
     navigation_spaces => navigation::spaces, setup: &[CREATE_ADMIN, CREATE_CLIENT_OF_COMPANY];
     phone_no_horizontal_scroll => phone::no_horizontal_scroll,
+        setup: &[SEED_MONTH, CREATE_ADMIN, CREATE_MARKETING];
+    accessibility_visitor => accessibility::visitor, setup: &[];
+    accessibility_spaces => accessibility::spaces,
         setup: &[SEED_MONTH, CREATE_ADMIN, CREATE_MARKETING];
 }
