@@ -199,7 +199,8 @@ fn summary(r: &MaintenanceRequest) -> Markup {
 
 fn reply_form(action: &str, token: &CsrfToken, value: &str, errors: &FormErrors) -> Markup {
     html! {
-        form.form method="post" action=(action) {
+        (error_summary(errors, &[("message", "Votre message")]))
+        form.form method="post" action=(action) novalidate {
             (csrf_field(token))
             (required_note())
             (textarea("message", "Votre message", value, None, errors))

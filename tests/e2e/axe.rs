@@ -282,13 +282,15 @@ pub async fn empty_submit(b: &Browser, index: usize, action: &str) -> Result<()>
         }
         tokio::time::sleep(POLL.min(Duration::from_millis(50))).await;
     }
+    // §5 of issue 18: every form sent back says « Erreur » in its title and
+    // lists its errors in a summary.
     let shows_error: bool = b
         .js("return document.title.startsWith('Erreur') \
-             || !!document.querySelector('.field-error, .error-summary, [role=alert]')")
+             && !!document.querySelector('.error-summary')")
         .await?;
     if !shows_error {
         bail!(
-            "the form {action}, sent empty, did not answer with an error, {}",
+            "the form {action}, sent empty, did not answer with an « Erreur » title and an error summary, {}",
             b.here().await
         );
     }
