@@ -15,4 +15,5 @@ pub mod database;
 pub mod forms;
 pub mod mail;
 pub mod skips;
+pub mod text;
 pub mod wait;
