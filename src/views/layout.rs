@@ -48,7 +48,9 @@ pub fn space_layout(page: &Page, space: &Space, content: Markup) -> Markup {
 /// Every page goes through here, so every page gets French typography in
 /// its text (never in its attributes or form values).
 fn framed(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
-    PreEscaped(typography::page(&frame_markup(page, space, content).into_string()))
+    PreEscaped(typography::page(
+        &frame_markup(page, space, content).into_string(),
+    ))
 }
 
 fn frame_markup(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
@@ -201,7 +203,7 @@ fn footer() -> Markup {
                         li { a href="/contact" { "Poser une question à l'équipe WeMaintain" } }
                         li { a href="/techniciens" { "Technicien ascensoriste ? Rejoignez-nous" } }
                         li { a href="/inscription" { "Demander un compte client" } }
-                        li { a href="/services" { "Nos Prestations" } }
+                        li { a href="/services" { "Nos prestations" } }
                     }
                 }
                 p.legal {

@@ -261,7 +261,11 @@ fn protected(chars: &[char], html: bool) -> Vec<bool> {
                     .iter()
                     .take(12)
                     .position(|c| *c == ';')
-                    .filter(|len| chars[i + 1..i + 1 + len].iter().all(|c| c.is_ascii_alphanumeric() || *c == '#'));
+                    .filter(|len| {
+                        chars[i + 1..i + 1 + len]
+                            .iter()
+                            .all(|c| c.is_ascii_alphanumeric() || *c == '#')
+                    });
                 if let Some(len) = len {
                     protected[i..i + len + 2].fill(true);
                     i += len + 2;
@@ -300,16 +304,29 @@ fn unit_follows(chars: &[char], i: usize) -> bool {
     }
     let word: String = chars[i..i + len].iter().collect();
     let after = chars.get(i + len).copied();
-    UNITS.contains(&word.as_str()) && !after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
+    UNITS.contains(&word.as_str())
+        && !after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
 }
 
 /// « 1 234 »: the space at `i` follows a group of at most 3 digits and
 /// comes before a group of exactly 3.
 fn thousands_follow(chars: &[char], i: usize) -> bool {
-    let group = |from: usize| chars[from.min(chars.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let before = chars[..i].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let group = |from: usize| {
+        chars[from.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let before = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     let preceded_by_word = i > before && chars[i - before - 1].is_alphanumeric();
-    before <= 3 && !preceded_by_word && group(i + 1) == 3 && !chars.get(i + 4).is_some_and(|c| c.is_alphanumeric())
+    before <= 3
+        && !preceded_by_word
+        && group(i + 1) == 3
+        && !chars.get(i + 4).is_some_and(|c| c.is_alphanumeric())
 }
 
 #[cfg(test)]

@@ -11,7 +11,10 @@ fn a_narrow_no_break_space_goes_before_double_punctuation() {
     assert_eq!(twice_is_once("Erreur : nom"), "Erreur\u{202f}: nom");
     assert_eq!(twice_is_once("Erreur\u{a0}: nom"), "Erreur\u{202f}: nom");
     assert_eq!(twice_is_once("Note: ici"), "Note\u{202f}: ici");
-    assert_eq!(twice_is_once("Vraiment ? Oui !"), "Vraiment\u{202f}? Oui\u{202f}!");
+    assert_eq!(
+        twice_is_once("Vraiment ? Oui !"),
+        "Vraiment\u{202f}? Oui\u{202f}!"
+    );
     assert_eq!(twice_is_once("Déjà?"), "Déjà\u{202f}?");
     assert_eq!(twice_is_once("un ; deux"), "un\u{202f}; deux");
     assert_eq!(twice_is_once("50 % et 20%"), "50\u{202f}% et 20\u{202f}%");
@@ -19,25 +22,43 @@ fn a_narrow_no_break_space_goes_before_double_punctuation() {
 
 #[test]
 fn guillemets_hold_their_words_with_narrow_spaces() {
-    assert_eq!(twice_is_once("« Personne bloquée »"), "«\u{202f}Personne bloquée\u{202f}»");
+    assert_eq!(
+        twice_is_once("« Personne bloquée »"),
+        "«\u{202f}Personne bloquée\u{202f}»"
+    );
     assert_eq!(twice_is_once("«Résolue»"), "«\u{202f}Résolue\u{202f}»");
-    assert_eq!(twice_is_once("<p>« <strong>x</strong> »</p>"), "<p>«\u{202f}<strong>x</strong>\u{202f}»</p>");
+    assert_eq!(
+        twice_is_once("<p>« <strong>x</strong> »</p>"),
+        "<p>«\u{202f}<strong>x</strong>\u{202f}»</p>"
+    );
 }
 
 #[test]
 fn hours_numbers_and_units_stay_on_one_line() {
     assert_eq!(twice_is_once("à 17 h 25."), "à 17\u{a0}h\u{a0}25.");
-    assert_eq!(twice_is_once("5 ans, 30 jours, 12 €, 64 Kio"), "5\u{a0}ans, 30\u{a0}jours, 12\u{a0}€, 64\u{a0}Kio");
+    assert_eq!(
+        twice_is_once("5 ans, 30 jours, 12 €, 64 Kio"),
+        "5\u{a0}ans, 30\u{a0}jours, 12\u{a0}€, 64\u{a0}Kio"
+    );
     assert_eq!(twice_is_once("n° 12"), "n°\u{a0}12");
-    assert_eq!(twice_is_once("1 234 567 visites"), "1\u{202f}234\u{202f}567 visites");
+    assert_eq!(
+        twice_is_once("1 234 567 visites"),
+        "1\u{202f}234\u{202f}567 visites"
+    );
     // Not a unit: a word that only starts like one, and dates.
-    assert_eq!(twice_is_once("3 anses, le 4 décembre 2026 à"), "3 anses, le 4 décembre 2026 à");
+    assert_eq!(
+        twice_is_once("3 anses, le 4 décembre 2026 à"),
+        "3 anses, le 4 décembre 2026 à"
+    );
     assert_eq!(twice_is_once("01 23 45 67 89"), "01 23 45 67 89");
 }
 
 #[test]
 fn apostrophes_between_letters_become_typographic() {
-    assert_eq!(twice_is_once("l'équipe d'aujourd'hui"), "l’équipe d’aujourd’hui");
+    assert_eq!(
+        twice_is_once("l'équipe d'aujourd'hui"),
+        "l’équipe d’aujourd’hui"
+    );
     assert_eq!(twice_is_once("'cité' et l'"), "'cité' et l'");
 }
 
@@ -54,7 +75,10 @@ fn times_urls_addresses_and_code_like_words_are_left_alone() {
     ] {
         assert_eq!(twice_is_once(untouched), untouched);
     }
-    assert_eq!(twice_is_once("Écrivez à contact@wemaintain.com ?"), "Écrivez à contact@wemaintain.com\u{202f}?");
+    assert_eq!(
+        twice_is_once("Écrivez à contact@wemaintain.com ?"),
+        "Écrivez à contact@wemaintain.com\u{202f}?"
+    );
 }
 
 #[test]
@@ -69,12 +93,18 @@ fn tags_attributes_and_raw_elements_are_copied_byte_for_byte() {
         "<!-- l'été : -->",
     );
     assert_eq!(page(raw), raw);
-    assert_eq!(page("<p>l'été : <br/>oui</p>"), "<p>l’été\u{202f}: <br/>oui</p>");
+    assert_eq!(
+        page("<p>l'été : <br/>oui</p>"),
+        "<p>l’été\u{202f}: <br/>oui</p>"
+    );
 }
 
 #[test]
 fn a_colon_after_an_inline_element_is_seen_with_its_word() {
-    assert_eq!(twice_is_once("<dt><strong>Nom</strong>: x</dt>"), "<dt><strong>Nom</strong>\u{202f}: x</dt>");
+    assert_eq!(
+        twice_is_once("<dt><strong>Nom</strong>: x</dt>"),
+        "<dt><strong>Nom</strong>\u{202f}: x</dt>"
+    );
 }
 
 #[test]

@@ -7,3 +7,15 @@
 pub fn plain(text: &str) -> String {
     text.replace('’', "'").replace(['\u{a0}', '\u{202f}'], " ")
 }
+
+/// A response's body read as [`plain`] text.
+#[allow(async_fn_in_trait)]
+pub trait PlainText {
+    async fn plain_text(self) -> String;
+}
+
+impl PlainText for reqwest::Response {
+    async fn plain_text(self) -> String {
+        plain(&self.text().await.expect("a text body"))
+    }
+}

@@ -263,6 +263,8 @@ impl Browser {
 
     /// The page's visible text, its typography made plain.
     pub async fn body_text(&self) -> Result<String> {
-        Ok(plain(&self.js::<String>("return document.body.innerText").await?))
+        Ok(plain(
+            &self.js::<String>("return document.body.innerText").await?,
+        ))
     }
 }
