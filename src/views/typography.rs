@@ -118,9 +118,11 @@ fn is_space(c: char) -> bool {
 }
 
 /// Whether a word is copied as it is: an address, a path, code.
-fn is_protected_word(word: &str) -> bool {
-    const MARKS: &[&str] = &["@", "/", "\\", "=", "_", "`", "{", "::", "&&", "www."];
-    MARKS.iter().any(|mark| word.contains(mark))
+fn is_protected_word(word: &[char]) -> bool {
+    word.iter()
+        .any(|c| matches!(c, '@' | '/' | '\\' | '=' | '_' | '`' | '{'))
+        || word.windows(2).any(|w| w == [':', ':'] || w == ['&', '&'])
+        || word.starts_with(&['w', 'w', 'w', '.'])
 }
 
 /// What a text pass remembers from one text node to the next: the last
@@ -240,16 +242,20 @@ impl Typesetter {
 /// Characters inside entities (in HTML) and inside protected words.
 fn protected(chars: &[char], html: bool) -> Vec<bool> {
     let mut protected = vec![false; chars.len()];
+    // Most text holds none of the marks: no word to look at.
+    if !chars
+        .iter()
+        .any(|c| matches!(c, '@' | '/' | '\\' | '=' | '_' | '`' | '{' | ':' | '&'))
+    {
+        return protected;
+    }
     let mut start = 0;
     for end in 0..=chars.len() {
         if end < chars.len() && !is_space(chars[end]) {
             continue;
         }
-        if end > start {
-            let word: String = chars[start..end].iter().collect();
-            if is_protected_word(&word) {
-                protected[start..end].fill(true);
-            }
+        if end > start && is_protected_word(&chars[start..end]) {
+            protected[start..end].fill(true);
         }
         start = end + 1;
     }
