@@ -88,6 +88,16 @@ pub fn text(plain: &str) -> String {
 /// The index just after the `>` closing the tag that starts at `start`,
 /// quotes in attribute values respected.
 fn tag_end(html: &str, start: usize) -> usize {
+    let Some(close) = html[start..].find('>').map(|e| start + e) else {
+        return html.len();
+    };
+    // The common case, no quoted `>`: the first `>` with no quote before it,
+    // or with balanced quotes (maud escapes `"` inside values).
+    let head = &html.as_bytes()[start..close];
+    let quotes = head.iter().filter(|b| **b == b'"').count();
+    if quotes % 2 == 0 && !head.contains(&b'\'') {
+        return close + 1;
+    }
     let mut quote = None;
     for (i, b) in html.as_bytes()[start + 1..].iter().enumerate() {
         match (quote, b) {
@@ -105,12 +115,22 @@ fn raw_element(tag: &str) -> Option<&'static str> {
     if tag.starts_with("</") || tag.ends_with("/>") {
         return None;
     }
-    let name: String = tag[1..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    RAW_ELEMENTS.iter().copied().find(|raw| *raw == name)
+    let name = tag[1..]
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    RAW_ELEMENTS
+        .iter()
+        .copied()
+        .find(|raw| raw.eq_ignore_ascii_case(name))
+}
+
+/// The characters a rule starts from.
+fn is_special(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | NBSP | '\'' | ';' | ':' | '!' | '?' | '%' | '«' | '»'
+    )
 }
 
 fn is_space(c: char) -> bool {
@@ -139,7 +159,7 @@ impl Default for Typesetter {
 
 impl Typesetter {
     fn run(&mut self, input: &str, html: bool, out: &mut String) {
-        if !input.contains([' ', NBSP, '\'', ';', ':', '!', '?', '%', '«', '»']) {
+        if !input.contains(is_special) {
             out.push_str(input);
             if let Some(last) = input.chars().last() {
                 self.prev = last;
@@ -148,12 +168,17 @@ impl Typesetter {
         }
         let chars: Vec<char> = input.chars().collect();
         let protected = protected(&chars, html);
-        for i in 0..chars.len() {
-            let c = chars[i];
-            if protected[i] {
-                self.push(out, c);
+        // Characters no rule looks at are copied by runs, not one by one.
+        let mut run = 0;
+        for (i, (at, c)) in input.char_indices().enumerate() {
+            if protected[i] || !is_special(c) {
                 continue;
             }
+            if run < at {
+                out.push_str(&input[run..at]);
+                self.prev = chars[i - 1];
+            }
+            run = at + c.len_utf8();
             let next = chars.get(i + 1).copied();
             match c {
                 ' ' | NBSP => {
@@ -191,6 +216,10 @@ impl Typesetter {
                 }
                 _ => self.push(out, c),
             }
+        }
+        if run < input.len() {
+            out.push_str(&input[run..]);
+            self.prev = chars[chars.len() - 1];
         }
     }
 
