@@ -20,11 +20,6 @@ pub const NNBSP: char = '\u{202f}';
 /// No-break space, between a number and its unit.
 pub const NBSP: char = '\u{a0}';
 
-/// Elements whose content is shown or sent exactly as written.
-const RAW_ELEMENTS: &[&str] = &[
-    "pre", "code", "kbd", "samp", "textarea", "option", "script", "style",
-];
-
 /// Units kept on the line of their number (« 5 ans », « 64 Kio »).
 const UNITS: &[&str] = &[
     "an", "ans", "mois", "semaine", "semaines", "jour", "jours", "heure", "heures", "h", "min",
@@ -68,7 +63,6 @@ pub fn page(html: &str) -> String {
         out.push_str(tag);
         pos = end;
         if let Some(name) = raw_element(tag) {
-            // Maud writes tag names in lowercase.
             let close = format!("</{name}");
             let stop = html[pos..].find(&close).map_or(html.len(), |e| pos + e);
             out.push_str(&html[pos..stop]);
@@ -85,44 +79,36 @@ pub fn text(plain: &str) -> String {
     out
 }
 
-/// The index just after the `>` closing the tag that starts at `start`,
-/// quotes in attribute values respected.
+/// The index just after the `>` closing the tag that starts at `start`.
+/// Maud escapes `>` inside attribute values, so the first one closes it.
 fn tag_end(html: &str, start: usize) -> usize {
-    let Some(close) = html[start..].find('>').map(|e| start + e) else {
-        return html.len();
-    };
-    // The common case, no quoted `>`: the first `>` with no quote before it,
-    // or with balanced quotes (maud escapes `"` inside values).
-    let head = &html.as_bytes()[start..close];
-    let quotes = head.iter().filter(|b| **b == b'"').count();
-    if quotes % 2 == 0 && !head.contains(&b'\'') {
-        return close + 1;
-    }
-    let mut quote = None;
-    for (i, b) in html.as_bytes()[start + 1..].iter().enumerate() {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(*b),
-            (Some(q), b) if q == *b => quote = None,
-            (None, b'>') => return start + 1 + i + 1,
-            _ => {}
-        }
-    }
-    html.len()
+    html[start..]
+        .find('>')
+        .map_or(html.len(), |e| start + e + 1)
 }
 
 /// The name of an opening tag whose content stays as it is.
 fn raw_element(tag: &str) -> Option<&'static str> {
-    if tag.starts_with("</") || tag.ends_with("/>") {
+    let bytes = tag.as_bytes();
+    let mut end = 1;
+    while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+        end += 1;
+    }
+    if tag.ends_with("/>") {
         return None;
     }
-    let name = tag[1..]
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or("");
-    RAW_ELEMENTS
-        .iter()
-        .copied()
-        .find(|raw| raw.eq_ignore_ascii_case(name))
+    // Maud writes tag names in lowercase.
+    match &bytes[1..end] {
+        b"pre" => Some("pre"),
+        b"code" => Some("code"),
+        b"kbd" => Some("kbd"),
+        b"samp" => Some("samp"),
+        b"textarea" => Some("textarea"),
+        b"option" => Some("option"),
+        b"script" => Some("script"),
+        b"style" => Some("style"),
+        _ => None,
+    }
 }
 
 /// The characters a rule starts from.
@@ -133,16 +119,54 @@ fn is_special(c: char) -> bool {
     )
 }
 
+/// Bytes that may start a special character: the ASCII ones, and 0xC2,
+/// which starts U+00A0, « and ».
+fn may_be_special(b: u8) -> bool {
+    matches!(b, b' ' | b'\'' | b';' | b':' | b'!' | b'?' | b'%' | 0xC2)
+}
+
 fn is_space(c: char) -> bool {
     c == ' ' || c == NBSP || c == NNBSP || c.is_whitespace()
 }
 
 /// Whether a word is copied as it is: an address, a path, code.
-fn is_protected_word(word: &[char]) -> bool {
-    word.iter()
-        .any(|c| matches!(c, '@' | '/' | '\\' | '=' | '_' | '`' | '{'))
-        || word.windows(2).any(|w| w == [':', ':'] || w == ['&', '&'])
-        || word.starts_with(&['w', 'w', 'w', '.'])
+fn is_protected_word(word: &str) -> bool {
+    word.contains(['@', '/', '\\', '=', '_', '`', '{'])
+        || word.contains("::")
+        || word.contains("&&")
+        || word.starts_with("www.")
+}
+
+/// The whitespace-delimited word around byte `at` of `text`.
+fn word_at(text: &str, at: usize) -> &str {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| is_space(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..].find(is_space).map_or(text.len(), |e| at + e);
+    &text[start..end]
+}
+
+/// Whether the character at byte `at` is copied as it is: in a protected
+/// word, or (in HTML) the `;` ending an entity.
+fn is_protected_at(text: &str, at: usize, html: bool) -> bool {
+    if html && text[at..].starts_with(';') {
+        let mut from = at.saturating_sub(12);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..at];
+        if let Some(amp) = before.rfind('&') {
+            let name = &before[amp + 1..];
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#') {
+                return true;
+            }
+        }
+    }
+    at < text.len()
+        && !is_space(text[at..].chars().next().unwrap_or(' '))
+        && is_protected_word(word_at(text, at))
 }
 
 /// What a text pass remembers from one text node to the next: the last
@@ -158,68 +182,80 @@ impl Default for Typesetter {
 }
 
 impl Typesetter {
+    /// Sets `input` into `out`. Only special characters are looked at;
+    /// the runs between them are copied whole.
     fn run(&mut self, input: &str, html: bool, out: &mut String) {
-        if !input.contains(is_special) {
-            out.push_str(input);
-            if let Some(last) = input.chars().last() {
-                self.prev = last;
-            }
-            return;
-        }
-        let chars: Vec<char> = input.chars().collect();
-        let protected = protected(&chars, html);
-        // Characters no rule looks at are copied by runs, not one by one.
-        let mut run = 0;
-        for (i, (at, c)) in input.char_indices().enumerate() {
-            if protected[i] || !is_special(c) {
+        let bytes = input.as_bytes();
+        let mut copied = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            if !may_be_special(bytes[at]) {
+                at += 1;
                 continue;
             }
-            if run < at {
-                out.push_str(&input[run..at]);
-                self.prev = chars[i - 1];
+            let c = input[at..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            if !is_special(c) {
+                at += len;
+                continue;
             }
-            run = at + c.len_utf8();
-            let next = chars.get(i + 1).copied();
-            match c {
-                ' ' | NBSP => {
-                    let space = self.space(&chars, &protected, i, c);
-                    self.push(out, space);
-                }
-                ';' | ':' | '!' | '?' => {
-                    if attaches(self.prev) && ends_clause(next) {
-                        self.push(out, NNBSP);
-                    }
-                    self.push(out, c);
-                }
-                '%' => {
-                    if self.prev.is_ascii_digit() && !next.is_some_and(char::is_alphanumeric) {
-                        self.push(out, NNBSP);
-                    }
-                    self.push(out, c);
-                }
-                '«' => {
-                    self.push(out, c);
-                    if next.is_some_and(|n| !is_space(n)) {
-                        self.push(out, NNBSP);
-                    }
-                }
-                '»' => {
-                    if !is_space(self.prev) {
-                        self.push(out, NNBSP);
-                    }
-                    self.push(out, c);
-                }
-                '\'' if self.prev.is_alphabetic()
-                    && next.is_some_and(|n| n.is_alphabetic() || n == '«') =>
-                {
-                    self.push(out, '’');
-                }
-                _ => self.push(out, c),
+            if copied < at {
+                out.push_str(&input[copied..at]);
+                self.prev = input[..at].chars().next_back().unwrap_or(self.prev);
             }
+            copied = at + len;
+            if is_protected_at(input, at, html) {
+                self.push(out, c);
+            } else {
+                self.set(input, at, c, html, out);
+            }
+            at += len;
         }
-        if run < input.len() {
-            out.push_str(&input[run..]);
-            self.prev = chars[chars.len() - 1];
+        if copied < input.len() {
+            out.push_str(&input[copied..]);
+            self.prev = input.chars().next_back().unwrap_or(self.prev);
+        }
+    }
+
+    /// Writes the special character `c` found at byte `at` of `text`.
+    fn set(&mut self, text: &str, at: usize, c: char, html: bool, out: &mut String) {
+        let rest = &text[at + c.len_utf8()..];
+        let next = rest.chars().next();
+        match c {
+            ' ' | NBSP => {
+                let space = self.space(text, at, c, html);
+                self.push(out, space);
+            }
+            ';' | ':' | '!' | '?' => {
+                if attaches(self.prev) && ends_clause(next) {
+                    self.push(out, NNBSP);
+                }
+                self.push(out, c);
+            }
+            '%' => {
+                if self.prev.is_ascii_digit() && !next.is_some_and(char::is_alphanumeric) {
+                    self.push(out, NNBSP);
+                }
+                self.push(out, c);
+            }
+            '«' => {
+                self.push(out, c);
+                if next.is_some_and(|n| !is_space(n)) {
+                    self.push(out, NNBSP);
+                }
+            }
+            '»' => {
+                if !is_space(self.prev) {
+                    self.push(out, NNBSP);
+                }
+                self.push(out, c);
+            }
+            '\'' if self.prev.is_alphabetic()
+                && next.is_some_and(|n| n.is_alphabetic() || n == '«') =>
+            {
+                self.push(out, '’');
+            }
+            _ => self.push(out, c),
         }
     }
 
@@ -228,89 +264,41 @@ impl Typesetter {
         self.prev = c;
     }
 
-    /// What a space (or a no-break space) at `i` becomes.
-    fn space(&self, chars: &[char], protected: &[bool], i: usize, c: char) -> char {
-        let at = |j: usize| chars.get(j).copied();
-        let next = at(i + 1);
-        let free_next = next.is_some() && !protected[i + 1];
+    /// What a space (or a no-break space) at byte `at` becomes.
+    fn space(&self, text: &str, at: usize, c: char, html: bool) -> char {
+        let after = at + c.len_utf8();
+        let rest = &text[after..];
+        let mut ahead = rest.chars();
+        let (next, next2) = (ahead.next(), ahead.next());
+        let mut behind = text[..at].chars().rev().skip(1);
+        let (back1, back2) = (behind.next(), behind.next());
         let prev = self.prev;
-        if free_next && matches!(next, Some(';' | ':' | '!' | '?')) && ends_clause(at(i + 2)) {
+        let punctuation = matches!(next, Some(';' | ':' | '!' | '?'));
+        if punctuation && ends_clause(next2) && !is_protected_at(text, after, html) {
             return NNBSP;
         }
         if next == Some('»') || prev == '«' || (next == Some('%') && prev.is_ascii_digit()) {
             return NNBSP;
         }
         if prev.is_ascii_digit() {
-            if unit_follows(chars, i + 1) {
+            if unit_follows(rest) {
                 return NBSP;
             }
-            if thousands_follow(chars, i) {
+            if thousands_follow(&text[..at], rest) {
                 return NNBSP;
             }
         }
-        let digits_at = |j: usize| at(j).is_some_and(|d| d.is_ascii_digit());
+        let digit = |c: Option<char>| c.is_some_and(|d| d.is_ascii_digit());
         // « 17 h 25 »: the space after the « h ».
-        if prev == 'h'
-            && i >= 3
-            && is_space(chars[i - 2])
-            && digits_at(i - 3)
-            && digits_at(i + 1)
-            && digits_at(i + 2)
-            && !digits_at(i + 3)
-        {
+        if prev == 'h' && back1.is_some_and(is_space) && digit(back2) && leading_digits(rest) == 2 {
             return NBSP;
         }
         // « n° 12 ».
-        if prev == '°' && i >= 2 && matches!(chars[i - 2], 'n' | 'N') && digits_at(i + 1) {
+        if prev == '°' && matches!(back1, Some('n' | 'N')) && digit(next) {
             return NBSP;
         }
         c
     }
-}
-
-/// Characters inside entities (in HTML) and inside protected words.
-fn protected(chars: &[char], html: bool) -> Vec<bool> {
-    let mut protected = vec![false; chars.len()];
-    // Most text holds none of the marks: no word to look at.
-    if !chars
-        .iter()
-        .any(|c| matches!(c, '@' | '/' | '\\' | '=' | '_' | '`' | '{' | ':' | '&'))
-    {
-        return protected;
-    }
-    let mut start = 0;
-    for end in 0..=chars.len() {
-        if end < chars.len() && !is_space(chars[end]) {
-            continue;
-        }
-        if end > start && is_protected_word(&chars[start..end]) {
-            protected[start..end].fill(true);
-        }
-        start = end + 1;
-    }
-    if html {
-        let mut i = 0;
-        while i < chars.len() {
-            if chars[i] == '&' {
-                let len = chars[i + 1..]
-                    .iter()
-                    .take(12)
-                    .position(|c| *c == ';')
-                    .filter(|len| {
-                        chars[i + 1..i + 1 + len]
-                            .iter()
-                            .all(|c| c.is_ascii_alphanumeric() || *c == '#')
-                    });
-                if let Some(len) = len {
-                    protected[i..i + len + 2].fill(true);
-                    i += len + 2;
-                    continue;
-                }
-            }
-            i += 1;
-        }
-    }
-    protected
 }
 
 /// Whether `; : ! ?` after this character takes a narrow no-break space
@@ -328,40 +316,35 @@ fn ends_clause(next: Option<char>) -> bool {
     }
 }
 
-/// Whether a unit word starts at `i` and ends there (« ans », not « ansible »).
-fn unit_follows(chars: &[char], i: usize) -> bool {
-    let len = chars[i.min(chars.len())..]
-        .iter()
-        .take_while(|c| c.is_alphabetic() || matches!(c, '€' | '²'))
-        .count();
-    if len == 0 {
-        return false;
-    }
-    let word: String = chars[i..i + len].iter().collect();
-    let after = chars.get(i + len).copied();
-    UNITS.contains(&word.as_str())
+fn leading_digits(text: &str) -> usize {
+    text.bytes().take_while(u8::is_ascii_digit).count()
+}
+
+/// Whether `rest` starts with a unit word that ends there (« ans », not
+/// « ansible »).
+fn unit_follows(rest: &str) -> bool {
+    let end = rest
+        .find(|c: char| !(c.is_alphabetic() || matches!(c, '€' | '²')))
+        .unwrap_or(rest.len());
+    let after = rest[end..].chars().next();
+    end > 0
+        && UNITS.contains(&&rest[..end])
         && !after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
 }
 
-/// « 1 234 »: the space at `i` follows a group of at most 3 digits and
-/// comes before a group of exactly 3.
-fn thousands_follow(chars: &[char], i: usize) -> bool {
-    let group = |from: usize| {
-        chars[from.min(chars.len())..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
-    let before = chars[..i]
-        .iter()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    let preceded_by_word = i > before && chars[i - before - 1].is_alphanumeric();
-    before <= 3
-        && !preceded_by_word
-        && group(i + 1) == 3
-        && !chars.get(i + 4).is_some_and(|c| c.is_alphanumeric())
+/// « 1 234 »: a space after a group of at most 3 digits (not ending a
+/// word) and before a group of exactly 3.
+fn thousands_follow(before: &str, rest: &str) -> bool {
+    let group = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let word_before = before[..before.len() - group]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    let after = rest[leading_digits(rest)..].chars().next();
+    group <= 3
+        && !word_before
+        && leading_digits(rest) == 3
+        && !after.is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -17,6 +17,10 @@ fn a_narrow_no_break_space_goes_before_double_punctuation() {
     );
     assert_eq!(twice_is_once("Déjà?"), "Déjà\u{202f}?");
     assert_eq!(twice_is_once("un ; deux"), "un\u{202f}; deux");
+    assert_eq!(
+        twice_is_once("des réclamations ; éé;"),
+        "des réclamations\u{202f}; éé\u{202f};"
+    );
     assert_eq!(twice_is_once("50 % et 20%"), "50\u{202f}% et 20\u{202f}%");
 }
 
