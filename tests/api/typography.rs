@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use wemaintain::auth::{Access, Role};
 use wemaintain::routes::{Verb, ROUTES};
 
+use crate::common::mail::wait_for;
 use crate::helpers::{
     client_of_company, create_account, scalar, spawn_app, Backend, Browser, TestApp, PASSWORD,
 };
@@ -14,6 +15,7 @@ use crate::on_both_backends;
 
 on_both_backends!(
     pages_set_french_typography_in_their_text_only,
+    e_mails_are_set_too_and_their_links_are_not,
     no_page_of_a_walk_writes_plurals_or_agreement_in_parentheses,
     values_typed_with_a_straight_apostrophe_come_back_exactly,
 );
@@ -233,5 +235,30 @@ async fn values_typed_with_a_straight_apostrophe_come_back_exactly(backend: Back
         shown.contains("L’Orée du Bois\u{202f}: bât. A\u{202f}; 50\u{202f}%\u{202f}?"),
         "{shown}"
     );
+    app.stop().await;
+}
+
+async fn e_mails_are_set_too_and_their_links_are_not(backend: Backend) {
+    let app = spawn_app(backend).await;
+    create_account(&app, Role::Admin, STAFF).await;
+    let question = [
+        ("prenom", "Jeanne"),
+        ("nom", "Dupont"),
+        ("telephone", "06 12 34 56 78"),
+        ("email", "jeanne.dupont@exemple.fr"),
+        ("message", "L'ascenseur fait un bruit étrange au 3e étage."),
+    ];
+    let sent = app.browser().post_form("/contact", &question).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let mail = wait_for(&app.settings.data_dir, STAFF, "Jeanne Dupont")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body = &mail.raw_text;
+    assert!(body.contains(&format!("y répondre{NNBSP}: http")), "{body}");
+    assert!(
+        body.contains("://") && body.contains("/admin/messages"),
+        "{body}"
+    );
+    assert!(body.contains("L’équipe WeMaintain"), "{body}");
     app.stop().await;
 }

@@ -19,6 +19,8 @@ pub struct Mail {
     /// The body as the recipient reads it, with `\n` line ends, its
     /// typography made plain ([`plain`]).
     pub text: String,
+    /// The body as sent (decoded), with its French typography.
+    pub raw_text: String,
 }
 
 impl Mail {
@@ -58,6 +60,7 @@ impl Mail {
             to: header("To"),
             subject: plain(&header("Subject")),
             text: plain(&text.replace("\r\n", "\n")),
+            raw_text: text.replace("\r\n", "\n"),
         }
     }
 
