@@ -20,6 +20,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 
 use crate::config::Settings;
 use crate::metrics::Metrics;
+use crate::views::typography;
 
 /// Waits before the second, third and fourth attempts at a message: a mail
 /// server restarting or a network hiccup gets a minute and a half.
@@ -117,7 +118,7 @@ impl Mailer {
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .subject(mail.subject.as_str())
+            .subject(typography::text(&mail.subject))
             .header(ContentType::TEXT_PLAIN);
         for to in &mail.to {
             let mailbox: Mailbox = to.parse().map_err(|_| MailError::Address(to.clone()))?;
@@ -126,7 +127,7 @@ impl Mailer {
         // Lines under 76 bytes let lettre send the French text as 8bit,
         // readable as is; a longer word (a link) makes it choose
         // quoted-printable.
-        let text = wrap(&mail.text);
+        let text = wrap(&typography::text(&mail.text));
         let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit)
             .unwrap_or_else(Body::new);
         let message = builder.body(body)?;

@@ -4,6 +4,7 @@ use crate::accounts::Registration;
 use crate::domain::EmergencyPhone;
 use crate::inbox::{NewApplication, NewQuestion};
 use crate::mail::OutgoingMail;
+use crate::views::typography::plural;
 
 const SIGNATURE: &str =
     "\n\n--\nL'équipe WeMaintain\n20 bis, rue Louis Philippe, 92200 Neuilly-sur-Seine\n";
@@ -143,9 +144,11 @@ pub fn application_to_staff(
         staff,
         "Nouvelle candidature de technicien",
         format!(
-            "{} {} ({} an(s) d'expérience) a envoyé une candidature de technicien.\n\n\
+            "{} {} ({} d'expérience) a envoyé une candidature de technicien.\n\n\
              Pour la lire : {public_url}/admin/messages",
-            a.first_name, a.last_name, a.years_experience
+            a.first_name,
+            a.last_name,
+            plural(a.years_experience.into(), "an", "ans")
         ),
     )
 }

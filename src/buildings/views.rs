@@ -1,6 +1,7 @@
 //! `/profil/batiments`: the company's buildings and their devices.
 
 use crate::views::space::PROFILE;
+use crate::views::typography::plural;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
@@ -80,7 +81,7 @@ pub fn buildings_page(
             @if list.items.is_empty() {
                 p { @if archived { "Aucun bâtiment archivé." } @else { "Aucun bâtiment pour le moment. Ajoutez le premier pour y déclarer vos appareils." } }
             } @else {
-                (table(&format!("{} bâtiment(s)", list.total), &["Bâtiment", "Adresse", "Appareils", "Ajouté le"], &rows))
+                (table(&plural(list.total, "bâtiment", "bâtiments"), &["Bâtiment", "Adresse", "Appareils", "Ajouté le"], &rows))
                 (pagination(list.page, list.pages, |p| format!("/profil/batiments?tri={}{archived_key}&page={p}", order.key())))
             }
         },

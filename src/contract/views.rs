@@ -47,7 +47,7 @@ pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup
                     (csrf_field(token))
                     (required_note())
                     input type="hidden" name="empreinte" value=(p.fingerprint);
-                    (field(Field::text("nom_complet", "Votre nom et prénom, tels qu'ils valent signature", p.name).autocomplete("name"), p.errors))
+                    (field(Field::text("nom_complet", "Vos nom et prénom (valant signature)", p.name).autocomplete("name"), p.errors))
                     div.check {
                         input #accepte type="checkbox" name="accepte" value="oui";
                         label for="accepte" { "J'ai lu et j'accepte le contrat de maintenance (version " (CURRENT_VERSION) ")" }

@@ -17,6 +17,7 @@ use crate::views::forms::{
     textarea, Field, FormErrors, TextArea,
 };
 use crate::views::space::ADMINISTRATION;
+use crate::views::typography::plural;
 
 const PATH: &str = "/admin/rapports";
 
@@ -84,7 +85,7 @@ pub fn staff_list(
             }
             @if list.items.is_empty() { p { "Aucun rapport publié pour ces critères." } }
             @else {
-                (table(&format!("{} rapport(s)", list.total), &headers, &rows))
+                (table(&plural(list.total, "rapport", "rapports"), &headers, &rows))
                 (pagination(list.page, list.pages, |p| format!("{PATH}?societe={company}&page={p}")))
             }
         },

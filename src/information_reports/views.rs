@@ -2,6 +2,7 @@
 //! (the staff's pages are in `staff_views`).
 
 use crate::views::space::PROFILE;
+use crate::views::typography::plural;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
@@ -63,6 +64,7 @@ pub fn client_list(
         token,
         html! {
             h1 { "Rapports d'intervention" }
+            p { "Ce sont les « Rapports d'Information » de notre " a href="/politique-de-confidentialite" { "politique de confidentialité" } "." }
             form.filters method="get" action="/profil/rapports" {
                 div.field.inline {
                     label for="batiment" { "Bâtiment" }
@@ -85,7 +87,7 @@ pub fn client_list(
             @if let Some(error) = filter.error { p.field-error role="alert" { (error) } }
             @if list.items.is_empty() { p { "Aucun rapport pour ces critères." } }
             @else {
-                (table(&format!("{} rapport(s)", list.total), &["Intervention du", "Prestation", "Appareil", "État après"], &rows))
+                (table(&plural(list.total, "rapport", "rapports"), &["Intervention du", "Prestation", "Appareil", "État après"], &rows))
                 (pagination(list.page, list.pages, |p| format!("/profil/rapports?{query}&page={p}")))
             }
         },

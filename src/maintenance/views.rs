@@ -2,6 +2,7 @@
 //! staff's list and handling page.
 
 use crate::views::space::{ADMINISTRATION, PROFILE};
+use crate::views::typography::plural;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
@@ -89,7 +90,7 @@ pub fn client_list(
             (switch("/profil/demandes", open))
             @if list.items.is_empty() { p { "Aucune demande." } }
             @else {
-                (table(&format!("{} demande(s)", list.total), &["Demande", "Déposée le", "Appareil", "Nature", "Statut"], &rows(&list.items, "/profil/demandes/")))
+                (table(&plural(list.total, "demande", "demandes"), &["Demande", "Déposée le", "Appareil", "Nature", "Statut"], &rows(&list.items, "/profil/demandes/")))
                 (pagination(list.page, list.pages, |p| format!("/profil/demandes?page={p}{}", if open { "" } else { "&closes=1" })))
             }
         },

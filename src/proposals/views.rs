@@ -2,6 +2,7 @@
 //! staff's list and answer.
 
 use crate::views::space::{ADMINISTRATION, PROFILE};
+use crate::views::typography::plural;
 use maud::{html, Markup};
 
 use crate::auth::{CsrfToken, Viewer};
@@ -51,7 +52,7 @@ pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -
             p.actions { a.button href="/profil/propositions/nouvelle" { "Demander une proposition" } }
             @if list.items.is_empty() { p { "Aucune demande." } }
             @else {
-                (table(&format!("{} demande(s)", list.total), &["Demande", "Envoyée le", "Pré-visite", "Statut"], &rows(&list.items, "/profil/propositions/", false)))
+                (table(&plural(list.total, "demande", "demandes"), &["Demande", "Envoyée le", "Pré-visite", "Statut"], &rows(&list.items, "/profil/propositions/", false)))
                 (pagination(list.page, list.pages, |p| format!("/profil/propositions?page={p}")))
             }
         },
@@ -151,7 +152,7 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) ->
             h1 { "Demandes de proposition et de pré-visite" }
             @if list.items.is_empty() { p { "Aucune demande." } }
             @else {
-                (table(&format!("{} demande(s), celles en attente d'abord", list.total), &["Demande", "Envoyée le", "Société", "Pré-visite", "Statut"], &rows(&list.items, "/admin/propositions/", true)))
+                (table(&format!("{}, celles en attente d'abord", plural(list.total, "demande", "demandes")), &["Demande", "Envoyée le", "Société", "Pré-visite", "Statut"], &rows(&list.items, "/admin/propositions/", true)))
                 (pagination(list.page, list.pages, |p| format!("/admin/propositions?page={p}")))
             }
         },

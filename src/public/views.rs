@@ -11,11 +11,11 @@ const PRESTATIONS: &[(&str, &str)] = &[
     (
         "Maintenance",
         "Visites d'entretien régulières de vos ascenseurs, monte-charges et monte-personnes, \
-         contrôles de sécurité réglementaires et dépannage, par un technicien attitré qui connaît vos Appareils.",
+         contrôles de sécurité réglementaires et dépannage, par un technicien attitré qui connaît vos appareils.",
     ),
     (
         "Installation",
-        "Étude, fourniture et pose d'un nouvel Appareil dans un Bâtiment neuf ou existant, \
+        "Étude, fourniture et pose d'un nouvel appareil dans un bâtiment neuf ou existant, \
          du choix du modèle à la mise en service.",
     ),
     (
@@ -33,20 +33,20 @@ const PRESTATIONS: &[(&str, &str)] = &[
 /// What the Profile gives a client, as the policy describes the Services.
 const PROFILE_TOOLS: &[(&str, &str)] = &[
     (
-        "Vos Bâtiments et Appareils",
-        "Tous vos immeubles au même endroit, avec la localisation et les caractéristiques de chaque Appareil.",
+        "Vos bâtiments et appareils",
+        "Tous vos immeubles au même endroit, avec la localisation et les caractéristiques de chaque appareil.",
     ),
     (
-        "Demandes de Maintenance",
+        "Demandes de maintenance",
         "Signalez une panne ou demandez une intervention en quelques clics, puis suivez son avancement.",
     ),
     (
-        "Rapports d'Information",
-        "Retrouvez les comptes rendus de visite et d'intervention de chacun de vos Appareils.",
+        "Rapports d'intervention",
+        "Retrouvez les comptes rendus de visite et d'intervention de chacun de vos appareils.",
     ),
     (
         "Signature du contrat en ligne",
-        "Recevez une proposition commerciale, demandez une pré-visite et signez votre Contrat de Maintenance en ligne.",
+        "Recevez une proposition commerciale, demandez une pré-visite et signez votre contrat de maintenance en ligne.",
     ),
 ];
 
@@ -64,7 +64,7 @@ pub fn home() -> Markup {
                     h1 { "Des ascenseurs entretenus, un suivi transparent" }
                     p.lead {
                         "Syndics, gestionnaires de patrimoine, bailleurs : WeMaintain prend en charge la maintenance, "
-                        "l'installation, la réparation et les travaux de vos Appareils — ascenseurs, monte-charges "
+                        "l'installation, la réparation et les travaux de vos appareils — ascenseurs, monte-charges "
                         "et monte-personnes — et vous montre en ligne tout ce qui est fait."
                     }
                     p.actions {
@@ -85,8 +85,8 @@ pub fn home() -> Markup {
                 div.wrap {
                     h2 { "Pourquoi les gestionnaires nous choisissent" }
                     ul.cards {
-                        (card("Un technicien attitré", "Le même technicien suit vos Appareils : il connaît leur historique et vos occupants."))
-                        (card("Tout est écrit", "Chaque visite et chaque intervention donnent lieu à un Rapport d'Information consultable en ligne."))
+                        (card("Un technicien attitré", "Le même technicien suit vos appareils : il connaît leur historique et vos occupants."))
+                        (card("Tout est écrit", "Chaque visite et chaque intervention donnent lieu à un rapport d'intervention consultable en ligne."))
                         (card("Des prix lisibles", "Une proposition commerciale détaillée, sans frais cachés, après une pré-visite si nécessaire."))
                     }
                 }
@@ -95,8 +95,8 @@ pub fn home() -> Markup {
                 div.wrap.prose {
                     h2 { "Votre espace client" }
                     p {
-                        "Une fois votre Profil validé par nos équipes, vous gérez vos Bâtiments, vos Demandes de Maintenance "
-                        "et vos Rapports d'Information depuis votre navigateur, sur ordinateur comme sur téléphone."
+                        "Une fois votre compte validé par nos équipes, vous gérez vos bâtiments, vos demandes de maintenance "
+                        "et vos rapports d'intervention depuis votre navigateur, sur ordinateur comme sur téléphone."
                     }
                     p { a href="/services" { "Voir les outils de l'espace client" } }
                 }
@@ -108,7 +108,7 @@ pub fn home() -> Markup {
 pub fn services() -> Markup {
     let page = Page {
         title: "Nos services",
-        description: "Maintenance, installation, réparation et travaux d'ascenseurs, et un espace client pour suivre vos Bâtiments, vos demandes et vos rapports.",
+        description: "Maintenance, installation, réparation et travaux d'ascenseurs, et un espace client pour suivre vos bâtiments, vos demandes et vos rapports.",
         path: "/services",
     };
     layout(
@@ -118,13 +118,13 @@ pub fn services() -> Markup {
                 div.wrap {
                     h1 { "Nos services" }
                     p.lead {
-                        "Quatre types de Prestations sur vos Appareils, et un espace client pour les suivre."
+                        "Quatre types de prestations sur vos appareils, et un espace client pour les suivre."
                     }
                 }
             }
             section.section {
                 div.wrap {
-                    h2 { "Nos Prestations" }
+                    h2 { "Nos prestations" }
                     ul.cards {
                         @for (title, text) in PRESTATIONS { (card(title, text)) }
                     }
@@ -132,9 +132,9 @@ pub fn services() -> Markup {
             }
             section.section.soft {
                 div.wrap {
-                    h2 { "Les outils de votre Profil" }
+                    h2 { "Les outils de votre espace client" }
                     p.prose {
-                        "Le Profil est votre espace personnel sur le Site. Il est ouvert après validation de votre "
+                        "L'espace client est votre espace personnel sur le site. Il est ouvert après validation de votre "
                         "inscription par WeMaintain."
                     }
                     ul.cards {
@@ -146,9 +146,9 @@ pub fn services() -> Markup {
                 div.wrap.prose {
                     h2 { "Comment ça se passe" }
                     ol {
-                        li { "Vous nous décrivez vos Bâtiments et la localisation de vos Appareils." }
+                        li { "Vous nous décrivez vos bâtiments et la localisation de vos appareils." }
                         li { "Nous organisons si besoin une pré-visite et vous adressons une proposition commerciale." }
-                        li { "Vous signez le Contrat de Maintenance en ligne, puis suivez chaque intervention depuis votre Profil." }
+                        li { "Vous signez le contrat de maintenance en ligne, puis suivez chaque intervention depuis votre espace client." }
                     }
                     p.actions {
                         a.button href={ "mailto:" (CONTACT_EMAIL) } { "Demander une proposition" }

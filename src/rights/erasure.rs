@@ -11,6 +11,7 @@ use crate::auth::digest;
 use crate::db::{millis, Db, Sql, Tx};
 use crate::privacy::{Purpose, Register};
 use crate::views::forms::french_date;
+use crate::views::typography::{plural, plural_word};
 
 /// What became of one category of data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,7 +323,7 @@ async fn record_erasure_request(
     .bind(millis(now))
     .bind(millis(first_due_date(now)))
     .bind(format!(
-        "Effacement fait depuis le Profil.\n{}",
+        "Effacement fait depuis l'espace client.\n{}",
         statement.as_text()
     ))
     .bind(millis(windows.requests_until))
@@ -345,7 +346,7 @@ fn statement(person: &Person, windows: &Windows) -> ErasureStatement {
     ];
     if person.company_id.is_some() {
         lines.push(StatementLine {
-            category: "Votre société, ses bâtiments, Appareils, demandes de maintenance, \
+            category: "Votre société, ses bâtiments, appareils, demandes de maintenance, \
                        propositions et rapports",
             outcome: company_outcome(person),
         });
@@ -394,9 +395,10 @@ fn company_outcome(person: &Person) -> Outcome {
     }
     Outcome::Kept {
         why: format!(
-            "Ils appartiennent à votre société, dont {} autre(s) utilisateur(s) \
-             gardent l'accès ; vos demandes n'y sont plus rattachées à votre compte.",
-            person.others
+            "Ils appartiennent à votre société, dont {} {} l'accès ; vos demandes \
+             n'y sont plus rattachées à votre compte.",
+            plural(person.others, "autre utilisateur", "autres utilisateurs"),
+            plural_word(person.others, "garde", "gardent")
         ),
     }
 }

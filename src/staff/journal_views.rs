@@ -10,6 +10,7 @@ use crate::staff::journal_filter::JournalQuery;
 use crate::views::components::{pagination, table};
 use crate::views::forms::french_datetime;
 use crate::views::space::ADMINISTRATION;
+use crate::views::typography::plural;
 
 /// What the page shows.
 pub struct JournalPage<'a> {
@@ -132,7 +133,7 @@ pub fn journal_page(viewer: &Viewer, token: &CsrfToken, p: &JournalPage) -> Mark
             (filters(p))
             @if p.lines.items.is_empty() { p { "Aucune action pour ces critères." } }
             @else {
-                (table(&format!("{} action(s)", p.lines.total), &headers, &rows(&p.lines.items)))
+                (table(&plural(p.lines.total, "action", "actions"), &headers, &rows(&p.lines.items)))
                 (pagination(p.lines.page, p.lines.pages, |n| format!("/admin/journal?{query}&page={n}")))
             }
         },

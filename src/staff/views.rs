@@ -1,6 +1,7 @@
 //! `/admin`: staff pages for sign-ups and messages.
 
 use crate::views::space::ADMINISTRATION;
+use crate::views::typography::plural;
 use maud::{html, Markup};
 
 use crate::accounts::{AccountSummary, Registration};
@@ -78,7 +79,7 @@ pub fn registrations_page(
                 p { "Aucune demande en attente." }
             } @else {
                 (table(
-                    &format!("{} demande(s) en attente, la plus ancienne en premier", pending.len()),
+                    &format!("{} en attente, la plus ancienne en premier", plural(pending.len() as i64, "demande", "demandes")),
                     &["Reçue le", "Personne", "Société", "E-mail", "Supprimée le (sans décision)"],
                     &rows,
                 ))
@@ -185,7 +186,7 @@ pub fn messages_page(
             vec![
                 html! { (french_datetime(a.received_at)) },
                 html! { (a.first_name) " " (a.last_name) br; a href={ "mailto:" (a.email) } { (a.email) } br; (Phone::from_stored(a.phone.clone()).display_international()) },
-                html! { (a.years_experience) " an(s), chez " (a.current_company) },
+                html! { (plural(a.years_experience.into(), "an", "ans")) ", chez " (a.current_company) },
                 html! { (handled(a.handled_at)) " " (mark("candidatures", a.id, a.handled_at)) },
             ]
         })
@@ -239,7 +240,7 @@ pub fn accounts_page(viewer: &Viewer, token: &CsrfToken, accounts: &[AccountSumm
         token,
         html! {
             h1 { "Comptes" }
-            (table(&format!("{} compte(s)", accounts.len()), &["Personne", "E-mail", "Société", "Rôle", "État"], &rows))
+            (table(&plural(accounts.len() as i64, "compte", "comptes"), &["Personne", "E-mail", "Société", "Rôle", "État"], &rows))
         },
     )
 }
@@ -372,7 +373,7 @@ pub fn companies_page(
         html! {
             h1 { "Sociétés clientes" }
             @if companies.is_empty() { p { "Aucune société : elles naissent de la validation des demandes de compte." } }
-            @else { (table(&format!("{} société(s)", companies.len()), &["Société", "Type", "Ville", "Utilisateurs", "Bâtiments", "Appareils"], &rows)) }
+            @else { (table(&plural(companies.len() as i64, "société", "sociétés"), &["Société", "Type", "Ville", "Utilisateurs", "Bâtiments", "Appareils"], &rows)) }
         },
     )
 }

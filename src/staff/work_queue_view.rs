@@ -7,15 +7,7 @@ use crate::auth::{CsrfToken, Viewer};
 use crate::maintenance::Urgency;
 use crate::staff::work_queue::{WorkQueues, RIGHTS_DUE_SOON_DAYS};
 use crate::views::space::ADMINISTRATION;
-
-/// « 1 demande », « 3 demandes ».
-pub fn counted(n: i64, singular: &str, plural: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{n} {plural}")
-    }
-}
+use crate::views::typography::plural;
 
 /// One queue: what it is, where its list is, how many wait.
 struct Queue<'a> {
@@ -32,7 +24,7 @@ fn queue(q: &Queue) -> Markup {
         li.card.urgent[q.urgent && q.count > 0] {
             h3 { a href=(q.link) { (q.title) } }
             @if q.count == 0 { p { "Rien à traiter" } }
-            @else { p { strong { (counted(q.count, q.singular, q.plural)) } } }
+            @else { p { strong { (plural(q.count, q.singular, q.plural)) } } }
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The page frame every HTML page shares: header, navigation, footer.
 
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::forms::{csrf_field, page_title};
 use super::frame::{self, Person};
 use super::space::Space;
+use super::typography;
 use crate::assets;
 use crate::domain::EmergencyPhone;
 
@@ -44,7 +45,15 @@ pub fn space_layout(page: &Page, space: &Space, content: Markup) -> Markup {
     framed(page, Some(space), content)
 }
 
+/// Every page goes through here, so every page gets French typography in
+/// its text (never in its attributes or form values).
 fn framed(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
+    PreEscaped(typography::page(
+        &frame_markup(page, space, content).into_string(),
+    ))
+}
+
+fn frame_markup(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
     let frame = frame::current();
     html! {
         (DOCTYPE)
@@ -194,7 +203,7 @@ fn footer() -> Markup {
                         li { a href="/contact" { "Poser une question à l'équipe WeMaintain" } }
                         li { a href="/techniciens" { "Technicien ascensoriste ? Rejoignez-nous" } }
                         li { a href="/inscription" { "Demander un compte client" } }
-                        li { a href="/services" { "Nos Prestations" } }
+                        li { a href="/services" { "Nos prestations" } }
                     }
                 }
                 p.legal {

@@ -12,3 +12,4 @@ pub mod forms;
 pub mod frame;
 pub mod links;
 pub mod space;
+pub mod typography;

@@ -6,6 +6,7 @@
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, header, scalar, spawn_app, Backend, Browser, TestApp,
     PASSWORD,
@@ -250,7 +251,7 @@ async fn a_bad_company_is_refused_in_french_and_changes_nothing(backend: Backend
     ] {
         let response = staff.post_form(&path, &[("societe", value)]).await;
         assert_eq!(response.status(), 422, "{value:?}");
-        let page = response.text().await.unwrap();
+        let page = response.plain_text().await;
         assert!(page.contains(message), "{value:?}: {page}");
         assert!(page.contains("aria-invalid=\"true\""), "{value:?}");
     }
@@ -463,12 +464,12 @@ async fn a_client_without_a_company_is_told_what_to_do(backend: Backend) {
         )
         .await;
     assert_eq!(posted.status(), 200);
-    assert!(posted.text().await.unwrap().contains(EXPLANATION));
+    assert!(posted.plain_text().await.contains(EXPLANATION));
     assert_eq!(app.count("buildings").await, 0);
     let posted = client
         .post_form("/profil/demandes/nouvelle", &[("appareil", "1")])
         .await;
-    assert!(posted.text().await.unwrap().contains(EXPLANATION));
+    assert!(posted.plain_text().await.contains(EXPLANATION));
     assert_eq!(app.count("maintenance_requests").await, 0);
     // Their own data pages need no company.
     let (status, data) = client.get_page("/profil/donnees").await;

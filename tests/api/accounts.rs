@@ -5,6 +5,7 @@ use chrono::Duration;
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     create_account, csrf_in, header, spawn_app, wait, without_csrf, Backend, Browser, TestApp,
     PASSWORD,
@@ -158,7 +159,7 @@ async fn a_registration_validated_by_staff_opens_a_working_account(backend: Back
     // Before validation the person is told the request is being examined.
     let response = visitor.login(EMAIL, PASSWORD).await;
     assert_eq!(response.status(), 200);
-    assert!(response.text().await.unwrap().contains("en cours d'examen"));
+    assert!(response.plain_text().await.contains("en cours d'examen"));
 
     let staff = app.browser();
     staff.login_ok("equipe@wemaintain.com", PASSWORD).await;
@@ -257,7 +258,7 @@ async fn every_invalid_registration_field_is_refused_with_its_message(backend: B
         }
         let response = visitor.post_form("/inscription", &fields).await;
         assert_eq!(response.status(), 422, "{field}={value:?}");
-        let page = response.text().await.unwrap();
+        let page = response.plain_text().await;
         let error_id = format!(r#"id="{field}-erreur""#);
         let at = page
             .find(&error_id)
@@ -301,7 +302,7 @@ async fn a_pending_or_rejected_request_says_so_only_to_its_password(backend: Bac
 
     let wrong = visitor.login(EMAIL, "Pas-le-bon-mot-de-passe").await;
     assert_eq!(wrong.status(), 200);
-    let wrong = wrong.text().await.unwrap();
+    let wrong = wrong.plain_text().await;
     assert!(wrong.contains("Adresse e-mail ou mot de passe incorrect"));
     assert!(
         !wrong.contains("examen"),
@@ -318,7 +319,7 @@ async fn a_pending_or_rejected_request_says_so_only_to_its_password(backend: Bac
         )
         .await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("motif-erreur"));
+    assert!(response.plain_text().await.contains("motif-erreur"));
     let reason = "Société inconnue de nos services";
     let response = staff
         .post_form(
@@ -333,14 +334,13 @@ async fn a_pending_or_rejected_request_says_so_only_to_its_password(backend: Bac
     let mail = app.wait_for_mail(EMAIL, reason).await;
     assert!(mail.contains("Nous ne pouvons pas donner suite"));
 
-    let refused = visitor.login(EMAIL, PASSWORD).await.text().await.unwrap();
+    let refused = visitor.login(EMAIL, PASSWORD).await.plain_text().await;
     assert!(refused.contains("n'a pas été acceptée") && refused.contains(reason));
     let wrong = visitor
         .login(EMAIL, "Pas-le-bon-mot-de-passe")
         .await
-        .text()
-        .await
-        .unwrap();
+        .plain_text()
+        .await;
     assert!(wrong.contains("Adresse e-mail ou mot de passe incorrect") && !wrong.contains(reason));
     assert_eq!(app.count("users").await, 1, "no account was opened");
 }
@@ -400,7 +400,7 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link(backend: Backen
         )
         .await;
     assert_eq!(weak.status(), 200);
-    assert!(weak.text().await.unwrap().contains("trop courant"));
+    assert!(weak.plain_text().await.contains("trop courant"));
     let done = visitor
         .post_form(
             "/mot-de-passe-oublie/nouveau",
@@ -438,7 +438,7 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link(backend: Backen
             ],
         )
         .await;
-    assert!(reuse.text().await.unwrap().contains("n'est plus valable"));
+    assert!(reuse.plain_text().await.contains("n'est plus valable"));
 
     // Valid one hour.
     visitor
@@ -534,9 +534,8 @@ async fn a_new_password_ends_every_other_session(backend: Backend) {
         )
         .await;
     assert!(refused
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains("Ce n'est pas votre mot de passe actuel"));
     assert_eq!(phone.get("/profil").await.status(), 200);
 
@@ -638,7 +637,7 @@ async fn logins_are_throttled_per_account_and_per_ip(backend: Backend) {
     let blocked = attacker.login(EMAIL, PASSWORD).await;
     assert_eq!(blocked.status(), 429, "even the right password waits");
     assert_eq!(header(blocked.headers(), "retry-after"), "900");
-    let page = blocked.text().await.unwrap();
+    let page = blocked.plain_text().await;
     assert!(
         page.contains("Trop de tentatives de connexion")
             && page.contains("réessayez après 10 h 45"),
@@ -714,8 +713,8 @@ async fn an_outsider_cannot_tell_which_addresses_have_an_account(backend: Backen
     let known = login(EMAIL).await;
     let unknown = login("personne@ailleurs.fr").await;
     assert_eq!(known.status(), unknown.status());
-    let known = without_csrf(&known.text().await.unwrap()).replace(EMAIL, "X");
-    let unknown = without_csrf(&unknown.text().await.unwrap()).replace("personne@ailleurs.fr", "X");
+    let known = without_csrf(&known.plain_text().await).replace(EMAIL, "X");
+    let unknown = without_csrf(&unknown.plain_text().await).replace("personne@ailleurs.fr", "X");
     assert_eq!(
         known, unknown,
         "the same page for a known and an unknown address"
@@ -997,14 +996,13 @@ async fn staff_change_roles_and_disable_accounts(backend: Backend) {
         )
         .await;
     assert_eq!(person.get("/compte/mot-de-passe").await.status(), 303);
-    let refused = person.login(EMAIL, PASSWORD).await.text().await.unwrap();
+    let refused = person.login(EMAIL, PASSWORD).await.plain_text().await;
     assert!(refused.contains("Ce compte est désactivé"));
     let wrong = person
         .login(EMAIL, "Mauvais-mot-de-passe")
         .await
-        .text()
-        .await
-        .unwrap();
+        .plain_text()
+        .await;
     assert!(
         !wrong.contains("désactivé"),
         "only the right password learns it"
@@ -1128,9 +1126,8 @@ async fn two_instances_share_sessions_and_login_counts(backend: Backend) {
         .send()
         .await
         .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .plain_text()
+        .await;
     let token = csrf_in(&page).expect("the account bar's logout form");
     let out = bare
         .post(second.url("/deconnexion"))

@@ -6,6 +6,7 @@ use wemaintain::buildings::{create_building, NewBuilding};
 use wemaintain::domain::{Country, PostalCode};
 use wemaintain::routes::{Verb, ROUTES};
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, execute, header, scalar, spawn_app, Backend, PASSWORD,
 };
@@ -162,7 +163,7 @@ async fn invalid_forms_come_back_with_what_was_typed(backend: Backend) {
     wrong[2] = ("code_postal", "9220");
     let response = client.post_form("/profil/batiments/nouveau", &wrong).await;
     assert_eq!(response.status(), 422);
-    let page = response.text().await.unwrap();
+    let page = response.plain_text().await;
     assert!(page.contains(r#"id="code_postal-erreur""#) && page.contains("5 chiffres"));
     assert!(page.contains(r#"value="Résidence Les Tilleuls""#) && page.contains(r#"value="9220""#));
     assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM buildings").await, 0);
@@ -194,7 +195,7 @@ async fn invalid_forms_come_back_with_what_was_typed(backend: Backend) {
             )
             .await;
         assert_eq!(response.status(), 422, "{field}");
-        let page = response.text().await.unwrap();
+        let page = response.plain_text().await;
         assert!(
             page.contains(&format!(r#"id="{field}-erreur""#)) && page.contains(message),
             "{field}"
@@ -384,7 +385,7 @@ async fn lists_are_paginated_and_sorted(backend: Backend) {
     let (_, first) = client.get_page("/profil/batiments").await;
     assert_eq!(names(&first).len(), 20);
     assert_eq!(names(&first)[0], "Bâtiment 00");
-    assert!(first.contains("Page 1 sur 3") && first.contains("45 bâtiment(s)"));
+    assert!(first.contains("Page 1 sur 3") && first.contains("45 bâtiments"));
     let (_, last) = client.get_page("/profil/batiments?page=3").await;
     assert_eq!(names(&last).len(), 5);
     assert_eq!(names(&last)[4], "Bâtiment 44");

@@ -3,6 +3,7 @@
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, execute, header, scalar, spawn_app, Backend, Browser,
     TestApp, PASSWORD,
@@ -63,7 +64,7 @@ async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) 
         )
         .await;
     assert_eq!(refused.status(), 422);
-    let body = refused.text().await.unwrap();
+    let body = refused.plain_text().await;
     assert!(
         body.contains("Cochez « J'ai lu et j'accepte »")
             && body.contains(r#"value="Marie Durand""#)
@@ -99,9 +100,8 @@ async fn a_contract_is_signed_once_verified_and_never_changed(backend: Backend) 
         .await;
     assert_eq!(stale.status(), 422);
     assert!(stale
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains("Le contrat a changé depuis que vous l'avez ouvert"));
     assert_eq!(
         scalar(&app.db, "SELECT COUNT(*) FROM contract_signatures").await,
@@ -306,7 +306,7 @@ async fn a_signed_contract_reads_as_a_contract_and_prints(backend: Backend) {
     assert!(page[devices..].contains("<td>1</td><td>Résidence Les Tilleuls</td><td>Ascenseur</td><td>Escalier B</td><td>Otis</td>"));
     let signed = at(
         &page,
-        "Signé électroniquement le 4 décembre 2026 à 17\u{a0}h\u{a0}25 par Marie Durand (marie@syndic.fr).",
+        "Signé électroniquement le 4 décembre 2026 à 17 h 25 par Marie Durand (marie@syndic.fr).",
     );
     assert!(devices < signed);
     assert!(page.contains("Imprimer ou enregistrer en PDF"));
@@ -330,7 +330,7 @@ async fn a_signed_contract_reads_as_a_contract_and_prints(backend: Backend) {
         "text/plain; charset=utf-8"
     );
     assert!(header(download.headers(), "content-disposition").contains("attachment"));
-    let downloaded = download.text().await.unwrap();
+    let downloaded = download.plain_text().await;
     let stored_hash = text(&app.db, "SELECT text_sha256 FROM contract_signatures").await;
     assert_eq!(wemaintain::contract::sha256(&downloaded), stored_hash);
 
@@ -344,7 +344,7 @@ async fn a_signed_contract_reads_as_a_contract_and_prints(backend: Backend) {
     assert!(at(&verify, "sha256sum") > details);
 
     // The stylesheet prints the document alone, black on white, unbroken.
-    let css = app.get("/static/site.css").await.text().await.unwrap();
+    let css = app.get("/static/site.css").await.plain_text().await;
     let print = &css[at(&css, "@media print")..];
     let print = &print[..at(print, "\n}\n")];
     for rule in [

@@ -6,6 +6,7 @@
 use reqwest::StatusCode;
 use wemaintain::auth::Role;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, scalar, spawn_app, Backend, Browser, TestApp, PASSWORD,
 };
@@ -143,7 +144,7 @@ async fn client_with_a_device(app: &TestApp) -> (Browser, i64, i64) {
 async fn sent_back(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
     let response = browser.post_form(path, fields).await;
     let status = response.status();
-    let page = response.text().await.expect("a text body");
+    let page = response.plain_text().await;
     assert!(
         status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::OK,
         "{path}: {status}"

@@ -8,4 +8,5 @@ pub use crate::common::backends::*;
 pub use crate::common::database::*;
 pub use crate::common::forms::*;
 pub use crate::common::places::*;
+pub use crate::common::text::{plain, PlainText};
 pub use crate::common::wait;

@@ -110,7 +110,7 @@ async fn staff_publish_a_report_and_only_its_company_reads_it(backend: Backend) 
             "/profil/rapports?appareil={device}&batiment={building}"
         ))
         .await;
-    assert!(by_device.contains("2 rapport(s)"));
+    assert!(by_device.contains("2 rapports"));
     let (status, bad) = client
         .get_page("/profil/rapports?du=2026-03-01&au=2026-01-01")
         .await;

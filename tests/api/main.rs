@@ -40,5 +40,6 @@ mod staff_reports;
 mod staff_work;
 mod static_files;
 mod statistics;
+mod typography;
 mod visitor_log;
 mod writer;

@@ -3,6 +3,7 @@
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD,
 };
@@ -303,7 +304,7 @@ async fn a_request_form_keeps_what_was_typed(backend: Backend) {
         }
         let response = client.post_form("/profil/demandes/nouvelle", &fields).await;
         assert_eq!(response.status(), 422, "{field}");
-        let page = response.text().await.unwrap();
+        let page = response.plain_text().await;
         assert!(
             page.contains(&format!(r#"id="{field}-erreur""#)) && page.contains(message),
             "{field}"
@@ -357,7 +358,7 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
     // Neither a device nor a place: refused, what was typed kept.
     let refused = client.post_form("/profil/demandes/nouvelle", &urgent).await;
     assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let page = refused.plain_text().await;
     assert!(page.contains(r#"id="emplacement-erreur""#), "{page}");
     assert!(page.contains("Indiquez où se trouve"), "{page}");
     assert!(page.contains("Une personne est bloquée dans la cabine."));
@@ -374,7 +375,7 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
     ];
     let refused = client.post_form("/profil/demandes/nouvelle", &short).await;
     assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let page = refused.plain_text().await;
     assert!(
         page.contains(r#"value="Hall B, ascenseur de droite""#),
         "the place typed is kept: {page}"
@@ -451,9 +452,8 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
     let wrong = staff.post_form(&attach, &[("appareil", "999999")]).await;
     assert_eq!(wrong.status(), 422);
     assert!(wrong
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains("Choisissez un appareil de la société dans la liste."));
     let attached_lines = "SELECT COUNT(*) FROM audit_log WHERE event = 'request_device_attached'";
     assert_eq!(
@@ -509,9 +509,8 @@ async fn a_person_stuck_is_reported_without_a_device_and_staff_attach_it_later(b
         assert_eq!(refused.status(), 422, "{foreign}");
         assert!(
             refused
-                .text()
+                .plain_text()
                 .await
-                .unwrap()
                 .contains(r#"id="batiment-erreur""#),
             "{foreign}"
         );

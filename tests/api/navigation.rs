@@ -176,7 +176,7 @@ async fn every_header_carries_the_on_call_number_when_there_is_one(backend: Back
         (&client, "/profil/demandes/nouvelle"),
         (&admin, "/admin/demandes"),
     ] {
-        let (_, page) = browser.get_page(path).await;
+        let (_, page) = browser.get_page_raw(path).await;
         let header = header_of(&page);
         assert!(
             header.contains("href=\"tel:+33123456789\""),

@@ -1,5 +1,6 @@
 //! `/confidentialite/opposition`: the visitor objects, or withdraws, in one click.
 
+use crate::helpers::PlainText;
 use crate::helpers::{csrf_in, header, spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
@@ -56,7 +57,7 @@ async fn a_visitor_objects_and_withdraws_with_one_button(backend: Backend) {
         .get_page("/confidentialite/opposition?enregistre=1")
         .await;
     assert!(page.contains("Votre choix est enregistré."));
-    assert!(page.contains("Vous vous êtes opposé à la mesure d'audience"));
+    assert!(page.contains("Votre opposition à la mesure d'audience est enregistrée"));
     assert!(page.contains(r#"name="choix" value="mesure""#));
 
     // Counted no more.
@@ -97,9 +98,8 @@ async fn the_page_says_when_the_browser_already_refuses(backend: Backend) {
     let page = app
         .get_with("/confidentialite/opposition", &[("Sec-GPC", "1")])
         .await
-        .text()
-        .await
-        .unwrap();
+        .plain_text()
+        .await;
     assert!(page.contains("Votre navigateur refuse la mesure d'audience"));
 }
 

@@ -15,7 +15,7 @@ async fn every_public_page_answers_in_french(backend: Backend) {
     let app = spawn_app(backend).await;
     for (path, heading) in [
         ("/", "Des ascenseurs entretenus, un suivi transparent"),
-        ("/services", "Nos Prestations"),
+        ("/services", "Nos prestations"),
         (
             "/politique-de-confidentialite",
             "Politique de confidentialité et de protection des Données",
@@ -57,9 +57,9 @@ async fn every_public_page_answers_in_french(backend: Backend) {
         assert!(services.contains(offer), "services lack {offer}");
     }
     for tool in [
-        "Bâtiments",
-        "Demandes de Maintenance",
-        "Rapports d'Information",
+        "bâtiments",
+        "Demandes de maintenance",
+        "Rapports d'intervention",
         "Signature du contrat en ligne",
     ] {
         assert!(services.contains(tool), "services lack {tool}");

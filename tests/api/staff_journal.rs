@@ -30,7 +30,10 @@ async fn person(app: &TestApp, role: Role, email: &str, name: (&str, &str)) -> (
 
 /// How many lines the journal says it lists.
 fn count_shown(page: &str) -> i64 {
-    let end = page.find(" action(s)").expect("a count of actions");
+    let end = [" actions<", " action<"]
+        .iter()
+        .find_map(|caption| page.find(caption))
+        .expect("a count of actions");
     let start = page[..end].rfind('>').expect("the caption") + 1;
     page[start..end].trim().parse().expect("a number")
 }

@@ -5,6 +5,7 @@
 use wemaintain::auth::Role;
 use wemaintain::db::Db;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, execute, header, scalar, spawn_app, Backend, Browser,
     TestApp, PASSWORD,
@@ -144,7 +145,7 @@ async fn a_report_names_its_request_and_resolves_it(backend: Backend) {
     let (r, f) = (request.to_string(), foreign.to_string());
     let refused = send_report(&staff, "/admin/rapports", device, WORK, &[("demande", &f)]).await;
     assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let page = refused.plain_text().await;
     assert!(page.contains("Cette demande n'est pas une demande de la société de l'appareil."));
     assert!(page.contains(WORK));
     let refused = send_report(
@@ -157,9 +158,8 @@ async fn a_report_names_its_request_and_resolves_it(backend: Backend) {
     .await;
     assert_eq!(refused.status(), 422);
     assert!(refused
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains(r#"id="resolue-erreur""#));
     assert_eq!(app.count("reports").await, 0);
 
@@ -244,21 +244,21 @@ async fn staff_list_read_and_correct_reports(backend: Backend) {
     assert!(
         list.contains(r#"href="/admin/rapports/nouveau""#) && list.contains("Publier un rapport")
     );
-    assert!(list.contains("Rapport publié") && list.contains("3 rapport(s)"));
+    assert!(list.contains("Rapport publié") && list.contains("3 rapports"));
     let (_, list) = staff
         .get_page(&format!("/admin/rapports?societe={company}"))
         .await;
-    assert!(list.contains("2 rapport(s)") && !list.contains("Immeuble Syndic B"));
+    assert!(list.contains("2 rapports") && !list.contains("Immeuble Syndic B"));
     let (status, list) = staff.get_page("/admin/rapports?societe=abc&page=x").await;
     assert_eq!(status, 200);
-    assert!(list.contains("3 rapport(s)"));
+    assert!(list.contains("3 rapports"));
 
     // Pages of 20.
     for _ in 0..19 {
         send_report(&staff, "/admin/rapports", device, WORK, &[]).await;
     }
     let (_, first) = staff.get_page("/admin/rapports").await;
-    assert!(first.contains("Page 1 sur 2") && first.contains("22 rapport(s)"));
+    assert!(first.contains("Page 1 sur 2") && first.contains("22 rapports"));
     let (_, second) = staff.get_page("/admin/rapports?page=2").await;
     assert!(second.contains("Page 2 sur 2"));
 
@@ -274,7 +274,7 @@ async fn staff_list_read_and_correct_reports(backend: Backend) {
     let edit = format!("/admin/rapports/{report}/modifier");
     let short = send_report(&staff, &edit, device, "court", &[]).await;
     assert_eq!(short.status(), 422);
-    let page = short.text().await.unwrap();
+    let page = short.plain_text().await;
     assert!(page.contains(r#"id="travaux-erreur""#) && page.contains("court"));
     let f = foreign.to_string();
     let corrected = "Remplacement du contacteur et du galet de porte, essais concluants.";
@@ -375,15 +375,12 @@ async fn staff_answer_a_question_by_email_and_it_is_kept_erased_and_purged_with_
     let path = format!("/admin/messages/questions/{question}/reponse");
     let empty = staff.post_form(&path, &[("reponse", "  ")]).await;
     assert_eq!(empty.status(), 422);
-    let page = empty.text().await.unwrap();
+    let page = empty.plain_text().await;
     assert!(page.contains("Écrivez votre réponse à la question."));
     assert!(page.contains(&format!(r#"id="reponse-{question}-erreur""#)));
     let short = staff.post_form(&path, &[("reponse", "x")]).await;
     assert_eq!(short.status(), 422);
-    assert!(
-        short.text().await.unwrap().contains(">x</textarea>"),
-        "kept"
-    );
+    assert!(short.plain_text().await.contains(">x</textarea>"), "kept");
     let unanswered = "SELECT COUNT(*) FROM contact_messages WHERE answer IS NULL";
     assert_eq!(scalar(&app.db, unanswered).await, 2);
 
@@ -432,7 +429,7 @@ async fn staff_answer_a_question_by_email_and_it_is_kept_erased_and_purged_with_
             &[("format", "json"), ("mot_de_passe", PASSWORD)],
         )
         .await;
-    let copy = copy.text().await.unwrap();
+    let copy = copy.plain_text().await;
     assert!(copy.contains(ANSWER), "{copy}");
     let erased = asker
         .post_form(
@@ -445,9 +442,8 @@ async fn staff_answer_a_question_by_email_and_it_is_kept_erased_and_purged_with_
         .await;
     assert_eq!(erased.status(), 200);
     assert!(erased
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains("Votre compte est effacé"));
     let held = format!("SELECT COUNT(*) FROM contact_messages WHERE email = '{ASKER}'");
     assert_eq!(scalar(&app.db, &held).await, 0);

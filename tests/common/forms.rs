@@ -3,6 +3,7 @@
 //! own cookie jars.
 
 use crate::common::app::{http_client, TestApp};
+use crate::common::text::plain;
 
 /// The token of the last link to `path` in a mail's text.
 pub fn token_in(mail: &str, path: &str) -> Option<String> {
@@ -65,8 +66,18 @@ impl TestApp {
         request.send().await.expect("the server answers")
     }
 
-    /// GET, then the body as text along with the response's head.
+    /// GET, then the body as text along with the response's head; the
+    /// text with plain apostrophes and spaces ([`plain`]).
     pub async fn get_page(
+        &self,
+        path: &str,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+        let (status, headers, body) = self.get_page_raw(path).await;
+        (status, headers, plain(&body))
+    }
+
+    /// GET, the body exactly as the server sent it.
+    pub async fn get_page_raw(
         &self,
         path: &str,
     ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
@@ -124,7 +135,14 @@ impl Browser {
             .expect("the server answers")
     }
 
+    /// GET, the body with plain apostrophes and spaces ([`plain`]).
     pub async fn get_page(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let (status, body) = self.get_page_raw(path).await;
+        (status, plain(&body))
+    }
+
+    /// GET, the body exactly as the server sent it.
+    pub async fn get_page_raw(&self, path: &str) -> (reqwest::StatusCode, String) {
         let response = self.get(path).await;
         let status = response.status();
         (status, response.text().await.expect("a text body"))

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 
+use crate::common::text::plain;
 use crate::common::wait;
 
 /// An e-mail of the outbox, its body decoded (quoted-printable or base64).
@@ -15,8 +16,11 @@ pub struct Mail {
     pub head: String,
     pub to: String,
     pub subject: String,
-    /// The body as the recipient reads it, with `\n` line ends.
+    /// The body as the recipient reads it, with `\n` line ends, its
+    /// typography made plain ([`plain`]).
     pub text: String,
+    /// The body as sent (decoded), with its French typography.
+    pub raw_text: String,
 }
 
 impl Mail {
@@ -54,8 +58,9 @@ impl Mail {
         Mail {
             head: head.to_owned(),
             to: header("To"),
-            subject: header("Subject"),
-            text: text.replace("\r\n", "\n"),
+            subject: plain(&header("Subject")),
+            text: plain(&text.replace("\r\n", "\n")),
+            raw_text: text.replace("\r\n", "\n"),
         }
     }
 

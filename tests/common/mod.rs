@@ -16,4 +16,5 @@ pub mod forms;
 pub mod mail;
 pub mod places;
 pub mod skips;
+pub mod text;
 pub mod wait;

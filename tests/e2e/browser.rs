@@ -9,6 +9,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use serde::de::DeserializeOwned;
 
+use crate::common::text::plain;
 use crate::harness::POLL;
 
 /// How long a page has to show what a gesture waits for.
@@ -111,10 +112,12 @@ impl Browser {
             .with_context(|| format!("click {css}"))
     }
 
-    /// Follows the first link whose text is exactly `text`.
+    /// Follows the first link whose text is exactly `text` (written with
+    /// plain apostrophes and spaces, found as the site sets it).
     pub async fn follow(&self, text: &str) -> Result<()> {
+        let shown = wemaintain::views::typography::text(text);
         let link = self
-            .find_by(Locator::LinkText(text), &format!("the link « {text} »"))
+            .find_by(Locator::LinkText(&shown), &format!("the link « {text} »"))
             .await?;
         link.click()
             .await
@@ -173,16 +176,17 @@ impl Browser {
         Ok(())
     }
 
-    /// The rendered text of the first element matching `css`.
+    /// The rendered text of the first element matching `css`, its
+    /// typography made plain (`common::text::plain`).
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.find(css).await?.text().await?)
+        Ok(plain(&self.find(css).await?.text().await?))
     }
 
     /// The rendered text of every element matching `css` (none: empty).
     pub async fn texts(&self, css: &str) -> Result<Vec<String>> {
         let mut texts = Vec::new();
         for element in self.client.find_all(Locator::Css(css)).await? {
-            texts.push(element.text().await?);
+            texts.push(plain(&element.text().await?));
         }
         Ok(texts)
     }
@@ -250,11 +254,7 @@ impl Browser {
 
     /// Runs a script in the page (its `return` value, deserialized).
     pub async fn js<T: DeserializeOwned>(&self, script: &str) -> Result<T> {
-        let value = match self.client.execute(script, Vec::new()).await {
-            Ok(value) => value,
-            Err(error) => bail!("a script failed, {}: {error}", self.here().await),
-        };
-        serde_json::from_value(value).context("read the script's result")
+        self.js_with(script, Vec::new()).await
     }
 
     /// Runs `script` with `args` (its `arguments`); returns its result.
@@ -270,8 +270,10 @@ impl Browser {
         serde_json::from_value(value).context("read the script's result")
     }
 
-    /// The page's visible text.
+    /// The page's visible text, its typography made plain.
     pub async fn body_text(&self) -> Result<String> {
-        self.js("return document.body.innerText").await
+        Ok(plain(
+            &self.js::<String>("return document.body.innerText").await?,
+        ))
     }
 }

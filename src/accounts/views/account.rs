@@ -62,7 +62,7 @@ pub fn login_page(
                     },
                     LoginMessage::Disabled => (form_alert("Ce compte est désactivé. Contactez l'équipe WeMaintain pour le réactiver.")),
                     LoginMessage::Throttled(until) => (form_alert(&format!("Trop de tentatives de connexion. Par sécurité, réessayez après {until}."))),
-                    LoginMessage::LoggedOut => p.notice role="status" { "Vous êtes déconnecté." },
+                    LoginMessage::LoggedOut => p.notice role="status" { "Déconnexion effectuée." },
                     LoginMessage::PasswordReset => p.notice role="status" { "Votre mot de passe est changé. Connectez-vous avec le nouveau." },
                     LoginMessage::SessionEnded => p.notice role="status" { "Votre session a pris fin. Connectez-vous à nouveau." },
                 }

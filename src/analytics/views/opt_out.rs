@@ -45,12 +45,12 @@ fn status_box(choice: AudienceChoice, token: &CsrfToken) -> Markup {
             @match choice {
                 AudienceChoice::Measured => {
                     h2 { "La mesure d'audience est active pour ce navigateur" }
-                    p { "Vos visites sont comptées dans les statistiques de fréquentation du Site, sans identifiant et avec une adresse IP tronquée." }
+                    p { "Vos visites sont comptées dans les statistiques de fréquentation du site, sans identifiant et avec une adresse IP tronquée." }
                     (choice_form(token, "opposition", "button", "Je m'oppose à la mesure d'audience"))
                 }
                 AudienceChoice::Objected => {
-                    h2 { "Vous vous êtes opposé à la mesure d'audience" }
-                    p { "Vos visites ne sont pas comptées dans les statistiques de fréquentation du Site." }
+                    h2 { "Votre opposition à la mesure d'audience est enregistrée" }
+                    p { "Vos visites ne sont pas comptées dans les statistiques de fréquentation du site." }
                     (choice_form(token, "mesure", "button secondary", "Retirer mon opposition"))
                 }
                 AudienceChoice::BrowserSignal => {
@@ -97,7 +97,7 @@ fn what_is_kept(register: &Register) -> Markup {
         }
         h2 { "Ce qui reste enregistré" }
         p {
-            "Pour la sécurité du Site (détection des fraudes et des attaques), chaque demande adressée au Site "
+            "Pour la sécurité du site (détection des fraudes et des attaques), chaque demande adressée au site "
             "reste enregistrée avec l'adresse IP complète, même si vous vous opposez à la mesure d'audience. "
             "Ce journal n'est consulté que par l'équipe WeMaintain et il est supprimé au bout de " (security) "."
         }

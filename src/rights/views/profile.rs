@@ -152,7 +152,7 @@ fn copy_section(errors: &FormErrors, token: &CsrfToken) -> Markup {
     html! {
         h2 id="copie" { "Télécharger une copie de mes données" }
         p {
-            "La copie contient votre profil, votre société, ses bâtiments et Appareils, les demandes "
+            "La copie contient votre profil, votre société, ses bâtiments et appareils, les demandes "
             "de maintenance et leurs échanges, les propositions, les rapports, les contrats signés, "
             "vos demandes d'exercice de droits et les événements de sécurité de votre compte. "
             "Le format JSON se réutilise chez un autre prestataire ; son "
@@ -229,7 +229,7 @@ fn audience_choice(audience: AudienceChoice, token: &CsrfToken) -> Markup {
             p { "Vos visites sur ce navigateur sont comptées dans nos statistiques de fréquentation (adresse IP tronquée, sans cookie de mesure)." }
             (choice_form(action, "opposition", html! { button.button type="submit" { "Je m'oppose à la mesure d'audience" } }, token))
         } @else {
-            p { "Vous vous êtes opposé à la mesure d'audience sur ce navigateur : vos visites n'y sont pas comptées." }
+            p { "Votre opposition à la mesure d'audience est enregistrée sur ce navigateur : vos visites n'y sont pas comptées." }
             (choice_form(action, "mesure", html! { button.button.secondary type="submit" { "Retirer mon opposition" } }, token))
         }
     }
@@ -254,7 +254,7 @@ fn erasure_section(errors: &FormErrors, token: &CsrfToken) -> Markup {
         h2 id="effacement" { "Effacer mon compte" }
         p {
             "L'effacement est immédiat et définitif : vos sessions sont fermées et vous ne pourrez plus vous connecter. "
-            "Si vous êtes le dernier utilisateur de votre société, ses bâtiments, Appareils, demandes et rapports sont effacés aussi ; "
+            "Si personne d'autre de votre société n'a de compte, ses bâtiments, appareils, demandes et rapports sont effacés aussi ; "
             "sinon ils restent à votre société. La preuve d'un contrat signé est conservée le temps fixé par la loi. "
             "Vous recevrez le détail, catégorie par catégorie."
         }
@@ -375,7 +375,7 @@ pub fn export_page(e: &PersonalDataExport) -> Markup {
                         dt { "Adresse" } dd { (c.address) @if let Some(x) = &c.address_extra { br; (x) } br; (c.postal_code) " " (c.city) " (" (c.country) ")" }
                     }
                 }
-                h2 { "Bâtiments et Appareils (" (e.buildings.len()) ")" }
+                h2 { "Bâtiments et appareils (" (e.buildings.len()) ")" }
                 @for b in &e.buildings {
                     h3 { (b.name) }
                     p { (b.address) ", " (b.postal_code) " " (b.city) }
@@ -396,7 +396,7 @@ pub fn export_page(e: &PersonalDataExport) -> Markup {
                 @for x in &e.proposals {
                     p { "N° " (x.id) " : " (opt(&x.message)) @if let Some(d) = &x.preferred_dates { " — dates souhaitées : " (d) } @if let Some(ans) = &x.answer { " — réponse : " (ans) } }
                 }
-                h2 { "Rapports d'Information (" (e.information_reports.len()) ")" }
+                h2 { "Rapports d'intervention (" (e.information_reports.len()) ")" }
                 @for r in &e.information_reports {
                     p { (r.performed_on) " — " (r.work_done) @if let Some(parts) = &r.parts_replaced { " — pièces : " (parts) } }
                 }

@@ -2,6 +2,7 @@
 
 use crate::views::layout::space_layout;
 use crate::views::space::ADMINISTRATION;
+use crate::views::typography::plural;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
@@ -60,7 +61,7 @@ pub fn staff_list(list: &Paged<RightsRequest>, overdue: i64, now: DateTime<Utc>)
                 h1 { "Demandes d'exercice de droits" }
                 p { "La réponse est due un mois après la réception (confirmation de l'adresse). Elle peut être prolongée de deux mois au plus, avec un motif envoyé au demandeur." }
                 @if overdue > 0 {
-                    p.error-summary role="alert" { strong { (overdue) " demande(s) en retard." } }
+                    p.error-summary role="alert" { strong { (plural(overdue, "demande", "demandes")) " en retard." } }
                 }
                 p { a href="/admin/droits/visites" { "Rechercher dans le journal des visites par adresse IP" } }
                 @if rows.is_empty() { p { "Aucune demande." } }
@@ -240,7 +241,7 @@ pub fn visit_search_page(
                         @if found.len() >= crate::rights::visits::PAGE_LIMIT {
                             p { "Les " (crate::rights::visits::PAGE_LIMIT) " premières visites sont affichées ; l'export les contient toutes. " a href=(export) { "Exporter en CSV" } }
                         } @else {
-                            p { (found.len()) " visite(s). " a href=(export) { "Exporter en CSV" } }
+                            p { (plural(found.len() as i64, "visite", "visites")) ". " a href=(export) { "Exporter en CSV" } }
                         }
                         (table("Visites", &["Date", "Adresse IP", "Page", "Navigateur", "Système", "Appareil"],
                             &found.iter().take(crate::rights::visits::PAGE_LIMIT).map(|v| vec![

@@ -53,7 +53,7 @@ async fn a_visit_search_from_another_site_is_shown_but_not_run(backend: Backend)
         );
         assert!(page.contains(r#"value="192.0.2.7""#), "prefilled: {page}");
         assert!(
-            !page.contains("visite(s)") && !page.contains("Aucune visite"),
+            !page.contains("Exporter en CSV") && !page.contains("Aucune visite"),
             "{site}: no result shown: {page}"
         );
         assert_eq!(searches(&app).await, 0, "{site}: nothing searched");

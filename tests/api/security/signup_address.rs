@@ -9,6 +9,7 @@ use wemaintain::metrics::Metrics;
 use wemaintain::privacy::purge::{purge, PurgeMode};
 use wemaintain::privacy::Register;
 
+use crate::helpers::PlainText;
 use crate::helpers::{
     client_of_company, create_account, header, scalar, spawn_app, token_in, wait, Backend, Browser,
     TestApp, PASSWORD,
@@ -88,9 +89,8 @@ async fn a_sign_up_reaches_staff_only_once_its_address_is_proven(backend: Backen
     let login = visitor.login(VICTIM, PASSWORD).await;
     assert_eq!(login.status(), 200);
     assert!(login
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains("n'est pas encore confirmée"));
 
     // Opening the link shows a button; only its POST confirms.
@@ -106,11 +106,7 @@ async fn a_sign_up_reaches_staff_only_once_its_address_is_proven(backend: Backen
         .post_form("/inscription/confirmer", &[("jeton", &token)])
         .await;
     assert_eq!(confirmed.status(), 200);
-    assert!(confirmed
-        .text()
-        .await
-        .unwrap()
-        .contains("Adresse confirmée"));
+    assert!(confirmed.plain_text().await.contains("Adresse confirmée"));
     let told = app.wait_for_mail(STAFF, "Nouvelle demande de compte").await;
     assert!(
         told.contains(&format!("/admin/inscriptions/{id}")),
@@ -355,9 +351,8 @@ async fn an_account_gets_what_was_sent_with_its_address_only_once_proven(backend
         .await;
     assert_eq!(confirmed.status(), 200);
     assert!(confirmed
-        .text()
+        .plain_text()
         .await
-        .unwrap()
         .contains("Adresse e-mail confirmée"));
     assert_eq!(owner.get("/profil").await.status(), 200, "still logged in");
     assert_eq!(held(&copy(&owner).await), [1, 1, 1]);

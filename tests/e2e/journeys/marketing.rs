@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::{ensure, Context, Result};
 use serde::Deserialize;
 
+use crate::common::text::plain;
 use crate::flows::{self, MARKETING};
 use crate::harness::Journey;
 
@@ -72,7 +73,7 @@ pub async fn statistics(j: Arc<Journey>) -> Result<()> {
     ] {
         let table = tables
             .iter()
-            .find(|t| t.title == expected)
+            .find(|t| plain(&t.title) == expected)
             .with_context(|| {
                 let titles: Vec<&str> = tables.iter().map(|t| t.title.as_str()).collect();
                 format!("no table {expected:?} on the page (tables: {titles:?})")

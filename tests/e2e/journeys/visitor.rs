@@ -8,7 +8,7 @@ use anyhow::{ensure, Result};
 use crate::harness::Journey;
 
 const MEASURED: &str = "La mesure d'audience est active pour ce navigateur";
-const OBJECTED: &str = "Vous vous êtes opposé à la mesure d'audience";
+const OBJECTED: &str = "Votre opposition à la mesure d'audience est enregistrée";
 
 pub async fn objects(j: Arc<Journey>) -> Result<()> {
     let b = j.browser("visitor").await?;
