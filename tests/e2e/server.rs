@@ -305,7 +305,9 @@ impl ServerEnv {
             .env("WM_DATA_DIR", &self.data_dir)
             // Warnings, and the start-up line that says the address bound.
             .env("WM_LOG", "warn,wemaintain::startup=info")
-            .env("WM_PASSWORD", PASSWORD);
+            .env("WM_PASSWORD", PASSWORD)
+            // The on-call line in every header, as in production.
+            .env("WM_EMERGENCY_PHONE", "+33 1 23 45 67 89");
         if let Some(url) = &self.database_url {
             command.env("WM_DATABASE_URL", url);
         }
