@@ -15,31 +15,31 @@ use crate::harness::Journey;
 const PHONE: (u32, u32) = (390, 844);
 const BUILDING: &str = "Résidence du Parc, bâtiment A";
 
-/// Saves what `b` shows of `path` as `<dir>/<name>-<width>.png`.
-async fn picture(
-    b: &Browser,
-    dir: &std::path::Path,
-    name: &str,
-    width: u32,
-    path: &str,
-) -> Result<()> {
+/// A page to picture: its name, its path, and what to scroll to (the top
+/// of the page when `None`).
+type Shot<'a> = (&'a str, &'a str, Option<&'a str>);
+
+/// Saves what `b` shows of the page as `<dir>/<name>-<width>.png`.
+async fn picture(b: &Browser, dir: &std::path::Path, shot: &Shot<'_>, width: u32) -> Result<()> {
+    let (name, path, scroll) = shot;
     b.open(path).await?;
     b.find("footer.site-footer").await?;
+    if let Some(css) = scroll {
+        b.find(css).await?;
+        let script = format!("document.querySelector('{css}').scrollIntoView(); return null;");
+        b.js::<serde_json::Value>(&script).await?;
+    }
     let png = b.client.screenshot().await.context("a screenshot")?;
     let file = dir.join(format!("{name}-{width}.png"));
     std::fs::write(&file, png).with_context(|| format!("write {}", file.display()))?;
     Ok(())
 }
 
-/// Pictures of `pages` (name, path) in both browsers.
-async fn pictures(
-    pair: &[&Browser; 2],
-    dir: &std::path::Path,
-    pages: &[(&str, &str)],
-) -> Result<()> {
-    for (name, path) in pages {
-        picture(pair[0], dir, name, PHONE.0, path).await?;
-        picture(pair[1], dir, name, 1280, path).await?;
+/// Pictures of `shots` in both browsers.
+async fn pictures(pair: &[&Browser; 2], dir: &std::path::Path, shots: &[Shot<'_>]) -> Result<()> {
+    for shot in shots {
+        picture(pair[0], dir, shot, PHONE.0).await?;
+        picture(pair[1], dir, shot, 1280).await?;
     }
     Ok(())
 }
@@ -73,9 +73,9 @@ pub async fn pictures_of_the_spaces(j: Arc<Journey>, dir: PathBuf) -> Result<()>
         &[&phone, &desk],
         &dir,
         &[
-            ("staff-accueil", "/admin"),
-            ("staff-demandes", "/admin/demandes"),
-            ("staff-demande", &staff_request),
+            ("staff-accueil", "/admin", None),
+            ("staff-demandes", "/admin/demandes", None),
+            ("staff-demande", &staff_request, None),
         ],
     )
     .await?;
@@ -89,9 +89,9 @@ pub async fn pictures_of_the_spaces(j: Arc<Journey>, dir: PathBuf) -> Result<()>
         &[&phone, &desk],
         &dir,
         &[
-            ("client-tableau-de-bord", "/profil"),
-            ("client-batiment", &building),
-            ("client-demande", &request),
+            ("client-tableau-de-bord", "/profil", None),
+            ("client-batiment", &building, None),
+            ("client-demande", &request, None),
         ],
     )
     .await?;
@@ -104,7 +104,10 @@ pub async fn pictures_of_the_spaces(j: Arc<Journey>, dir: PathBuf) -> Result<()>
     pictures(
         &[&phone, &desk],
         &dir,
-        &[("marketing-statistiques", "/statistiques")],
+        &[
+            ("marketing-statistiques", "/statistiques", None),
+            ("marketing-graphique", "/statistiques", Some("figure.chart")),
+        ],
     )
     .await
 }
