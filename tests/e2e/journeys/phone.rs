@@ -92,8 +92,11 @@ const MEASURE: &str = r#"
 "#;
 
 /// The most the header (brand, on-call line, person, menu) may take of an
-/// 844-px-high phone screen: about a fifth, to leave the page in sight.
-const MAX_HEADER: f64 = 180.0;
+/// 844-px-high phone screen: under a quarter, to leave the page in sight
+/// (with room for fonts that wrap the staff menu on one more row).
+/// (Before the phone rules of the stylesheet: client 298, staff 335,
+/// marketing 223 px; after: 118, 174 and 90.)
+const MAX_HEADER: f64 = 200.0;
 
 /// Opens `path` and measures it; a page wider than the window is added to
 /// `failures`.
@@ -302,7 +305,7 @@ pub async fn no_horizontal_scroll(j: Arc<Journey>) -> Result<()> {
 
     if !failures.is_empty() {
         bail!(
-            "{} page(s) scroll sideways on a {}-px-wide phone:\n  {}",
+            "{} problem(s) on a {}-px-wide phone (pages scrolling sideways, headers too tall):\n  {}",
             failures.len(),
             PHONE.0,
             failures.join("\n  ")
