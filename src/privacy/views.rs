@@ -21,6 +21,21 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("Visiteur", "toute personne qui se rend sur le Site sans être Utilisateur."),
 ];
 
+/// The policy's sections: the id of each heading and its title, listed
+/// in the « Sommaire » at the top of the page.
+const SECTIONS: &[(&str, &str)] = &[
+    ("objet", "Objet et périmètre"),
+    ("donnees", "Les Données que WeMaintain collecte"),
+    (
+        "finalites",
+        "Pourquoi WeMaintain collecte et traite ces Données",
+    ),
+    ("securite", "Sécurité des Données"),
+    ("prestataires", "Prestataires de services externes"),
+    ("droits", "Vos droits"),
+    ("contact", "Contacter WeMaintain"),
+];
+
 /// How long a login lasts, as the policy page states it.
 pub struct SessionLifetimes {
     pub idle: std::time::Duration,
@@ -52,6 +67,7 @@ pub fn privacy_policy(register: &Register, sessions: &SessionLifetimes) -> Marku
             section.section {
                 div.wrap.prose {
                     h1 { "Politique de confidentialité et de protection des Données" }
+                    (table_of_contents())
                     (scope())
                     (data_collected())
                     (purposes())
@@ -70,9 +86,28 @@ pub fn privacy_policy(register: &Register, sessions: &SessionLifetimes) -> Marku
     )
 }
 
+/// Links to each section, so that a phone need not scroll through it all.
+fn table_of_contents() -> Markup {
+    html! {
+        nav.toc aria-label="Sommaire" {
+            h2.toc-title { "Sommaire" }
+            ol { @for (id, title) in SECTIONS { li { a href={ "#" (id) } { (title) } } } }
+        }
+    }
+}
+
+/// A section's heading, with the id the « Sommaire » links to.
+fn heading(id: &str) -> Markup {
+    let title = SECTIONS
+        .iter()
+        .find(|(section, _)| *section == id)
+        .map_or(id, |(_, title)| title);
+    html! { h2 id=(id) { (title) } }
+}
+
 fn scope() -> Markup {
     html! {
-        h2 #objet { "Objet et périmètre" }
+        (heading("objet"))
         p {
             "Cette Politique applique le Règlement général sur la protection des données (RGPD), "
             "entré en vigueur le 25 mai 2018. Elle vous dit clairement quelles Données WeMaintain "
@@ -93,7 +128,7 @@ fn scope() -> Markup {
 /// What the Site collects, visit by visit and form by form.
 fn data_collected() -> Markup {
     html! {
-        h2 #donnees { "Les Données que WeMaintain collecte" }
+        (heading("donnees"))
         h3 { "a. Lorsque vous consultez le Site" }
         p { "Pour chaque page consultée, WeMaintain enregistre :" }
         (bullet_list(&[
@@ -140,7 +175,7 @@ fn data_collected() -> Markup {
 
 fn purposes() -> Markup {
     html! {
-        h2 #finalites { "Pourquoi WeMaintain collecte et traite ces Données" }
+        (heading("finalites"))
         h3 { "a. Pour fournir les Services" }
         p { "WeMaintain traite ces Données pour fournir les Prestations et les pré-visites, en particulier pour :" }
         (bullet_list(&[
@@ -164,7 +199,7 @@ fn purposes() -> Markup {
 /// Storage, third parties, cookies and the retention principle.
 fn security(sessions: &SessionLifetimes) -> Markup {
     html! {
-        h2 #securite { "Sécurité des Données" }
+        (heading("securite"))
         h3 { "a. Stockage" }
         p {
             "Les Données sont stockées sur les serveurs du prestataire d'hébergement de WeMaintain, "
@@ -199,7 +234,7 @@ fn security(sessions: &SessionLifetimes) -> Markup {
 
 fn providers() -> Markup {
     html! {
-        h2 #prestataires { "Prestataires de services externes" }
+        (heading("prestataires"))
         p {
             "WeMaintain peut confier certains traitements à des prestataires informatiques, choisis avec "
             "le plus grand soin. Ils n'agissent que pour le compte de WeMaintain et sur ses instructions, "
@@ -224,7 +259,7 @@ const RIGHTS: &[(&str, &str)] = &[
 
 fn your_rights() -> Markup {
     html! {
-        h2 #droits { "Vos droits" }
+        (heading("droits"))
         p { "La réglementation vous donne des droits sur vos données personnelles :" }
         dl.definitions {
             @for (right, meaning) in RIGHTS {
@@ -257,7 +292,7 @@ fn your_rights() -> Markup {
 
 fn contact() -> Markup {
     html! {
-        h2 #contact { "Contacter WeMaintain" }
+        (heading("contact"))
         p { "Pour mettre à jour vos informations ou poser une question sur cette Politique :" }
         address {
             "WeMaintain" br;

@@ -13,12 +13,47 @@ pub struct Bar<'a> {
     pub secondary: Option<i64>,
 }
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 56.0;
+/// The size a chart is drawn at, in viewBox units: the page scales it to
+/// the width of the screen (`width: 100%; height: auto` in the stylesheet).
+struct Drawing {
+    /// The class that says when the stylesheet shows it.
+    class: &'static str,
+    /// Suffix of the title's and description's ids (unique on the page).
+    ids: &'static str,
+    width: f64,
+    height: f64,
+    left: f64,
+    font: f64,
+    /// At most this many labels on the x axis.
+    labels: usize,
+}
+
+/// For wide screens (shown from 40rem): 720 units over 600 to 1 040 px.
+const WIDE: Drawing = Drawing {
+    class: "chart-wide",
+    ids: "",
+    width: 720.0,
+    height: 260.0,
+    left: 56.0,
+    font: 13.0,
+    labels: 12,
+};
+
+/// For phones: 340 units over the 350 px a 390-px phone gives the chart,
+/// so that 12.5-unit labels read at about 12.9 px; fewer labels.
+const NARROW: Drawing = Drawing {
+    class: "chart-narrow",
+    ids: "-etroit",
+    width: 340.0,
+    height: 240.0,
+    left: 44.0,
+    font: 12.5,
+    labels: 5,
+};
+
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 40.0;
+const BOTTOM: f64 = 44.0;
 
 /// A round number at or above `max`, for the y axis.
 fn nice_ceiling(max: i64) -> i64 {
@@ -34,8 +69,21 @@ fn nice_ceiling(max: i64) -> i64 {
     10 * magnitude
 }
 
+/// What both drawings of a chart show.
+struct Chart<'a> {
+    title: &'a str,
+    description: &'a str,
+    primary_name: &'a str,
+    secondary_name: &'a str,
+    bars: &'a [Bar<'a>],
+    /// The top of the y axis.
+    top: f64,
+}
+
 /// Bars for `primary` (page views) and dots joined by a line for
-/// `secondary` (visitors), on one y axis.
+/// `secondary` (visitors), on one y axis; drawn twice, for wide screens
+/// and for phones, the stylesheet showing one (the other is
+/// `display: none`, hidden from screen readers too).
 pub fn bar_chart(
     title: &str,
     description: &str,
@@ -49,57 +97,81 @@ pub fn bar_chart(
         .flatten()
         .max()
         .unwrap_or(0);
-    let top = nice_ceiling(max) as f64;
-    let plot_width = WIDTH - LEFT - RIGHT;
-    let plot_height = HEIGHT - TOP - BOTTOM;
-    let slot = plot_width / bars.len().max(1) as f64;
-    let y = |value: i64| TOP + plot_height - (value as f64 / top) * plot_height;
-    // At most about 12 labels on the x axis, whatever the period.
-    let every = bars.len().div_ceil(12).max(1);
-    let line: Vec<String> = bars
+    let chart = Chart {
+        title,
+        description,
+        primary_name,
+        secondary_name,
+        bars,
+        top: nice_ceiling(max) as f64,
+    };
+    html! {
+        figure.chart {
+            (draw(&chart, &WIDE))
+            (draw(&chart, &NARROW))
+        }
+    }
+}
+
+fn draw(c: &Chart, d: &Drawing) -> Markup {
+    let plot_width = d.width - d.left - RIGHT;
+    let plot_height = d.height - TOP - BOTTOM;
+    let base = TOP + plot_height;
+    let slot = plot_width / c.bars.len().max(1) as f64;
+    let y = |value: i64| base - (value as f64 / c.top) * plot_height;
+    let centre = |i: usize| d.left + slot * (i as f64 + 0.5);
+    let every = c.bars.len().div_ceil(d.labels).max(1);
+    let line: Vec<String> = c
+        .bars
         .iter()
         .enumerate()
-        .filter_map(|(i, b)| {
-            b.secondary
-                .map(|v| format!("{:.1},{:.1}", LEFT + slot * (i as f64 + 0.5), y(v)))
-        })
+        .filter_map(|(i, b)| b.secondary.map(|v| format!("{:.1},{:.1}", centre(i), y(v))))
         .collect();
-    let ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
+    let (title_id, desc_id) = (
+        format!("graphique-titre{}", d.ids),
+        format!("graphique-desc{}", d.ids),
+    );
+    let font = d.font;
     html! {
-        // It scrolls sideways on a narrow screen: focusable for the keyboard.
-        figure.chart tabindex="0" role="region" aria-label=(title) {
-            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-labelledby="graphique-titre graphique-desc"
-                xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet" {
-                title #graphique-titre { (title) }
-                desc #graphique-desc { (description) }
-                @for tick in ticks {
-                    @let value = (top * tick).round() as i64;
-                    @let ty = y(value);
-                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(ty) y2=(ty) stroke="#d5dde3" stroke-width="1" {}
-                    text x=(LEFT - 6.0) y=(ty + 4.0) text-anchor="end" font-size="11" fill="#4a5a68" { (value) }
-                }
-                @for (i, bar) in bars.iter().enumerate() {
-                    @let x = LEFT + slot * i as f64 + slot * 0.15;
-                    @let w = (slot * 0.7).max(1.0);
-                    @match bar.primary {
-                        Some(v) => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", y(v))) width=(format!("{w:.1}")) height=(format!("{:.1}", (TOP + plot_height - y(v)).max(0.0))) fill="#0b3d5c" { title { (bar.label) " : " (v) " " (primary_name) } } }
-                        None => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", TOP + plot_height - 3.0)) width=(format!("{w:.1}")) height="3" fill="#b8c4cc" { title { (bar.label) " : trop peu de visites pour être affichées" } } }
-                    }
-                    @if i % every == 0 {
-                        text x=(format!("{:.1}", LEFT + slot * (i as f64 + 0.5))) y=(HEIGHT - BOTTOM + 16.0) text-anchor="middle" font-size="11" fill="#4a5a68" { (bar.label) }
-                    }
-                }
-                @if line.len() > 1 {
-                    polyline points=(line.join(" ")) fill="none" stroke="#e07a1f" stroke-width="2" {}
-                }
-                line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(TOP + plot_height) y2=(TOP + plot_height) stroke="#4a5a68" stroke-width="1" {}
-                // The legend.
-                rect x=(LEFT) y=(HEIGHT - 14.0) width="12" height="10" fill="#0b3d5c" {}
-                text x=(LEFT + 16.0) y=(HEIGHT - 5.0) font-size="11" fill="#1d2b36" { (primary_name) }
-                line x1=(LEFT + 120.0) x2=(LEFT + 134.0) y1=(HEIGHT - 9.0) y2=(HEIGHT - 9.0) stroke="#e07a1f" stroke-width="2" {}
-                text x=(LEFT + 138.0) y=(HEIGHT - 5.0) font-size="11" fill="#1d2b36" { (secondary_name) }
+        svg class=(d.class) viewBox={ "0 0 " (d.width) " " (d.height) } role="img" aria-labelledby={ (title_id) " " (desc_id) }
+            xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet" {
+            title id=(title_id) { (c.title) }
+            desc id=(desc_id) { (c.description) }
+            @for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                @let value = (c.top * tick).round() as i64;
+                @let ty = y(value);
+                line x1=(d.left) x2=(d.width - RIGHT) y1=(ty) y2=(ty) stroke="#d5dde3" stroke-width="1" {}
+                text x=(d.left - 6.0) y=(ty + font / 3.0) text-anchor="end" font-size=(font) fill="#4a5a68" { (value) }
             }
+            @for (i, bar) in c.bars.iter().enumerate() {
+                @let x = d.left + slot * i as f64 + slot * 0.15;
+                @let w = (slot * 0.7).max(1.0);
+                @match bar.primary {
+                    Some(v) => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", y(v))) width=(format!("{w:.1}")) height=(format!("{:.1}", (base - y(v)).max(0.0))) fill="#0b3d5c" { title { (bar.label) " : " (v) " " (c.primary_name) } } }
+                    None => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", base - 3.0)) width=(format!("{w:.1}")) height="3" fill="#b8c4cc" { title { (bar.label) " : trop peu de visites pour être affichées" } } }
+                }
+                @if i % every == 0 {
+                    text x=(format!("{:.1}", centre(i))) y=(base + font + 4.0) text-anchor="middle" font-size=(font) fill="#4a5a68" { (bar.label) }
+                }
+            }
+            @if line.len() > 1 {
+                polyline points=(line.join(" ")) fill="none" stroke="#e07a1f" stroke-width="2" {}
+            }
+            line x1=(d.left) x2=(d.width - RIGHT) y1=(base) y2=(base) stroke="#4a5a68" stroke-width="1" {}
+            (legend(c, d))
         }
+    }
+}
+
+/// The legend, under the x axis: a bar and a line, each with its name.
+fn legend(c: &Chart, d: &Drawing) -> Markup {
+    let (font, baseline) = (d.font, d.height - 5.0);
+    let second = d.left + 10.0 * font;
+    html! {
+        rect x=(d.left) y=(baseline - font + 2.0) width="12" height=(font - 2.0) fill="#0b3d5c" {}
+        text x=(d.left + 16.0) y=(baseline) font-size=(font) fill="#1d2b36" { (c.primary_name) }
+        line x1=(second) x2=(second + 14.0) y1=(baseline - font / 3.0) y2=(baseline - font / 3.0) stroke="#e07a1f" stroke-width="2" {}
+        text x=(second + 18.0) y=(baseline) font-size=(font) fill="#1d2b36" { (c.secondary_name) }
     }
 }
 
@@ -156,5 +228,11 @@ mod tests {
         assert!(svg.contains("01/03 : 10 pages vues"));
         assert!(svg.contains("trop peu de visites"));
         assert!(!svg.contains("style="));
+        assert_eq!(
+            svg.matches("<svg").count(),
+            2,
+            "a wide and a narrow drawing"
+        );
+        assert!(svg.contains("<title id=\"graphique-titre-etroit\">Pages vues</title>"));
     }
 }

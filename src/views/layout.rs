@@ -96,7 +96,7 @@ fn frame_markup(page: &Page, space: Option<&Space>, content: Markup) -> Markup {
 fn on_call_link(on_call: &EmergencyPhone) -> Markup {
     html! {
         a.header-on-call href=(on_call.tel_uri()) {
-            "Astreinte, personne bloquée\u{a0}: " strong { (on_call.display()) }
+            "Astreinte" span.on-call-detail { ", personne bloquée" } "\u{a0}: " strong { (on_call.display()) }
         }
     }
 }
@@ -111,7 +111,8 @@ fn person_links(person: Option<&Person>, in_space: bool) -> Markup {
     html! {
         div.person {
             a.person-link href=(person.role.home()) {
-                span.person-name { (person.first_name) " " (person.last_name) }
+                // On a phone the first name alone (the stylesheet hides the rest).
+                span.person-name { (person.first_name) span.person-last { " " (person.last_name) } }
                 " "
                 span.person-space { (space.menu) }
             }

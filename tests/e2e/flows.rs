@@ -81,6 +81,13 @@ pub async fn log_in(b: &Browser, email: &str, home: &str) -> Result<()> {
     b.wait_for_path(home).await
 }
 
+/// Logs out with the header's button and waits for the login page.
+pub async fn log_out(b: &Browser) -> Result<()> {
+    b.click("form[action='/deconnexion'] button[type=submit]")
+        .await?;
+    b.wait_for_path("/connexion").await
+}
+
 /// Staff open the pending sign-ups from the admin home, open the one of
 /// `email` and validate it.
 pub async fn validate_sign_up(admin: &Browser, email: &str) -> Result<()> {

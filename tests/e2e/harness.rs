@@ -137,7 +137,7 @@ pub struct Journey {
 impl Journey {
     /// A new desktop browser session (its own profile, so its own cookies).
     pub async fn browser(&self, label: &str) -> Result<Browser> {
-        self.open_browser(label, DESKTOP, false).await
+        self.open_browser(label, DESKTOP, None).await
     }
 
     /// A new browser session showing pages as a phone `width` × `height`
@@ -146,14 +146,20 @@ impl Journey {
     /// `mobileEmulation`): the viewport is `width` wide and the page's
     /// `<meta name="viewport">` applies, as on a phone.
     pub async fn phone(&self, label: &str, size: (u32, u32)) -> Result<Browser> {
-        self.open_browser(label, size, true).await
+        self.open_browser(label, size, Some(3.0)).await
+    }
+
+    /// A phone whose screenshots are `width` × `height` pixels (one pixel
+    /// per CSS pixel), for the pictures of the documentation.
+    pub async fn phone_for_pictures(&self, label: &str, size: (u32, u32)) -> Result<Browser> {
+        self.open_browser(label, size, Some(1.0)).await
     }
 
     async fn open_browser(
         &self,
         label: &str,
         (width, height): (u32, u32),
-        phone: bool,
+        phone_pixel_ratio: Option<f64>,
     ) -> Result<Browser> {
         let profile = self
             .dir
@@ -174,9 +180,9 @@ impl Journey {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "chrome".into());
         let mut options = serde_json::json!({ "binary": self.chromium, "args": args });
-        if phone {
+        if let Some(ratio) = phone_pixel_ratio {
             options["mobileEmulation"] = serde_json::json!({
-                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 3.0, "touch": true, "mobile": true }
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": ratio, "touch": true, "mobile": true }
             });
         }
         capabilities.insert("goog:chromeOptions".into(), options);

@@ -437,18 +437,25 @@ pub fn erased_page(statement: &ErasureStatement) -> Markup {
             section.section { div.wrap.prose {
                 h1 { "Votre compte est effacé" }
                 p.notice role="status" { "Vos sessions sont fermées. Ce détail vous est aussi envoyé par e-mail." }
-                table {
-                    caption { "Ce qu'il est advenu de vos données" }
-                    thead { tr { th scope="col" { "Catégorie" } th scope="col" { "Sort" } } }
-                    tbody { @for line in &statement.lines {
-                        tr { td { (line.category) } td { @match &line.outcome {
-                            Outcome::Erased => strong { "Effacé" },
-                            Outcome::Kept { why } => { strong { "Conservé" } " — " (why) },
-                        } } }
-                    } }
-                }
+                (table("Ce qu'il est advenu de vos données", &["Catégorie", "Sort"], &erasure_rows(statement)))
                 p.actions { a.button href="/" { "Retour à l'accueil" } }
             } }
         },
     )
+}
+
+fn erasure_rows(statement: &ErasureStatement) -> Vec<Vec<Markup>> {
+    statement
+        .lines
+        .iter()
+        .map(|line| {
+            vec![
+                html! { (line.category) },
+                match &line.outcome {
+                    Outcome::Erased => html! { strong { "Effacé" } },
+                    Outcome::Kept { why } => html! { strong { "Conservé" } " — " (why) },
+                },
+            ]
+        })
+        .collect()
 }

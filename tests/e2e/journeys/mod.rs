@@ -6,6 +6,8 @@ mod client;
 mod marketing;
 mod navigation;
 mod phone;
+mod phone_staff;
+mod tour;
 mod visitor;
 
 use crate::flows::{ADMIN, CLIENT_OF_COMPANY, MARKETING};
@@ -49,4 +51,23 @@ crate::journeys! {
     accessibility_visitor => accessibility::visitor, setup: &[];
     accessibility_spaces => accessibility::spaces,
         setup: &[SEED_MONTH, CREATE_ADMIN, CREATE_MARKETING];
+}
+
+/// The pictures of `docs/tour.md`, taken only when `WM_TOUR_DIR` says where
+/// to put them (SQLite: the backend does not change a picture).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tour_pictures() {
+    let Some(dir) = std::env::var_os("WM_TOUR_DIR") else {
+        eprintln!("tour_pictures: WM_TOUR_DIR is not set, no pictures taken");
+        return;
+    };
+    let setup: &[&[&str]] = &[SEED_MONTH, CREATE_ADMIN, CREATE_MARKETING];
+    let dir = std::path::PathBuf::from(dir);
+    crate::harness::run(
+        "tour",
+        crate::common::backends::Backend::Sqlite,
+        setup,
+        move |j| tour::pictures_of_the_spaces(j, dir),
+    )
+    .await
 }
