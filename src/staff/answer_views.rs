@@ -5,13 +5,30 @@ use maud::{html, Markup};
 
 use crate::auth::CsrfToken;
 use crate::inbox::Question;
-use crate::views::forms::{csrf_field, french_datetime};
+use crate::views::forms::{csrf_field, french_datetime, summary_of, SummaryEntry};
 
 /// An answer refused, shown again under its question with what was typed.
 pub struct AnswerDraft<'a> {
     pub question: i64,
     pub text: &'a str,
     pub error: &'a str,
+}
+
+/// At the top of the page, a refused answer's error, linked to its field.
+pub fn draft_summary(draft: Option<&AnswerDraft>) -> Markup {
+    let entries: Vec<SummaryEntry> = draft
+        .map(|d| SummaryEntry {
+            field_id: answer_field_id(d.question),
+            label: format!("Réponse à la question n° {}", d.question),
+            message: d.error.to_owned(),
+        })
+        .into_iter()
+        .collect();
+    summary_of(&entries)
+}
+
+fn answer_field_id(question: i64) -> String {
+    format!("reponse-{question}")
 }
 
 /// The answer kept with the question, under it.
@@ -36,7 +53,7 @@ pub fn answer_form(q: &Question, token: &CsrfToken, draft: Option<&AnswerDraft>)
         return html! {};
     }
     let draft = draft.filter(|d| d.question == q.id);
-    let id = format!("reponse-{}", q.id);
+    let id = answer_field_id(q.id);
     let error_id = format!("{id}-erreur");
     let error = draft.map(|d| d.error);
     html! {

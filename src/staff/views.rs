@@ -10,7 +10,7 @@ use crate::domain::{Civility, CompanyKind, Country, Phone};
 use crate::inbox::{Application, Question};
 use crate::privacy::purge::PurgeRun;
 use crate::privacy::Register;
-use crate::staff::answer_views::{answer_form, answer_of, AnswerDraft};
+use crate::staff::answer_views::{answer_form, answer_of, draft_summary, AnswerDraft};
 use crate::views::components::table;
 use crate::views::forms::{
     csrf_field, error_summary, french_date, french_datetime, in_form, options, required_note,
@@ -199,6 +199,7 @@ pub fn messages_page(
         html! {
             h1 { "Messages" }
             (flash(notice))
+            (draft_summary(draft))
             h2 { "Questions (formulaire de contact)" }
             @if questions.is_empty() { p { "Aucune question." } }
             @else { (table("Questions, les plus récentes à traiter en premier", &["Reçue le", "De", "Question", "Suivi"], &question_rows)) }

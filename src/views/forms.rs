@@ -318,18 +318,41 @@ pub fn error_summary(errors: &FormErrors, labels: &[(&str, &str)]) -> Markup {
     if errors.is_empty() {
         return html! {};
     }
-    let count = errors.len();
     let label_of = |name: &str| labels.iter().find(|(n, _)| *n == name).map(|(_, l)| *l);
-    let mut listed: Vec<(String, String)> = labels
+    let entry = |name: &str, message: &str| SummaryEntry {
+        field_id: field_id(errors.form(), name),
+        label: label_of(name).unwrap_or(name).to_owned(),
+        message: message.to_owned(),
+    };
+    let mut listed: Vec<SummaryEntry> = labels
         .iter()
-        .filter_map(|&(name, _)| errors.get(name).map(|m| (name.to_owned(), m.to_owned())))
+        .filter_map(|&(name, _)| errors.get(name).map(|m| entry(name, m)))
         .collect();
     // A message for a field the labels forget still shows, last.
     for (name, message) in errors.iter() {
         if label_of(name).is_none() {
-            listed.push((name.to_owned(), message.to_owned()));
+            listed.push(entry(name, message));
         }
     }
+    summary_of(&listed)
+}
+
+/// A line of an error summary: the field it links to, its label, what is
+/// wrong.
+pub struct SummaryEntry {
+    pub field_id: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// The error summary of `entries`, in their order (see [`error_summary`];
+/// for a form whose field ids are not a form's static name, such as one
+/// form per question on a list).
+pub fn summary_of(entries: &[SummaryEntry]) -> Markup {
+    if entries.is_empty() {
+        return html! {};
+    }
+    let count = entries.len();
     html! {
         div.error-summary data-erreurs="formulaire" role="alert" tabindex="-1" autofocus
             aria-labelledby="resume-erreurs" {
@@ -338,10 +361,8 @@ pub fn error_summary(errors: &FormErrors, labels: &[(&str, &str)]) -> Markup {
                 @else { "Le formulaire contient " (count) " erreurs" }
             }
             ul {
-                @for (name, message) in listed {
-                    li { a href={ "#" (field_id(errors.form(), &name)) } {
-                        (label_of(&name).unwrap_or(&name)) " : " (message)
-                    } }
+                @for e in entries {
+                    li { a href={ "#" (e.field_id) } { (e.label) " : " (e.message) } }
                 }
             }
         }

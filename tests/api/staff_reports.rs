@@ -378,6 +378,14 @@ async fn staff_answer_a_question_by_email_and_it_is_kept_erased_and_purged_with_
     let page = empty.plain_text().await;
     assert!(page.contains("Écrivez votre réponse à la question."));
     assert!(page.contains(&format!(r#"id="reponse-{question}-erreur""#)));
+    // Like every form sent back: a summary linking to the field, the
+    // title saying « Erreur ».
+    assert!(page.contains("<title>Erreur"), "the title");
+    assert!(
+        page.contains(r#"class="error-summary""#)
+            && page.contains(&format!(r##"href="#reponse-{question}""##)),
+        "the summary links to the answer's field"
+    );
     let short = staff.post_form(&path, &[("reponse", "x")]).await;
     assert_eq!(short.status(), 422);
     assert!(short.plain_text().await.contains(">x</textarea>"), "kept");
