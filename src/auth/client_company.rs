@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest};
 
-use super::{CsrfToken, Viewer};
+use super::Viewer;
 use crate::accounts::views::no_company::no_company_page;
 
 /// The id of the logged-in client's company. A client without a company
@@ -31,7 +31,7 @@ impl FromRequest for ClientCompany {
                 .into_inner()
                 .and_then(|viewer| match viewer.company_id {
                     Some(id) => Ok(ClientCompany(id)),
-                    None => Err(without_company(req, payload, &viewer)),
+                    None => Err(without_company(req)),
                 });
         std::future::ready(company)
     }
@@ -39,16 +39,8 @@ impl FromRequest for ClientCompany {
 
 /// The explanation page, written as the answer (the error-page middleware
 /// leaves an HTML body a handler wrote on purpose).
-fn without_company(
-    req: &HttpRequest,
-    payload: &mut actix_web::dev::Payload,
-    viewer: &Viewer,
-) -> actix_web::Error {
-    let token = match CsrfToken::from_request(req, payload).into_inner() {
-        Ok(token) => token,
-        Err(error) => return error,
-    };
-    let page = no_company_page(viewer, &token, req.path());
+fn without_company(req: &HttpRequest) -> actix_web::Error {
+    let page = no_company_page(req.path());
     let response = crate::http::html(StatusCode::OK, page);
     actix_web::error::InternalError::from_response("no company", response).into()
 }

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use chrono::Datelike;
 use serde::Deserialize;
 
-use crate::auth::{ClientCompany, CsrfToken, Viewer};
+use crate::auth::{ClientCompany, CsrfToken};
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::views as view;
 use crate::buildings::{self, Building, BuildingOrder};
@@ -31,9 +31,7 @@ pub struct ListQuery {
 pub async fn list(
     query: web::Query<ListQuery>,
     state: web::Data<AppState>,
-    viewer: Viewer,
     ClientCompany(company): ClientCompany,
-    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let order = BuildingOrder::parse(query.order.as_deref());
     let archived = query.archived.is_some();
@@ -42,18 +40,16 @@ pub async fn list(
         Some("archive") => Some("Bâtiment archivé : il reste consultable ici, avec ses appareils."),
         _ => None,
     };
-    let page = view::buildings_page(&viewer, &token, &list, archived, order, notice);
+    let page = view::buildings_page(&list, archived, order, notice);
     Ok(html(StatusCode::OK, page))
 }
 
 /// `GET /profil/batiments/nouveau`.
 pub async fn new_building(
-    viewer: Viewer,
     _company: ClientCompany,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let page = view::building_form_page(
-        &viewer,
         &token,
         None,
         &BuildingForm::default(),
@@ -70,8 +66,7 @@ pub async fn create_building(
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            let page =
-                view::building_form_page(&client.viewer, &client.token, None, &form, &errors);
+            let page = view::building_form_page(&client.token, None, &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
@@ -117,7 +112,7 @@ pub async fn building(
     let found = company_building(&client.state, client.company, *path).await?;
     let devices = buildings::devices_of(&client.state.db, client.company, found.id).await?;
     let notice = building_notice(query.done.as_deref());
-    let page = view::building_page(&client.viewer, &client.token, &found, &devices, notice);
+    let page = view::building_page(&client.token, &found, &devices, notice);
     Ok(html(StatusCode::OK, page))
 }
 
@@ -128,13 +123,8 @@ pub async fn edit_building(
 ) -> Result<HttpResponse, PageError> {
     let found = company_building(&client.state, client.company, *path).await?;
     let form = BuildingForm::of(&found);
-    let page = view::building_form_page(
-        &client.viewer,
-        &client.token,
-        Some(found.id),
-        &form,
-        &FormErrors::default(),
-    );
+    let page =
+        view::building_form_page(&client.token, Some(found.id), &form, &FormErrors::default());
     Ok(html(StatusCode::OK, page))
 }
 
@@ -150,8 +140,7 @@ pub async fn update_building(
     let new = match form.validate() {
         Ok(new) => new,
         Err(errors) => {
-            let page =
-                view::building_form_page(&client.viewer, &client.token, Some(id), &form, &errors);
+            let page = view::building_form_page(&client.token, Some(id), &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
@@ -200,7 +189,6 @@ pub async fn new_device(
         return Err(PageError::NotFound);
     }
     let page = view::device_form_page(
-        &client.viewer,
         &client.token,
         &found,
         None,
@@ -221,8 +209,7 @@ pub async fn create_device(
     let new = match form.validate(now.year()) {
         Ok(new) => new,
         Err(errors) => {
-            let page =
-                view::device_form_page(&client.viewer, &client.token, &found, None, &form, &errors);
+            let page = view::device_form_page(&client.token, &found, None, &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
@@ -244,7 +231,6 @@ pub async fn edit_device(
         .await?
         .ok_or(PageError::NotFound)?;
     let page = view::device_form_page(
-        &client.viewer,
         &client.token,
         &found,
         Some(device.id),
@@ -266,14 +252,8 @@ pub async fn update_device(
     let new = match form.validate(client.state.clock.now().year()) {
         Ok(new) => new,
         Err(errors) => {
-            let page = view::device_form_page(
-                &client.viewer,
-                &client.token,
-                &found,
-                Some(device.id),
-                &form,
-                &errors,
-            );
+            let page =
+                view::device_form_page(&client.token, &found, Some(device.id), &form, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };

@@ -4,7 +4,7 @@ use crate::views::space::PROFILE;
 use crate::views::typography::plural;
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::buildings::forms::{BuildingForm, DeviceForm};
 use crate::buildings::{Building, BuildingOrder, Device};
 use crate::db::pagination::Paged;
@@ -28,8 +28,6 @@ pub fn status_label(key: &str) -> &'static str {
 }
 
 pub fn buildings_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
     list: &Paged<Building>,
     archived: bool,
     order: BuildingOrder,
@@ -60,8 +58,6 @@ pub fn buildings_page(
     PROFILE.page(
         &title,
         "/profil/batiments",
-        viewer,
-        token,
         html! {
             h1 { @if archived { "Bâtiments archivés" } @else { "Bâtiments" } }
             @if let Some(notice) = notice { p.notice role="status" { (notice) } }
@@ -91,7 +87,6 @@ pub fn buildings_page(
 /// The form of a new building (`editing` `None`) or of the building
 /// `editing`.
 pub fn building_form_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     editing: Option<i64>,
     form: &BuildingForm,
@@ -116,8 +111,6 @@ pub fn building_form_page(
     PROFILE.page(
         title,
         "/profil/batiments",
-        viewer,
-        token,
         html! {
             h1 { (title) }
             (error_summary(errors, BuildingForm::LABELS))
@@ -136,7 +129,6 @@ pub fn building_form_page(
 }
 
 pub fn building_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     b: &Building,
     devices: &[Device],
@@ -161,8 +153,6 @@ pub fn building_page(
     PROFILE.page(
         &b.name,
         "/profil/batiments",
-        viewer,
-        token,
         html! {
             h1 { (b.name) }
             @if let Some(notice) = notice { p.notice role="status" { (notice) } }
@@ -194,7 +184,6 @@ pub fn building_page(
 /// The form of a new device of `building` (`editing` `None`) or of its
 /// device `editing`.
 pub fn device_form_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     building: &Building,
     editing: Option<i64>,
@@ -221,8 +210,6 @@ pub fn device_form_page(
     PROFILE.page(
         title,
         "/profil/batiments",
-        viewer,
-        token,
         html! {
             h1 { (title) }
             p { "Bâtiment : " a href={ "/profil/batiments/" (building.id) } { (building.name) } }

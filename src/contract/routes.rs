@@ -44,7 +44,6 @@ async fn page(client: &ClientPage, name: &str, errors: &FormErrors) -> Result<Ma
         .map(|d| contract::sha256(&d.text()))
         .unwrap_or_default();
     Ok(view::contract_page(
-        &client.viewer,
         &client.token,
         &SignPage {
             document: document.as_ref(),
@@ -95,7 +94,7 @@ pub async fn signed(path: web::Path<i64>, client: ClientPage) -> Result<Markup, 
     let signature = contract::signature(&client.state.db, Some(client.company), path.into_inner())
         .await?
         .ok_or(PageError::NotFound)?;
-    Ok(view::signed_page(&client.viewer, &client.token, &signature))
+    Ok(view::signed_page(&signature))
 }
 
 /// `GET /profil/contrat/{id}/texte`: the exact text signed, as a file whose
@@ -121,17 +120,13 @@ pub async fn signed_text(
 /// `GET /profil/contrat/verifier`: every signature's hash recomputed.
 pub async fn verify(client: ClientPage) -> Result<Markup, PageError> {
     let signatures = contract::signatures(&client.state.db, Some(client.company)).await?;
-    Ok(view::verify_page(
-        &client.viewer,
-        &client.token,
-        &signatures,
-    ))
+    Ok(view::verify_page(&signatures))
 }
 
 /// `GET /admin/contrats`.
 pub async fn staff_list(staff: StaffPage) -> Result<Markup, PageError> {
     let signatures = contract::signatures(&staff.state.db, None).await?;
-    Ok(view::staff_list(&staff.viewer, &staff.token, &signatures))
+    Ok(view::staff_list(&signatures))
 }
 
 /// `GET /admin/contrats/{id}`: a signer's record; opening it is audited.
@@ -147,5 +142,5 @@ pub async fn staff_signed(page: StaffPage, path: web::Path<i64>) -> Result<Marku
         .subject(format!("contract_signature:{id}"))
         .record_with(&page.state)
         .await?;
-    Ok(view::staff_signed(&page.viewer, &page.token, &signature))
+    Ok(view::staff_signed(&signature))
 }

@@ -4,7 +4,7 @@
 use crate::views::space::{ADMINISTRATION, PROFILE};
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::contract::printable::{annex_table, signed_contract};
 use crate::contract::{ContractDocument, Signature, CURRENT_VERSION};
 use crate::views::components::table;
@@ -22,12 +22,10 @@ pub struct SignPage<'a> {
     pub errors: &'a FormErrors,
 }
 
-pub fn contract_page(viewer: &Viewer, token: &CsrfToken, p: &SignPage) -> Markup {
+pub fn contract_page(token: &CsrfToken, p: &SignPage) -> Markup {
     PROFILE.page(
         "Contrat de maintenance",
         "/profil/contrat",
-        viewer,
-        token,
         html! {
             h1 { "Contrat de maintenance" }
             @if let Some(signature) = p.signed {
@@ -73,12 +71,10 @@ fn exact_text(s: &Signature) -> Markup {
     }
 }
 
-pub fn signed_page(viewer: &Viewer, token: &CsrfToken, s: &Signature) -> Markup {
+pub fn signed_page(s: &Signature) -> Markup {
     PROFILE.page(
         &format!("Contrat de maintenance n° {} signé", s.id),
         "/profil/contrat",
-        viewer,
-        token,
         html! {
             (signed_contract(s))
             p.no-print {
@@ -146,12 +142,10 @@ fn technical_details(signatures: &[Signature]) -> Markup {
     }
 }
 
-pub fn verify_page(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) -> Markup {
+pub fn verify_page(signatures: &[Signature]) -> Markup {
     PROFILE.page(
         "Vérifier un contrat signé",
         "/profil/contrat",
-        viewer,
-        token,
         html! {
             h1 { "Vérifier les contrats signés" }
             (verification_explained())
@@ -164,7 +158,7 @@ pub fn verify_page(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature])
     )
 }
 
-pub fn staff_list(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) -> Markup {
+pub fn staff_list(signatures: &[Signature]) -> Markup {
     let rows: Vec<Vec<Markup>> = signatures
         .iter()
         .map(|s| {
@@ -180,8 +174,6 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) 
     ADMINISTRATION.page(
         "Contrats signés",
         "/admin/contrats",
-        viewer,
-        token,
         html! {
             h1 { "Contrats signés" }
             @if signatures.is_empty() { p { "Aucun contrat signé." } }
@@ -190,12 +182,10 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, signatures: &[Signature]) 
     )
 }
 
-pub fn staff_signed(viewer: &Viewer, token: &CsrfToken, s: &Signature) -> Markup {
+pub fn staff_signed(s: &Signature) -> Markup {
     ADMINISTRATION.page(
         &format!("Contrat signé n° {}", s.id),
         "/admin/contrats",
-        viewer,
-        token,
         html! { (signed_contract(s)) (exact_text(s)) },
     )
 }

@@ -20,7 +20,7 @@ use maud::Markup;
 use crate::accounts::AccountError;
 use crate::audit::{Audit, AuditEvent};
 use crate::auth::password::PasswordError;
-use crate::auth::{opened_from_another_site, safe_return_path, CsrfToken, Viewer};
+use crate::auth::{opened_from_another_site, safe_return_path, Viewer};
 use crate::db::DbError;
 use crate::rights::RightsError;
 use crate::state::AppState;
@@ -118,11 +118,7 @@ pub async fn staff_recipients(state: &AppState) -> Result<Vec<String>, DbError> 
 /// admin's browser: then the page asks for a click on the site itself
 /// instead of opening, and nothing is read or audited. Every such handler
 /// starts with this.
-pub fn confirm_audited_opening(
-    req: &HttpRequest,
-    viewer: &Viewer,
-    token: &CsrfToken,
-) -> Option<Markup> {
+pub fn confirm_audited_opening(req: &HttpRequest) -> Option<Markup> {
     if !opened_from_another_site(req) {
         return None;
     }
@@ -132,8 +128,6 @@ pub fn confirm_audited_opening(
     };
     let target = safe_return_path(&target).unwrap_or("/admin");
     Some(crate::staff::views::confirm_opening_page(
-        viewer,
-        token,
         req.path(),
         target,
     ))

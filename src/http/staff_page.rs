@@ -23,7 +23,7 @@ impl StaffPage {
     /// instead, and nothing is read nor audited (see
     /// [`confirm_audited_opening`]).
     pub fn opened_elsewhere(&self) -> Option<Markup> {
-        confirm_audited_opening(&self.req, &self.viewer, &self.token)
+        confirm_audited_opening(&self.req)
     }
 
     /// The audit line of a record's opening: say which, then `record`.

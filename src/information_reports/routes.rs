@@ -67,14 +67,7 @@ pub async fn client_list(
     let (buildings, devices) =
         information_reports::filter_choices(&client.state.db, client.company).await?;
     let values = query.values(error.as_deref());
-    let page = view::client_list(
-        &client.viewer,
-        &client.token,
-        &list,
-        &buildings,
-        &devices,
-        &values,
-    );
+    let page = view::client_list(&list, &buildings, &devices, &values);
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
@@ -88,5 +81,5 @@ pub async fn client_report(path: web::Path<i64>, client: ClientPage) -> Result<M
         information_reports::report(&client.state.db, Some(client.company), path.into_inner())
             .await?
             .ok_or(PageError::NotFound)?;
-    Ok(view::client_report(&client.viewer, &client.token, &report))
+    Ok(view::client_report(&report))
 }

@@ -55,10 +55,7 @@ pub async fn staff_list(
         .collect();
     let shown = company.map(|id| id.to_string()).unwrap_or_default();
     let notice = notice_of(&query.done);
-    let (viewer, token) = (&staff.viewer, &staff.token);
-    Ok(view::staff_list(
-        viewer, token, &list, &companies, &shown, notice,
-    ))
+    Ok(view::staff_list(&list, &companies, &shown, notice))
 }
 
 /// `GET /admin/rapports/nouveau[?demande=N]`: from a request's page, the
@@ -99,20 +96,11 @@ async fn form_page(
     form: &ReportForm,
     errors: &FormErrors,
 ) -> Result<Markup, PageError> {
-    form_markup(
-        &staff.state,
-        &staff.viewer,
-        &staff.token,
-        report,
-        form,
-        errors,
-    )
-    .await
+    form_markup(&staff.state, &staff.token, report, form, errors).await
 }
 
 async fn form_markup(
     state: &AppState,
-    viewer: &Viewer,
     token: &CsrfToken,
     report: Option<&Report>,
     form: &ReportForm,
@@ -133,7 +121,7 @@ async fn form_markup(
         errors,
         requests: &requests,
     };
-    Ok(view::report_form_page(viewer, token, purpose, page))
+    Ok(view::report_form_page(token, purpose, page))
 }
 
 /// `POST /admin/rapports`: published and audited; the request it names
@@ -151,27 +139,26 @@ pub async fn publish(
             let audit = staff_audit(&state, &req, &viewer, AuditEvent::ReportPublished);
             publishing::publish(&state, viewer.id, &new, audit.pending(&state)).await?
         }
-        Err(errors) => return refuse(&state, &viewer, &token, None, &form, errors).await,
+        Err(errors) => return refuse(&state, &token, None, &form, errors).await,
     };
     match outcome {
         Outcome::Done { resolved, .. } => Ok(redirect(match resolved {
             true => "/admin/rapports?fait=resolue",
             false => "/admin/rapports?fait=publie",
         })),
-        refused => refuse(&state, &viewer, &token, None, &form, errors_of(refused)).await,
+        refused => refuse(&state, &token, None, &form, errors_of(refused)).await,
     }
 }
 
 /// The form again, with what was typed and why it was refused.
 async fn refuse(
     state: &AppState,
-    viewer: &Viewer,
     token: &CsrfToken,
     report: Option<&Report>,
     form: &ReportForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
-    let page = form_markup(state, viewer, token, report, form, &errors).await?;
+    let page = form_markup(state, token, report, form, &errors).await?;
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
@@ -197,12 +184,7 @@ pub async fn staff_report(
         .await?
         .ok_or(PageError::NotFound)?;
     let notice = notice_of(&query.done);
-    Ok(view::staff_report(
-        &staff.viewer,
-        &staff.token,
-        &report,
-        notice,
-    ))
+    Ok(view::staff_report(&report, notice))
 }
 
 /// `GET /admin/rapports/{id}/modifier`: the form filled with the report.
@@ -231,23 +213,13 @@ pub async fn correct(
     form.device = report.device_id.to_string();
     let new = match form.validate(paris::date(state.clock.now())) {
         Ok(new) => new,
-        Err(errors) => return refuse(&state, &viewer, &token, Some(&report), &form, errors).await,
+        Err(errors) => return refuse(&state, &token, Some(&report), &form, errors).await,
     };
     let audit = staff_audit(&state, &req, &viewer, AuditEvent::ReportCorrected).pending(&state);
     match publishing::correct(&state, report.id, viewer.id, &new, audit).await? {
         Outcome::Done { report, .. } => {
             Ok(redirect(&format!("/admin/rapports/{report}?fait=corrige")))
         }
-        refused => {
-            refuse(
-                &state,
-                &viewer,
-                &token,
-                Some(&report),
-                &form,
-                errors_of(refused),
-            )
-            .await
-        }
+        refused => refuse(&state, &token, Some(&report), &form, errors_of(refused)).await,
     }
 }

@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::buildings::views::kind_label;
 use crate::db::pagination::Paged;
 use crate::domain::DeviceStatus;
@@ -27,8 +27,6 @@ fn flash(notice: Option<&str>) -> Markup {
 
 /// `/admin/rapports`: every report, most recent work first, by company.
 pub fn staff_list(
-    viewer: &Viewer,
-    token: &CsrfToken,
     list: &Paged<Report>,
     companies: &[(i64, String)],
     company: &str,
@@ -64,8 +62,6 @@ pub fn staff_list(
     ADMINISTRATION.page(
         "Rapports d'intervention",
         PATH,
-        viewer,
-        token,
         html! {
             h1 { "Rapports d'intervention" }
             (flash(notice))
@@ -93,17 +89,10 @@ pub fn staff_list(
 }
 
 /// `/admin/rapports/{id}`: the report as the client reads it.
-pub fn staff_report(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    r: &Report,
-    notice: Option<&str>,
-) -> Markup {
+pub fn staff_report(r: &Report, notice: Option<&str>) -> Markup {
     ADMINISTRATION.page(
         &format!("Rapport n° {}", r.id),
         PATH,
-        viewer,
-        token,
         html! {
             article.report {
                 h1 { "Rapport d'intervention n° " (r.id) }
@@ -133,12 +122,7 @@ pub struct FormPage<'a> {
     pub requests: &'a [RequestChoice],
 }
 
-pub fn report_form_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    purpose: FormFor,
-    page: FormPage,
-) -> Markup {
+pub fn report_form_page(token: &CsrfToken, purpose: FormFor, page: FormPage) -> Markup {
     let (title, action) = match &purpose {
         FormFor::New { .. } => (
             "Publier un rapport d'intervention".to_owned(),
@@ -173,7 +157,7 @@ pub fn report_form_page(
             }
         }
     };
-    ADMINISTRATION.page(&title, PATH, viewer, token, body)
+    ADMINISTRATION.page(&title, PATH, body)
 }
 
 fn device_field(purpose: &FormFor, form: &ReportForm, errors: &FormErrors) -> Markup {

@@ -5,7 +5,6 @@ use crate::views::space::PROFILE;
 use crate::views::typography::plural;
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
 use crate::buildings::views::{kind_label, status_label};
 use crate::db::pagination::Paged;
 use crate::information_reports::{Prestation, Report};
@@ -26,8 +25,6 @@ pub struct FilterValues<'a> {
 }
 
 pub fn client_list(
-    viewer: &Viewer,
-    token: &CsrfToken,
     list: &Paged<Report>,
     buildings: &[(i64, String)],
     devices: &[(i64, String)],
@@ -60,8 +57,6 @@ pub fn client_list(
     PROFILE.page(
         "Rapports d'intervention",
         "/profil/rapports",
-        viewer,
-        token,
         html! {
             h1 { "Rapports d'intervention" }
             p { "Ce sont les « Rapports d'Information » de notre " a href="/politique-de-confidentialite" { "politique de confidentialité" } "." }
@@ -121,12 +116,10 @@ pub fn report_body(r: &Report, requests_at: &str) -> Markup {
     }
 }
 
-pub fn client_report(viewer: &Viewer, token: &CsrfToken, r: &Report) -> Markup {
+pub fn client_report(r: &Report) -> Markup {
     PROFILE.page(
         &format!("Rapport n° {}", r.id),
         "/profil/rapports",
-        viewer,
-        token,
         html! {
             article.report {
                 h1 { "Rapport d'intervention n° " (r.id) }

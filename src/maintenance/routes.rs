@@ -42,12 +42,7 @@ pub async fn client_list(
     let open = query.closed.is_none();
     let list =
         maintenance::requests(&client.state.db, Some(client.company), open, query.page).await?;
-    Ok(view::client_list(
-        &client.viewer,
-        &client.token,
-        &list,
-        open,
-    ))
+    Ok(view::client_list(&list, open))
 }
 
 /// The company's devices and buildings, for the request form.
@@ -70,7 +65,6 @@ pub async fn new_request(
     };
     let errors = FormErrors::default();
     Ok(view::request_form_page(
-        &client.viewer,
         &client.token,
         &choices,
         &form,
@@ -87,14 +81,7 @@ pub async fn create_request(
     let choices = place_choices(&client.state, client.company).await?;
     let refuse = |errors: FormErrors| {
         let on_call = client.state.emergency_phone.as_ref();
-        let page = view::request_form_page(
-            &client.viewer,
-            &client.token,
-            &choices,
-            &form,
-            &errors,
-            on_call,
-        );
+        let page = view::request_form_page(&client.token, &choices, &form, &errors, on_call);
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate(!choices.devices.is_empty()) {
@@ -165,8 +152,8 @@ async fn request_page(
     };
     // Client routes are for clients only, staff routes for staff only.
     Ok(match viewer.role {
-        crate::auth::Role::Client => view::client_request(viewer, token, &page),
-        _ => view::staff_request(viewer, token, &page),
+        crate::auth::Role::Client => view::client_request(token, &page),
+        _ => view::staff_request(token, &page),
     })
 }
 
@@ -290,13 +277,7 @@ pub async fn staff_list(
     let (filter, ignored) = StaffFilter::parse(&query.status, &query.urgency, &query.awaiting);
     let list = maintenance::staff::requests(&staff.state.db, filter, query.page).await?;
     let notice = ignored.then_some("Un filtre demandé n'existe pas : il est ignoré.");
-    Ok(staff_view::staff_list(
-        &staff.viewer,
-        &staff.token,
-        &list,
-        &filter,
-        notice,
-    ))
+    Ok(staff_view::staff_list(&list, &filter, notice))
 }
 
 /// `GET /admin/demandes/{id}`: a client's request is a record; opening it

@@ -4,7 +4,7 @@
 
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::db::pagination::Paged;
 use crate::maintenance::staff::{Requester, StaffFilter, StatusFilter};
 use crate::maintenance::views::{status_label, urgency_label};
@@ -96,8 +96,6 @@ fn rows(requests: &[MaintenanceRequest]) -> Vec<Vec<Markup>> {
 
 /// `/admin/demandes`: the most urgent first, then the oldest.
 pub fn staff_list(
-    viewer: &Viewer,
-    token: &CsrfToken,
     list: &Paged<MaintenanceRequest>,
     filter: &StaffFilter,
     notice: Option<&str>,
@@ -114,8 +112,6 @@ pub fn staff_list(
     ADMINISTRATION.page(
         "Demandes de maintenance",
         "/admin/demandes",
-        viewer,
-        token,
         html! {
             h1 { "Demandes de maintenance" }
             @if let Some(notice) = notice { p.notice role="status" { (notice) } }

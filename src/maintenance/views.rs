@@ -5,7 +5,7 @@ use crate::views::space::{ADMINISTRATION, PROFILE};
 use crate::views::typography::plural;
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::db::pagination::Paged;
 use crate::domain::EmergencyPhone;
 use crate::information_reports::link_views;
@@ -73,17 +73,10 @@ fn switch(path: &str, open: bool) -> Markup {
     }
 }
 
-pub fn client_list(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    list: &Paged<MaintenanceRequest>,
-    open: bool,
-) -> Markup {
+pub fn client_list(list: &Paged<MaintenanceRequest>, open: bool) -> Markup {
     PROFILE.page(
         "Demandes de maintenance",
         "/profil/demandes",
-        viewer,
-        token,
         html! {
             h1 { "Demandes de maintenance" }
             p.actions { a.button href="/profil/demandes/nouvelle" { "Nouvelle demande" } }
@@ -134,7 +127,6 @@ fn place_fields(choices: &PlaceChoices, form: &RequestForm, errors: &FormErrors)
 }
 
 pub fn request_form_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     choices: &PlaceChoices,
     form: &RequestForm,
@@ -146,8 +138,6 @@ pub fn request_form_page(
     PROFILE.page(
         "Nouvelle demande de maintenance",
         "/profil/demandes",
-        viewer,
-        token,
         html! {
             h1 { "Nouvelle demande de maintenance" }
             (stuck_person_notice(on_call))
@@ -225,13 +215,11 @@ pub struct RequestPage<'a> {
     pub reports: &'a [LinkedReport],
 }
 
-pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
+pub fn client_request(token: &CsrfToken, p: &RequestPage) -> Markup {
     let r = p.request;
     PROFILE.page(
         &format!("Demande de maintenance n° {}", r.id),
         "/profil/demandes",
-        viewer,
-        token,
         html! {
             h1 { "Demande de maintenance n° " (r.id) }
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
@@ -248,7 +236,7 @@ pub fn client_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Ma
     )
 }
 
-pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Markup {
+pub fn staff_request(token: &CsrfToken, p: &RequestPage) -> Markup {
     let r = p.request;
     let next: Vec<(&str, &str)> = r
         .status()
@@ -259,8 +247,6 @@ pub fn staff_request(viewer: &Viewer, token: &CsrfToken, p: &RequestPage) -> Mar
     ADMINISTRATION.page(
         &format!("Demande de maintenance n° {}", r.id),
         "/admin/demandes",
-        viewer,
-        token,
         html! {
             h1 { "Demande de maintenance n° " (r.id) " — " (r.company_name) }
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }

@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::db::pagination::PageRequest;
 use crate::domain::message_text;
 use crate::forms::FormErrors;
@@ -32,20 +32,14 @@ pub async fn client_list(
     client: ClientPage,
 ) -> Result<Markup, PageError> {
     let list = proposals::proposals(&client.state.db, Some(client.company), query.page).await?;
-    Ok(view::client_list(&client.viewer, &client.token, &list))
+    Ok(view::client_list(&list))
 }
 
 /// `GET /profil/propositions/nouvelle`.
 pub async fn new_proposal(client: ClientPage) -> Result<Markup, PageError> {
     let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let (form, errors) = (ProposalForm::default(), FormErrors::default());
-    Ok(view::form_page(
-        &client.viewer,
-        &client.token,
-        &devices,
-        &form,
-        &errors,
-    ))
+    Ok(view::form_page(&client.token, &devices, &form, &errors))
 }
 
 /// `POST /profil/propositions/nouvelle`: the form is read from the body,
@@ -54,7 +48,7 @@ pub async fn create(body: Bytes, client: ClientPage) -> Result<HttpResponse, Pag
     let form = ProposalForm::from_body(&body);
     let devices = maintenance::device_choices(&client.state.db, client.company).await?;
     let refuse = |errors: FormErrors| {
-        let page = view::form_page(&client.viewer, &client.token, &devices, &form, &errors);
+        let page = view::form_page(&client.token, &devices, &form, &errors);
         html(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let new = match form.validate() {
@@ -84,13 +78,7 @@ pub async fn client_page(
     let notice = (query.done == "envoyee").then_some(
         "Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.",
     );
-    Ok(view::client_page(
-        &client.viewer,
-        &client.token,
-        &proposal,
-        &devices,
-        notice,
-    ))
+    Ok(view::client_page(&proposal, &devices, notice))
 }
 
 /// `GET /admin/propositions`.
@@ -99,7 +87,7 @@ pub async fn staff_list(
     staff: StaffPage,
 ) -> Result<Markup, PageError> {
     let list = proposals::proposals(&staff.state.db, None, query.page).await?;
-    Ok(view::staff_list(&staff.viewer, &staff.token, &list))
+    Ok(view::staff_list(&list))
 }
 
 fn staff_notice(done: &str) -> Option<&'static str> {
@@ -129,7 +117,6 @@ pub async fn staff_page(
         .await?;
     let (errors, notice) = (FormErrors::default(), staff_notice(&query.done));
     Ok(view::staff_page(
-        &page.viewer,
         &page.token,
         &proposal,
         &devices,
@@ -150,7 +137,6 @@ pub async fn answer(
     path: web::Path<i64>,
     form: web::Form<AnswerForm>,
     state: web::Data<AppState>,
-    viewer: Viewer,
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
@@ -163,7 +149,7 @@ pub async fn answer(
         .ok_or(PageError::NotFound)?;
     let Some(text) = text else {
         let typed = (form.answer.as_str(), &errors);
-        let page = view::staff_page(&viewer, &token, &proposal, &devices, typed, None);
+        let page = view::staff_page(&token, &proposal, &devices, typed, None);
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
     };
     let done = match workflow::answer(&state, &proposal, &text).await? {

@@ -5,7 +5,7 @@ use crate::views::space::{ADMINISTRATION, PROFILE};
 use crate::views::typography::plural;
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
+use crate::auth::CsrfToken;
 use crate::buildings::views::kind_label;
 use crate::db::pagination::Paged;
 use crate::proposals::forms::ProposalForm;
@@ -41,12 +41,10 @@ fn rows(list: &[Proposal], base: &str, with_company: bool) -> Vec<Vec<Markup>> {
         .collect()
 }
 
-pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
+pub fn client_list(list: &Paged<Proposal>) -> Markup {
     PROFILE.page(
         "Propositions commerciales",
         "/profil/propositions",
-        viewer,
-        token,
         html! {
             h1 { "Demandes de proposition commerciale" }
             p.actions { a.button href="/profil/propositions/nouvelle" { "Demander une proposition" } }
@@ -60,7 +58,6 @@ pub fn client_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -
 }
 
 pub fn form_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     devices: &[(i64, String)],
     form: &ProposalForm,
@@ -69,8 +66,6 @@ pub fn form_page(
     PROFILE.page(
         "Demander une proposition",
         "/profil/propositions",
-        viewer,
-        token,
         html! {
             h1 { "Demander une proposition commerciale" }
             @if devices.is_empty() {
@@ -123,8 +118,6 @@ fn details(p: &Proposal, devices: &[(String, String, String)]) -> Markup {
 }
 
 pub fn client_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
     p: &Proposal,
     devices: &[(String, String, String)],
     notice: Option<&str>,
@@ -132,8 +125,6 @@ pub fn client_page(
     PROFILE.page(
         &format!("Demande de proposition n° {}", p.id),
         "/profil/propositions",
-        viewer,
-        token,
         html! {
             h1 { "Demande de proposition n° " (p.id) }
             @if let Some(notice) = notice { p.notice role="status" { (notice) } }
@@ -142,12 +133,10 @@ pub fn client_page(
     )
 }
 
-pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) -> Markup {
+pub fn staff_list(list: &Paged<Proposal>) -> Markup {
     ADMINISTRATION.page(
         "Propositions",
         "/admin/propositions",
-        viewer,
-        token,
         html! {
             h1 { "Demandes de proposition et de pré-visite" }
             @if list.items.is_empty() { p { "Aucune demande." } }
@@ -160,7 +149,6 @@ pub fn staff_list(viewer: &Viewer, token: &CsrfToken, list: &Paged<Proposal>) ->
 }
 
 pub fn staff_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     p: &Proposal,
     devices: &[(String, String, String)],
@@ -170,8 +158,6 @@ pub fn staff_page(
     ADMINISTRATION.page(
         &format!("Proposition n° {}", p.id),
         "/admin/propositions",
-        viewer,
-        token,
         html! {
             h1 { "Demande de proposition n° " (p.id) " — " (p.company_name) }
             @if let Some(notice) = notice { p.notice role="status" { (notice) } }

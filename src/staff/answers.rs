@@ -39,7 +39,7 @@ pub async fn answer(
                 text: &form.answer,
                 error: &error.to_string(),
             };
-            return refused(&state, &viewer, &token, &draft).await;
+            return refused(&state, &token, &draft).await;
         }
     };
     let audit = staff_audit(&state, &req, &viewer, AuditEvent::QuestionAnswered).pending(&state);
@@ -57,12 +57,11 @@ pub async fn answer(
 /// it was refused.
 async fn refused(
     state: &AppState,
-    viewer: &Viewer,
     token: &CsrfToken,
     draft: &AnswerDraft<'_>,
 ) -> Result<HttpResponse, PageError> {
     let questions = crate::inbox::questions(&state.db).await?;
     let applications = crate::inbox::applications(&state.db).await?;
-    let page = view::messages_page(viewer, token, &questions, &applications, None, Some(draft));
+    let page = view::messages_page(token, &questions, &applications, None, Some(draft));
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }

@@ -33,8 +33,5 @@ pub async fn audit_log(
         errors: &errors,
         retention: &retention,
     };
-    Ok(html(
-        status,
-        view::journal_page(&page.viewer, &page.token, &journal),
-    ))
+    Ok(html(status, view::journal_page(&journal)))
 }

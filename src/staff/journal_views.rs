@@ -4,7 +4,6 @@ use maud::{html, Markup};
 
 use crate::accounts::AccountSummary;
 use crate::audit::{event_in_french, AuditEvent, AuditLine};
-use crate::auth::{CsrfToken, Viewer};
 use crate::db::pagination::Paged;
 use crate::staff::journal_filter::JournalQuery;
 use crate::views::components::{pagination, table};
@@ -113,7 +112,7 @@ fn filters(p: &JournalPage) -> Markup {
     }
 }
 
-pub fn journal_page(viewer: &Viewer, token: &CsrfToken, p: &JournalPage) -> Markup {
+pub fn journal_page(p: &JournalPage) -> Markup {
     let q = p.query;
     let query: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("qui", &q.actor)
@@ -125,8 +124,6 @@ pub fn journal_page(viewer: &Viewer, token: &CsrfToken, p: &JournalPage) -> Mark
     ADMINISTRATION.page(
         "Journal de sécurité",
         "/admin/journal",
-        viewer,
-        token,
         html! {
             h1 { "Journal de sécurité" }
             p { "Les actions sensibles, les plus récentes en premier. Elles sont conservées " (p.retention) ", puis supprimées. Ouvrir ce journal est lui-même enregistré." }

@@ -19,15 +19,9 @@ use crate::staff::views as view;
 use crate::state::AppState;
 
 /// `GET /admin`: what needs action now.
-pub async fn home(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
+pub async fn home(state: web::Data<AppState>) -> Result<Markup, PageError> {
     let queues = crate::staff::work_queue::gather(&state).await?;
-    Ok(crate::staff::work_queue_view::page(
-        &viewer, &token, &queues,
-    ))
+    Ok(crate::staff::work_queue_view::page(&queues))
 }
 
 #[derive(Deserialize)]
@@ -68,16 +62,9 @@ fn notice_of(query: &Notice) -> Option<&'static str> {
 pub async fn registrations(
     query: web::Query<Notice>,
     state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
 ) -> Result<Markup, PageError> {
     let pending = accounts::pending_registrations(&state.db).await?;
-    Ok(view::registrations_page(
-        &viewer,
-        &token,
-        &pending,
-        notice_of(&query),
-    ))
+    Ok(view::registrations_page(&pending, notice_of(&query)))
 }
 
 /// `GET /admin/inscriptions/{id}`: opening a person's record is audited.
@@ -92,13 +79,7 @@ pub async fn registration(page: StaffPage, path: web::Path<i64>) -> Result<Marku
     page.record(page.viewed().subject(format!("registration:{id}")))
         .await?;
     let errors = FormErrors::default();
-    Ok(view::registration_page(
-        &page.viewer,
-        &page.token,
-        &found,
-        "",
-        &errors,
-    ))
+    Ok(view::registration_page(&page.token, &found, "", &errors))
 }
 
 /// `POST /admin/inscriptions/{id}/valider`.
@@ -141,7 +122,7 @@ pub async fn reject(
         let found = accounts::registration(&state.db, id)
             .await?
             .ok_or(PageError::NotFound)?;
-        let page = view::registration_page(&viewer, &token, &found, &form.reason, &errors);
+        let page = view::registration_page(&token, &found, &form.reason, &errors);
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
     };
     let audit = staff_audit(&state, &req, &viewer, AuditEvent::RegistrationRejected);
@@ -162,7 +143,6 @@ pub async fn messages(page: StaffPage, query: web::Query<Notice>) -> Result<Mark
     let applications = inbox::applications(&page.state.db).await?;
     page.record(page.viewed().subject("messages")).await?;
     Ok(view::messages_page(
-        &page.viewer,
         &page.token,
         &questions,
         &applications,
@@ -190,13 +170,9 @@ pub async fn mark_handled(
 }
 
 /// `GET /admin/comptes`.
-pub async fn accounts_list(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
+pub async fn accounts_list(state: web::Data<AppState>) -> Result<Markup, PageError> {
     let accounts = accounts::accounts(&state.db).await?;
-    Ok(view::accounts_page(&viewer, &token, &accounts))
+    Ok(view::accounts_page(&accounts))
 }
 
 /// `GET /admin/comptes/{id}`: opening a person's record is audited.
@@ -290,23 +266,15 @@ pub async fn change_status(
 }
 
 /// `GET /admin/registre`: the register in force and the last purge runs.
-pub async fn register(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
+pub async fn register(state: web::Data<AppState>) -> Result<Markup, PageError> {
     let runs = crate::privacy::purge::recent_runs(&state.db, 100).await?;
-    Ok(view::register_page(&viewer, &token, &state.register, &runs))
+    Ok(view::register_page(&state.register, &runs))
 }
 
 /// `GET /admin/societes`.
-pub async fn companies(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    token: CsrfToken,
-) -> Result<Markup, PageError> {
+pub async fn companies(state: web::Data<AppState>) -> Result<Markup, PageError> {
     let companies = accounts::companies(&state.db).await?;
-    Ok(view::companies_page(&viewer, &token, &companies))
+    Ok(view::companies_page(&companies))
 }
 
 /// `GET /admin/societes/{id}`: its users are people; opening it is audited.
@@ -322,8 +290,5 @@ pub async fn company(page: StaffPage, path: web::Path<i64>) -> Result<Markup, Pa
     let devices = crate::buildings::company_devices(db, id).await?;
     page.record(page.viewed().subject(format!("company:{id}")))
         .await?;
-    let (viewer, token) = (&page.viewer, &page.token);
-    Ok(view::company_page(
-        viewer, token, &company, &users, &devices,
-    ))
+    Ok(view::company_page(&company, &users, &devices))
 }

@@ -18,17 +18,10 @@ use crate::views::forms::{
 };
 
 /// An audited page opened from another site: one click here opens it.
-pub fn confirm_opening_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    path: &str,
-    target: &str,
-) -> Markup {
+pub fn confirm_opening_page(path: &str, target: &str) -> Markup {
     ADMINISTRATION.page(
         "Ouvrir la page",
         path,
-        viewer,
-        token,
         html! {
             h1 { "Ouvrir la page ?" }
             p {
@@ -49,12 +42,7 @@ fn flash(notice: Option<&str>) -> Markup {
     html! { @if let Some(notice) = notice { p.notice role="status" { (notice) } } }
 }
 
-pub fn registrations_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    pending: &[Registration],
-    notice: Option<&str>,
-) -> Markup {
+pub fn registrations_page(pending: &[Registration], notice: Option<&str>) -> Markup {
     let rows: Vec<Vec<Markup>> = pending
         .iter()
         .map(|r| {
@@ -70,8 +58,6 @@ pub fn registrations_page(
     ADMINISTRATION.page(
         "Demandes de compte",
         "/admin/inscriptions",
-        viewer,
-        token,
         html! {
             h1 { "Demandes de compte en attente" }
             (flash(notice))
@@ -89,7 +75,6 @@ pub fn registrations_page(
 }
 
 pub fn registration_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     r: &Registration,
     reason: &str,
@@ -106,8 +91,6 @@ pub fn registration_page(
     ADMINISTRATION.page(
         "Demande de compte",
         "/admin/inscriptions",
-        viewer,
-        token,
         html! {
             h1 { "Demande de " (r.first_name) " " (r.last_name) }
             p { "Reçue le " (french_datetime(r.requested_at)) "." }
@@ -148,7 +131,6 @@ pub fn registration_page(
 }
 
 pub fn messages_page(
-    viewer: &Viewer,
     token: &CsrfToken,
     questions: &[Question],
     applications: &[Application],
@@ -194,8 +176,6 @@ pub fn messages_page(
     ADMINISTRATION.page(
         "Messages",
         "/admin/messages",
-        viewer,
-        token,
         html! {
             h1 { "Messages" }
             (flash(notice))
@@ -221,7 +201,7 @@ fn role_label(role: &str) -> &'static str {
     Role::parse(role).map(|r| r.label()).unwrap_or("—")
 }
 
-pub fn accounts_page(viewer: &Viewer, token: &CsrfToken, accounts: &[AccountSummary]) -> Markup {
+pub fn accounts_page(accounts: &[AccountSummary]) -> Markup {
     let rows: Vec<Vec<Markup>> = accounts
         .iter()
         .map(|a| {
@@ -237,8 +217,6 @@ pub fn accounts_page(viewer: &Viewer, token: &CsrfToken, accounts: &[AccountSumm
     ADMINISTRATION.page(
         "Comptes",
         "/admin/comptes",
-        viewer,
-        token,
         html! {
             h1 { "Comptes" }
             (table(&plural(accounts.len() as i64, "compte", "comptes"), &["Personne", "E-mail", "Société", "Rôle", "État"], &rows))
@@ -259,8 +237,6 @@ pub fn account_page(
     ADMINISTRATION.page(
         &title,
         "/admin/comptes",
-        viewer,
-        token,
         html! {
             h1 { (a.first_name) " " (a.last_name) }
             (flash(notice))
@@ -299,12 +275,7 @@ pub fn account_page(
     )
 }
 
-pub fn register_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    register: &Register,
-    runs: &[PurgeRun],
-) -> Markup {
+pub fn register_page(register: &Register, runs: &[PurgeRun]) -> Markup {
     let tables: Vec<Vec<Markup>> = register
         .activities()
         .iter()
@@ -334,8 +305,6 @@ pub fn register_page(
     ADMINISTRATION.page(
         "Registre et purges",
         "/admin/registre",
-        viewer,
-        token,
         html! {
             h1 { "Registre des traitements et purges" }
             p { "Le registre en vigueur, réglages compris : c'est lui qui fixe les durées de la politique de confidentialité et celles de la purge." }
@@ -348,11 +317,7 @@ pub fn register_page(
     )
 }
 
-pub fn companies_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
-    companies: &[crate::accounts::CompanySummary],
-) -> Markup {
+pub fn companies_page(companies: &[crate::accounts::CompanySummary]) -> Markup {
     let rows: Vec<Vec<Markup>> = companies
         .iter()
         .map(|c| {
@@ -369,8 +334,6 @@ pub fn companies_page(
     ADMINISTRATION.page(
         "Sociétés clientes",
         "/admin/societes",
-        viewer,
-        token,
         html! {
             h1 { "Sociétés clientes" }
             @if companies.is_empty() { p { "Aucune société : elles naissent de la validation des demandes de compte." } }
@@ -380,8 +343,6 @@ pub fn companies_page(
 }
 
 pub fn company_page(
-    viewer: &Viewer,
-    token: &CsrfToken,
     c: &crate::accounts::CompanySummary,
     users: &[AccountSummary],
     devices: &[(String, crate::buildings::Device)],
@@ -411,8 +372,6 @@ pub fn company_page(
     ADMINISTRATION.page(
         &c.name,
         "/admin/societes",
-        viewer,
-        token,
         html! {
             h1 { (c.name) }
             p { (CompanyKind::parse(&c.kind).map(|k| k.label()).unwrap_or("—")) ", " (c.city) }

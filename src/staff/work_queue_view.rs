@@ -3,7 +3,6 @@
 
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
 use crate::maintenance::Urgency;
 use crate::staff::work_queue::{WorkQueues, RIGHTS_DUE_SOON_DAYS};
 use crate::views::space::ADMINISTRATION;
@@ -127,12 +126,10 @@ const DUE_SOON: &str = "Réponse due dans les 7 jours";
 const _: () = assert!(RIGHTS_DUE_SOON_DAYS == 7, "DUE_SOON names the window");
 
 /// The staff home page.
-pub fn page(viewer: &Viewer, token: &CsrfToken, w: &WorkQueues) -> Markup {
+pub fn page(w: &WorkQueues) -> Markup {
     ADMINISTRATION.page(
         "Administration : à traiter",
         "/admin",
-        viewer,
-        token,
         html! {
             h1 { "À traiter" }
             section.queues aria-labelledby="file-demandes" {

@@ -6,7 +6,7 @@ use maud::Markup;
 
 use super::layout::space_layout;
 use super::Page;
-use crate::auth::{CsrfToken, Role, Viewer};
+use crate::auth::Role;
 
 /// A space: what search engines read of it and its menu.
 pub struct Space {
@@ -114,19 +114,7 @@ impl Space {
     }
 
     /// A page of this space, under the header and the space's menu.
-    pub fn page(
-        &self,
-        title: &str,
-        path: &str,
-        _viewer: &Viewer,
-        _token: &CsrfToken,
-        content: Markup,
-    ) -> Markup {
-        self.page_without_viewer(title, path, content)
-    }
-
-    /// A page of this space, under the header and the space's menu.
-    pub fn page_without_viewer(&self, title: &str, path: &str, content: Markup) -> Markup {
+    pub fn page(&self, title: &str, path: &str, content: Markup) -> Markup {
         let page = Page {
             title,
             description: self.description,

@@ -4,7 +4,6 @@
 
 use maud::{html, Markup};
 
-use crate::auth::{CsrfToken, Viewer};
 use crate::views::layout::CONTACT_EMAIL;
 use crate::views::space::PROFILE;
 
@@ -33,12 +32,10 @@ pub fn no_company_notice() -> Markup {
 }
 
 /// The page of `path` for a client without a company.
-pub fn no_company_page(viewer: &Viewer, token: &CsrfToken, path: &str) -> Markup {
+pub fn no_company_page(path: &str) -> Markup {
     PROFILE.page(
         "Compte non rattaché à une société",
         path,
-        viewer,
-        token,
         html! {
             h1 { "Votre compte n'est pas encore rattaché à une société" }
             (no_company_notice())

@@ -269,7 +269,7 @@ pub async fn visits_export(
     staff: StaffPage,
     query: web::Query<VisitQuery>,
 ) -> Result<HttpResponse, PageError> {
-    if let Some(confirm) = confirm_audited_opening(&staff.req, &staff.viewer, &staff.token) {
+    if let Some(confirm) = confirm_audited_opening(&staff.req) {
         return Ok(html(StatusCode::OK, confirm));
     }
     let search = VisitSearch::parse(&query).map_err(|_| PageError::BadRequest)?;
