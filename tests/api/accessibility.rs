@@ -4,9 +4,7 @@
 
 use wemaintain::auth::Role;
 
-use crate::helpers::{
-    client_of_company, create_account, header, spawn_app, Backend, Browser, PASSWORD,
-};
+use crate::helpers::{client_with_a_lift, create_account, spawn_app, Backend, PASSWORD};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -48,45 +46,11 @@ fn text(html: &str) -> String {
     out.trim().to_owned()
 }
 
-/// A client with a building holding a device; returns the building's page.
-async fn client_with_a_building(browser: &Browser) -> String {
-    let created = browser
-        .post_form(
-            "/profil/batiments/nouveau",
-            &[
-                ("nom", "Résidence Les Tilleuls"),
-                ("adresse", "12 avenue des Tilleuls"),
-                ("code_postal", "92200"),
-                ("ville", "Neuilly-sur-Seine"),
-                ("pays", "FR"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status(), 303);
-    let building = header(created.headers(), "location")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let added = browser
-        .post_form(
-            &format!("{building}/appareils/nouveau"),
-            &[
-                ("type_appareil", "ascenseur"),
-                ("emplacement", "Escalier B"),
-                ("etat", "en_service"),
-            ],
-        )
-        .await;
-    assert_eq!(added.status(), 303);
-    building
-}
-
 /// The pages with tables, for a client and for staff.
 async fn pages_with_tables(backend: Backend) -> Vec<(String, String)> {
     let app = spawn_app(backend).await;
-    let (_, client) = client_of_company(&app, "marie@syndic.fr", "Syndic Exemple").await;
-    let building = client_with_a_building(&client).await;
+    let (client, building, _) = client_with_a_lift(&app, "marie@syndic.fr", "Syndic Exemple").await;
+    let building = format!("/profil/batiments/{building}");
     create_account(&app, Role::Admin, "equipe@wemaintain.com").await;
     let staff = app.browser();
     staff.login_ok("equipe@wemaintain.com", PASSWORD).await;

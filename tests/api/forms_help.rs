@@ -8,7 +8,7 @@ use wemaintain::auth::Role;
 
 use crate::helpers::PlainText;
 use crate::helpers::{
-    client_of_company, create_account, scalar, spawn_app, Backend, Browser, TestApp, PASSWORD,
+    client_with_a_lift, create_account, scalar, spawn_app, Backend, Browser, TestApp, PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -104,39 +104,7 @@ async fn staff(app: &TestApp) -> Browser {
 /// A client of a company with one building and one device; returns the
 /// browser and the building's and device's ids.
 async fn client_with_a_device(app: &TestApp) -> (Browser, i64, i64) {
-    let (company, client) = client_of_company(app, "gestion@syndic.fr", "Syndic Exemple").await;
-    let building = [
-        ("nom", "Résidence Les Tilleuls"),
-        ("adresse", "12 avenue des Tilleuls"),
-        ("code_postal", "92200"),
-        ("ville", "Neuilly-sur-Seine"),
-        ("pays", "FR"),
-    ];
-    let sent = client
-        .post_form("/profil/batiments/nouveau", &building)
-        .await;
-    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    let building = scalar(
-        &app.db,
-        &format!("SELECT id FROM buildings WHERE company_id = {company}"),
-    )
-    .await;
-    let device = [
-        ("type_appareil", "ascenseur"),
-        ("emplacement", "Escalier B"),
-        ("etat", "en_service"),
-    ];
-    let path = format!("/profil/batiments/{building}/appareils/nouveau");
-    assert_eq!(
-        client.post_form(&path, &device).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let device = scalar(
-        &app.db,
-        &format!("SELECT MAX(id) FROM devices WHERE building_id = {building}"),
-    )
-    .await;
-    (client, building, device)
+    client_with_a_lift(app, "gestion@syndic.fr", "Syndic Exemple").await
 }
 
 /// A form sent with `fields`, shown again with its errors (422, or 200 for

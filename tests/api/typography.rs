@@ -9,7 +9,7 @@ use wemaintain::routes::{Verb, ROUTES};
 
 use crate::common::mail::wait_for;
 use crate::helpers::{
-    client_of_company, create_account, scalar, spawn_app, Backend, Browser, TestApp, PASSWORD,
+    client_with_a_lift, create_account, scalar, spawn_app, Backend, Browser, TestApp, PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -51,36 +51,9 @@ async fn staff(app: &TestApp) -> Browser {
 /// A client with a building, a device and a maintenance request; returns
 /// the browser and the ids of the building and the request.
 async fn busy_client(app: &TestApp) -> (Browser, i64, i64) {
-    let (company, client) = client_of_company(app, "gestion@syndic.fr", "Syndic Exemple").await;
-    let building = [
-        ("nom", "Résidence Les Tilleuls"),
-        ("adresse", "12 avenue des Tilleuls"),
-        ("code_postal", "92200"),
-        ("ville", "Neuilly-sur-Seine"),
-        ("pays", "FR"),
-    ];
-    let sent = client
-        .post_form("/profil/batiments/nouveau", &building)
-        .await;
-    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    let building = scalar(
-        &app.db,
-        &format!("SELECT id FROM buildings WHERE company_id = {company}"),
-    )
-    .await;
-    let device = [
-        ("type_appareil", "ascenseur"),
-        ("emplacement", "Escalier B"),
-        ("etat", "en_service"),
-    ];
-    let path = format!("/profil/batiments/{building}/appareils/nouveau");
-    assert_eq!(
-        client.post_form(&path, &device).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let device = scalar(&app.db, "SELECT MAX(id) FROM devices")
-        .await
-        .to_string();
+    let (client, building, device) =
+        client_with_a_lift(app, "gestion@syndic.fr", "Syndic Exemple").await;
+    let device = device.to_string();
     let request = [
         ("appareil", device.as_str()),
         ("nature", "entretien"),
