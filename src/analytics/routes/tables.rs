@@ -44,6 +44,41 @@ struct Selected {
     rows: Vec<BreakdownRow>,
 }
 
+impl TableQuery {
+    /// The period asked for; a wrong one falls back to 30 days and says why.
+    fn period(&self, today: i64) -> (Period, Option<String>) {
+        let asked = Period::parse(
+            self.period.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+            today,
+        );
+        match asked {
+            Ok(period) => (period, None),
+            Err(error) => (
+                Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
+                Some(error.to_string()),
+            ),
+        }
+    }
+
+    fn request(&self) -> TableRequest {
+        TableRequest::parse(
+            self.q.as_deref(),
+            self.sort.as_deref(),
+            self.order.as_deref(),
+        )
+    }
+
+    fn page(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+    }
+}
+
+/// The table's lines for the period, searched and sorted.
 async fn selected(
     state: &AppState,
     key: &str,
@@ -51,26 +86,11 @@ async fn selected(
 ) -> Result<(Dimension, Selected), PageError> {
     let dimension = dimension_of_table(key).ok_or(PageError::NotFound)?;
     let now = state.clock.now();
-    let today = paris_day(now);
-    let (period, error) = match Period::parse(
-        query.period.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-        today,
-    ) {
-        Ok(period) => (period, None),
-        Err(error) => (
-            Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
-            Some(error.to_string()),
-        ),
-    };
-    let request = TableRequest::parse(
-        query.q.as_deref(),
-        query.sort.as_deref(),
-        query.order.as_deref(),
-    );
+    let (period, error) = query.period(paris_day(now));
+    let request = query.request();
+    let db = &state.db;
     let rows = full_table(
-        &state.db,
+        db,
         &state.register,
         &period,
         now,
@@ -98,29 +118,19 @@ pub async fn full(
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
     let (dimension, s) = selected(&state, &key, &query).await?;
-    let page = page_of(
-        s.rows,
-        query
-            .page
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1),
-    );
-    let markup = view::full_table_page(
-        &viewer,
-        &FullTable {
-            dimension,
-            period: &s.period,
-            period_error: s.error.as_deref(),
-            request: &s.request,
-            page: &page,
-        },
-    );
+    let page = page_of(s.rows, query.page());
+    let table = FullTable {
+        dimension,
+        period: &s.period,
+        period_error: s.error.as_deref(),
+        request: &s.request,
+        page: &page,
+    };
     let status = match s.error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
-    Ok(html(status, markup))
+    Ok(html(status, view::full_table_page(&viewer, &table)))
 }
 
 /// `GET /statistiques/tableau/{clé}/export`: every searched line, as CSV.
