@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::analytics::live::live_now;
 use crate::analytics::reports::{self, Period};
-use crate::analytics::rollup::paris_day;
+use crate::analytics::rollup::{paris_day, Dimension};
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
 use crate::analytics::views::statistics_tables::series_csv;
@@ -98,7 +98,8 @@ pub async fn export(
         return Err(PageError::BadRequest);
     }
     let table = query.table.as_deref().unwrap_or_default();
-    let dimension = dimension_of_table(table);
+    // The versions have no table of their own here: their full table has its CSV.
+    let dimension = dimension_of_table(table).filter(|d| Dimension::BREAKDOWNS.contains(d));
     if dimension.is_none() && !matches!(table, "serie" | "chiffres") {
         return Err(PageError::NotFound);
     }

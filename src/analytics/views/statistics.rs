@@ -442,9 +442,9 @@ fn below_breakdown(report: &Report, dimension: Dimension, query: &str) -> Markup
             }
         }
         @if lines(dimension) > 0 {
-            p.more { a href={ "/statistiques/tableau/" (table_key(dimension)) "?" (query) } {
-                "Voir les " (french_number(lines(dimension) as i64)) " lignes"
-            } }
+            @let more = format!("Voir les {} lignes", french_number(lines(dimension) as i64));
+            p.more { a href={ "/statistiques/tableau/" (table_key(dimension)) "?" (query) }
+                aria-label={ (more) " du tableau « " (dimension_labels(dimension).0) " »" } { (more) } }
         }
     }
 }
