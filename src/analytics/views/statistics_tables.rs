@@ -138,7 +138,7 @@ fn sortable_table(t: &FullTable, caption: &str) -> Markup {
         html! {
             th scope="col" role="columnheader" aria-sort=[current.then(|| t.request.order.aria())] {
                 a href=(t.link(Some((key, next)), "")) { (name)
-                    @if current { @if t.request.order == Order::Ascending { " ↑" } @else { " ↓" } }
+                    @if current { span aria-hidden="true" { @if t.request.order == Order::Ascending { " ↑" } @else { " ↓" } } }
                 }
             }
         }
