@@ -91,6 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let page = StatisticsPage {
         report: &report,
         visitors_now: 3,
+        live_pages: &[],
         min_group: 5,
         period_error: None,
     };

@@ -4,7 +4,7 @@
 //! built from it, and the tests draw their access matrix from it.
 
 use crate::accounts::routes::{account, registration};
-use crate::analytics::routes::{opt_out, statistics};
+use crate::analytics::routes::{opt_out, statistics, tables};
 use crate::assets;
 use crate::auth::csrf::check_csrf;
 use crate::auth::roles::require;
@@ -152,6 +152,9 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/profil/donnees/effacer" Client => rights::erase;
     Read "/statistiques" Statistics => statistics::page;
     Read "/statistiques/export" Statistics => statistics::export;
+    Read "/statistiques/tableau/{key}" Statistics => tables::full;
+    Read "/statistiques/tableau/{key}/export" Statistics => tables::export;
+    Read "/statistiques/en-ce-moment" Statistics => tables::live;
     Read "/admin" Admin => admin::home;
     Read "/admin/inscriptions" Admin => admin::registrations;
     Read "/admin/inscriptions/{id}" Admin => admin::registration;

@@ -12,14 +12,17 @@ pub mod views;
 
 mod client_ip;
 pub mod filters;
+pub mod live;
 mod middleware;
 mod objection;
 pub mod period;
 pub mod reports;
 pub mod rollup;
 mod store;
+pub mod tables;
 mod url;
 pub mod user_agent;
+pub mod versions;
 pub mod writer;
 
 use std::net::IpAddr;

@@ -11,6 +11,7 @@ pub use super::period::{Period, PeriodError, PeriodKind};
 use super::rollup::{
     count_audience, date_of_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
 };
+use super::versions::group_by_family;
 use crate::db::{on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
@@ -61,7 +62,25 @@ pub struct Report {
     pub previous: Headline,
     pub series: Vec<SeriesPoint>,
     pub breakdowns: Vec<(Dimension, Vec<BreakdownRow>)>,
+    /// The versions of each family shown in the browsers and OS tables.
+    pub versions: Vec<FamilyVersions>,
+    /// How many lines each breakdown's full table has (the pages table
+    /// above lists only its top ones).
+    pub table_lines: Vec<(Dimension, usize)>,
 }
+
+/// The versions of one browser or OS, their small groups merged into
+/// « Autres versions ».
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyVersions {
+    /// `Browser` or `Os`.
+    pub dimension: Dimension,
+    pub family: String,
+    pub rows: Vec<BreakdownRow>,
+}
+
+/// The label of a family's merged small versions.
+pub const OTHER_VERSIONS: &str = "Autres versions";
 
 /// What a period adds up to, before suppression.
 #[derive(Debug, Default)]
@@ -85,7 +104,7 @@ impl PeriodCounts {
         self.days.insert(day, day_counts.get(Dimension::Total, ""));
         for ((dimension, value), c) in &day_counts.0 {
             let wanted = if with_breakdowns {
-                Dimension::BREAKDOWNS.contains(dimension)
+                Dimension::BREAKDOWNS.contains(dimension) || Dimension::VERSIONS.contains(dimension)
             } else {
                 *dimension == Dimension::Device
             };
@@ -113,7 +132,8 @@ impl PeriodCounts {
     }
 }
 
-const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer'";
+const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer', \
+     'browser_version', 'os_version'";
 
 /// Adds up a period: stored days from the aggregates, the others (today,
 /// a day not counted yet) from the raw rows, counted the same way.
@@ -242,24 +262,101 @@ fn ratio(part: i64, whole: i64) -> f64 {
     }
 }
 
+/// The period's values of one dimension, before suppression.
+fn values_of(counts: &PeriodCounts, dimension: Dimension) -> Vec<(String, Counts)> {
+    counts
+        .values
+        .iter()
+        .filter(|((d, _), _)| *d == dimension)
+        .map(|((_, value), c)| (value.clone(), c.clone()))
+        .collect()
+}
+
 fn breakdowns(counts: &PeriodCounts, min_group: i64) -> Vec<(Dimension, Vec<BreakdownRow>)> {
     Dimension::BREAKDOWNS
         .iter()
         .map(|&dimension| {
-            let rows: Vec<(String, Counts)> = counts
-                .values
-                .iter()
-                .filter(|((d, _), _)| *d == dimension)
-                .map(|((_, value), c)| (value.clone(), c.clone()))
-                .collect();
             let limit = if dimension == Dimension::Page {
                 TOP_PAGES
             } else {
                 usize::MAX
             };
-            (dimension, suppress(rows, min_group, limit))
+            (
+                dimension,
+                suppress(values_of(counts, dimension), min_group, limit),
+            )
         })
         .collect()
+}
+
+/// The lines of each breakdown's full table.
+fn table_lines(counts: &PeriodCounts, min_group: i64) -> Vec<(Dimension, usize)> {
+    Dimension::BREAKDOWNS
+        .iter()
+        .chain(&Dimension::VERSIONS)
+        .map(|&d| {
+            (
+                d,
+                suppress(values_of(counts, d), min_group, usize::MAX).len(),
+            )
+        })
+        .collect()
+}
+
+/// The versions of each browser and OS shown by name, each version of
+/// fewer than `min_group` visitors merged into its family's « Autres
+/// versions ».
+fn family_versions(
+    counts: &PeriodCounts,
+    min_group: i64,
+    breakdowns: &[(Dimension, Vec<BreakdownRow>)],
+) -> Vec<FamilyVersions> {
+    let mut out = Vec::new();
+    for versions in Dimension::VERSIONS {
+        let Some(dimension) = versions.family() else {
+            continue;
+        };
+        let family_values = values_of(counts, dimension);
+        let families: Vec<&str> = family_values.iter().map(|(v, _)| v.as_str()).collect();
+        let mut groups = group_by_family(&families, values_of(counts, versions));
+        let shown = breakdowns.iter().filter(|(d, _)| *d == dimension);
+        for row in shown
+            .flat_map(|(_, rows)| rows)
+            .filter(|r| r.value != OTHERS)
+        {
+            if let Some(rows) = groups.remove(&row.value) {
+                let mut rows = suppress(rows, min_group, usize::MAX);
+                if let Some(last) = rows.last_mut().filter(|r| r.value == OTHERS) {
+                    last.value = OTHER_VERSIONS.to_owned();
+                }
+                out.push(FamilyVersions {
+                    dimension,
+                    family: row.value.clone(),
+                    rows,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every line of one breakdown over a period (`Dimension::BREAKDOWNS` or
+/// `Dimension::VERSIONS`), small groups merged into a last « Autres »,
+/// for the full table and its CSV.
+pub async fn full_table(
+    db: &Db,
+    register: &Register,
+    period: &Period,
+    now: DateTime<Utc>,
+    min_group: i64,
+    dimension: Dimension,
+) -> Result<Vec<BreakdownRow>, DbError> {
+    let (counts, _) = period_counts(db, register, period, now, true).await?;
+    Ok(suppress(
+        values_of(&counts, dimension),
+        min_group,
+        usize::MAX,
+    ))
 }
 
 fn shown(counts: &Counts, min_group: i64) -> (Option<i64>, Option<i64>) {
@@ -312,12 +409,15 @@ pub async fn report(
         headline.hidden = headline.visitors > 0 && headline.visitors < min_group;
         headline
     };
+    let breakdowns = breakdowns(&counts, min_group);
     Ok(Report {
         period: *period,
         headline: hide(counts.headline()),
         previous: hide(previous.headline()),
         series,
-        breakdowns: breakdowns(&counts, min_group),
+        versions: family_versions(&counts, min_group, &breakdowns),
+        table_lines: table_lines(&counts, min_group),
+        breakdowns,
     })
 }
 

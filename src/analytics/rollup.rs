@@ -18,6 +18,7 @@ use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use futures_util::StreamExt;
 use sqlx::QueryBuilder;
 
+use super::versions::version_value;
 use crate::db::{millis, on_pool, on_sqlite_handle, BeginWrite, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
@@ -36,6 +37,10 @@ pub enum Dimension {
     Os,
     Device,
     Manufacturer,
+    /// The browser and its major version, « Firefox 121 ».
+    BrowserVersion,
+    /// The OS and its major version, « Android 14 ».
+    OsVersion,
 }
 
 impl Dimension {
@@ -48,6 +53,18 @@ impl Dimension {
         Dimension::Manufacturer,
     ];
 
+    /// The versions, listed under their family rather than on their own.
+    pub const VERSIONS: [Dimension; 2] = [Dimension::BrowserVersion, Dimension::OsVersion];
+
+    /// The family a version dimension breaks down.
+    pub fn family(self) -> Option<Dimension> {
+        match self {
+            Dimension::BrowserVersion => Some(Dimension::Browser),
+            Dimension::OsVersion => Some(Dimension::Os),
+            _ => None,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Dimension::Total => "total",
@@ -58,6 +75,8 @@ impl Dimension {
             Dimension::Os => "os",
             Dimension::Device => "device",
             Dimension::Manufacturer => "manufacturer",
+            Dimension::BrowserVersion => "browser_version",
+            Dimension::OsVersion => "os_version",
         }
     }
 
@@ -65,6 +84,7 @@ impl Dimension {
         [Dimension::Total, Dimension::Hour]
             .into_iter()
             .chain(Dimension::BREAKDOWNS)
+            .chain(Dimension::VERSIONS)
             .find(|d| d.key() == key)
     }
 }
@@ -216,6 +236,19 @@ impl DayCounter {
         }
         if let Some(manufacturer) = &row.manufacturer {
             self.add_value(Dimension::Manufacturer, manufacturer, visitor);
+        }
+        let versions = [
+            (
+                Dimension::BrowserVersion,
+                &row.browser,
+                &row.browser_version,
+            ),
+            (Dimension::OsVersion, &row.os, &row.os_version),
+        ];
+        for (dimension, family, version) in versions {
+            if let Some(value) = version_value(family.as_deref(), version.as_deref()) {
+                self.add_value(dimension, &value, visitor);
+            }
         }
     }
 

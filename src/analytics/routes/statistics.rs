@@ -4,10 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::analytics::live::live_now;
 use crate::analytics::reports::{self, Period};
-use crate::analytics::rollup::paris_day;
+use crate::analytics::rollup::{paris_day, Dimension};
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
+use crate::analytics::views::statistics_tables::series_csv;
 use crate::auth::Viewer;
 use crate::http::csv_download::Separator;
 use crate::http::{html, PageError};
@@ -66,10 +68,11 @@ pub async fn page(
     let now = state.clock.now();
     let (period, error) = query.period(paris_day(now));
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
-    let visitors_now = reports::visitors_now(&state.db, now).await?;
+    let live = live_now(&state.db, now, state.min_group).await?;
     let page = StatisticsPage {
         report: &report,
-        visitors_now,
+        visitors_now: live.visitors,
+        live_pages: &live.pages,
         min_group: state.min_group,
         period_error: error.as_deref(),
     };
@@ -94,12 +97,17 @@ pub async fn export(
         // Only a hand-made link gets here: the page's links are valid.
         return Err(PageError::BadRequest);
     }
-    let dimension = query
-        .table
-        .as_deref()
-        .and_then(dimension_of_table)
-        .ok_or(PageError::NotFound)?;
+    let table = query.table.as_deref().unwrap_or_default();
+    // The versions have no table of their own here: their full table has its CSV.
+    let dimension = dimension_of_table(table).filter(|d| Dimension::BREAKDOWNS.contains(d));
+    if dimension.is_none() && !matches!(table, "serie" | "chiffres") {
+        return Err(PageError::NotFound);
+    }
     let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
-    let csv = view::table_csv(&report, dimension, query.separator())?;
+    let csv = match (series_csv(&report, table, query.separator()), dimension) {
+        (Some(csv), _) => csv?,
+        (None, Some(dimension)) => view::table_csv(&report, dimension, query.separator())?,
+        (None, None) => return Err(PageError::NotFound),
+    };
     Ok(csv.into_response()?)
 }

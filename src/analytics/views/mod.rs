@@ -3,3 +3,4 @@
 pub mod opt_out;
 pub mod statistics;
 pub mod statistics_filters;
+pub mod statistics_tables;

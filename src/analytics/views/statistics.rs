@@ -25,6 +25,8 @@ pub fn dimension_labels(dimension: Dimension) -> (&'static str, &'static str) {
         Dimension::Os => ("Systèmes d'exploitation", "Système"),
         Dimension::Device => ("Types d'appareils", "Appareil"),
         Dimension::Manufacturer => ("Fabricants des mobiles", "Fabricant"),
+        Dimension::BrowserVersion => ("Versions des navigateurs", "Version"),
+        Dimension::OsVersion => ("Versions des systèmes", "Version"),
         Dimension::Total | Dimension::Hour => ("Ensemble du site", "—"),
     }
 }
@@ -38,6 +40,8 @@ pub fn table_key(dimension: Dimension) -> &'static str {
         Dimension::Os => "systemes",
         Dimension::Device => "appareils",
         Dimension::Manufacturer => "fabricants",
+        Dimension::BrowserVersion => "versions-navigateurs",
+        Dimension::OsVersion => "versions-systemes",
         Dimension::Total | Dimension::Hour => "site",
     }
 }
@@ -45,6 +49,7 @@ pub fn table_key(dimension: Dimension) -> &'static str {
 pub fn dimension_of_table(key: &str) -> Option<Dimension> {
     Dimension::BREAKDOWNS
         .into_iter()
+        .chain(Dimension::VERSIONS)
         .find(|d| table_key(*d) == key)
 }
 
@@ -165,6 +170,8 @@ fn period_picker(period: &Period, error: Option<&str>) -> Markup {
 pub struct StatisticsPage<'a> {
     pub report: &'a Report,
     pub visitors_now: i64,
+    /// The pages read in the last 30 minutes.
+    pub live_pages: &'a [BreakdownRow],
     pub min_group: i64,
     pub period_error: Option<&'a str>,
 }
@@ -191,10 +198,11 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
                 (period_picker(period, p.period_error))
                 (introduction(period, p.min_group))
                 (visitors_now(p.visitors_now, p.min_group))
+                (live_pages(p.live_pages, p.visitors_now, p.min_group))
                 (headline_cards(&report.headline, &report.previous, p.min_group))
                 (series(report, p.min_group))
                 @for (dimension, rows) in &report.breakdowns {
-                    (breakdown(*dimension, rows, period, &query))
+                    (breakdown(*dimension, rows, period, &query, below_breakdown(report, *dimension, &query)))
                 }
             } }
         },
@@ -248,6 +256,7 @@ fn series(report: &Report, min_group: i64) -> Markup {
         (bar_chart(&chart_title, &chart_description(&report.headline, min_group), "pages vues", "visiteurs", &bars))
         details {
             summary { "Voir les chiffres " (unit) }
+            (series_exports(&period_query(period), unit))
             (table(
                 &chart_title,
                 &[if today { "Heure" } else { "Jour" }, "Pages vues", "Visiteurs"],
@@ -281,7 +290,13 @@ fn chart_description(headline: &Headline, min_group: i64) -> String {
 }
 
 /// One breakdown table, with its CSV links (`query` selects the period).
-fn breakdown(dimension: Dimension, rows: &[BreakdownRow], period: &Period, query: &str) -> Markup {
+fn breakdown(
+    dimension: Dimension,
+    rows: &[BreakdownRow],
+    period: &Period,
+    query: &str,
+    below: Markup,
+) -> Markup {
     let (title, column) = dimension_labels(dimension);
     let export = format!(
         "/statistiques/export?tableau={}&{query}",
@@ -304,6 +319,7 @@ fn breakdown(dimension: Dimension, rows: &[BreakdownRow], period: &Period, query
                     ]).collect::<Vec<_>>(),
                 ))
             }
+            (below)
             p.export {
                 "Télécharger ce tableau (CSV) : "
                 a href=(export) { "séparateur point-virgule (Excel en français)" }
@@ -351,4 +367,84 @@ pub fn table_csv(
         ])?;
     }
     Ok(csv)
+}
+
+/// The CSV links of the chart's figures and of the headline figures.
+fn series_exports(query: &str, unit: &str) -> Markup {
+    html! {
+        p.export {
+            "Télécharger (CSV, séparateur point-virgule) : "
+            a href={ "/statistiques/export?tableau=serie&" (query) } { "les chiffres " (unit) }
+            " · "
+            a href={ "/statistiques/export?tableau=chiffres&" (query) } { "les chiffres clés" }
+        }
+    }
+}
+
+/// The pages read in the last 30 minutes, as numbers of visitors; a figure
+/// below the minimum group reads « moins de … ».
+pub fn live_pages(pages: &[BreakdownRow], visitors: i64, min_group: i64) -> Markup {
+    // A total below the minimum group is hidden: its pages would tell it.
+    let hidden = visitors < min_group;
+    html! {
+        @if !pages.is_empty() && !hidden {
+            (table(
+                "Pages lues ces 30 dernières minutes",
+                &["Page", "Visiteurs"],
+                &pages.iter().map(|row| vec![
+                    html! { (row.value) },
+                    html! {
+                        @if row.visitors < min_group { "moins de " (min_group) }
+                        @else { (french_number(row.visitors)) }
+                    },
+                ]).collect::<Vec<_>>(),
+            ))
+        }
+        p { a href="/statistiques/en-ce-moment" { "Voir les pages lues en ce moment" } }
+    }
+}
+
+/// Under a breakdown table: the versions of each browser or OS, and the
+/// link to the full table.
+fn below_breakdown(report: &Report, dimension: Dimension, query: &str) -> Markup {
+    let lines = |d: Dimension| {
+        report
+            .table_lines
+            .iter()
+            .find(|(t, _)| *t == d)
+            .map_or(0, |(_, n)| *n)
+    };
+    let versions = Dimension::VERSIONS
+        .into_iter()
+        .find(|v| v.family() == Some(dimension));
+    let period = report.period.in_french();
+    html! {
+        @if let Some(versions) = versions {
+            @for family in report.versions.iter().filter(|f| f.dimension == dimension) {
+                details.versions {
+                    summary { "Versions de " (family.family) }
+                    (table(
+                        &format!("Versions de {}, {period}", family.family),
+                        &["Version", "Pages vues", "Part", "Visiteurs"],
+                        &family.rows.iter().map(|row| vec![
+                            html! { (row.value) },
+                            html! { (french_number(row.views)) },
+                            html! { (share_bar(row.share)) " " (percent(row.share)) },
+                            html! { (french_number(row.visitors)) },
+                        ]).collect::<Vec<_>>(),
+                    ))
+                }
+            }
+            @if lines(versions) > 0 {
+                p { a href={ "/statistiques/tableau/" (table_key(versions)) "?" (query) } {
+                    "Voir toutes les versions (" (french_number(lines(versions) as i64)) ")"
+                } }
+            }
+        }
+        @if lines(dimension) > 0 {
+            @let more = format!("Voir les {} lignes", french_number(lines(dimension) as i64));
+            p.more { a href={ "/statistiques/tableau/" (table_key(dimension)) "?" (query) }
+                aria-label={ (more) " du tableau « " (dimension_labels(dimension).0) " »" } { (more) } }
+        }
+    }
 }

@@ -1,0 +1,330 @@
+//! The full table of a breakdown (`/statistiques/tableau/{clé}`), the pages
+//! read now (`/statistiques/en-ce-moment`) and the CSV files of the chart's
+//! figures and of the headline figures. Only counts, never a visit.
+
+use chrono::Duration;
+use maud::{html, Markup};
+
+use crate::analytics::live::LiveNow;
+use crate::analytics::reports::{change, french_number, BreakdownRow, Headline, Period, Report};
+use crate::analytics::rollup::Dimension;
+use crate::analytics::tables::{Order, SortKey, TablePage, TableRequest};
+use crate::analytics::views::statistics::{
+    dimension_labels, live_pages, period_query, table_key, value_label,
+};
+use crate::auth::Viewer;
+use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
+use crate::views::charts::share_bar;
+use crate::views::components::pagination;
+use crate::views::layout::space_layout;
+use crate::views::space::Space;
+use crate::views::Page;
+
+fn percent(share: f64) -> String {
+    format!("{:.1} %", share * 100.0).replace('.', ",")
+}
+
+/// What the full table page shows.
+pub struct FullTable<'a> {
+    pub dimension: Dimension,
+    pub period: &'a Period,
+    pub period_error: Option<&'a str>,
+    pub request: &'a TableRequest,
+    pub page: &'a TablePage,
+}
+
+impl FullTable<'_> {
+    /// This table's address with its period, search and sort (`None`:
+    /// the current ones), for links.
+    fn link(&self, sort: Option<(SortKey, Order)>, suffix: &str) -> String {
+        let (sort, order) = sort.unwrap_or((self.request.sort, self.request.order));
+        let mut link = format!(
+            "/statistiques/tableau/{}{suffix}?{}&tri={}&ordre={}",
+            table_key(self.dimension),
+            period_query(self.period),
+            sort.key(),
+            order.key()
+        );
+        if !self.request.search.is_empty() {
+            let q: String =
+                form_urlencoded::byte_serialize(self.request.search.as_bytes()).collect();
+            link.push_str(&format!("&q={q}"));
+        }
+        link
+    }
+}
+
+pub fn full_table_page(viewer: &Viewer, t: &FullTable) -> Markup {
+    let (title, _) = dimension_labels(t.dimension);
+    let path = format!("/statistiques/tableau/{}", table_key(t.dimension));
+    let heading = format!("{title}, {}", t.period.in_french());
+    let page = Page {
+        title: &heading,
+        description: "Tableau complet des statistiques agrégées de fréquentation.",
+        path: &path,
+    };
+    let csv = t.link(None, "/export");
+    let lines = french_number(t.page.total as i64);
+    html_page(
+        viewer,
+        &page,
+        html! {
+            p { a href={ "/statistiques?" (period_query(t.period)) } { "← Retour aux statistiques" } }
+            h1 { (title) }
+            p.lead { (t.period.in_french()) " · " (lines) " ligne" @if t.page.total > 1 { "s" } }
+            @if let Some(error) = t.period_error { p.field-error role="alert" { (error) } }
+            (search_form(t, &path))
+            @if t.page.rows.is_empty() {
+                p { @if t.request.search.is_empty() { "Aucune visite sur cette période." }
+                    @else { "Aucune ligne ne contient « " (t.request.search) " »." } }
+            } @else {
+                (sortable_table(t, &heading))
+            }
+            (pagination(t.page.page, t.page.pages, |n| format!("{}&page={n}", t.link(None, ""))))
+            p.export {
+                "Télécharger " @if t.request.search.is_empty() { "ce tableau" } @else { "ces lignes" } " (CSV) : "
+                a href=(csv) { "séparateur point-virgule (Excel en français)" }
+                " · "
+                a href={ (csv) "&separateur=virgule" } { "séparateur virgule" }
+            }
+        },
+    )
+}
+
+fn html_page(viewer: &Viewer, page: &Page, content: Markup) -> Markup {
+    space_layout(
+        page,
+        Space::of_role(viewer.role),
+        html! { section.section { div.wrap { (content) } } },
+    )
+}
+
+fn search_form(t: &FullTable, path: &str) -> Markup {
+    html! {
+        form.search method="get" action=(path) role="search" {
+            @for (name, value) in form_urlencoded::parse(period_query(t.period).as_bytes()) {
+                input type="hidden" name=(name) value=(value);
+            }
+            input type="hidden" name="tri" value=(t.request.sort.key());
+            input type="hidden" name="ordre" value=(t.request.order.key());
+            div.field.inline {
+                label for="q" { "Rechercher un nom" }
+                input #q type="search" name="q" value=(t.request.search) maxlength="200";
+            }
+            button.button.small type="submit" { "Rechercher" }
+        }
+    }
+}
+
+/// The table, its column headers being links that sort by them.
+fn sortable_table(t: &FullTable, caption: &str) -> Markup {
+    let (_, column) = dimension_labels(t.dimension);
+    let headers = [
+        (column, Some(SortKey::Name)),
+        ("Pages vues", Some(SortKey::Views)),
+        ("Part", None),
+        ("Visiteurs", Some(SortKey::Visitors)),
+    ];
+    let header = |name: &str, key: Option<SortKey>| -> Markup {
+        let Some(key) = key else {
+            return html! { th scope="col" role="columnheader" { (name) } };
+        };
+        let current = key == t.request.sort;
+        let next = if current {
+            t.request.order.reversed()
+        } else {
+            key.natural_order()
+        };
+        html! {
+            th scope="col" role="columnheader" aria-sort=[current.then(|| t.request.order.aria())] {
+                a href=(t.link(Some((key, next)), "")) { (name)
+                    @if current { span aria-hidden="true" { @if t.request.order == Order::Ascending { " ↑" } @else { " ↓" } } }
+                }
+            }
+        }
+    };
+    html! {
+        div.table-scroll tabindex="0" role="region" aria-label=(caption) {
+            table {
+                caption { (caption) }
+                thead { tr role="row" { @for (name, key) in headers { (header(name, key)) } } }
+                tbody {
+                    @for row in &t.page.rows {
+                        tr role="row" {
+                            td role="cell" data-label=(column) { (value_label(t.dimension, &row.value)) }
+                            td role="cell" data-label="Pages vues" { (french_number(row.views)) }
+                            td role="cell" data-label="Part" { (share_bar(row.share)) " " (percent(row.share)) }
+                            td role="cell" data-label="Visiteurs" { (french_number(row.visitors)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The searched lines of a full table as CSV, the same columns as the
+/// dashboard's CSV.
+pub fn full_table_csv(
+    dimension: Dimension,
+    period: &Period,
+    rows: &[BreakdownRow],
+    separator: Separator,
+) -> Result<CsvDownload, CsvError> {
+    let (_, column) = dimension_labels(dimension);
+    let filename = format!(
+        "statistiques-{}-complet-{}-{}.csv",
+        table_key(dimension),
+        period.first_date().format("%Y-%m-%d"),
+        period.last_date().format("%Y-%m-%d")
+    );
+    let header = [column, "Pages vues", "Part des pages vues (%)", "Visiteurs"];
+    let mut csv = CsvDownload::new(filename, separator, &header)?;
+    for row in rows {
+        csv.row([
+            Cell::Text(value_label(dimension, &row.value)),
+            Cell::Count(row.views),
+            Cell::Decimal {
+                value: row.share * 100.0,
+                places: 1,
+            },
+            Cell::Count(row.visitors),
+        ])?;
+    }
+    Ok(csv)
+}
+
+/// `/statistiques/en-ce-moment`.
+pub fn live_page(viewer: &Viewer, live: &LiveNow, min_group: i64) -> Markup {
+    let page = Page {
+        title: "En ce moment",
+        description: "Les pages lues ces 30 dernières minutes.",
+        path: "/statistiques/en-ce-moment",
+    };
+    html_page(
+        viewer,
+        &page,
+        html! {
+            p { a href="/statistiques" { "← Retour aux statistiques" } }
+            h1 { "En ce moment" }
+            p.now {
+                "Visiteurs ces 30 dernières minutes : "
+                strong {
+                    @if live.visitors < min_group && live.visitors > 0 { "moins de " (min_group) }
+                    @else { (french_number(live.visitors)) }
+                }
+            }
+            @if live.visitors == 0 { p { "Personne ne lit le site en ce moment." } }
+            @else if live.visitors < min_group {
+                p { "Trop peu de visiteurs pour détailler les pages sans désigner quelqu'un." }
+            }
+            (live_pages(&live.pages, live.visitors, min_group))
+            p { a.button href="/statistiques/en-ce-moment" { "Actualiser" } }
+            p.data-note { "Les pages lues par moins de " (min_group) " visiteurs sont regroupées dans « Autres »." }
+        },
+    )
+}
+
+/// `?tableau=serie` and `?tableau=chiffres` of the export; `None` for any
+/// other table.
+pub fn series_csv(
+    report: &Report,
+    table: &str,
+    separator: Separator,
+) -> Option<Result<CsvDownload, CsvError>> {
+    match table {
+        "serie" => Some(daily_series_csv(report, separator)),
+        "chiffres" => Some(headline_csv(report, separator)),
+        _ => None,
+    }
+}
+
+fn filename(report: &Report, what: &str) -> String {
+    format!(
+        "statistiques-{what}-{}-{}.csv",
+        report.period.first_date().format("%Y-%m-%d"),
+        report.period.last_date().format("%Y-%m-%d")
+    )
+}
+
+/// One line per day (per hour for today): a hidden figure (fewer visitors
+/// than the minimum group) is an empty cell, a day without visits is 0.
+fn daily_series_csv(report: &Report, separator: Separator) -> Result<CsvDownload, CsvError> {
+    let today = report.period.kind == crate::analytics::reports::PeriodKind::Today;
+    let first = if today { "Heure" } else { "Jour" };
+    let header = [first, "Pages vues", "Visiteurs"];
+    let mut csv = CsvDownload::new(filename(report, "serie"), separator, &header)?;
+    let figure = |f: Option<i64>| f.map_or(Cell::Text(String::new()), Cell::Count);
+    for (i, point) in report.series.iter().enumerate() {
+        let label = if today {
+            point.label.clone()
+        } else {
+            let date = report.period.first_date() + Duration::days(i as i64);
+            date.format("%Y-%m-%d").to_string()
+        };
+        csv.row([
+            Cell::Text(label),
+            figure(point.views),
+            figure(point.visitors),
+        ])?;
+    }
+    Ok(csv)
+}
+
+/// One line per headline figure: the period, the previous one, the change
+/// in percent. A hidden figure is an empty cell.
+fn headline_csv(report: &Report, separator: Separator) -> Result<CsvDownload, CsvError> {
+    let header = [
+        "Indicateur",
+        "Période",
+        "Période précédente",
+        "Évolution (%)",
+    ];
+    let mut csv = CsvDownload::new(filename(report, "chiffres"), separator, &header)?;
+    let cell = |h: &Headline, which: usize| -> (Cell, f64) {
+        match which {
+            0 => (Cell::Count(h.views), h.views as f64),
+            1 => (Cell::Count(h.visitors), h.visitors as f64),
+            2 => (
+                Cell::Decimal {
+                    value: h.pages_per_visit,
+                    places: 2,
+                },
+                h.pages_per_visit,
+            ),
+            _ => (
+                Cell::Decimal {
+                    value: h.mobile_share * 100.0,
+                    places: 1,
+                },
+                h.mobile_share,
+            ),
+        }
+    };
+    let names = [
+        "Pages vues",
+        "Visiteurs",
+        "Pages par visite",
+        "Part des mobiles (%)",
+    ];
+    let (now, before) = (&report.headline, &report.previous);
+    let empty = || Cell::Text(String::new());
+    for (which, name) in names.iter().enumerate() {
+        let (value, after) = cell(now, which);
+        let (previous, before_value) = cell(before, which);
+        let evolution = match change(before_value, after) {
+            Some(rate) if !now.hidden && !before.hidden => Cell::Decimal {
+                value: rate * 100.0,
+                places: 1,
+            },
+            _ => empty(),
+        };
+        csv.row([
+            Cell::from(*name),
+            if now.hidden { empty() } else { value },
+            if before.hidden { empty() } else { previous },
+            evolution,
+        ])?;
+    }
+    Ok(csv)
+}
