@@ -11,6 +11,7 @@ pub mod routes;
 pub mod views;
 
 mod client_ip;
+pub mod mail_reports;
 mod middleware;
 mod objection;
 pub mod period;
