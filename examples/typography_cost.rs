@@ -93,6 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         visitors_now: 3,
         min_group: 5,
         period_error: None,
+        mail_reports: maud::html! {},
     };
     report_line("/statistiques", n, || {
         statistics_page(&viewer, &page).into_string()

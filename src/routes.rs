@@ -4,7 +4,7 @@
 //! built from it, and the tests draw their access matrix from it.
 
 use crate::accounts::routes::{account, registration};
-use crate::analytics::routes::{opt_out, statistics};
+use crate::analytics::routes::{mail_reports, opt_out, statistics};
 use crate::assets;
 use crate::auth::csrf::check_csrf;
 use crate::auth::roles::require;
@@ -152,6 +152,9 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Post "/profil/donnees/effacer" Client => rights::erase;
     Read "/statistiques" Statistics => statistics::page;
     Read "/statistiques/export" Statistics => statistics::export;
+    Post "/statistiques/rapports" Statistics => mail_reports::choose;
+    Read "/statistiques/rapports/desabonnement/{token}" Public => mail_reports::stop_link;
+    Post "/statistiques/rapports/desabonnement/{token}" Public => mail_reports::stop;
     Read "/admin" Admin => admin::home;
     Read "/admin/inscriptions" Admin => admin::registrations;
     Read "/admin/inscriptions/{id}" Admin => admin::registration;
@@ -237,6 +240,12 @@ mod tests {
         for spec in ROUTES {
             let expected = if spec.path.starts_with("/profil") {
                 Some(Access::Client)
+            } else if spec
+                .path
+                .starts_with("/statistiques/rapports/desabonnement/")
+            {
+                // The stop link of a report mail works without login.
+                Some(Access::Public)
             } else if spec.path.starts_with("/statistiques") {
                 Some(Access::Statistics)
             } else if spec.path.starts_with("/admin") {

@@ -104,14 +104,21 @@ impl ReportMail<'_> {
             .iter()
             .map(|(name, figure)| {
                 if now.hidden {
-                    return format!("{name} : {hidden}");
+                    // A ratio of a hidden count is not shown either.
+                    return match *name {
+                        "Pages vues" | "Visiteurs" => format!("{name} : {hidden}"),
+                        _ => format!("{name} : non affiché ({hidden} visiteurs)"),
+                    };
                 }
                 let (text, after) = figure(now);
-                let (_, previous) = figure(before);
+                let (previous_text, previous) = figure(before);
                 let evolution = match change(previous, after) {
                     _ if before.hidden => format!("{} : {hidden}", self.previous_name()),
+                    _ if before.visitors == 0 => {
+                        format!("aucune visite {}", self.previous_name_of())
+                    }
                     Some(rate) => format!("{} {}", arrow_and_rate(rate), self.compared_with()),
-                    None => format!("pas de visite {}", self.previous_name_of()),
+                    None => format!("{previous_text} {}", self.previous_name_of()),
                 };
                 format!("{name} : {text} ({evolution})")
             })

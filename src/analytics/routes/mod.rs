@@ -1,4 +1,5 @@
 //! `/statistiques` for marketing, and the opt-out page for visitors.
 
+pub mod mail_reports;
 pub mod opt_out;
 pub mod statistics;

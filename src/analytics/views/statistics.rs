@@ -167,6 +167,8 @@ pub struct StatisticsPage<'a> {
     pub visitors_now: i64,
     pub min_group: i64,
     pub period_error: Option<&'a str>,
+    /// The reports-by-e-mail section, at the bottom.
+    pub mail_reports: Markup,
 }
 
 pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
@@ -196,6 +198,7 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
                 @for (dimension, rows) in &report.breakdowns {
                     (breakdown(*dimension, rows, period, &query))
                 }
+                (p.mail_reports)
             } }
         },
     )
