@@ -28,6 +28,9 @@ const MONTHS: [&str; 12] = [
     "décembre",
 ];
 
+/// A headline figure: as written, and as a number for its change.
+type Figure = fn(&Headline) -> (String, f64);
+
 /// One part of the mail: a title and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -88,7 +91,7 @@ impl ReportMail<'_> {
     fn headline_section(&self) -> Section {
         let (now, before) = (&self.report.headline, self.previous);
         let hidden = format!("moins de {}", self.min_group);
-        let figures: [(&str, fn(&Headline) -> (String, f64)); 4] = [
+        let figures: [(&str, Figure); 4] = [
             ("Pages vues", |h| (french_number(h.views), h.views as f64)),
             ("Visiteurs", |h| {
                 (french_number(h.visitors), h.visitors as f64)
