@@ -32,6 +32,7 @@ on_both_backends!(
     the_figures_of_the_mail_are_the_pages,
     the_link_of_the_mail_stops_the_report_with_a_button,
     the_sent_log_is_purged_after_its_window,
+    a_mail_that_fails_is_not_recorded_and_goes_at_the_next_run,
 );
 
 const MARKETING: &str = "marketing@wemaintain.com";
@@ -406,9 +407,66 @@ async fn the_sent_log_is_purged_after_its_window(backend: Backend) {
         .expect("purge");
         assert_eq!(rows(&app, sends).await, left, "after {days} days");
     }
-    // The subscription is the account's: it stays while the account does.
+    // The subscription is the account's: it stays while the account does,
+    // and goes with it, as does any record of a report sent to it.
+    let subscriptions = "SELECT COUNT(*) FROM statistics_report_subscriptions";
+    assert_eq!(rows(&app, subscriptions).await, 1);
+    run_at(&app, paris(2026, 6, 15, 7, 1)).await;
+    assert_eq!(rows(&app, sends).await, 1);
+    let closed_at = paris(2026, 6, 16, 0, 0);
+    crate::helpers::execute(
+        &app.db,
+        &format!(
+            "UPDATE users SET status = 'disabled', expires_at = {}",
+            closed_at.timestamp_millis()
+        ),
+    )
+    .await
+    .unwrap();
+    purge(
+        &app.db,
+        &register,
+        closed_at + Duration::days(1),
+        500,
+        PurgeMode::Delete,
+        &metrics,
+    )
+    .await
+    .expect("purge");
+    assert_eq!(rows(&app, "SELECT COUNT(*) FROM users").await, 0);
+    assert_eq!(rows(&app, subscriptions).await, 0);
+    assert_eq!(rows(&app, sends).await, 0);
+}
+
+async fn a_mail_that_fails_is_not_recorded_and_goes_at_the_next_run(backend: Backend) {
+    let app = spawn_app(backend).await;
+    subscribed(&app, &[("hebdomadaire", "oui")]).await;
+    // A mail server that refuses: the outbox cannot be written.
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = app.settings.clone();
+    settings.data_dir = dir.path().to_path_buf();
+    let mut failing = job(&app, app.db.clone());
+    failing.mailer = Mailer::from_settings(&settings, Arc::new(Metrics::default())).unwrap();
+    let outbox_dir = dir.path().join("outbox");
+    std::fs::remove_dir(&outbox_dir).unwrap();
+    std::fs::write(&outbox_dir, "not a directory").unwrap();
+    let now = paris(2026, 3, 9, 7, 1);
+    app.clock.set(now);
+    assert_eq!(failing.run(now).await.unwrap(), 0);
+    let sends = "SELECT COUNT(*) FROM statistics_report_sends";
+    assert_eq!(rows(&app, sends).await, 0);
     assert_eq!(
-        rows(&app, "SELECT COUNT(*) FROM statistics_report_subscriptions").await,
-        1
+        rows(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE event = 'statistics_report_sent'"
+        )
+        .await,
+        0
     );
+    // The server is back: the next run sends it, once.
+    std::fs::remove_file(&outbox_dir).unwrap();
+    std::fs::create_dir(&outbox_dir).unwrap();
+    assert_eq!(failing.run(now + Duration::minutes(5)).await.unwrap(), 1);
+    assert_eq!(rows(&app, sends).await, 1);
+    assert_eq!(std::fs::read_dir(&outbox_dir).unwrap().count(), 1);
 }

@@ -80,16 +80,20 @@ impl Choice {
 
 /// The reports `user_id` receives.
 pub async fn choice_of(db: &Db, user_id: i64) -> Result<Choice, DbError> {
-    let keys: Vec<(String,)> =
-        Sql::new("SELECT frequency FROM statistics_report_subscriptions WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(db)
-            .await?;
+    Ok(choice_from(&choice_query(user_id).fetch_all(db).await?))
+}
+
+fn choice_query(user_id: i64) -> Sql {
+    Sql::new("SELECT frequency FROM statistics_report_subscriptions WHERE user_id = $1")
+        .bind(user_id)
+}
+
+fn choice_from(keys: &[(String,)]) -> Choice {
     let has = |f: Frequency| keys.iter().any(|(k,)| k == f.key());
-    Ok(Choice {
+    Choice {
         weekly: has(Frequency::Weekly),
         monthly: has(Frequency::Monthly),
-    })
+    }
 }
 
 /// Sets what `user_id` receives; a report kept keeps its start date. The
@@ -132,16 +136,9 @@ pub async fn set_choice(
 }
 
 async fn choice_in(tx: &mut Tx, user_id: i64) -> Result<Choice, sqlx::Error> {
-    let keys: Vec<(String,)> =
-        Sql::new("SELECT frequency FROM statistics_report_subscriptions WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    let has = |f: Frequency| keys.iter().any(|(k,)| k == f.key());
-    Ok(Choice {
-        weekly: has(Frequency::Weekly),
-        monthly: has(Frequency::Monthly),
-    })
+    Ok(choice_from(
+        &choice_query(user_id).fetch_all(&mut *tx).await?,
+    ))
 }
 
 async fn stop_in(tx: &mut Tx, user_id: i64, frequency: Frequency) -> Result<(), sqlx::Error> {
