@@ -94,6 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         live_pages: &[],
         min_group: 5,
         period_error: None,
+        mail_reports: maud::html! {},
     };
     report_line("/statistiques", n, || {
         statistics_page(&viewer, &page).into_string()

@@ -47,6 +47,9 @@ pub enum AuditEvent {
     ReportCorrected,
     RequestResolved,
     QuestionAnswered,
+    StatisticsReportsChanged,
+    StatisticsReportStopped,
+    StatisticsReportSent,
 }
 
 impl AuditEvent {
@@ -83,6 +86,9 @@ impl AuditEvent {
         AuditEvent::ReportCorrected,
         AuditEvent::RequestResolved,
         AuditEvent::QuestionAnswered,
+        AuditEvent::StatisticsReportsChanged,
+        AuditEvent::StatisticsReportStopped,
+        AuditEvent::StatisticsReportSent,
     ];
 
     /// The event of a stored key.
@@ -126,6 +132,9 @@ impl AuditEvent {
             AuditEvent::ReportCorrected => "report_corrected",
             AuditEvent::RequestResolved => "request_resolved",
             AuditEvent::QuestionAnswered => "question_answered",
+            AuditEvent::StatisticsReportsChanged => "statistics_reports_changed",
+            AuditEvent::StatisticsReportStopped => "statistics_report_stopped",
+            AuditEvent::StatisticsReportSent => "statistics_report_sent",
         }
     }
 }
@@ -167,6 +176,9 @@ pub fn event_in_french(key: &str) -> &'static str {
         "report_corrected" => "Rapport d'intervention corrigé",
         "request_resolved" => "Demande de maintenance résolue",
         "question_answered" => "Réponse envoyée à une question",
+        "statistics_reports_changed" => "Rapports de statistiques par e-mail choisis",
+        "statistics_report_stopped" => "Rapport de statistiques arrêté par le lien de l'e-mail",
+        "statistics_report_sent" => "Rapport de statistiques envoyé par e-mail",
         _ => "Autre action",
     }
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Body, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -41,6 +41,8 @@ pub enum MailError {
     },
     #[error("« {0} » n'est pas une adresse e-mail")]
     Address(String),
+    #[error("« {0} » n'est pas un nom d'en-tête")]
+    HeaderName(String),
     #[error("impossible de composer le message : {0}")]
     Build(#[from] lettre::error::Error),
     #[error("SMTP : {0}")]
@@ -116,10 +118,25 @@ impl Mailer {
     }
 
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        self.send_with_headers(mail, &[]).await
+    }
+
+    /// As [`Mailer::send`], with more headers (`List-Unsubscribe`), at once:
+    /// the caller learns whether the message left.
+    pub async fn send_with_headers(
+        &self,
+        mail: &OutgoingMail,
+        headers: &[(&str, String)],
+    ) -> Result<(), MailError> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .subject(typography::text(&mail.subject))
             .header(ContentType::TEXT_PLAIN);
+        for (name, value) in headers {
+            let name = HeaderName::new_from_ascii((*name).to_owned())
+                .map_err(|_| MailError::HeaderName((*name).to_owned()))?;
+            builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+        }
         for to in &mail.to {
             let mailbox: Mailbox = to.parse().map_err(|_| MailError::Address(to.clone()))?;
             builder = builder.to(mailbox);

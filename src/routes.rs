@@ -4,7 +4,7 @@
 //! built from it, and the tests draw their access matrix from it.
 
 use crate::accounts::routes::{account, registration};
-use crate::analytics::routes::{opt_out, statistics, tables};
+use crate::analytics::routes::{mail_reports, opt_out, statistics, tables};
 use crate::assets;
 use crate::auth::csrf::check_csrf;
 use crate::auth::roles::require;
@@ -155,6 +155,9 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/statistiques/tableau/{key}" Statistics => tables::full;
     Read "/statistiques/tableau/{key}/export" Statistics => tables::export;
     Read "/statistiques/en-ce-moment" Statistics => tables::live;
+    Post "/statistiques/rapports" Statistics => mail_reports::choose;
+    Read "/statistiques/rapports/desabonnement/{token}" Public => mail_reports::stop_link;
+    Post "/statistiques/rapports/desabonnement/{token}" Public => mail_reports::stop;
     Read "/admin" Admin => admin::home;
     Read "/admin/inscriptions" Admin => admin::registrations;
     Read "/admin/inscriptions/{id}" Admin => admin::registration;
@@ -240,6 +243,12 @@ mod tests {
         for spec in ROUTES {
             let expected = if spec.path.starts_with("/profil") {
                 Some(Access::Client)
+            } else if spec
+                .path
+                .starts_with("/statistiques/rapports/desabonnement/")
+            {
+                // The stop link of a report mail works without login.
+                Some(Access::Public)
             } else if spec.path.starts_with("/statistiques") {
                 Some(Access::Statistics)
             } else if spec.path.starts_with("/admin") {

@@ -13,6 +13,7 @@ pub mod views;
 mod client_ip;
 pub mod filters;
 pub mod live;
+pub mod mail_reports;
 mod middleware;
 mod objection;
 pub mod period;

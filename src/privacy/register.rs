@@ -180,6 +180,9 @@ const ACCOUNT_TABLES: &[StoredIn] = &[
     StoredIn::own("maintenance_requests"),
     StoredIn::own("devices"),
     StoredIn::own("buildings"),
+    // Each sent statistics report: 3 months, so that none goes twice and
+    // its stop link works. The subscriptions go with their account.
+    StoredIn::own("statistics_report_sends"),
     StoredIn::own("users"),
     StoredIn::own("companies"),
 ];
@@ -327,6 +330,8 @@ const DEFAULT_ACTIVITIES: [ProcessingActivity; 9] = {
                 "Bâtiments et localisation des Appareils",
                 "Demandes de Maintenance et Rapports d'Information",
                 "Sessions de connexion (le temps de la session)",
+                "Équipe WeMaintain : rapports de statistiques demandés par e-mail, et les envois \
+                 des 3 derniers mois",
             ],
             readers: &[Staff, DataSubject],
             retention: RetentionWindow::new(Days(0), AccountClosure),

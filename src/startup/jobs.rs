@@ -1,8 +1,10 @@
 //! The background jobs the server starts and stops: the visitor-log writer,
-//! the housekeeping (roll-up, then purge) and the mail queue's last flush.
+//! the housekeeping (roll-up, then purge), the statistics reports by e-mail
+//! and the mail queue's last flush.
 
 use std::time::Duration;
 
+use crate::analytics::mail_reports::job::{ReportJob, ReportTask};
 use crate::analytics::writer::{self, Writer};
 use crate::analytics::VisitorLog;
 use crate::config::Settings;
@@ -18,16 +20,30 @@ const MAIL_FLUSH_LIMIT: Duration = Duration::from_secs(10);
 pub(super) struct Jobs {
     writer: Option<Writer>,
     housekeeping: Housekeeping,
+    mail_reports: ReportTask,
     services: Services,
 }
 
 impl Jobs {
     /// Starts the jobs; the visitor log is `None` when `WM_ANALYTICS=off`.
-    pub(super) fn start(settings: &Settings, services: &Services) -> (Self, Option<VisitorLog>) {
+    pub(super) fn start(
+        settings: &Settings,
+        services: &Services,
+        public_url: &str,
+    ) -> (Self, Option<VisitorLog>) {
         let (visitor_log, writer) = visitor_log_writer(settings, services);
+        let mail_reports = ReportJob {
+            db: services.db.clone(),
+            register: services.register.clone(),
+            mailer: services.mailer.clone(),
+            public_url: public_url.to_owned(),
+            min_group: settings.min_group,
+        }
+        .spawn(services.clock.clone());
         let jobs = Self {
             writer,
             housekeeping: housekeeping(settings, services),
+            mail_reports,
             services: services.clone(),
         };
         (jobs, visitor_log)
@@ -37,6 +53,7 @@ impl Jobs {
     /// still queued, writes every queued visitor event, closes the database.
     pub(super) async fn stop(self) {
         self.housekeeping.stop().await;
+        self.mail_reports.stop().await;
         let unsent = self.services.mailer.flush(MAIL_FLUSH_LIMIT).await;
         if unsent > 0 {
             tracing::warn!(unsent, "stopped with e-mails still waiting for a retry");

@@ -68,7 +68,7 @@ impl Application {
         let (listener, bound) = server::bind(settings.bind)?;
         let address = SiteAddress::of(&settings, bound)?;
         let services = Services::new(&settings, db.clone(), clock)?;
-        let (jobs, visitor_log) = Jobs::start(&settings, &services);
+        let (jobs, visitor_log) = Jobs::start(&settings, &services, &address.public_url);
         let analytics = state::analytics(&settings, &services, visitor_log.clone());
         let state = state::app_state(&settings, &services, address, &secret, visitor_log);
         let server = server::serve(&settings, listener, state, analytics, secret)?;

@@ -42,6 +42,7 @@ mod staff_work;
 mod static_files;
 mod statistics;
 mod statistics_tables;
+mod statistics_mail_reports;
 mod typography;
 mod visitor_log;
 mod writer;

@@ -1,16 +1,17 @@
 //! `/statistiques`: the audience figures for marketing and staff.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::analytics::live::live_now;
 use crate::analytics::reports::{self, Period};
 use crate::analytics::rollup::{paris_day, Dimension};
+use crate::analytics::routes::mail_reports;
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
 use crate::analytics::views::statistics_tables::series_csv;
-use crate::auth::Viewer;
+use crate::auth::{CsrfToken, Viewer};
 use crate::http::csv_download::Separator;
 use crate::http::{html, PageError};
 use crate::state::AppState;
@@ -61,9 +62,11 @@ impl PeriodQuery {
 
 /// `GET /statistiques`.
 pub async fn page(
+    req: HttpRequest,
     query: web::Query<PeriodQuery>,
     state: web::Data<AppState>,
     viewer: Viewer,
+    token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let (period, error) = query.period(paris_day(now));
@@ -75,6 +78,7 @@ pub async fn page(
         live_pages: &live.pages,
         min_group: state.min_group,
         period_error: error.as_deref(),
+        mail_reports: mail_reports::dashboard_section(&req, &state, &viewer, &token).await?,
     };
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,5 +1,6 @@
 //! Views of the statistics and of the opt-out page.
 
+pub mod mail_reports;
 pub mod opt_out;
 pub mod statistics;
 pub mod statistics_filters;

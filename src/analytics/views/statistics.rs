@@ -174,6 +174,8 @@ pub struct StatisticsPage<'a> {
     pub live_pages: &'a [BreakdownRow],
     pub min_group: i64,
     pub period_error: Option<&'a str>,
+    /// The reports-by-e-mail section, at the bottom.
+    pub mail_reports: Markup,
 }
 
 pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
@@ -204,6 +206,7 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
                 @for (dimension, rows) in &report.breakdowns {
                     (breakdown(*dimension, rows, period, &query, below_breakdown(report, *dimension, &query)))
                 }
+                (p.mail_reports)
             } }
         },
     )
