@@ -16,6 +16,7 @@ mod objection;
 pub mod period;
 pub mod reports;
 pub mod rollup;
+pub mod series;
 mod store;
 mod url;
 pub mod user_agent;

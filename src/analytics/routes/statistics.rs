@@ -4,10 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::analytics::reports::{self, Period};
+use crate::analytics::period::PeriodAsked;
+use crate::analytics::reports::{self, Granularity, Metric, Period};
 use crate::analytics::rollup::paris_day;
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
+use crate::analytics::views::statistics_period::Choice;
 use crate::auth::Viewer;
 use crate::http::csv_download::Separator;
 use crate::http::{html, PageError};
@@ -23,6 +25,13 @@ pub struct PeriodQuery {
     from: Option<String>,
     #[serde(rename = "au")]
     to: Option<String>,
+    /// How many periods of the preset's kind back (the arrows), 0 or less.
+    #[serde(rename = "decalage")]
+    shift: Option<String>,
+    #[serde(rename = "granularite")]
+    granularity: Option<String>,
+    #[serde(rename = "mesure")]
+    metric: Option<String>,
     /// The breakdown table to export.
     #[serde(rename = "tableau")]
     table: Option<String>,
@@ -31,21 +40,27 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    /// The period asked for; a wrong custom range falls back to 30 days
-    /// and says why.
-    fn period(&self, today: i64) -> (Period, Option<String>) {
-        match Period::parse(
-            self.period.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            today,
-        ) {
+    /// The period asked for; a wrong one falls back to 30 days and says
+    /// why. `tout` looks up where the figures begin.
+    async fn period(&self, state: &AppState) -> Result<(Period, Option<String>), PageError> {
+        let today = paris_day(state.clock.now());
+        let data_from = match self.period.as_deref() {
+            Some("tout") => reports::data_from(&state.db, today).await?,
+            _ => today,
+        };
+        let asked = PeriodAsked {
+            kind: self.period.as_deref(),
+            shift: self.shift.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+        };
+        Ok(match Period::parse(asked, today, data_from) {
             Ok(period) => (period, None),
             Err(error) => (
-                Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
+                Period::parse(PeriodAsked::default(), today, today).expect("a preset parses"),
                 Some(error.to_string()),
             ),
-        }
+        })
     }
 
     /// `;` unless the link asks for `,`.
@@ -64,14 +79,21 @@ pub async fn page(
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
-    let (period, error) = query.period(paris_day(now));
-    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let (period, error) = query.period(&state).await?;
+    let granularity = Granularity::choose(query.granularity.as_deref(), &period);
+    let (db, register) = (&state.db, &state.register);
+    let report = reports::report(db, register, &period, granularity, now, state.min_group).await?;
     let visitors_now = reports::visitors_now(&state.db, now).await?;
     let page = StatisticsPage {
         report: &report,
         visitors_now,
         min_group: state.min_group,
         period_error: error.as_deref(),
+        choice: Choice {
+            granularity: query.granularity.as_ref().map(|_| granularity),
+            metric: Metric::parse(query.metric.as_deref()),
+            today: paris_day(now),
+        },
     };
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -89,7 +111,7 @@ pub async fn export(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
-    let (period, error) = query.period(paris_day(now));
+    let (period, error) = query.period(&state).await?;
     if error.is_some() {
         // Only a hand-made link gets here: the page's links are valid.
         return Err(PageError::BadRequest);
@@ -99,7 +121,9 @@ pub async fn export(
         .as_deref()
         .and_then(dimension_of_table)
         .ok_or(PageError::NotFound)?;
-    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let granularity = Granularity::automatic(&period);
+    let (db, register) = (&state.db, &state.register);
+    let report = reports::report(db, register, &period, granularity, now, state.min_group).await?;
     let csv = view::table_csv(&report, dimension, query.separator())?;
     Ok(csv.into_response()?)
 }
