@@ -275,7 +275,7 @@ impl Period {
             }
             kind => {
                 let offset = self.offset + by;
-                (offset <= 0 && offset >= -MAX_SHIFT)
+                (-MAX_SHIFT..=0).contains(&offset)
                     .then(|| Period::preset(kind, offset, today, self.first))
             }
         }
