@@ -275,7 +275,8 @@ impl Period {
             }
             kind => {
                 let offset = self.offset + by;
-                (-MAX_SHIFT..=0).contains(&offset)
+                (-MAX_SHIFT..=0)
+                    .contains(&offset)
                     .then(|| Period::preset(kind, offset, today, self.first))
             }
         }

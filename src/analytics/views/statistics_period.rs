@@ -88,7 +88,7 @@ fn arrows(period: &Period, choice: &Choice) -> Markup {
                     Some(after) => a rel="next" href=(href(&after, choice)) {
                         "Période suivante →" span.visually-hidden { " : " (after.in_french()) }
                     },
-                    None => span.disabled aria-disabled="true" { "Période suivante →" span.visually-hidden { " (pas au-delà d'aujourd'hui)" } },
+                    None => span.disabled { "Période suivante →" span.visually-hidden { " (pas au-delà d'aujourd'hui)" } },
                 }
             }
         }
