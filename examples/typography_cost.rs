@@ -17,9 +17,11 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use wemaintain::analytics::reports::{self, Period};
+use wemaintain::analytics::period::PeriodAsked;
+use wemaintain::analytics::reports::{self, Granularity, Metric, Period};
 use wemaintain::analytics::rollup::paris_day;
 use wemaintain::analytics::views::statistics::{statistics_page, StatisticsPage};
+use wemaintain::analytics::views::statistics_period::Choice;
 use wemaintain::auth::{Role, Viewer};
 use wemaintain::config::Settings;
 use wemaintain::privacy::views::{privacy_policy, SessionLifetimes};
@@ -78,8 +80,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = wemaintain::startup::migrate(&settings).await?;
     let now = Utc::now();
     wemaintain::demo::seed_demo(&db, &register, 50_000, 40, now, 7).await?;
-    let period = Period::parse(Some("30j"), None, None, paris_day(now))?;
-    let report = reports::report(&db, &register, &period, now, 5).await?;
+    let today = paris_day(now);
+    let period = Period::parse(PeriodAsked::default(), today, today)?;
+    let granularity = Granularity::automatic(&period);
+    let report = reports::report(&db, &register, &period, granularity, now, 5).await?;
     let viewer = Viewer {
         id: 1,
         email: "marketing@wemaintain.com".into(),
@@ -95,6 +99,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         min_group: 5,
         period_error: None,
         mail_reports: maud::html! {},
+        choice: Choice {
+            granularity: None,
+            metric: Metric::Pages,
+            today,
+        },
     };
     report_line("/statistiques", n, || {
         statistics_page(&viewer, &page).into_string()

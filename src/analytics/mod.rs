@@ -19,6 +19,7 @@ mod objection;
 pub mod period;
 pub mod reports;
 pub mod rollup;
+pub mod series;
 mod store;
 pub mod tables;
 mod url;

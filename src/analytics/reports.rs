@@ -5,12 +5,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
-pub use super::period::{Period, PeriodError, PeriodKind};
-use super::rollup::{
-    count_audience, date_of_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
-};
+pub use super::period::{Comparison, Period, PeriodError, PeriodKind};
+use super::rollup::{count_audience, day_start, paris_day, Counts, Day, DayCounts, Dimension};
+pub use super::series::{Granularity, Metric, PointValue, SeriesPoint};
 use super::versions::group_by_family;
 use crate::db::{on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
@@ -36,15 +35,6 @@ pub struct Headline {
     pub hidden: bool,
 }
 
-/// One point of the chart; `None` where fewer than the minimum group
-/// visited (the figure is then not shown).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeriesPoint {
-    pub label: String,
-    pub views: Option<i64>,
-    pub visitors: Option<i64>,
-}
-
 /// One line of a breakdown table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BreakdownRow {
@@ -59,7 +49,14 @@ pub struct BreakdownRow {
 pub struct Report {
     pub period: Period,
     pub headline: Headline,
-    pub previous: Headline,
+    /// The compared span's figures; `None` for `tout`, which has nothing
+    /// before it.
+    pub previous: Option<Headline>,
+    pub comparison: Option<Comparison>,
+    /// The compared span's last day could not be cut at the hour (its raw
+    /// rows are gone): whole days are compared.
+    pub whole_days: bool,
+    pub granularity: Granularity,
     pub series: Vec<SeriesPoint>,
     pub breakdowns: Vec<(Dimension, Vec<BreakdownRow>)>,
     /// The versions of each family shown in the browsers and OS tables.
@@ -87,6 +84,8 @@ pub const OTHER_VERSIONS: &str = "Autres versions";
 struct PeriodCounts {
     /// Per day, the whole site.
     days: BTreeMap<Day, Counts>,
+    /// Per day and Paris hour, the whole site (for an hourly chart).
+    hours: BTreeMap<(Day, u32), Counts>,
     /// Per (dimension, value), over the period.
     values: HashMap<(Dimension, String), Counts>,
 }
@@ -103,6 +102,11 @@ impl PeriodCounts {
     fn add_day(&mut self, day: Day, day_counts: &DayCounts, with_breakdowns: bool) {
         self.days.insert(day, day_counts.get(Dimension::Total, ""));
         for ((dimension, value), c) in &day_counts.0 {
+            if *dimension == Dimension::Hour {
+                if let Ok(hour) = value.parse() {
+                    self.hours.insert((day, hour), c.clone());
+                }
+            }
             let wanted = if with_breakdowns {
                 Dimension::BREAKDOWNS.contains(dimension) || Dimension::VERSIONS.contains(dimension)
             } else {
@@ -135,50 +139,53 @@ impl PeriodCounts {
 const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer', \
      'browser_version', 'os_version'";
 
-/// Adds up a period: stored days from the aggregates, the others (today,
-/// a day not counted yet) from the raw rows, counted the same way.
+/// Adds up the days `first` to `last`, counted until `until` (now, or
+/// the time of day a compared span is cut at): whole stored days from the
+/// aggregates, the others (today, a cut day, a day not counted yet) from
+/// the raw rows, counted the same way.
 async fn period_counts(
     db: &Db,
     register: &Register,
-    period: &Period,
-    now: DateTime<Utc>,
+    (first, last): (Day, Day),
+    until: DateTime<Utc>,
     with_breakdowns: bool,
-) -> Result<(PeriodCounts, Option<DayCounts>), DbError> {
+) -> Result<PeriodCounts, DbError> {
     let mut counts = PeriodCounts::default();
-    let stored_days = add_stored_days(db, period, &mut counts).await?;
-    add_stored_values(db, period, with_breakdowns, &mut counts).await?;
+    // A day cut before its end is counted from its raw rows only.
+    let whole_last = if until < day_start(last + 1) {
+        last - 1
+    } else {
+        last
+    };
+    let stored_days = add_stored_days(db, (first, whole_last), &mut counts).await?;
+    add_stored_values(db, (first, whole_last), with_breakdowns, &mut counts).await?;
 
     // Days with no aggregates yet. Raw rows exist only for the audience
     // retention window; before it, a day without aggregates had no visit.
-    let today = paris_day(now);
-    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(now));
-    let mut today_counts = None;
-    for day in period.first.max(raw_from)..=period.last.min(today) {
+    let today = paris_day(until);
+    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(until));
+    for day in first.max(raw_from)..=last.min(today) {
         if stored_days.contains(&day) {
             continue;
         }
-        let until = day_start(day + 1).min(now);
-        let day_counts = count_audience(db, day_start(day), until).await?;
+        let day_counts = count_audience(db, day_start(day), day_start(day + 1).min(until)).await?;
         counts.add_day(day, &day_counts, with_breakdowns);
-        if day == today {
-            today_counts = Some(day_counts);
-        }
     }
-    Ok((counts, today_counts))
+    Ok(counts)
 }
 
 /// The site's totals of the period's counted days; returns those days.
 async fn add_stored_days(
     db: &Db,
-    period: &Period,
+    (first, last): (Day, Day),
     counts: &mut PeriodCounts,
 ) -> Result<HashSet<Day>, DbError> {
     let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
         "SELECT day, views, visitors FROM audience_daily \
          WHERE dimension = 'total' AND day >= $1 AND day <= $2"
     )
-    .bind(period.first)
-    .bind(period.last)
+    .bind(first)
+    .bind(last)
     .fetch_all(pool)
     .await)?;
     let stored_days = stored.iter().map(|(day, _, _)| *day).collect();
@@ -192,7 +199,7 @@ async fn add_stored_days(
 /// mobile share) from the counted days.
 async fn add_stored_values(
     db: &Db,
-    period: &Period,
+    (first, last): (Day, Day),
     with_breakdowns: bool,
     counts: &mut PeriodCounts,
 ) -> Result<(), DbError> {
@@ -209,8 +216,8 @@ async fn add_stored_values(
          GROUP BY dimension, value"
     );
     let values: Vec<(String, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(period.first)
-        .bind(period.last)
+        .bind(first)
+        .bind(last)
         .fetch_all(pool)
         .await)?;
     for (dimension, value, views, visitors) in values {
@@ -351,7 +358,8 @@ pub async fn full_table(
     min_group: i64,
     dimension: Dimension,
 ) -> Result<Vec<BreakdownRow>, DbError> {
-    let (counts, _) = period_counts(db, register, period, now, true).await?;
+    let span = (period.first, period.last);
+    let counts = period_counts(db, register, span, now, true).await?;
     Ok(suppress(
         values_of(&counts, dimension),
         min_group,
@@ -359,52 +367,82 @@ pub async fn full_table(
     ))
 }
 
-fn shown(counts: &Counts, min_group: i64) -> (Option<i64>, Option<i64>) {
-    if counts.visitors < min_group && counts.views > 0 {
-        (None, None)
-    } else {
-        (Some(counts.views), Some(counts.visitors))
+/// The hours of the stored days, for an hourly chart over several days.
+async fn add_stored_hours(
+    db: &Db,
+    (first, last): (Day, Day),
+    counts: &mut PeriodCounts,
+) -> Result<(), DbError> {
+    let rows: Vec<(i64, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, value, views, visitors FROM audience_daily \
+         WHERE dimension = 'hour' AND day >= $1 AND day <= $2"
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(pool)
+    .await)?;
+    for (day, hour, views, visitors) in rows {
+        if let Ok(hour) = hour.parse() {
+            counts
+                .hours
+                .entry((day, hour))
+                .or_insert(Counts { views, visitors });
+        }
     }
+    Ok(())
 }
 
+/// The compared span's figures, and whether its cut day had to be
+/// counted whole (its raw rows are gone).
+async fn previous_counts(
+    db: &Db,
+    register: &Register,
+    comparison: &Comparison,
+    now: DateTime<Utc>,
+) -> Result<(PeriodCounts, bool), DbError> {
+    let span = (comparison.first, comparison.last);
+    let whole = day_start(comparison.last + 1);
+    let raw_from = register.retention(Purpose::Audience).period.before(now);
+    let (until, whole_days) = match comparison.cut {
+        Some(_) if day_start(comparison.last) < raw_from => (whole, true),
+        Some(cut) => (cut, false),
+        None => (whole, false),
+    };
+    let counts = period_counts(db, register, span, until.min(now), false).await?;
+    Ok((counts, whole_days))
+}
+
+/// The figures of `period`, its chart by `granularity`, and the figures
+/// of the span it is compared with.
 pub async fn report(
     db: &Db,
     register: &Register,
     period: &Period,
+    granularity: Granularity,
     now: DateTime<Utc>,
     min_group: i64,
 ) -> Result<Report, DbError> {
-    let (counts, today) = period_counts(db, register, period, now, true).await?;
-    let (previous, _) = period_counts(db, register, &period.previous(), now, false).await?;
-    let series = if period.kind == PeriodKind::Today {
-        let today = today.unwrap_or_default();
-        (0..24)
-            .map(|hour| {
-                let (views, visitors) = shown(
-                    &today.get(Dimension::Hour, &format!("{hour:02}")),
-                    min_group,
-                );
-                SeriesPoint {
-                    label: format!("{hour} h"),
-                    views,
-                    visitors,
-                }
-            })
-            .collect()
-    } else {
-        (period.first..=period.last)
-            .map(|day| {
-                let c = counts.days.get(&day).cloned().unwrap_or_default();
-                let (views, visitors) = shown(&c, min_group);
-                let date = date_of_day(day);
-                SeriesPoint {
-                    label: format!("{:02}/{:02}", date.day(), date.month()),
-                    views,
-                    visitors,
-                }
-            })
-            .collect()
+    let span = (period.first, period.last);
+    let mut counts = period_counts(db, register, span, now, true).await?;
+    if granularity == Granularity::Hour {
+        add_stored_hours(db, span, &mut counts).await?;
+    }
+    let comparison = period.comparison(now);
+    let (previous, whole_days) = match &comparison {
+        Some(c) => {
+            let (previous, whole_days) = previous_counts(db, register, c, now).await?;
+            (Some(previous.headline()), whole_days)
+        }
+        None => (None, false),
     };
+    let series = super::series::series(
+        granularity,
+        period,
+        &counts.days,
+        &counts.hours,
+        now,
+        min_group,
+    );
     let hide = |mut headline: Headline| {
         headline.hidden = headline.visitors > 0 && headline.visitors < min_group;
         headline
@@ -413,12 +451,35 @@ pub async fn report(
     Ok(Report {
         period: *period,
         headline: hide(counts.headline()),
-        previous: hide(previous.headline()),
+        previous: previous.map(hide),
+        comparison,
+        whole_days,
+        granularity,
         series,
         versions: family_versions(&counts, min_group, &breakdowns),
         table_lines: table_lines(&counts, min_group),
         breakdowns,
     })
+}
+
+/// The first day with figures (aggregates or raw rows), for `tout`;
+/// `today` when there is none.
+pub async fn data_from(db: &Db, today: Day) -> Result<Day, DbError> {
+    let stored: (Option<i64>,) = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT MIN(day) FROM audience_daily"
+    )
+    .fetch_one(pool)
+    .await)?;
+    let raw: (Option<i64>,) = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT MIN(occurred_at) FROM visitor_log WHERE purpose = 'audience'"
+    )
+    .fetch_one(pool)
+    .await)?;
+    let raw = raw
+        .0
+        .and_then(DateTime::<Utc>::from_timestamp_millis)
+        .map(paris_day);
+    Ok([stored.0, raw].into_iter().flatten().min().unwrap_or(today))
 }
 
 /// Visitors in the last 30 minutes, from the raw rows.

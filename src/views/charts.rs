@@ -6,11 +6,13 @@
 use maud::{html, Markup};
 
 /// One bar (and its dot): a label on the x axis, two values; `None` is
-/// drawn as a grey stub and read as « moins de N ».
+/// drawn as a grey stub and read as « moins de N », unless the bar is
+/// `future` (a moment still to come): then nothing is drawn, not a zero.
 pub struct Bar<'a> {
     pub label: &'a str,
     pub primary: Option<i64>,
     pub secondary: Option<i64>,
+    pub future: bool,
 }
 
 /// The size a chart is drawn at, in viewBox units: the page scales it to
@@ -81,7 +83,7 @@ struct Chart<'a> {
 }
 
 /// Bars for `primary` (page views) and dots joined by a line for
-/// `secondary` (visitors), on one y axis; drawn twice, for wide screens
+/// `secondary` (visitors; an empty name: no line), on one y axis; drawn twice, for wide screens
 /// and for phones, the stylesheet showing one (the other is
 /// `display: none`, hidden from screen readers too).
 pub fn bar_chart(
@@ -147,6 +149,7 @@ fn draw(c: &Chart, d: &Drawing) -> Markup {
                 @let x = d.left + slot * i as f64 + slot * 0.15;
                 @let w = (slot * 0.7).max(1.0);
                 @match bar.primary {
+                    _ if bar.future => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", base - 1.0)) width=(format!("{w:.1}")) height="1" fill="none" { title { (bar.label) " : à venir" } } }
                     Some(v) => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", y(v))) width=(format!("{w:.1}")) height=(format!("{:.1}", (base - y(v)).max(0.0))) fill="#0b3d5c" { title { (bar.label) " : " (v) " " (c.primary_name) } } }
                     None => { rect x=(format!("{x:.1}")) y=(format!("{:.1}", base - 3.0)) width=(format!("{w:.1}")) height="3" fill="#b8c4cc" { title { (bar.label) " : trop peu de visites pour être affichées" } } }
                 }
@@ -170,8 +173,10 @@ fn legend(c: &Chart, d: &Drawing) -> Markup {
     html! {
         rect x=(d.left) y=(baseline - font + 2.0) width="12" height=(font - 2.0) fill="#0b3d5c" {}
         text x=(d.left + 16.0) y=(baseline) font-size=(font) fill="#1d2b36" { (c.primary_name) }
-        line x1=(second) x2=(second + 14.0) y1=(baseline - font / 3.0) y2=(baseline - font / 3.0) stroke="#e07a1f" stroke-width="2" {}
-        text x=(second + 18.0) y=(baseline) font-size=(font) fill="#1d2b36" { (c.secondary_name) }
+        @if !c.secondary_name.is_empty() {
+            line x1=(second) x2=(second + 14.0) y1=(baseline - font / 3.0) y2=(baseline - font / 3.0) stroke="#e07a1f" stroke-width="2" {}
+            text x=(second + 18.0) y=(baseline) font-size=(font) fill="#1d2b36" { (c.secondary_name) }
+        }
     }
 }
 
@@ -206,11 +211,19 @@ mod tests {
                 label: "01/03",
                 primary: Some(10),
                 secondary: Some(4),
+                future: false,
             },
             Bar {
                 label: "02/03",
                 primary: None,
                 secondary: None,
+                future: false,
+            },
+            Bar {
+                label: "03/03",
+                primary: None,
+                secondary: None,
+                future: true,
             },
         ];
         let svg = bar_chart(
@@ -227,6 +240,10 @@ mod tests {
         );
         assert!(svg.contains("01/03 : 10 pages vues"));
         assert!(svg.contains("trop peu de visites"));
+        assert!(
+            svg.contains("03/03 : à venir"),
+            "a moment to come is no zero"
+        );
         assert!(!svg.contains("style="));
         assert_eq!(
             svg.matches("<svg").count(),

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Paris;
 use wemaintain::analytics::rollup::roll_up;
 use wemaintain::analytics::{insert_batch, Device, DeviceType, VisitorEvent};
@@ -540,16 +540,28 @@ fn decimal(value: f64) -> String {
     format!("{value:.2}").replace('.', ",")
 }
 
-/// « +12,5 % », « -3,0 % », or « — » when there was nothing before.
+/// « ↑ en hausse de 12,5 % », « ↓ en baisse de 3,0 % », « stable » when
+/// the change rounds to zero, or « — » and why when there was nothing
+/// before.
 fn evolution(before: f64, after: f64) -> String {
     if before > 0.0 {
         let rate = (after - before) / before;
-        let sign = if rate > 0.0 { "+" } else { "" };
-        let figure = format!("{:.1}", rate * 100.0).replace('.', ",");
-        format!("{sign}{figure} %")
+        let figure = format!("{:.1}", rate.abs() * 100.0).replace('.', ",");
+        if figure == "0,0" {
+            "<span class=\"evolution stable\"><span aria-hidden=\"true\">=</span> stable</span>"
+                .to_owned()
+        } else if rate > 0.0 {
+            format!("<span class=\"evolution up\"><span aria-hidden=\"true\">↑</span> en hausse de {figure} %</span>")
+        } else {
+            format!("<span class=\"evolution down\"><span aria-hidden=\"true\">↓</span> en baisse de {figure} %</span>")
+        }
     } else {
-        "—".to_owned()
+        no_change("aucune visite avant")
     }
+}
+
+fn no_change(reason: &str) -> String {
+    format!("<span class=\"evolution\">— <span class=\"reason\">({reason})</span></span>")
 }
 
 /// One breakdown table as it should read: rows of fewer than `min_group`
@@ -600,57 +612,86 @@ fn breakdown(
         .collect()
 }
 
-/// A period as asked in the URL, and what it covers.
+/// A period as asked in the URL, what it covers, and what it is compared
+/// with: the same number of days before, or, when it runs until now, the
+/// span before it until the same time of day.
 #[derive(Clone)]
 struct Asked {
     query: String,
     label: &'static str,
     first: NaiveDate,
     last: NaiveDate,
+    previous: (NaiveDate, NaiveDate),
+    /// The compared span's last day ends at this instant.
+    cut: Option<DateTime<Utc>>,
 }
 
 impl Asked {
-    fn is_today(&self) -> bool {
-        self.label == "Aujourd'hui"
+    fn is_one_day(&self) -> bool {
+        self.first == self.last
     }
 
     fn days(&self) -> i64 {
         (self.last - self.first).num_days() + 1
     }
-
-    fn previous(&self) -> (NaiveDate, NaiveDate) {
-        (
-            self.first - Duration::days(self.days()),
-            self.first - Duration::days(1),
-        )
-    }
 }
 
-fn presets(today: NaiveDate) -> Vec<Asked> {
-    let preset = |query: &str, label, first| Asked {
+/// The same time of day as `now`, on `day` in Paris.
+fn same_time(day: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
+    Paris
+        .from_local_datetime(&day.and_time(now.with_timezone(&Paris).time()))
+        .earliest()
+        .expect("a Paris time")
+        .with_timezone(&Utc)
+}
+
+fn presets(now: DateTime<Utc>) -> Vec<Asked> {
+    let today = paris_date(now);
+    let yesterday = today - Duration::days(1);
+    let days = |query: &str, label, n: i64| Asked {
         query: format!("periode={query}"),
         label,
-        first,
-        last: today,
-    };
-    vec![
-        preset("aujourdhui", "Aujourd'hui", today),
-        preset("7j", "7 derniers jours", today - Duration::days(6)),
-        preset("30j", "30 derniers jours", today - Duration::days(29)),
-        preset(
-            "12m",
-            "12 derniers mois",
-            today - Months::new(12) + Duration::days(1),
+        first: yesterday - Duration::days(n - 1),
+        last: yesterday,
+        previous: (
+            yesterday - Duration::days(2 * n - 1),
+            yesterday - Duration::days(n),
         ),
+        cut: None,
+    };
+    let year_last = yesterday - Months::new(12);
+    vec![
+        Asked {
+            query: "periode=aujourdhui".into(),
+            label: "Aujourd'hui",
+            first: today,
+            last: today,
+            previous: (yesterday, yesterday),
+            cut: Some(same_time(yesterday, now)),
+        },
+        days("7j", "7 derniers jours", 7),
+        days("30j", "30 derniers jours", 30),
+        Asked {
+            query: "periode=12m".into(),
+            label: "12 derniers mois",
+            first: year_last + Duration::days(1),
+            last: yesterday,
+            previous: (year_last - Months::new(12) + Duration::days(1), year_last),
+            cut: None,
+        },
     ]
 }
 
 fn custom(first: &str, last: &str) -> Asked {
+    let (first, last) = (date(first), date(last));
+    let days = Duration::days((last - first).num_days() + 1);
     Asked {
         query: format!("periode=perso&du={first}&au={last}"),
         label: "Période choisie",
-        first: date(first),
-        last: date(last),
+        first,
+        last,
+        previous: (first - days, last - days),
+        cut: None,
     }
 }
 
@@ -702,18 +743,16 @@ fn plain_expected(e: &Expected) -> Expected {
 
 fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i64) -> Expected {
     let period = in_french(asked.first, asked.last);
-    let (previous_first, previous_last) = asked.previous();
-    let headline = |first, last| {
-        let all = figures(model.between(first, last));
-        let mobile = figures(
-            model
-                .between(first, last)
-                .filter(|e| e.profile.device_type.is_mobile()),
-        );
+    let (previous_first, previous_last) = asked.previous;
+    let headline = |first, last, until: DateTime<Utc>| {
+        let events = || model.between(first, last).filter(move |e| e.at < until);
+        let all = figures(events());
+        let mobile = figures(events().filter(|e| e.profile.device_type.is_mobile()));
         (all, mobile)
     };
-    let (now_all, now_mobile) = headline(asked.first, asked.last);
-    let (before_all, before_mobile) = headline(previous_first, previous_last);
+    let (now_all, now_mobile) = headline(asked.first, asked.last, now);
+    let (before_all, before_mobile) =
+        headline(previous_first, previous_last, asked.cut.unwrap_or(now));
     let pages = |f: Figures| ratio(f.views, f.visitors);
     let cards = [
         (
@@ -755,14 +794,13 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
         let value = if now_hidden { less.clone() } else { value };
         let previous = if before_hidden { less } else { previous };
         let change = if now_hidden || before_hidden {
-            "—".to_owned()
+            no_change("moins de visiteurs que le seuil d'affichage")
         } else {
             evolution(before, after)
         };
         format!(
             "<li class=\"card\"><h2>{name}</h2><p class=\"figure\">{value}</p>\
-             <p class=\"previous\">Période précédente : {previous} · \
-             <span class=\"evolution\">{change}</span></p></li>"
+             <p class=\"previous\">Période précédente : {previous} · {change}</p></li>"
         )
     })
     .collect();
@@ -790,9 +828,14 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
             vec![label, french_number(f.views), french_number(f.visitors)]
         }
     };
-    let (unit, first_header, series) = if asked.is_today() {
+    let (unit, first_header, series) = if asked.is_one_day() {
+        let local_now = now.with_timezone(&Paris);
         let series = (0..24)
             .map(|hour| {
+                if asked.first == local_now.date_naive() && hour > local_now.hour() {
+                    // An hour still to come is no zero.
+                    return vec![format!("{hour} h"), "à venir".into(), "à venir".into()];
+                }
                 let f = figures(
                     model
                         .on(asked.first)
@@ -802,6 +845,39 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
             })
             .collect();
         ("par heure", "Heure", series)
+    } else if asked.days() > 186 {
+        let mut series = Vec::new();
+        let mut month = asked.first.with_day(1).expect("a first day");
+        while month <= asked.last {
+            let next = month + Months::new(1);
+            let (first, last) = (
+                month.max(asked.first),
+                (next - Duration::days(1)).min(asked.last),
+            );
+            let mut label = month.format("%m/%Y").to_string();
+            if first != month || last != next - Duration::days(1) {
+                label.push_str(" (incomplète)");
+            }
+            // Visitors of a month: the sum of its days' visitors.
+            series.push(point(label, figures(model.between(first, last))));
+            month = next;
+        }
+        ("par mois", "Mois", series)
+    } else if asked.days() > 31 {
+        let mut series = Vec::new();
+        let mut monday =
+            asked.first - Duration::days(asked.first.weekday().num_days_from_monday().into());
+        while monday <= asked.last {
+            let sunday = monday + Duration::days(6);
+            let (first, last) = (monday.max(asked.first), sunday.min(asked.last));
+            let mut label = format!("sem. du {}", first.format("%d/%m"));
+            if first != monday || last != sunday {
+                label.push_str(" (incomplète)");
+            }
+            series.push(point(label, figures(model.between(first, last))));
+            monday += Duration::days(7);
+        }
+        ("par semaine", "Semaine", series)
     } else {
         let series = asked
             .first
@@ -814,12 +890,23 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
 
     Expected {
         context: asked.query.clone(),
-        lead: format!(
-            "<p class=\"lead\"><strong>{}</strong> : {period}, comparé à la période \
-             précédente de même durée ({}).</p>",
-            asked.label,
-            in_french(previous_first, previous_last)
-        ),
+        lead: match asked.cut {
+            Some(cut) => {
+                let hour = cut.with_timezone(&Paris).format("%H h %M");
+                format!(
+                    "<p class=\"lead\"><strong>{}</strong> : {period}, jusqu'à {hour}, \
+                     comparé à la même durée juste avant : {} jusqu'à {hour}.</p>",
+                    asked.label,
+                    in_french(previous_first, previous_last)
+                )
+            }
+            None => format!(
+                "<p class=\"lead\"><strong>{}</strong> : {period}, comparé à la période \
+                 précédente de même durée ({}).</p>",
+                asked.label,
+                in_french(previous_first, previous_last)
+            ),
+        },
         cards,
         now_line: format!(
             "<p class=\"now\">En ce moment (30 dernières minutes) : <strong>{now_text}</strong></p>"
@@ -1045,7 +1132,7 @@ async fn the_figures_equal_a_count_made_from_the_rows(backend: Backend) {
 
     let model = Model::new(&events);
     let marketing = logged_in(&app, Role::Marketing, MARKETING).await;
-    let mut asked = presets(today);
+    let mut asked = presets(now);
     asked.push(custom("2026-01-25", "2026-02-14"));
     asked.push(custom("2026-02-10", "2026-02-11"));
     for asked in &asked {
@@ -1064,7 +1151,7 @@ async fn the_figures_equal_a_count_made_from_the_rows(backend: Backend) {
     );
 
     // The data set is big enough for a thousands separator.
-    let thirty = presets(today).remove(2);
+    let thirty = presets(now).remove(2);
     let figures_30 = figures(model.between(thirty.first, thirty.last));
     assert!(figures_30.views >= 1_000, "{figures_30:?}");
     let page = statistics_page(&marketing, "periode=30j").await;
@@ -1191,8 +1278,7 @@ async fn small_groups_are_merged_into_others(backend: Backend) {
     let model = Model::new(&events);
     let marketing = logged_in(&app, Role::Marketing, MARKETING).await;
 
-    let today = paris_date(now);
-    let mut asked = presets(today);
+    let mut asked = presets(now);
     let thirty = asked.remove(2);
     let seven = asked.remove(1);
     let page = statistics_page(&marketing, "periode=30j").await;
@@ -1200,7 +1286,7 @@ async fn small_groups_are_merged_into_others(backend: Backend) {
 
     let found = tables(&page);
     let pages =
-        table(&found, "Pages les plus vues, du 01/02/2026 au 02/03/2026").expect("the pages table");
+        table(&found, "Pages les plus vues, du 31/01/2026 au 01/03/2026").expect("the pages table");
     assert_eq!(
         pages.rows,
         [
@@ -1215,7 +1301,7 @@ async fn small_groups_are_merged_into_others(backend: Backend) {
     // The three visitors of 25 February are fewer than 5: not shown.
     let series = table(
         &found,
-        "Pages vues et visiteurs par jour, du 01/02/2026 au 02/03/2026",
+        "Pages vues et visiteurs par jour, du 31/01/2026 au 01/03/2026",
     )
     .expect("the days table");
     let day = |label: &str| {
@@ -1245,7 +1331,7 @@ async fn small_groups_are_merged_into_others(backend: Backend) {
     assert_page_shows(&page, &expected_page(&model, &seven, now, 5));
     let found = tables(&page);
     let pages =
-        table(&found, "Pages les plus vues, du 24/02/2026 au 02/03/2026").expect("the pages table");
+        table(&found, "Pages les plus vues, du 23/02/2026 au 01/03/2026").expect("the pages table");
     assert_eq!(pages.rows, [["Autres", "3", "100,0 %", "3"]]);
 
     // At most 20 pages are named; the next ones go to « Autres » however many
@@ -1331,8 +1417,7 @@ async fn the_csv_equals_the_table(backend: Backend) {
     let model = Model::new(&events);
     let marketing = logged_in(&app, Role::Marketing, MARKETING).await;
 
-    let today = paris_date(now);
-    let mut asked = presets(today);
+    let mut asked = presets(now);
     asked.push(custom("2026-01-25", "2026-02-14"));
     let mut seen_others = false;
     for asked in &asked {
@@ -1472,8 +1557,7 @@ async fn no_ip_or_individual_time_appears(backend: Backend) {
         .expect("roll-up");
     let marketing = logged_in(&app, Role::Marketing, MARKETING).await;
 
-    let today = paris_date(now);
-    let mut queries: Vec<String> = presets(today).into_iter().map(|a| a.query).collect();
+    let mut queries: Vec<String> = presets(now).into_iter().map(|a| a.query).collect();
     queries.push(custom("2026-02-10", "2026-02-11").query);
     queries.push(custom("2026-03-02", "2026-03-02").query);
     let mut texts = Vec::new();
@@ -1547,7 +1631,6 @@ async fn the_figures_survive_a_purge_of_the_raw_rows(backend: Backend) {
     let app = spawn_app(backend).await;
     settled(&app).await;
     let now = app.clock_now();
-    let today = paris_date(now);
     let register = Register::default();
     // About 14 months of visits: from 1 January 2025 to today.
     let events = generated_events(now, date("2025-01-01"), 3, 1_402);
@@ -1562,10 +1645,11 @@ async fn the_figures_survive_a_purge_of_the_raw_rows(backend: Backend) {
 
     let model = Model::new(&events);
     let marketing = logged_in(&app, Role::Marketing, MARKETING).await;
-    let year = presets(today).remove(3);
-    assert_eq!(year.first, date("2025-03-03"));
-    // The 12 months (from 3 March 2025) hold no purged day, but their
-    // previous period (from 3 March 2024) does, and so does this one.
+    let year = presets(now).remove(3);
+    assert_eq!(year.first, date("2025-03-02"));
+    // The 12 months (from 2 March 2025, to yesterday) hold no purged day,
+    // but their previous period (from 2 March 2024) does, and so does this
+    // one.
     let early = custom("2025-01-01", "2025-03-31");
     let mut before = Vec::new();
     for asked in [&year, &early] {
@@ -1615,7 +1699,7 @@ async fn a_bad_custom_period_is_explained(backend: Backend) {
         .expect("roll-up");
     let model = Model::new(&events);
     let marketing = logged_in(&app, Role::Marketing, MARKETING).await;
-    let thirty = presets(paris_date(now)).remove(2);
+    let thirty = presets(now).remove(2);
 
     for (query, message) in [
         (
@@ -1655,8 +1739,8 @@ async fn a_bad_custom_period_is_explained(backend: Backend) {
                 ..expected_page(&model, &thirty, now, 5)
             },
         );
-        assert!(page.contains("name=\"du\" value=\"2026-02-01\""), "{query}");
-        assert!(page.contains("name=\"au\" value=\"2026-03-02\""), "{query}");
+        assert!(page.contains("name=\"du\" value=\"2026-01-31\""), "{query}");
+        assert!(page.contains("name=\"au\" value=\"2026-03-01\""), "{query}");
         assert!(page.contains("href=\"/statistiques?periode=30j\" aria-current=\"page\""));
 
         let response = marketing

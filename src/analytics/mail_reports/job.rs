@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use super::body::ReportMail;
 use super::{schedule, sent_log_expiry, Frequency};
 use crate::analytics::period::Period;
-use crate::analytics::reports::{self, Report};
+use crate::analytics::reports::{self, Granularity, Report};
 use crate::analytics::views::statistics::period_query;
 use crate::audit::{Audit, AuditEvent};
 use crate::auth::{digest, link_token};
@@ -82,13 +82,9 @@ impl ReportJob {
             return Ok(0);
         }
         let report = self.report(&period, now).await?;
-        let previous = match frequency {
-            Frequency::Weekly => report.previous,
-            Frequency::Monthly => {
-                let before = schedule::previous(frequency, &period);
-                self.report(&before, now).await?.headline
-            }
-        };
+        // The week or the calendar month before, whatever their lengths.
+        let before = schedule::previous(frequency, &period);
+        let previous = self.report(&before, now).await?.headline;
         let mail = ReportMail {
             frequency,
             report: &report,
@@ -109,7 +105,16 @@ impl ReportJob {
     }
 
     async fn report(&self, period: &Period, now: DateTime<Utc>) -> Result<Report, DbError> {
-        reports::report(&self.db, &self.register, period, now, self.min_group).await
+        let granularity = Granularity::automatic(period);
+        reports::report(
+            &self.db,
+            &self.register,
+            period,
+            granularity,
+            now,
+            self.min_group,
+        )
+        .await
     }
 
     /// Claims, sends and records one report; `false` when another run has

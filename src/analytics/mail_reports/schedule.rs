@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
 
 use super::Frequency;
-use crate::analytics::period::{Period, PeriodKind};
+use crate::analytics::period::Period;
 use crate::analytics::rollup::day_of_date;
 use crate::paris;
 
@@ -36,11 +36,7 @@ pub fn due(frequency: Frequency, now: DateTime<Utc>) -> (Period, DateTime<Utc>) 
             (due_on, month_before(due_on))
         }
     };
-    let period = Period {
-        kind: PeriodKind::Custom,
-        first: day_of_date(previous_start),
-        last: day_of_date(start) - 1,
-    };
+    let period = Period::chosen(day_of_date(previous_start), day_of_date(start) - 1);
     (period, due_at(start))
 }
 
@@ -48,12 +44,11 @@ pub fn due(frequency: Frequency, now: DateTime<Utc>) -> (Period, DateTime<Utc>) 
 /// week, the previous calendar month), which its figures are compared to.
 pub fn previous(frequency: Frequency, period: &Period) -> Period {
     match frequency {
-        Frequency::Weekly => period.previous(),
-        Frequency::Monthly => Period {
-            kind: PeriodKind::Custom,
-            first: day_of_date(month_before(period.first_date())),
-            last: period.first - 1,
-        },
+        Frequency::Weekly => Period::chosen(period.first - 7, period.first - 1),
+        Frequency::Monthly => Period::chosen(
+            day_of_date(month_before(period.first_date())),
+            period.first - 1,
+        ),
     }
 }
 

@@ -5,11 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::analytics::live::live_now;
-use crate::analytics::reports::{self, Period};
+use crate::analytics::period::PeriodAsked;
+use crate::analytics::reports::{self, Granularity, Metric, Period};
 use crate::analytics::rollup::{paris_day, Dimension};
 use crate::analytics::routes::mail_reports;
 use crate::analytics::views::statistics as view;
 use crate::analytics::views::statistics::{dimension_of_table, StatisticsPage};
+use crate::analytics::views::statistics_period::Choice;
 use crate::analytics::views::statistics_tables::series_csv;
 use crate::auth::{CsrfToken, Viewer};
 use crate::http::csv_download::Separator;
@@ -26,6 +28,13 @@ pub struct PeriodQuery {
     from: Option<String>,
     #[serde(rename = "au")]
     to: Option<String>,
+    /// How many periods of the preset's kind back (the arrows), 0 or less.
+    #[serde(rename = "decalage")]
+    shift: Option<String>,
+    #[serde(rename = "granularite")]
+    granularity: Option<String>,
+    #[serde(rename = "mesure")]
+    metric: Option<String>,
     /// The breakdown table to export.
     #[serde(rename = "tableau")]
     table: Option<String>,
@@ -34,21 +43,16 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    /// The period asked for; a wrong custom range falls back to 30 days
-    /// and says why.
-    fn period(&self, today: i64) -> (Period, Option<String>) {
-        match Period::parse(
-            self.period.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            today,
-        ) {
-            Ok(period) => (period, None),
-            Err(error) => (
-                Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
-                Some(error.to_string()),
-            ),
-        }
+    /// The period asked for; a wrong one falls back to 30 days and says
+    /// why. `tout` looks up where the figures begin.
+    async fn period(&self, state: &AppState) -> Result<(Period, Option<String>), PageError> {
+        let asked = PeriodAsked {
+            kind: self.period.as_deref(),
+            shift: self.shift.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+        };
+        period_of(state, asked).await
     }
 
     /// `;` unless the link asks for `,`.
@@ -60,6 +64,25 @@ impl PeriodQuery {
     }
 }
 
+/// The period asked for; a wrong one falls back to 30 days and says why.
+pub(super) async fn period_of(
+    state: &AppState,
+    asked: PeriodAsked<'_>,
+) -> Result<(Period, Option<String>), PageError> {
+    let today = paris_day(state.clock.now());
+    let data_from = match asked.kind {
+        Some("tout") => reports::data_from(&state.db, today).await?,
+        _ => today,
+    };
+    Ok(match Period::parse(asked, today, data_from) {
+        Ok(period) => (period, None),
+        Err(error) => (
+            Period::parse(PeriodAsked::default(), today, today).expect("a preset parses"),
+            Some(error.to_string()),
+        ),
+    })
+}
+
 /// `GET /statistiques`.
 pub async fn page(
     req: HttpRequest,
@@ -69,8 +92,10 @@ pub async fn page(
     token: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
-    let (period, error) = query.period(paris_day(now));
-    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let (period, error) = query.period(&state).await?;
+    let granularity = Granularity::choose(query.granularity.as_deref(), &period);
+    let (db, register) = (&state.db, &state.register);
+    let report = reports::report(db, register, &period, granularity, now, state.min_group).await?;
     let live = live_now(&state.db, now, state.min_group).await?;
     let page = StatisticsPage {
         report: &report,
@@ -79,6 +104,11 @@ pub async fn page(
         min_group: state.min_group,
         period_error: error.as_deref(),
         mail_reports: mail_reports::dashboard_section(&req, &state, &viewer, &token).await?,
+        choice: Choice {
+            granularity: query.granularity.as_ref().map(|_| granularity),
+            metric: Metric::parse(query.metric.as_deref()),
+            today: paris_day(now),
+        },
     };
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -96,7 +126,7 @@ pub async fn export(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
-    let (period, error) = query.period(paris_day(now));
+    let (period, error) = query.period(&state).await?;
     if error.is_some() {
         // Only a hand-made link gets here: the page's links are valid.
         return Err(PageError::BadRequest);
@@ -107,7 +137,9 @@ pub async fn export(
     if dimension.is_none() && !matches!(table, "serie" | "chiffres") {
         return Err(PageError::NotFound);
     }
-    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let granularity = Granularity::automatic(&period);
+    let (db, register) = (&state.db, &state.register);
+    let report = reports::report(db, register, &period, granularity, now, state.min_group).await?;
     let csv = match (series_csv(&report, table, query.separator()), dimension) {
         (Some(csv), _) => csv?,
         (None, Some(dimension)) => view::table_csv(&report, dimension, query.separator())?,

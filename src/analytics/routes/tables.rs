@@ -5,9 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::analytics::period::PeriodAsked;
+use crate::analytics::routes::statistics::period_of;
+
 use crate::analytics::live::live_now;
 use crate::analytics::reports::{full_table, BreakdownRow, Period};
-use crate::analytics::rollup::{paris_day, Dimension};
+use crate::analytics::rollup::Dimension;
 use crate::analytics::tables::{page_of, select, TableRequest};
 use crate::analytics::views::statistics::{dimension_of_table, value_label};
 use crate::analytics::views::statistics_tables::{self as view, FullTable};
@@ -24,6 +27,8 @@ pub struct TableQuery {
     from: Option<String>,
     #[serde(rename = "au")]
     to: Option<String>,
+    #[serde(rename = "decalage")]
+    shift: Option<String>,
     q: Option<String>,
     #[serde(rename = "tri")]
     sort: Option<String>,
@@ -45,20 +50,12 @@ struct Selected {
 }
 
 impl TableQuery {
-    /// The period asked for; a wrong one falls back to 30 days and says why.
-    fn period(&self, today: i64) -> (Period, Option<String>) {
-        let asked = Period::parse(
-            self.period.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            today,
-        );
-        match asked {
-            Ok(period) => (period, None),
-            Err(error) => (
-                Period::parse(Some("30j"), None, None, today).expect("a preset always parses"),
-                Some(error.to_string()),
-            ),
+    fn asked(&self) -> PeriodAsked<'_> {
+        PeriodAsked {
+            kind: self.period.as_deref(),
+            shift: self.shift.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
         }
     }
 
@@ -86,7 +83,7 @@ async fn selected(
 ) -> Result<(Dimension, Selected), PageError> {
     let dimension = dimension_of_table(key).ok_or(PageError::NotFound)?;
     let now = state.clock.now();
-    let (period, error) = query.period(paris_day(now));
+    let (period, error) = period_of(state, query.asked()).await?;
     let request = query.request();
     let db = &state.db;
     let rows = full_table(

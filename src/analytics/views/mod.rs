@@ -4,4 +4,5 @@ pub mod mail_reports;
 pub mod opt_out;
 pub mod statistics;
 pub mod statistics_filters;
+pub mod statistics_period;
 pub mod statistics_tables;

@@ -6,9 +6,12 @@ use crate::views::space::Space;
 use maud::{html, Markup};
 
 use crate::analytics::reports::{
-    change, french_number, BreakdownRow, Headline, Period, PeriodKind, Report,
+    french_number, BreakdownRow, Granularity, Headline, Period, PointValue, Report,
 };
 use crate::analytics::rollup::Dimension;
+use crate::analytics::views::statistics_period::{
+    capitalised, change_badge, chart_choice, comparison_text, period_picker, Choice,
+};
 use crate::auth::Viewer;
 use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::{bar_chart, share_bar, Bar};
@@ -71,14 +74,7 @@ pub fn value_label(dimension: Dimension, value: &str) -> String {
 
 /// The query string that selects a period, for links.
 pub fn period_query(period: &Period) -> String {
-    match period.kind {
-        PeriodKind::Custom => format!(
-            "periode=perso&du={}&au={}",
-            period.first_date().format("%Y-%m-%d"),
-            period.last_date().format("%Y-%m-%d")
-        ),
-        kind => format!("periode={}", kind.key()),
-    }
+    period.query()
 }
 
 fn percent(share: f64) -> String {
@@ -89,17 +85,7 @@ fn decimal(value: f64) -> String {
     format!("{value:.2}").replace('.', ",")
 }
 
-fn evolution(before: f64, after: f64) -> Markup {
-    match change(before, after) {
-        Some(rate) => {
-            let sign = if rate > 0.0 { "+" } else { "" };
-            html! { span.evolution { (sign) (format!("{:.1}", rate * 100.0).replace('.', ",")) " %" } }
-        }
-        None => html! { span.evolution { "—" } },
-    }
-}
-
-fn headline_cards(now: &Headline, before: &Headline, min_group: i64) -> Markup {
+fn headline_cards(now: &Headline, before: Option<&Headline>, min_group: i64) -> Markup {
     let hidden = format!("moins de {min_group}");
     // (name, figure, its value for the change, as text for a shown headline)
     let figure = |h: &Headline, which: usize| -> (String, f64) {
@@ -120,49 +106,24 @@ fn headline_cards(now: &Headline, before: &Headline, min_group: i64) -> Markup {
         ul.cards.figures {
             @for (which, name) in names.iter().enumerate() {
                 @let (value, after) = figure(now, which);
-                @let (previous, before_value) = figure(before, which);
                 li.card {
                     h2 { (name) }
                     p.figure { @if now.hidden { (hidden) } @else { (value) } }
                     p.previous {
-                        "Période précédente : "
-                        @if before.hidden { (hidden) } @else { (previous) }
-                        " · "
-                        @if now.hidden || before.hidden { span.evolution { "—" } }
-                        @else { (evolution(before_value, after)) }
+                        @match before {
+                            Some(before) => {
+                                @let (previous, before_value) = figure(before, which);
+                                @let why_not = (now.hidden || before.hidden)
+                                    .then_some("moins de visiteurs que le seuil d'affichage");
+                                "Période précédente : "
+                                @if before.hidden { (hidden) } @else { (previous) }
+                                " · " (change_badge(before_value, after, why_not))
+                            }
+                            None => { "Période précédente : " (change_badge(0.0, after, Some("rien avant le début des statistiques"))) }
+                        }
                     }
                 }
             }
-        }
-    }
-}
-
-fn period_picker(period: &Period, error: Option<&str>) -> Markup {
-    let from = period.first_date().format("%Y-%m-%d").to_string();
-    let to = period.last_date().format("%Y-%m-%d").to_string();
-    html! {
-        nav.period-picker aria-label="Période" {
-            ul {
-                @for kind in PeriodKind::PRESETS {
-                    li {
-                        a href={ "/statistiques?periode=" (kind.key()) }
-                          aria-current=[(period.kind == kind).then_some("page")] { (kind.label()) }
-                    }
-                }
-            }
-            form method="get" action="/statistiques" {
-                input type="hidden" name="periode" value="perso";
-                div.field.inline {
-                    label for="du" { "Du" }
-                    input #du type="date" name="du" value=(from) required;
-                }
-                div.field.inline {
-                    label for="au" { "au" }
-                    input #au type="date" name="au" value=(to) required;
-                }
-                button.button.small type="submit" { "Afficher" }
-            }
-            @if let Some(error) = error { p.field-error role="alert" { (error) } }
         }
     }
 }
@@ -176,6 +137,7 @@ pub struct StatisticsPage<'a> {
     pub period_error: Option<&'a str>,
     /// The reports-by-e-mail section, at the bottom.
     pub mail_reports: Markup,
+    pub choice: Choice,
 }
 
 pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
@@ -197,12 +159,12 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
         html! {
             section.section { div.wrap {
                 h1 { "Statistiques de fréquentation" }
-                (period_picker(period, p.period_error))
-                (introduction(period, p.min_group))
+                (period_picker(period, &p.choice, p.period_error))
+                (introduction(report, p.min_group))
                 (visitors_now(p.visitors_now, p.min_group))
                 (live_pages(p.live_pages, p.visitors_now, p.min_group))
-                (headline_cards(&report.headline, &report.previous, p.min_group))
-                (series(report, p.min_group))
+                (headline_cards(&report.headline, report.previous.as_ref(), p.min_group))
+                (series(report, &p.choice, p.min_group))
                 @for (dimension, rows) in &report.breakdowns {
                     (breakdown(*dimension, rows, period, &query, below_breakdown(report, *dimension, &query)))
                 }
@@ -212,9 +174,9 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
     )
 }
 
-fn introduction(period: &Period, min_group: i64) -> Markup {
+fn introduction(report: &Report, min_group: i64) -> Markup {
     html! {
-        p.lead { strong { (period.kind.label()) } " : " (period.in_french()) ", comparé à la période précédente de même durée (" (period.previous().in_french()) ")." }
+        (comparison_text(report))
         p.data-note {
             "Ces chiffres ne comptent que les visiteurs qui ne se sont pas opposés à la mesure d'audience ; "
             "les robots d'indexation et les visiteurs dont le navigateur refuse le suivi n'y figurent pas ("
@@ -237,43 +199,60 @@ fn visitors_now(visitors: i64, min_group: i64) -> Markup {
     }
 }
 
-/// The chart of the period, per hour or per day, and its figures as a table.
-fn series(report: &Report, min_group: i64) -> Markup {
+/// The chart of the period by its granularity, the chosen metric drawn,
+/// and its figures as a table.
+fn series(report: &Report, choice: &Choice, min_group: i64) -> Markup {
     let period = &report.period;
+    let metric = choice.metric;
     let bars: Vec<Bar> = report
         .series
         .iter()
         .map(|point| Bar {
             label: &point.label,
-            primary: point.views,
-            secondary: point.visitors,
+            primary: match &point.value {
+                PointValue::Shown(c) => Some(metric.of(c)),
+                _ => None,
+            },
+            secondary: None,
+            future: point.value == PointValue::Future,
         })
         .collect();
-    let today = period.kind == PeriodKind::Today;
-    let unit = if today { "par heure" } else { "par jour" };
-    let chart_title = format!("Pages vues et visiteurs {unit}, {}", period.in_french());
+    let unit = report.granularity.unit();
+    let chart_title = format!(
+        "{} {unit}, {}",
+        capitalised(metric.name()),
+        period.in_french()
+    );
+    let table_title = format!("Pages vues et visiteurs {unit}, {}", period.in_french());
     let hidden = format!("moins de {min_group}");
-    let shown = |figure: Option<i64>| figure.map(french_number).unwrap_or_else(|| hidden.clone());
+    let cell = |value: &PointValue, views: bool| match value {
+        PointValue::Shown(c) => french_number(if views { c.views } else { c.visitors }),
+        PointValue::Hidden => hidden.clone(),
+        PointValue::Future => "à venir".to_owned(),
+    };
+    let description = chart_description(report, metric.name(), min_group);
     html! {
         h2 { "Évolution " (unit) }
-        (bar_chart(&chart_title, &chart_description(&report.headline, min_group), "pages vues", "visiteurs", &bars))
+        (chart_choice(report, choice))
+        (bar_chart(&chart_title, &description, metric.name(), "", &bars))
         details {
             summary { "Voir les chiffres " (unit) }
             (series_exports(&period_query(period), unit))
             (table(
-                &chart_title,
-                &[if today { "Heure" } else { "Jour" }, "Pages vues", "Visiteurs"],
+                &table_title,
+                &[report.granularity.column(), "Pages vues", "Visiteurs"],
                 &report.series.iter().map(|point| vec![
-                    html! { (point.label) },
-                    html! { (shown(point.views)) },
-                    html! { (shown(point.visitors)) },
+                    html! { (point.label) @if point.partial { " (incomplète)" } },
+                    html! { (cell(&point.value, true)) },
+                    html! { (cell(&point.value, false)) },
                 ]).collect::<Vec<_>>(),
             ))
         }
     }
 }
 
-fn chart_description(headline: &Headline, min_group: i64) -> String {
+fn chart_description(report: &Report, metric: &str, min_group: i64) -> String {
+    let headline = &report.headline;
     let totals = if headline.hidden {
         format!("moins de {min_group} visiteurs en tout")
     } else {
@@ -283,13 +262,21 @@ fn chart_description(headline: &Headline, min_group: i64) -> String {
             french_number(headline.visitors)
         )
     };
+    let mut text = format!("Barres : {metric}. Total : {totals}.");
     if min_group > 1 {
-        format!(
-            "Barres : pages vues ; ligne : visiteurs. Total : {totals}. Les valeurs de moins de {min_group} visiteurs ne sont pas affichées."
-        )
-    } else {
-        format!("Barres : pages vues ; ligne : visiteurs. Total : {totals}.")
+        text.push_str(&format!(
+            " Les valeurs de moins de {min_group} visiteurs ne sont pas affichées."
+        ));
     }
+    if matches!(report.granularity, Granularity::Week | Granularity::Month) {
+        text.push_str(
+            " Les visiteurs d'une semaine ou d'un mois sont la somme des visiteurs de chaque jour.",
+        );
+    }
+    if report.series.iter().any(|p| p.value == PointValue::Future) {
+        text.push_str(" Les moments à venir n'ont pas de barre.");
+    }
+    text
 }
 
 /// One breakdown table, with its CSV links (`query` selects the period).

@@ -2,12 +2,14 @@
 //! read now (`/statistiques/en-ce-moment`) and the CSV files of the chart's
 //! figures and of the headline figures. Only counts, never a visit.
 
-use chrono::Duration;
 use maud::{html, Markup};
 
 use crate::analytics::live::LiveNow;
-use crate::analytics::reports::{change, french_number, BreakdownRow, Headline, Period, Report};
-use crate::analytics::rollup::Dimension;
+use crate::analytics::reports::{
+    change, french_number, BreakdownRow, Granularity, Headline, Period, PointValue, Report,
+    SeriesPoint,
+};
+use crate::analytics::rollup::{date_of_day, Dimension};
 use crate::analytics::tables::{Order, SortKey, TablePage, TableRequest};
 use crate::analytics::views::statistics::{
     dimension_labels, live_pages, period_query, table_key, value_label,
@@ -247,28 +249,37 @@ fn filename(report: &Report, what: &str) -> String {
     )
 }
 
-/// One line per day (per hour for today): a hidden figure (fewer visitors
-/// than the minimum group) is an empty cell, a day without visits is 0.
+/// One line per point of the chart (day, hour, week or month, dated the
+/// ISO way): a hidden figure (fewer visitors than the minimum group) is an
+/// empty cell, a point without visits is 0, a point still to come is left
+/// out.
 fn daily_series_csv(report: &Report, separator: Separator) -> Result<CsvDownload, CsvError> {
-    let today = report.period.kind == crate::analytics::reports::PeriodKind::Today;
-    let first = if today { "Heure" } else { "Jour" };
-    let header = [first, "Pages vues", "Visiteurs"];
+    let header = [report.granularity.column(), "Pages vues", "Visiteurs"];
     let mut csv = CsvDownload::new(filename(report, "serie"), separator, &header)?;
-    let figure = |f: Option<i64>| f.map_or(Cell::Text(String::new()), Cell::Count);
-    for (i, point) in report.series.iter().enumerate() {
-        let label = if today {
-            point.label.clone()
-        } else {
-            let date = report.period.first_date() + Duration::days(i as i64);
-            date.format("%Y-%m-%d").to_string()
+    for point in &report.series {
+        let (views, visitors) = match &point.value {
+            PointValue::Shown(c) => (Cell::Count(c.views), Cell::Count(c.visitors)),
+            PointValue::Hidden => (Cell::Text(String::new()), Cell::Text(String::new())),
+            PointValue::Future => continue,
         };
         csv.row([
-            Cell::Text(label),
-            figure(point.views),
-            figure(point.visitors),
+            Cell::Text(iso_label(report.granularity, point)),
+            views,
+            visitors,
         ])?;
     }
     Ok(csv)
+}
+
+/// « 2026-02-26 », « 2026-02-26 14 h », « 2026-02 » (a week is named by its
+/// first day in the period).
+fn iso_label(granularity: Granularity, point: &SeriesPoint) -> String {
+    let first = date_of_day(point.bucket.first);
+    match (granularity, point.bucket.hour) {
+        (Granularity::Month, _) => first.format("%Y-%m").to_string(),
+        (_, Some(hour)) => format!("{} {hour} h", first.format("%Y-%m-%d")),
+        _ => first.format("%Y-%m-%d").to_string(),
+    }
 }
 
 /// One line per headline figure: the period, the previous one, the change
@@ -307,7 +318,12 @@ fn headline_csv(report: &Report, separator: Separator) -> Result<CsvDownload, Cs
         "Pages par visite",
         "Part des mobiles (%)",
     ];
-    let (now, before) = (&report.headline, &report.previous);
+    // Nothing to compare with (« tout »): empty cells, as for a hidden one.
+    let before = report.previous.unwrap_or(Headline {
+        hidden: true,
+        ..Headline::default()
+    });
+    let (now, before) = (&report.headline, &before);
     let empty = || Cell::Text(String::new());
     for (which, name) in names.iter().enumerate() {
         let (value, after) = cell(now, which);

@@ -50,7 +50,7 @@ pub async fn statistics(j: Arc<Journey>) -> Result<()> {
         "#)
         .await?;
     ensure!(
-        title.contains("Pages vues et visiteurs par jour"),
+        title.contains("Pages vues par jour"),
         "the chart's title is {title:?}"
     );
     ensure!(bars >= 28, "the chart of 30 days has {bars} bars");
