@@ -79,7 +79,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let now = Utc::now();
     wemaintain::demo::seed_demo(&db, &register, 50_000, 40, now, 7).await?;
     let period = Period::parse(Some("30j"), None, None, paris_day(now))?;
-    let report = reports::report(&db, &register, &period, now, 5).await?;
+    let goals = std::sync::Arc::new(wemaintain::analytics::goals::Goals::default());
+    let report = reports::report(&db, &register, &goals, &period, now, 5).await?;
     let viewer = Viewer {
         id: 1,
         email: "marketing@wemaintain.com".into(),

@@ -11,6 +11,8 @@ pub mod routes;
 pub mod views;
 
 mod client_ip;
+pub mod dimension;
+pub mod goals;
 mod middleware;
 mod objection;
 pub mod period;
@@ -19,6 +21,8 @@ pub mod rollup;
 mod store;
 mod url;
 pub mod user_agent;
+pub mod visit_report;
+pub mod visits;
 pub mod writer;
 
 use std::net::IpAddr;

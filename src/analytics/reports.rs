@@ -4,13 +4,16 @@
 //! person can be singled out. Marketing never sees a row, only these.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
+use super::goals::Goals;
 pub use super::period::{Period, PeriodError, PeriodKind};
 use super::rollup::{
     count_audience, date_of_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
 };
+use super::visit_report::{self, VisitTables};
 use crate::db::{on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
@@ -26,7 +29,14 @@ pub struct Headline {
     pub views: i64,
     /// Visitors counted per day, added up over the period.
     pub visitors: i64,
-    /// Page views per visit (a visit: one visitor on one day).
+    /// Visits (`visits.rs`: no 30-minute gap, within a day).
+    pub visits: i64,
+    /// Share of visits of one page view, 0 to 1.
+    pub bounce_rate: f64,
+    /// Seconds from the first to the last page view of a visit, on average
+    /// (a bounce counts 0).
+    pub average_duration_s: f64,
+    /// Page views per visit.
     pub pages_per_visit: f64,
     /// Share of visitors on a phone or a tablet, 0 to 1.
     pub mobile_share: f64,
@@ -50,6 +60,8 @@ pub struct BreakdownRow {
     pub value: String,
     pub views: i64,
     pub visitors: i64,
+    pub visits: i64,
+    pub bounces: i64,
     /// Share of the table's page views, 0 to 1.
     pub share: f64,
 }
@@ -61,6 +73,8 @@ pub struct Report {
     pub previous: Headline,
     pub series: Vec<SeriesPoint>,
     pub breakdowns: Vec<(Dimension, Vec<BreakdownRow>)>,
+    /// Entry and exit pages, goals and funnels.
+    pub visits: VisitTables,
 }
 
 /// What a period adds up to, before suppression.
@@ -74,9 +88,10 @@ struct PeriodCounts {
 
 impl PeriodCounts {
     fn add(&mut self, dimension: Dimension, value: String, counts: &Counts) {
-        let entry = self.values.entry((dimension, value)).or_default();
-        entry.views += counts.views;
-        entry.visitors += counts.visitors;
+        self.values
+            .entry((dimension, value))
+            .or_default()
+            .add(counts);
     }
 
     /// A day counted from the raw rows: its total, and its breakdowns (or
@@ -85,7 +100,7 @@ impl PeriodCounts {
         self.days.insert(day, day_counts.get(Dimension::Total, ""));
         for ((dimension, value), c) in &day_counts.0 {
             let wanted = if with_breakdowns {
-                Dimension::BREAKDOWNS.contains(dimension)
+                Dimension::BREAKDOWNS.contains(dimension) || Dimension::VISITS.contains(dimension)
             } else {
                 *dimension == Dimension::Device
             };
@@ -98,6 +113,9 @@ impl PeriodCounts {
     fn headline(&self) -> Headline {
         let views: i64 = self.days.values().map(|c| c.views).sum();
         let visitors: i64 = self.days.values().map(|c| c.visitors).sum();
+        let visits: i64 = self.days.values().map(|c| c.visits).sum();
+        let bounces: i64 = self.days.values().map(|c| c.bounces).sum();
+        let duration: i64 = self.days.values().map(|c| c.duration_s).sum();
         let mobile: i64 = ["smartphone", "mobilephone", "tablet"]
             .iter()
             .filter_map(|device| self.values.get(&(Dimension::Device, (*device).to_owned())))
@@ -106,20 +124,25 @@ impl PeriodCounts {
         Headline {
             views,
             visitors,
-            pages_per_visit: ratio(views, visitors),
+            visits,
+            bounce_rate: ratio(bounces, visits),
+            average_duration_s: ratio(duration, visits),
+            pages_per_visit: ratio(views, visits),
             mobile_share: ratio(mobile, visitors),
             hidden: false,
         }
     }
 }
 
-const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer'";
+const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer', \
+     'entry', 'exit', 'goal', 'goal_campaign', 'goal_entry', 'goal_device', 'funnel'";
 
 /// Adds up a period: stored days from the aggregates, the others (today,
 /// a day not counted yet) from the raw rows, counted the same way.
 async fn period_counts(
     db: &Db,
     register: &Register,
+    goals: &Arc<Goals>,
     period: &Period,
     now: DateTime<Utc>,
     with_breakdowns: bool,
@@ -138,7 +161,7 @@ async fn period_counts(
             continue;
         }
         let until = day_start(day + 1).min(now);
-        let day_counts = count_audience(db, day_start(day), until).await?;
+        let day_counts = count_audience(db, goals, day_start(day), until).await?;
         counts.add_day(day, &day_counts, with_breakdowns);
         if day == today {
             today_counts = Some(day_counts);
@@ -153,17 +176,24 @@ async fn add_stored_days(
     period: &Period,
     counts: &mut PeriodCounts,
 ) -> Result<HashSet<Day>, DbError> {
-    let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, views, visitors FROM audience_daily \
+    let stored: Vec<(i64, i64, i64, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, views, visitors, visits, bounces, duration_s FROM audience_daily \
          WHERE dimension = 'total' AND day >= $1 AND day <= $2"
     )
     .bind(period.first)
     .bind(period.last)
     .fetch_all(pool)
     .await)?;
-    let stored_days = stored.iter().map(|(day, _, _)| *day).collect();
-    for (day, views, visitors) in stored {
-        counts.days.insert(day, Counts { views, visitors });
+    let stored_days = stored.iter().map(|row| row.0).collect();
+    for (day, views, visitors, visits, bounces, duration_s) in stored {
+        let day_counts = Counts {
+            views,
+            visitors,
+            visits,
+            bounces,
+            duration_s,
+        };
+        counts.days.insert(day, day_counts);
     }
     Ok(stored_days)
 }
@@ -184,18 +214,28 @@ async fn add_stored_values(
     // PostgreSQL sums BIGINT into NUMERIC: the cast brings it back (SQLite
     // sums integers into an integer already).
     let sql = format!(
-        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT) \
+        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT), \
+           CAST(SUM(visits) AS BIGINT), CAST(SUM(bounces) AS BIGINT), \
+           CAST(SUM(duration_s) AS BIGINT) \
          FROM audience_daily WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
          GROUP BY dimension, value"
     );
-    let values: Vec<(String, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(&sql)
+    type Row = (String, String, i64, i64, i64, i64, i64);
+    let values: Vec<Row> = on_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(period.first)
         .bind(period.last)
         .fetch_all(pool)
         .await)?;
-    for (dimension, value, views, visitors) in values {
+    for (dimension, value, views, visitors, visits, bounces, duration_s) in values {
         if let Some(dimension) = Dimension::parse(&dimension) {
-            counts.add(dimension, value, &Counts { views, visitors });
+            let value_counts = Counts {
+                views,
+                visitors,
+                visits,
+                bounces,
+                duration_s,
+            };
+            counts.add(dimension, value, &value_counts);
         }
     }
     Ok(())
@@ -214,8 +254,7 @@ pub fn suppress(
     let mut others = Counts::default();
     for (value, counts) in rows {
         if counts.visitors < min_group || kept.len() >= limit || value == OTHERS {
-            others.views += counts.views;
-            others.visitors += counts.visitors;
+            others.add(&counts);
         } else {
             kept.push((value, counts));
         }
@@ -229,6 +268,8 @@ pub fn suppress(
             value,
             views: c.views,
             visitors: c.visitors,
+            visits: c.visits,
+            bounces: c.bounces,
         })
         .collect()
 }
@@ -273,12 +314,14 @@ fn shown(counts: &Counts, min_group: i64) -> (Option<i64>, Option<i64>) {
 pub async fn report(
     db: &Db,
     register: &Register,
+    goals: &Arc<Goals>,
     period: &Period,
     now: DateTime<Utc>,
     min_group: i64,
 ) -> Result<Report, DbError> {
-    let (counts, today) = period_counts(db, register, period, now, true).await?;
-    let (previous, _) = period_counts(db, register, &period.previous(), now, false).await?;
+    let (counts, today) = period_counts(db, register, goals, period, now, true).await?;
+    let previous = period.previous();
+    let (previous, _) = period_counts(db, register, goals, &previous, now, false).await?;
     let series = if period.kind == PeriodKind::Today {
         let today = today.unwrap_or_default();
         (0..24)
@@ -318,13 +361,14 @@ pub async fn report(
         previous: hide(previous.headline()),
         series,
         breakdowns: breakdowns(&counts, min_group),
+        visits: visit_report::tables(&counts.values, counts.headline().visits, goals, min_group),
     })
 }
 
 /// Visitors in the last 30 minutes, from the raw rows.
 pub async fn visitors_now(db: &Db, now: DateTime<Utc>) -> Result<i64, DbError> {
-    let counts =
-        count_audience(db, now - Duration::minutes(30), now + Duration::seconds(1)).await?;
+    let (from, until) = (now - Duration::minutes(30), now + Duration::seconds(1));
+    let counts = count_audience(db, &Arc::new(Goals::default()), from, until).await?;
     Ok(counts.get(Dimension::Total, "").visitors)
 }
 
@@ -355,7 +399,11 @@ mod tests {
     use super::*;
 
     fn c(views: i64, visitors: i64) -> Counts {
-        Counts { views, visitors }
+        Counts {
+            views,
+            visitors,
+            ..Counts::default()
+        }
     }
 
     #[test]

@@ -156,6 +156,8 @@ pub struct Settings {
     /// `WM_ANALYTICS_MIN_GROUP`: statistics rows of fewer visitors are merged
     /// into « Autres », so that no single person can be singled out.
     pub min_group: i64,
+    /// `WM_ANALYTICS_GOALS` and `WM_ANALYTICS_FUNNELS`, after the defaults.
+    pub analytics_goals: crate::analytics::goals::Goals,
     /// `WM_SESSION_IDLE`: a session unused this long ends.
     pub session_idle: Duration,
     /// `WM_SESSION_LIFETIME`: a session ends this long after login, used or not.
@@ -194,6 +196,7 @@ impl Settings {
             staff_email: Vec::new(),
             emergency_phone: None,
             min_group: 5,
+            analytics_goals: crate::analytics::goals::Goals::default(),
             session_idle: Duration::from_secs(2 * 3600),
             session_lifetime: Duration::from_secs(12 * 3600),
             body_timeout: Duration::from_secs(10),

@@ -75,5 +75,6 @@ pub(super) fn housekeeping(settings: &Settings, services: &Services) -> Housekee
         settings.purge_interval,
         settings.purge_batch,
         services.metrics.clone(),
+        std::sync::Arc::new(settings.analytics_goals.clone()),
     )
 }

@@ -65,7 +65,8 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let (period, error) = query.period(paris_day(now));
-    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let (db, register, goals) = (&state.db, &state.register, &state.goals);
+    let report = reports::report(db, register, goals, &period, now, state.min_group).await?;
     let visitors_now = reports::visitors_now(&state.db, now).await?;
     let page = StatisticsPage {
         report: &report,
@@ -99,7 +100,8 @@ pub async fn export(
         .as_deref()
         .and_then(dimension_of_table)
         .ok_or(PageError::NotFound)?;
-    let report = reports::report(&state.db, &state.register, &period, now, state.min_group).await?;
+    let (db, register, goals) = (&state.db, &state.register, &state.goals);
+    let report = reports::report(db, register, goals, &period, now, state.min_group).await?;
     let csv = view::table_csv(&report, dimension, query.separator())?;
     Ok(csv.into_response()?)
 }

@@ -2,3 +2,4 @@
 
 pub mod opt_out;
 pub mod statistics;
+pub mod statistics_visits;

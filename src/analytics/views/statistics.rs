@@ -9,6 +9,7 @@ use crate::analytics::reports::{
     change, french_number, BreakdownRow, Headline, Period, PeriodKind, Report,
 };
 use crate::analytics::rollup::Dimension;
+use crate::analytics::views::statistics_visits::{duration, visit_sections};
 use crate::auth::Viewer;
 use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::{bar_chart, share_bar, Bar};
@@ -25,7 +26,7 @@ pub fn dimension_labels(dimension: Dimension) -> (&'static str, &'static str) {
         Dimension::Os => ("Systèmes d'exploitation", "Système"),
         Dimension::Device => ("Types d'appareils", "Appareil"),
         Dimension::Manufacturer => ("Fabricants des mobiles", "Fabricant"),
-        Dimension::Total | Dimension::Hour => ("Ensemble du site", "—"),
+        _ => ("Ensemble du site", "—"),
     }
 }
 
@@ -38,7 +39,7 @@ pub fn table_key(dimension: Dimension) -> &'static str {
         Dimension::Os => "systemes",
         Dimension::Device => "appareils",
         Dimension::Manufacturer => "fabricants",
-        Dimension::Total | Dimension::Hour => "site",
+        _ => "site",
     }
 }
 
@@ -80,6 +81,14 @@ fn percent(share: f64) -> String {
     format!("{:.1} %", share * 100.0).replace('.', ",")
 }
 
+fn ratio(part: i64, whole: i64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
+}
+
 fn decimal(value: f64) -> String {
     format!("{value:.2}").replace('.', ",")
 }
@@ -101,14 +110,20 @@ fn headline_cards(now: &Headline, before: &Headline, min_group: i64) -> Markup {
         match which {
             0 => (french_number(h.views), h.views as f64),
             1 => (french_number(h.visitors), h.visitors as f64),
-            2 => (decimal(h.pages_per_visit), h.pages_per_visit),
+            2 => (french_number(h.visits), h.visits as f64),
+            3 => (decimal(h.pages_per_visit), h.pages_per_visit),
+            4 => (percent(h.bounce_rate), h.bounce_rate),
+            5 => (duration(h.average_duration_s), h.average_duration_s),
             _ => (percent(h.mobile_share), h.mobile_share),
         }
     };
     let names = [
         "Pages vues",
         "Visiteurs",
+        "Visites",
         "Pages par visite",
+        "Taux de rebond",
+        "Durée moyenne d'une visite",
         "Part des mobiles",
     ];
     html! {
@@ -196,6 +211,7 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
                 @for (dimension, rows) in &report.breakdowns {
                     (breakdown(*dimension, rows, period, &query))
                 }
+                (visit_sections(&report.visits, period, p.min_group))
             } }
         },
     )
@@ -283,6 +299,15 @@ fn chart_description(headline: &Headline, min_group: i64) -> String {
 /// One breakdown table, with its CSV links (`query` selects the period).
 fn breakdown(dimension: Dimension, rows: &[BreakdownRow], period: &Period, query: &str) -> Markup {
     let (title, column) = dimension_labels(dimension);
+    let campaigns = dimension == Dimension::Campaign;
+    let headers = [
+        column,
+        "Pages vues",
+        "Part",
+        "Visiteurs",
+        "Visites",
+        "Taux de rebond",
+    ];
     let export = format!(
         "/statistiques/export?tableau={}&{query}",
         table_key(dimension)
@@ -295,13 +320,21 @@ fn breakdown(dimension: Dimension, rows: &[BreakdownRow], period: &Period, query
             } @else {
                 (table(
                     &format!("{title}, {}", period.in_french()),
-                    &[column, "Pages vues", "Part", "Visiteurs"],
-                    &rows.iter().map(|row| vec![
-                        html! { (value_label(dimension, &row.value)) },
-                        html! { (french_number(row.views)) },
-                        html! { (share_bar(row.share)) " " (percent(row.share)) },
-                        html! { (french_number(row.visitors)) },
-                    ]).collect::<Vec<_>>(),
+                    &headers[..if campaigns { 6 } else { 4 }],
+                    &rows.iter().map(|row| {
+                        let mut cells = vec![
+                            html! { (value_label(dimension, &row.value)) },
+                            html! { (french_number(row.views)) },
+                            html! { (share_bar(row.share)) " " (percent(row.share)) },
+                            html! { (french_number(row.visitors)) },
+                        ];
+                        if campaigns {
+                            // A campaign's visits are those that entered through it.
+                            cells.push(html! { (french_number(row.visits)) });
+                            cells.push(html! { (percent(ratio(row.bounces, row.visits))) });
+                        }
+                        cells
+                    }).collect::<Vec<_>>(),
                 ))
             }
             p.export {
