@@ -27,7 +27,7 @@ pub enum Dimension {
     GoalEntry,
     /// A goal and the converting visit's device type, "goal\tdevice".
     GoalDevice,
-    /// A funnel's steps up to one ("/ | /services > /contact"): the visits
+    /// A funnel's steps up to one ("/, /services > /contact"): the visits
     /// that reached them in that order.
     Funnel,
 }

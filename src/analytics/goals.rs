@@ -40,7 +40,7 @@ const DEFAULT_GOALS: [(&str, &str); 4] = [
 ];
 
 /// The default funnel, as the settings write it.
-pub const DEFAULT_FUNNEL: &str = "Contact=/ | /services > /contact > /contact/envoye";
+pub const DEFAULT_FUNNEL: &str = "Contact=/, /services > /contact > /contact/envoye";
 
 impl Default for Goals {
     fn default() -> Self {
@@ -116,7 +116,7 @@ pub fn parse_goals(value: &str) -> Result<Vec<Goal>, String> {
 
 /// `WM_ANALYTICS_FUNNELS`: funnels separated by `;`, each
 /// `Nom=étape > étape > …`, a step being one path or several separated by
-/// `|` (any of them counts). At least two steps.
+/// `,` (any of them counts). At least two steps.
 pub fn parse_funnels(value: &str) -> Result<Vec<Funnel>, String> {
     value
         .split(';')
@@ -130,7 +130,7 @@ pub fn parse_funnels(value: &str) -> Result<Vec<Funnel>, String> {
             };
             let steps = steps
                 .split('>')
-                .map(|step| step.split('|').map(path).collect::<Result<Vec<_>, _>>())
+                .map(|step| step.split(',').map(path).collect::<Result<Vec<_>, _>>())
                 .collect::<Result<Vec<_>, _>>()?;
             if name.trim().is_empty() || steps.len() < 2 {
                 return Err(format!(
@@ -167,7 +167,7 @@ impl Funnel {
     pub fn key(&self, last_step: usize) -> String {
         self.steps[..=last_step]
             .iter()
-            .map(|step| step.join(" | "))
+            .map(|step| step.join(", "))
             .collect::<Vec<_>>()
             .join(" > ")
     }
@@ -196,9 +196,9 @@ mod tests {
         assert_eq!(goals.goals.len(), 6);
         assert_eq!(goals.goals[5].name, "/merci");
         assert!(parse_goals("devis").unwrap_err().contains("chemin"));
-        let funnels = parse_funnels("A=/ > /b | /c ; B=/x>/y").unwrap();
+        let funnels = parse_funnels("A=/ > /b, /c ; B=/x>/y").unwrap();
         assert_eq!(funnels[0].steps, vec![vec!["/"], vec!["/b", "/c"]]);
-        assert_eq!(funnels[0].key(1), "/ > /b | /c");
+        assert_eq!(funnels[0].key(1), "/ > /b, /c");
         assert!(parse_funnels("A=/").unwrap_err().contains("deux étapes"));
         assert!(parse_funnels("/a > /b").unwrap_err().contains("nom"));
     }

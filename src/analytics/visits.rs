@@ -360,7 +360,7 @@ mod tests {
         assert_eq!(touched[&(Dimension::Total, String::new())], (4, true));
         let goal = "/contact/envoye\tnews / email / hiver".to_owned();
         assert!(touched.contains_key(&(Dimension::GoalCampaign, goal)));
-        let funnel = "/ | /services > /contact > /contact/envoye".to_owned();
+        let funnel = "/, /services > /contact > /contact/envoye".to_owned();
         assert!(touched.contains_key(&(Dimension::Funnel, funnel)));
     }
 }

@@ -249,8 +249,8 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         var: "WM_ANALYTICS_FUNNELS",
         key: "analytics_funnels",
-        default: Described("`Contact=/ | /services > /contact > /contact/envoye`"),
-        help: "more funnels of the statistics, after the default one: `;`-separated `Name=step > step > …`, at least two steps, a step being a path or several separated by `|`",
+        default: Described("`Contact=/, /services > /contact > /contact/envoye`"),
+        help: "more funnels of the statistics, after the default one: `;`-separated `Name=step > step > …`, at least two steps, a step being a path or several separated by `,` (any of them)",
         kind: Text(|s, v| {
             let goals = std::mem::take(&mut s.analytics_goals);
             goals.with_funnels(v).map(|x| s.analytics_goals = x)
