@@ -172,7 +172,6 @@ impl DayCounter {
             browser: row.browser.as_deref().unwrap_or(UNKNOWN).to_owned(),
             os: row.os.as_deref().unwrap_or(UNKNOWN).to_owned(),
             device: row.device_type.clone(),
-            manufacturer: row.manufacturer.clone(),
         };
         let at = DateTime::<Utc>::from_timestamp_millis(row.occurred_at);
         let page = PageView {
@@ -184,6 +183,7 @@ impl DayCounter {
                 .flatten(),
             at: row.occurred_at,
             hour: at.map(|at| paris::local(at).hour() as u8).unwrap_or(0),
+            manufacturer: row.manufacturer.clone(),
         };
         let ends_by = |_| {
             at.map(|at| millis(day_start(paris_day(at) + 1)))

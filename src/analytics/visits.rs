@@ -33,6 +33,9 @@ pub struct PageView {
     pub at: i64,
     /// The Paris hour, 0 to 23.
     pub hour: u8,
+    /// The phone's maker: not part of what a visitor is known by, so it
+    /// may change within a visit.
+    pub manufacturer: Option<String>,
 }
 
 /// What a visitor is known by within a day.
@@ -43,7 +46,6 @@ pub struct Visitor {
     pub browser: String,
     pub os: String,
     pub device: String,
-    pub manufacturer: Option<String>,
 }
 
 /// One visit: a visitor's page views with no 30-minute gap, within a day.
@@ -107,9 +109,6 @@ impl Visit {
         add(Dimension::Browser, &self.visitor.browser, all, true);
         add(Dimension::Os, &self.visitor.os, all, true);
         add(Dimension::Device, &self.visitor.device, all, true);
-        if let Some(manufacturer) = &self.visitor.manufacturer {
-            add(Dimension::Manufacturer, manufacturer, all, true);
-        }
         for page in &self.pages {
             add(
                 Dimension::Hour,
@@ -118,6 +117,9 @@ impl Visit {
                 true,
             );
             add(Dimension::Page, &page.path, 1, true);
+            if let Some(manufacturer) = &page.manufacturer {
+                add(Dimension::Manufacturer, manufacturer, 1, true);
+            }
             if let Some(campaign) = &page.campaign {
                 let entry = std::ptr::eq(page, self.entry());
                 add(Dimension::Campaign, campaign, 1, entry);
@@ -262,7 +264,6 @@ mod tests {
             browser: "Firefox".into(),
             os: "Linux".into(),
             device: "pc".into(),
-            manufacturer: None,
         }
     }
 
@@ -276,6 +277,7 @@ mod tests {
                 campaign: None,
                 at,
                 hour: 0,
+                manufacturer: None,
             };
             let ends_by = |at: i64| if at < midnight { midnight } else { i64::MAX };
             splitter.add(visitor(key), page, ends_by, &mut done);

@@ -4,7 +4,7 @@
 //! no IP address and no individual time ever appears; the figures outlive the
 //! purge of the raw rows.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Timelike, Utc};
@@ -405,18 +405,66 @@ struct Figures {
     views: i64,
     /// Visitors counted per day, added up.
     visitors: i64,
+    /// A visitor's page views of one Paris day, split where 30 minutes or
+    /// more pass without one.
+    visits: i64,
+    /// Visits of one page view.
+    bounces: i64,
+    /// Seconds from first to last page view, whole, added up over visits.
+    duration_s: i64,
+}
+
+/// The visits of some page views (each in time order), and their visitors.
+fn visits_of<'a>(events: impl IntoIterator<Item = &'a Event>) -> (Vec<Vec<&'a Event>>, i64) {
+    let mut days: HashMap<(NaiveDate, VisitorKey), Vec<&Event>> = HashMap::new();
+    for event in events {
+        let key = (paris_date(event.at), visitor_key(event.profile));
+        days.entry(key).or_default().push(event);
+    }
+    let visitors = days.len() as i64;
+    let mut visits = Vec::new();
+    for mut views in days.into_values() {
+        views.sort_by_key(|e| e.at);
+        let mut visit: Vec<&Event> = Vec::new();
+        for view in views {
+            if visit
+                .last()
+                .is_some_and(|last| view.at - last.at >= Duration::minutes(30))
+            {
+                visits.push(std::mem::take(&mut visit));
+            }
+            visit.push(view);
+        }
+        visits.push(visit);
+    }
+    (visits, visitors)
 }
 
 fn figures<'a>(events: impl IntoIterator<Item = &'a Event>) -> Figures {
-    let mut views = 0;
-    let mut visits = HashSet::new();
-    for event in events {
-        views += 1;
-        visits.insert((paris_date(event.at), visitor_key(event.profile)));
+    let (visits, visitors) = visits_of(events);
+    let mut figures = Figures {
+        visitors,
+        ..Figures::default()
+    };
+    for visit in visits {
+        figures.views += visit.len() as i64;
+        figures.visits += 1;
+        figures.bounces += i64::from(visit.len() == 1);
+        let (first, last) = (visit[0].at, visit[visit.len() - 1].at);
+        figures.duration_s += (last - first).num_milliseconds() / 1000;
     }
-    Figures {
-        views,
-        visitors: visits.len() as i64,
+    figures
+}
+
+/// « 45 s », « 2 min 05 s ».
+fn duration_text(seconds: f64) -> String {
+    let s = seconds.round() as i64;
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{} h {:02} min", s / 3600, s % 3600 / 60)
     }
 }
 
@@ -568,9 +616,27 @@ fn breakdown(
             groups.entry(value).or_default().push(event);
         }
     }
+    // A campaign's visits are those entering through it (the campaign of
+    // their first page view).
+    let mut entered: HashMap<String, (i64, i64)> = HashMap::new();
+    for visit in visits_of(model.between(first, last)).0 {
+        if let Some(campaign) = campaign_of(&visit[0].url) {
+            let counts = entered.entry(campaign).or_default();
+            counts.0 += 1;
+            counts.1 += i64::from(visit.len() == 1);
+        }
+    }
     let mut rows: Vec<(String, Figures)> = groups
         .into_iter()
-        .map(|(value, events)| (value, figures(events)))
+        .map(|(value, events)| {
+            let (visits, bounces) = entered.get(&value).copied().unwrap_or_default();
+            let f = Figures {
+                visits,
+                bounces,
+                ..figures(events)
+            };
+            (value, f)
+        })
         .collect();
     rows.sort_by(|a, b| b.1.views.cmp(&a.1.views).then_with(|| a.0.cmp(&b.0)));
     let total: i64 = rows.iter().map(|(_, f)| f.views).sum();
@@ -581,6 +647,8 @@ fn breakdown(
         if f.visitors < min_group || kept.len() >= limit {
             others.views += f.views;
             others.visitors += f.visitors;
+            others.visits += f.visits;
+            others.bounces += f.bounces;
         } else {
             kept.push((label_of(table, &value), f));
         }
@@ -590,12 +658,17 @@ fn breakdown(
     }
     kept.into_iter()
         .map(|(label, f)| {
-            vec![
+            let mut row = vec![
                 label,
                 french_number(f.views),
                 percent(ratio(f.views, total)),
                 french_number(f.visitors),
-            ]
+            ];
+            if table == "campagnes" {
+                row.push(french_number(f.visits));
+                row.push(percent(ratio(f.bounces, f.visits)));
+            }
+            row
         })
         .collect()
 }
@@ -714,7 +787,9 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
     };
     let (now_all, now_mobile) = headline(asked.first, asked.last);
     let (before_all, before_mobile) = headline(previous_first, previous_last);
-    let pages = |f: Figures| ratio(f.views, f.visitors);
+    let pages = |f: Figures| ratio(f.views, f.visits);
+    let bounce = |f: Figures| ratio(f.bounces, f.visits);
+    let length = |f: Figures| ratio(f.duration_s, f.visits);
     let cards = [
         (
             "Pages vues",
@@ -731,11 +806,32 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
             now_all.visitors as f64,
         ),
         (
+            "Visites",
+            french_number(now_all.visits),
+            french_number(before_all.visits),
+            before_all.visits as f64,
+            now_all.visits as f64,
+        ),
+        (
             "Pages par visite",
             decimal(pages(now_all)),
             decimal(pages(before_all)),
             pages(before_all),
             pages(now_all),
+        ),
+        (
+            "Taux de rebond",
+            percent(bounce(now_all)),
+            percent(bounce(before_all)),
+            bounce(before_all),
+            bounce(now_all),
+        ),
+        (
+            "Durée moyenne d'une visite",
+            duration_text(length(now_all)),
+            duration_text(length(before_all)),
+            length(before_all),
+            length(now_all),
         ),
         (
             "Part des mobiles",
@@ -966,11 +1062,11 @@ fn assert_page_shows(page: &str, expected: &Expected) {
         } else {
             let shown = shown
                 .unwrap_or_else(|| panic!("{context}: no table {caption:?} among {captions:?}"));
-            assert_eq!(
-                shown.headers,
-                [*column, "Pages vues", "Part", "Visiteurs"],
-                "{context}: {caption}"
-            );
+            let mut headers = vec![*column, "Pages vues", "Part", "Visiteurs"];
+            if *column == "Source / support / campagne" {
+                headers.extend(["Visites", "Taux de rebond"]);
+            }
+            assert_eq!(shown.headers, headers, "{context}: {caption}");
             assert_eq!(&shown.rows, rows, "{context}: {caption}");
         }
     }
@@ -1274,8 +1370,10 @@ async fn small_groups_are_merged_into_others(backend: Backend) {
         "18".into(),
     ]);
     assert_eq!(pages.rows, expected);
+    // (The exit pages table names page 23: the six visits ended there.)
     for n in 21..=23 {
-        assert!(!page.contains(&format!("/catalogue/page-{n}")));
+        let path = format!("/catalogue/page-{n}");
+        assert!(!pages.rows.iter().any(|row| row[0] == path));
     }
 
     // The small pages' paths appear nowhere, neither on the page nor in any
