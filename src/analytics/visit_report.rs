@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::dimension::Dimension;
 use super::goals::Goals;
 use super::rollup::Counts;
+use super::visits::NO_CAMPAIGN;
 
 /// The label of merged small groups, as in `reports.rs` (which uses this
 /// file: it cannot be imported from there).
@@ -159,28 +160,46 @@ fn page_rows(values: &Values, dimension: Dimension, min_group: i64) -> Vec<PageR
         .collect()
 }
 
-/// A goal's conversions by campaign, entry page or device type, against
-/// the visits of each value.
+/// A goal's conversions by campaign, entry page or device type (`split`),
+/// against the visits of each value (`total`: the period's visits).
 fn splits(
     values: &Values,
     goal: &str,
     split: Dimension,
-    of: Dimension,
     min_group: i64,
+    total: i64,
 ) -> Vec<SplitRow> {
+    let of = match split {
+        Dimension::GoalCampaign => Dimension::Campaign,
+        Dimension::GoalEntry => Dimension::Entry,
+        _ => Dimension::Device,
+    };
+    // Visits without a campaign: all the others.
+    let campaign_visits: i64 = values
+        .iter()
+        .filter(|((d, _), _)| *d == Dimension::Campaign)
+        .map(|(_, c)| c.visits)
+        .sum();
+    let visits_of_value = |value: &str| -> i64 {
+        if of == Dimension::Campaign && value == NO_CAMPAIGN {
+            total - campaign_visits
+        } else {
+            get(values, of, value).visits
+        }
+    };
     let prefix = format!("{goal}\t");
     let rows = suppressed(values, split, &prefix, min_group, TOP);
     let named: Vec<String> = rows.iter().map(|(v, _)| v.clone()).collect();
     let visits_of = |value: &str| -> i64 {
         if value != OTHERS {
-            return get(values, of, value).visits;
+            return visits_of_value(value);
         }
         values
             .iter()
             .filter(|((d, v), _)| *d == split && v.starts_with(&prefix))
             .map(|((_, v), _)| &v[prefix.len()..])
             .filter(|v| !named.iter().any(|n| n == v))
-            .map(|v| get(values, of, v).visits)
+            .map(visits_of_value)
             .sum()
     };
     rows.iter()
@@ -200,6 +219,7 @@ pub fn tables(values: &Values, total_visits: i64, goals: &Goals, min_group: i64)
         .map(|goal| {
             let c = get(values, Dimension::Goal, &goal.path);
             let shown = c.visitors >= min_group || c.visits == 0;
+            let split = |by| splits(values, &goal.path, by, min_group, total_visits);
             GoalRow {
                 name: goal.name.clone(),
                 path: goal.path.clone(),
@@ -210,27 +230,9 @@ pub fn tables(values: &Values, total_visits: i64, goals: &Goals, min_group: i64)
                 } else {
                     0.0
                 },
-                by_campaign: splits(
-                    values,
-                    &goal.path,
-                    Dimension::GoalCampaign,
-                    Dimension::Campaign,
-                    min_group,
-                ),
-                by_entry: splits(
-                    values,
-                    &goal.path,
-                    Dimension::GoalEntry,
-                    Dimension::Entry,
-                    min_group,
-                ),
-                by_device: splits(
-                    values,
-                    &goal.path,
-                    Dimension::GoalDevice,
-                    Dimension::Device,
-                    min_group,
-                ),
+                by_campaign: split(Dimension::GoalCampaign),
+                by_entry: split(Dimension::GoalEntry),
+                by_device: split(Dimension::GoalDevice),
             }
         })
         .collect();

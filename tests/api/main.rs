@@ -41,6 +41,7 @@ mod staff_reports;
 mod staff_work;
 mod static_files;
 mod statistics;
+mod statistics_visits;
 mod typography;
 mod visitor_log;
 mod writer;

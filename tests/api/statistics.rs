@@ -33,7 +33,7 @@ on_both_backends!(
     a_bad_custom_period_is_explained,
 );
 
-const MARKETING: &str = "marketing@wemaintain.com";
+pub(super) const MARKETING: &str = "marketing@wemaintain.com";
 const THIN_SPACE: char = '\u{202f}';
 
 // ---------------------------------------------------------------------------
@@ -41,7 +41,7 @@ const THIN_SPACE: char = '\u{202f}';
 // ---------------------------------------------------------------------------
 
 /// What an audience row says about who made a page view.
-struct Profile {
+pub(super) struct Profile {
     /// Truncated, as audience rows keep it.
     ip: &'static str,
     /// The full address, as the matching security row keeps it.
@@ -56,7 +56,7 @@ struct Profile {
 
 /// A profile from (truncated IP, full IP), (browser, version), (OS,
 /// version), the device type and the manufacturer.
-const fn profile(
+pub(super) const fn profile(
     (ip, full_ip): (&'static str, &'static str),
     (browser, browser_version): (Option<&'static str>, Option<&'static str>),
     (os, os_version): (Option<&'static str>, Option<&'static str>),
@@ -183,10 +183,10 @@ const CAMPAIGNS: [&str; 3] = [
 
 /// One page view.
 #[derive(Clone)]
-struct Event {
-    at: DateTime<Utc>,
-    profile: &'static Profile,
-    url: String,
+pub(super) struct Event {
+    pub(super) at: DateTime<Utc>,
+    pub(super) profile: &'static Profile,
+    pub(super) url: String,
 }
 
 /// A small deterministic generator, so every run sees the same data.
@@ -214,7 +214,7 @@ fn paris_midnight(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn utc(text: &str) -> DateTime<Utc> {
+pub(super) fn utc(text: &str) -> DateTime<Utc> {
     text.parse().expect("an RFC 3339 instant")
 }
 
@@ -316,7 +316,7 @@ fn device_of(profile: &Profile) -> Device {
 
 /// Writes each page view as the site does: an audience row (truncated IP)
 /// and a security row (full IP), which the figures must not count.
-async fn insert(app: &TestApp, events: &[Event]) {
+pub(super) async fn insert(app: &TestApp, events: &[Event]) {
     let rows: Vec<VisitorEvent> = events
         .iter()
         .flat_map(|event| {
@@ -368,7 +368,7 @@ fn unmeasured_browser(app: &TestApp) -> Browser {
     }
 }
 
-async fn logged_in(app: &TestApp, role: Role, email: &str) -> Browser {
+pub(super) async fn logged_in(app: &TestApp, role: Role, email: &str) -> Browser {
     create_account(app, role, email).await;
     let browser = unmeasured_browser(app);
     browser.login_ok(email, PASSWORD).await;
@@ -946,7 +946,7 @@ fn expected_page(model: &Model, asked: &Asked, now: DateTime<Utc>, min_group: i6
 // ---------------------------------------------------------------------------
 
 /// The text of some markup: tags dropped, entities decoded, trimmed.
-fn text_of(markup: &str) -> String {
+pub(super) fn text_of(markup: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in markup.chars() {
@@ -966,21 +966,21 @@ fn text_of(markup: &str) -> String {
         .to_owned()
 }
 
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+pub(super) fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = text.find(start)? + start.len();
     let to = text[from..].find(end)? + from;
     Some(&text[from..to])
 }
 
 #[derive(Debug)]
-struct Table {
-    caption: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(super) struct Table {
+    pub(super) caption: String,
+    pub(super) headers: Vec<String>,
+    pub(super) rows: Vec<Vec<String>>,
 }
 
 /// Every `<table>` of a page, as text.
-fn tables(page: &str) -> Vec<Table> {
+pub(super) fn tables(page: &str) -> Vec<Table> {
     page.split("<table>")
         .skip(1)
         .map(|chunk| {
@@ -1010,7 +1010,7 @@ fn tables(page: &str) -> Vec<Table> {
         .collect()
 }
 
-fn table<'a>(found: &'a [Table], caption: &str) -> Option<&'a Table> {
+pub(super) fn table<'a>(found: &'a [Table], caption: &str) -> Option<&'a Table> {
     found.iter().find(|t| t.caption == caption)
 }
 
@@ -1072,7 +1072,7 @@ fn assert_page_shows(page: &str, expected: &Expected) {
     }
 }
 
-async fn statistics_page(browser: &Browser, query: &str) -> String {
+pub(super) async fn statistics_page(browser: &Browser, query: &str) -> String {
     let (status, page) = browser.get_page(&format!("/statistiques?{query}")).await;
     assert_eq!(status, 200, "/statistiques?{query}: {page}");
     page
