@@ -372,7 +372,28 @@ mod tests {
             ("WM_PURGE_INTERVAL", "0s"),
             ("WM_PURGE_INTERVAL", "hourly"),
             ("WM_ANALYTICS", "maybe"),
+            ("WM_ANALYTICS_GOALS", "Devis=devis"),
+            ("WM_ANALYTICS_FUNNELS", "Seul=/contact"),
         ]);
+    }
+
+    #[test]
+    fn goals_and_funnels_add_to_the_defaults_and_bad_ones_stop_the_start() {
+        let s = Settings::from_vars(&vars(&[
+            ("WM_ANALYTICS_GOALS", "Devis=/devis/merci"),
+            (
+                "WM_ANALYTICS_FUNNELS",
+                "Devis=/services > /devis, /devis/nouveau > /devis/merci",
+            ),
+        ]))
+        .unwrap();
+        let goals = &s.analytics_goals;
+        assert_eq!((goals.goals.len(), goals.funnels.len()), (5, 2));
+        assert_eq!(goals.funnels[1].steps[1], ["/devis", "/devis/nouveau"]);
+        let error = Settings::from_vars(&vars(&[("WM_ANALYTICS_FUNNELS", "Devis=/a")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("au moins deux étapes"), "{error}");
     }
 
     #[test]
