@@ -167,8 +167,9 @@ impl DayCounter {
 
     /// Adds a row, no earlier than the previous one.
     pub fn add(&mut self, row: &AudienceRow) {
-        let visitor = Visitor {
-            key: visitor_key(row),
+        let key = visitor_key(row);
+        let visitor = || Visitor {
+            key,
             browser: row.browser.as_deref().unwrap_or(UNKNOWN).to_owned(),
             os: row.os.as_deref().unwrap_or(UNKNOWN).to_owned(),
             device: row.device_type.clone(),
@@ -190,9 +191,10 @@ impl DayCounter {
                 .unwrap_or(i64::MAX)
         };
         let (goals, tallies) = (&self.goals, &mut self.tallies);
-        self.splitter.add(visitor, page, ends_by, &mut |visit| {
-            tallies.add_visit(&visit, goals)
-        });
+        self.splitter
+            .add(key, visitor, page, ends_by, &mut |visit| {
+                tallies.add_visit(&visit, goals)
+            });
     }
 
     pub fn finish(self) -> DayCounts {

@@ -165,11 +165,14 @@ pub struct Splitter {
 }
 
 impl Splitter {
-    /// Adds a page view (no earlier than the previous one); `done` gets the
-    /// visits it completes. `ends_by` gives the end of the day of an instant.
+    /// Adds a page view (no earlier than the previous one) of the visitor
+    /// `key` (`visitor` describes them, called only for a new visit);
+    /// `done` gets the visits it completes. `ends_by` gives the end of the
+    /// day of an instant.
     pub fn add(
         &mut self,
-        visitor: Visitor,
+        key: u64,
+        visitor: impl FnOnce() -> Visitor,
         page: PageView,
         ends_by: impl FnOnce(i64) -> i64,
         done: &mut impl FnMut(Visit),
@@ -178,17 +181,17 @@ impl Splitter {
         if at - self.last_sweep >= VISIT_GAP_MS {
             self.sweep(at, done);
         }
-        if let Some(visit) = self.open.get_mut(&visitor.key) {
+        if let Some(visit) = self.open.get_mut(&key) {
             if at - visit.exit().at < VISIT_GAP_MS && at < visit.ends_by {
                 visit.pages.push(page);
                 return;
             }
-            let finished = self.open.remove(&visitor.key).expect("just found");
+            let finished = self.open.remove(&key).expect("just found");
             done(finished);
         }
         let visit = Visit {
             ends_by: ends_by(at),
-            visitor,
+            visitor: visitor(),
             pages: vec![page],
         };
         self.open.insert(visit.visitor.key, visit);
@@ -280,7 +283,7 @@ mod tests {
                 manufacturer: None,
             };
             let ends_by = |at: i64| if at < midnight { midnight } else { i64::MAX };
-            splitter.add(visitor(key), page, ends_by, &mut done);
+            splitter.add(key, || visitor(key), page, ends_by, &mut done);
         }
         splitter.finish(&mut done);
         visits.sort_by_key(|v| (v.entry().at, v.visitor.key));
