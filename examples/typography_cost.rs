@@ -83,7 +83,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = paris_day(now);
     let period = Period::parse(PeriodAsked::default(), today, today)?;
     let granularity = Granularity::automatic(&period);
-    let report = reports::report(&db, &register, &period, granularity, now, 5).await?;
+    let goals = std::sync::Arc::new(wemaintain::analytics::goals::Goals::default());
+    let report = reports::report(&db, &register, &goals, &period, granularity, now, 5).await?;
     let viewer = Viewer {
         id: 1,
         email: "marketing@wemaintain.com".into(),

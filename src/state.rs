@@ -40,6 +40,8 @@ pub struct AppState {
     pub emergency_phone: Option<EmergencyPhone>,
     /// Statistics rows of fewer visitors are merged into « Autres ».
     pub min_group: i64,
+    /// The goals and funnels of the statistics.
+    pub goals: std::sync::Arc<crate::analytics::goals::Goals>,
 }
 
 impl AppState {

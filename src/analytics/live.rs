@@ -25,6 +25,7 @@ pub struct LiveNow {
 pub async fn live_now(db: &Db, now: DateTime<Utc>, min_group: i64) -> Result<LiveNow, DbError> {
     let counts = count_audience(
         db,
+        &std::sync::Arc::new(crate::analytics::goals::Goals::default()),
         now - Duration::minutes(WINDOW_MINUTES),
         now + Duration::seconds(1),
     )

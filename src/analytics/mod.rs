@@ -11,7 +11,9 @@ pub mod routes;
 pub mod views;
 
 mod client_ip;
+pub mod dimension;
 pub mod filters;
+pub mod goals;
 pub mod live;
 pub mod mail_reports;
 mod middleware;
@@ -25,6 +27,8 @@ pub mod tables;
 mod url;
 pub mod user_agent;
 pub mod versions;
+pub mod visit_report;
+pub mod visits;
 pub mod writer;
 
 use std::net::IpAddr;

@@ -4,13 +4,16 @@
 //! person can be singled out. Marketing never sees a row, only these.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::goals::Goals;
 pub use super::period::{Comparison, Period, PeriodError, PeriodKind};
 use super::rollup::{count_audience, day_start, paris_day, Counts, Day, DayCounts, Dimension};
 pub use super::series::{Granularity, Metric, PointValue, SeriesPoint};
 use super::versions::group_by_family;
+use super::visit_report::{self, VisitTables};
 use crate::db::{on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
@@ -26,7 +29,14 @@ pub struct Headline {
     pub views: i64,
     /// Visitors counted per day, added up over the period.
     pub visitors: i64,
-    /// Page views per visit (a visit: one visitor on one day).
+    /// Visits (`visits.rs`: no 30-minute gap, within a day).
+    pub visits: i64,
+    /// Share of visits of one page view, 0 to 1.
+    pub bounce_rate: f64,
+    /// Seconds from the first to the last page view of a visit, on average
+    /// (a bounce counts 0).
+    pub average_duration_s: f64,
+    /// Page views per visit.
     pub pages_per_visit: f64,
     /// Share of visitors on a phone or a tablet, 0 to 1.
     pub mobile_share: f64,
@@ -41,6 +51,8 @@ pub struct BreakdownRow {
     pub value: String,
     pub views: i64,
     pub visitors: i64,
+    pub visits: i64,
+    pub bounces: i64,
     /// Share of the table's page views, 0 to 1.
     pub share: f64,
 }
@@ -64,6 +76,8 @@ pub struct Report {
     /// How many lines each breakdown's full table has (the pages table
     /// above lists only its top ones).
     pub table_lines: Vec<(Dimension, usize)>,
+    /// Entry and exit pages, goals and funnels.
+    pub visits: VisitTables,
 }
 
 /// The versions of one browser or OS, their small groups merged into
@@ -92,9 +106,10 @@ struct PeriodCounts {
 
 impl PeriodCounts {
     fn add(&mut self, dimension: Dimension, value: String, counts: &Counts) {
-        let entry = self.values.entry((dimension, value)).or_default();
-        entry.views += counts.views;
-        entry.visitors += counts.visitors;
+        self.values
+            .entry((dimension, value))
+            .or_default()
+            .add(counts);
     }
 
     /// A day counted from the raw rows: its total, and its breakdowns (or
@@ -108,7 +123,9 @@ impl PeriodCounts {
                 }
             }
             let wanted = if with_breakdowns {
-                Dimension::BREAKDOWNS.contains(dimension) || Dimension::VERSIONS.contains(dimension)
+                Dimension::BREAKDOWNS.contains(dimension)
+                    || Dimension::VERSIONS.contains(dimension)
+                    || Dimension::VISITS.contains(dimension)
             } else {
                 *dimension == Dimension::Device
             };
@@ -121,6 +138,9 @@ impl PeriodCounts {
     fn headline(&self) -> Headline {
         let views: i64 = self.days.values().map(|c| c.views).sum();
         let visitors: i64 = self.days.values().map(|c| c.visitors).sum();
+        let visits: i64 = self.days.values().map(|c| c.visits).sum();
+        let bounces: i64 = self.days.values().map(|c| c.bounces).sum();
+        let duration: i64 = self.days.values().map(|c| c.duration_s).sum();
         let mobile: i64 = ["smartphone", "mobilephone", "tablet"]
             .iter()
             .filter_map(|device| self.values.get(&(Dimension::Device, (*device).to_owned())))
@@ -129,7 +149,10 @@ impl PeriodCounts {
         Headline {
             views,
             visitors,
-            pages_per_visit: ratio(views, visitors),
+            visits,
+            bounce_rate: ratio(bounces, visits),
+            average_duration_s: ratio(duration, visits),
+            pages_per_visit: ratio(views, visits),
             mobile_share: ratio(mobile, visitors),
             hidden: false,
         }
@@ -137,7 +160,8 @@ impl PeriodCounts {
 }
 
 const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer', \
-     'browser_version', 'os_version'";
+     'browser_version', 'os_version', 'entry', 'exit', 'goal', 'goal_campaign', 'goal_entry', \
+     'goal_device', 'funnel'";
 
 /// Adds up the days `first` to `last`, counted until `until` (now, or
 /// the time of day a compared span is cut at): whole stored days from the
@@ -146,6 +170,7 @@ const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'ma
 async fn period_counts(
     db: &Db,
     register: &Register,
+    goals: &Arc<Goals>,
     (first, last): (Day, Day),
     until: DateTime<Utc>,
     with_breakdowns: bool,
@@ -168,7 +193,8 @@ async fn period_counts(
         if stored_days.contains(&day) {
             continue;
         }
-        let day_counts = count_audience(db, day_start(day), day_start(day + 1).min(until)).await?;
+        let until = day_start(day + 1).min(until);
+        let day_counts = count_audience(db, goals, day_start(day), until).await?;
         counts.add_day(day, &day_counts, with_breakdowns);
     }
     Ok(counts)
@@ -180,17 +206,24 @@ async fn add_stored_days(
     (first, last): (Day, Day),
     counts: &mut PeriodCounts,
 ) -> Result<HashSet<Day>, DbError> {
-    let stored: Vec<(i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, views, visitors FROM audience_daily \
+    let stored: Vec<(i64, i64, i64, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, views, visitors, visits, bounces, duration_s FROM audience_daily \
          WHERE dimension = 'total' AND day >= $1 AND day <= $2"
     )
     .bind(first)
     .bind(last)
     .fetch_all(pool)
     .await)?;
-    let stored_days = stored.iter().map(|(day, _, _)| *day).collect();
-    for (day, views, visitors) in stored {
-        counts.days.insert(day, Counts { views, visitors });
+    let stored_days = stored.iter().map(|row| row.0).collect();
+    for (day, views, visitors, visits, bounces, duration_s) in stored {
+        let day_counts = Counts {
+            views,
+            visitors,
+            visits,
+            bounces,
+            duration_s,
+        };
+        counts.days.insert(day, day_counts);
     }
     Ok(stored_days)
 }
@@ -211,18 +244,28 @@ async fn add_stored_values(
     // PostgreSQL sums BIGINT into NUMERIC: the cast brings it back (SQLite
     // sums integers into an integer already).
     let sql = format!(
-        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT) \
+        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT), \
+           CAST(SUM(visits) AS BIGINT), CAST(SUM(bounces) AS BIGINT), \
+           CAST(SUM(duration_s) AS BIGINT) \
          FROM audience_daily WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
          GROUP BY dimension, value"
     );
-    let values: Vec<(String, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(&sql)
+    type Row = (String, String, i64, i64, i64, i64, i64);
+    let values: Vec<Row> = on_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(first)
         .bind(last)
         .fetch_all(pool)
         .await)?;
-    for (dimension, value, views, visitors) in values {
+    for (dimension, value, views, visitors, visits, bounces, duration_s) in values {
         if let Some(dimension) = Dimension::parse(&dimension) {
-            counts.add(dimension, value, &Counts { views, visitors });
+            let value_counts = Counts {
+                views,
+                visitors,
+                visits,
+                bounces,
+                duration_s,
+            };
+            counts.add(dimension, value, &value_counts);
         }
     }
     Ok(())
@@ -241,8 +284,7 @@ pub fn suppress(
     let mut others = Counts::default();
     for (value, counts) in rows {
         if counts.visitors < min_group || kept.len() >= limit || value == OTHERS {
-            others.views += counts.views;
-            others.visitors += counts.visitors;
+            others.add(&counts);
         } else {
             kept.push((value, counts));
         }
@@ -256,6 +298,8 @@ pub fn suppress(
             value,
             views: c.views,
             visitors: c.visitors,
+            visits: c.visits,
+            bounces: c.bounces,
         })
         .collect()
 }
@@ -353,13 +397,14 @@ fn family_versions(
 pub async fn full_table(
     db: &Db,
     register: &Register,
+    goals: &Arc<Goals>,
     period: &Period,
     now: DateTime<Utc>,
     min_group: i64,
     dimension: Dimension,
 ) -> Result<Vec<BreakdownRow>, DbError> {
     let span = (period.first, period.last);
-    let counts = period_counts(db, register, span, now, true).await?;
+    let counts = period_counts(db, register, goals, span, now, true).await?;
     Ok(suppress(
         values_of(&counts, dimension),
         min_group,
@@ -383,10 +428,11 @@ async fn add_stored_hours(
     .await)?;
     for (day, hour, views, visitors) in rows {
         if let Ok(hour) = hour.parse() {
-            counts
-                .hours
-                .entry((day, hour))
-                .or_insert(Counts { views, visitors });
+            counts.hours.entry((day, hour)).or_insert(Counts {
+                views,
+                visitors,
+                ..Counts::default()
+            });
         }
     }
     Ok(())
@@ -397,6 +443,7 @@ async fn add_stored_hours(
 async fn previous_counts(
     db: &Db,
     register: &Register,
+    goals: &Arc<Goals>,
     comparison: &Comparison,
     now: DateTime<Utc>,
 ) -> Result<(PeriodCounts, bool), DbError> {
@@ -408,7 +455,7 @@ async fn previous_counts(
         Some(cut) => (cut, false),
         None => (whole, false),
     };
-    let counts = period_counts(db, register, span, until.min(now), false).await?;
+    let counts = period_counts(db, register, goals, span, until.min(now), false).await?;
     Ok((counts, whole_days))
 }
 
@@ -417,20 +464,21 @@ async fn previous_counts(
 pub async fn report(
     db: &Db,
     register: &Register,
+    goals: &Arc<Goals>,
     period: &Period,
     granularity: Granularity,
     now: DateTime<Utc>,
     min_group: i64,
 ) -> Result<Report, DbError> {
     let span = (period.first, period.last);
-    let mut counts = period_counts(db, register, span, now, true).await?;
+    let mut counts = period_counts(db, register, goals, span, now, true).await?;
     if granularity == Granularity::Hour {
         add_stored_hours(db, span, &mut counts).await?;
     }
     let comparison = period.comparison(now);
     let (previous, whole_days) = match &comparison {
         Some(c) => {
-            let (previous, whole_days) = previous_counts(db, register, c, now).await?;
+            let (previous, whole_days) = previous_counts(db, register, goals, c, now).await?;
             (Some(previous.headline()), whole_days)
         }
         None => (None, false),
@@ -456,6 +504,7 @@ pub async fn report(
         whole_days,
         granularity,
         series,
+        visits: visit_report::tables(&counts.values, counts.headline().visits, goals, min_group),
         versions: family_versions(&counts, min_group, &breakdowns),
         table_lines: table_lines(&counts, min_group),
         breakdowns,
@@ -484,8 +533,8 @@ pub async fn data_from(db: &Db, today: Day) -> Result<Day, DbError> {
 
 /// Visitors in the last 30 minutes, from the raw rows.
 pub async fn visitors_now(db: &Db, now: DateTime<Utc>) -> Result<i64, DbError> {
-    let counts =
-        count_audience(db, now - Duration::minutes(30), now + Duration::seconds(1)).await?;
+    let (from, until) = (now - Duration::minutes(30), now + Duration::seconds(1));
+    let counts = count_audience(db, &Arc::new(Goals::default()), from, until).await?;
     Ok(counts.get(Dimension::Total, "").visitors)
 }
 
@@ -516,7 +565,11 @@ mod tests {
     use super::*;
 
     fn c(views: i64, visitors: i64) -> Counts {
-        Counts { views, visitors }
+        Counts {
+            views,
+            visitors,
+            ..Counts::default()
+        }
     }
 
     #[test]

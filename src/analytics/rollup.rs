@@ -10,8 +10,9 @@
 //! three times), as privacy-first tools do, since nothing links two days.
 //! README, "Statistics", says what this over- and under-counts.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use crate::paris;
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
@@ -22,72 +23,10 @@ use super::versions::version_value;
 use crate::db::{millis, on_pool, on_sqlite_handle, BeginWrite, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
-/// What the aggregates are broken down by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Dimension {
-    /// The whole site (value "").
-    Total,
-    /// The Paris hour, "00" to "23".
-    Hour,
-    /// The path, without its query string.
-    Page,
-    /// The allow-listed `utm_*` values, "source / medium / campaign".
-    Campaign,
-    Browser,
-    Os,
-    Device,
-    Manufacturer,
-    /// The browser and its major version, « Firefox 121 ».
-    BrowserVersion,
-    /// The OS and its major version, « Android 14 ».
-    OsVersion,
-}
+use super::goals::Goals;
+use super::visits::{PageView, Splitter, Tallies, Visitor};
 
-impl Dimension {
-    pub const BREAKDOWNS: [Dimension; 6] = [
-        Dimension::Page,
-        Dimension::Campaign,
-        Dimension::Browser,
-        Dimension::Os,
-        Dimension::Device,
-        Dimension::Manufacturer,
-    ];
-
-    /// The versions, listed under their family rather than on their own.
-    pub const VERSIONS: [Dimension; 2] = [Dimension::BrowserVersion, Dimension::OsVersion];
-
-    /// The family a version dimension breaks down.
-    pub fn family(self) -> Option<Dimension> {
-        match self {
-            Dimension::BrowserVersion => Some(Dimension::Browser),
-            Dimension::OsVersion => Some(Dimension::Os),
-            _ => None,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Dimension::Total => "total",
-            Dimension::Hour => "hour",
-            Dimension::Page => "page",
-            Dimension::Campaign => "campaign",
-            Dimension::Browser => "browser",
-            Dimension::Os => "os",
-            Dimension::Device => "device",
-            Dimension::Manufacturer => "manufacturer",
-            Dimension::BrowserVersion => "browser_version",
-            Dimension::OsVersion => "os_version",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<Self> {
-        [Dimension::Total, Dimension::Hour]
-            .into_iter()
-            .chain(Dimension::BREAKDOWNS)
-            .chain(Dimension::VERSIONS)
-            .find(|d| d.key() == key)
-    }
-}
+pub use super::dimension::Dimension;
 
 /// A Paris day as days since 1970-01-01.
 pub type Day = i64;
@@ -132,6 +71,23 @@ pub struct AudienceRow {
 pub struct Counts {
     pub views: i64,
     pub visitors: i64,
+    /// Visits that touched the value (for `page`, that viewed it).
+    pub visits: i64,
+    /// Of these, visits of one page view.
+    pub bounces: i64,
+    /// The sum of these visits' durations, in seconds.
+    pub duration_s: i64,
+}
+
+impl Counts {
+    /// Adds `other` to these (over days, or into « Autres »).
+    pub fn add(&mut self, other: &Counts) {
+        self.views += other.views;
+        self.visitors += other.visitors;
+        self.visits += other.visits;
+        self.bounces += other.bounces;
+        self.duration_s += other.duration_s;
+    }
 }
 
 /// What one day (or part of one) adds up to.
@@ -190,79 +146,78 @@ pub fn campaign_of(url: &str) -> Option<String> {
     )
 }
 
-/// Counts rows one at a time, keeping only each distinct value and a hash
-/// per visitor: the memory a count takes grows with the number of distinct
-/// values and visitors, not with the number of page views.
-#[derive(Default)]
-pub struct DayCounter(HashMap<Dimension, HashMap<String, (i64, HashSet<u64>)>>);
+/// Counts rows one at a time, in time order, into visits
+/// ([`super::visits`]), and each completed visit into the day's counts:
+/// the memory a count takes grows with the number of distinct values and
+/// visitors and with the visits of the last 30 minutes, not with the number
+/// of page views.
+pub struct DayCounter {
+    goals: Arc<Goals>,
+    splitter: Splitter,
+    tallies: Tallies,
+}
 
 impl DayCounter {
-    fn add_value(&mut self, dimension: Dimension, value: &str, visitor: u64) {
-        let values = self.0.entry(dimension).or_default();
-        match values.get_mut(value) {
-            Some((views, visitors)) => {
-                *views += 1;
-                visitors.insert(visitor);
-            }
-            None => {
-                values.insert(value.to_owned(), (1, HashSet::from([visitor])));
-            }
+    pub fn new(goals: Arc<Goals>) -> Self {
+        Self {
+            goals,
+            splitter: Splitter::default(),
+            tallies: Tallies::default(),
         }
     }
 
+    /// Adds a row, no earlier than the previous one.
     pub fn add(&mut self, row: &AudienceRow) {
-        let visitor = visitor_key(row);
-        let hour = DateTime::<Utc>::from_timestamp_millis(row.occurred_at)
-            .map(|at| paris::local(at).hour() as usize)
-            .unwrap_or(0);
-        self.add_value(Dimension::Total, "", visitor);
-        self.add_value(Dimension::Hour, HOURS[hour.min(23)], visitor);
-        self.add_value(
-            Dimension::Page,
-            row.url.split('?').next().unwrap_or("/"),
-            visitor,
-        );
-        self.add_value(
-            Dimension::Browser,
-            row.browser.as_deref().unwrap_or(UNKNOWN),
-            visitor,
-        );
-        self.add_value(Dimension::Os, row.os.as_deref().unwrap_or(UNKNOWN), visitor);
-        self.add_value(Dimension::Device, &row.device_type, visitor);
-        if row.url.contains('?') {
-            if let Some(campaign) = campaign_of(&row.url) {
-                self.add_value(Dimension::Campaign, &campaign, visitor);
-            }
-        }
-        if let Some(manufacturer) = &row.manufacturer {
-            self.add_value(Dimension::Manufacturer, manufacturer, visitor);
-        }
-        let versions = [
-            (
-                Dimension::BrowserVersion,
-                &row.browser,
-                &row.browser_version,
-            ),
-            (Dimension::OsVersion, &row.os, &row.os_version),
-        ];
-        for (dimension, family, version) in versions {
-            if let Some(value) = version_value(family.as_deref(), version.as_deref()) {
-                self.add_value(dimension, &value, visitor);
-            }
-        }
+        let key = visitor_key(row);
+        let visitor = || Visitor {
+            key,
+            browser: row.browser.as_deref().unwrap_or(UNKNOWN).to_owned(),
+            os: row.os.as_deref().unwrap_or(UNKNOWN).to_owned(),
+            device: row.device_type.clone(),
+            browser_version: version_value(row.browser.as_deref(), row.browser_version.as_deref()),
+            os_version: version_value(row.os.as_deref(), row.os_version.as_deref()),
+        };
+        let at = DateTime::<Utc>::from_timestamp_millis(row.occurred_at);
+        let page = PageView {
+            path: row.url.split('?').next().unwrap_or("/").to_owned(),
+            campaign: row
+                .url
+                .contains('?')
+                .then(|| campaign_of(&row.url))
+                .flatten(),
+            at: row.occurred_at,
+            hour: at.map(|at| paris::local(at).hour() as u8).unwrap_or(0),
+            manufacturer: row.manufacturer.clone(),
+        };
+        let ends_by = |_| {
+            at.map(|at| millis(day_start(paris_day(at) + 1)))
+                .unwrap_or(i64::MAX)
+        };
+        let (goals, tallies) = (&self.goals, &mut self.tallies);
+        self.splitter
+            .add(key, visitor, page, ends_by, &mut |visit| {
+                tallies.add_visit(&visit, goals)
+            });
     }
 
     pub fn finish(self) -> DayCounts {
+        let (goals, mut tallies) = (self.goals, self.tallies);
+        self.splitter
+            .finish(&mut |visit| tallies.add_visit(&visit, &goals));
         DayCounts(
-            self.0
+            tallies
+                .0
                 .into_iter()
                 .flat_map(|(dimension, values)| {
-                    values.into_iter().map(move |(value, (views, visitors))| {
+                    values.into_iter().map(move |(value, tally)| {
                         (
                             (dimension, value),
                             Counts {
-                                views,
-                                visitors: visitors.len() as i64,
+                                views: tally.views,
+                                visitors: tally.visitors.len() as i64,
+                                visits: tally.visits,
+                                bounces: tally.bounces,
+                                duration_s: tally.duration_s,
                             },
                         )
                     })
@@ -273,8 +228,8 @@ impl DayCounter {
 }
 
 /// Counts the rows of one day (or part of it).
-pub fn count(rows: &[AudienceRow]) -> DayCounts {
-    let mut counter = DayCounter::default();
+pub fn count(rows: &[AudienceRow], goals: &Arc<Goals>) -> DayCounts {
+    let mut counter = DayCounter::new(goals.clone());
     for row in rows {
         counter.add(row);
     }
@@ -282,10 +237,6 @@ pub fn count(rows: &[AudienceRow]) -> DayCounts {
 }
 
 const UNKNOWN: &str = "Inconnu";
-const HOURS: [&str; 24] = [
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
-    "16", "17", "18", "19", "20", "21", "22", "23",
-];
 
 /// Counts the raw audience rows between two instants as they are read, one
 /// at a time: a busy day's rows are never all in memory (with them all
@@ -296,14 +247,16 @@ const HOURS: [&str; 24] = [
 /// a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
 pub async fn count_audience(
     db: &Db,
+    goals: &Arc<Goals>,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<DayCounts, DbError> {
     const SQL: &str = "SELECT occurred_at, ip, browser, browser_version, os, os_version, \
            device_type, manufacturer, url FROM visitor_log \
-         WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2";
+         WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2 \
+         ORDER BY occurred_at";
     let (from, until) = (millis(from), millis(until));
-    let mut counter = DayCounter::default();
+    let mut counter = DayCounter::new(goals.clone());
     match db {
         Db::Sqlite(pool) => {
             on_sqlite_handle(pool, move |sqlite| {
@@ -340,10 +293,15 @@ pub async fn count_audience(
 }
 
 /// Counts a day from its raw rows and replaces its aggregates.
-async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbError> {
+async fn roll_up_day(
+    db: &Db,
+    register: &Register,
+    goals: &Arc<Goals>,
+    day: Day,
+) -> Result<(), DbError> {
     let start = day_start(day);
     let end = day_start(day + 1);
-    let counts = count_audience(db, start, end).await?;
+    let counts = count_audience(db, goals, start, end).await?;
     let expires_at = millis(
         register
             .retention(Purpose::AudienceAggregates)
@@ -377,7 +335,8 @@ async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbErr
             .await?;
         for chunk in rows.chunks(500) {
             let mut insert = QueryBuilder::new(
-                "INSERT INTO audience_daily (day, day_start, dimension, value, views, visitors, expires_at) ",
+                "INSERT INTO audience_daily (day, day_start, dimension, value, views, visitors, \
+                 visits, bounces, duration_s, expires_at) ",
             );
             insert.push_values(chunk, |mut row, (dimension, value, counts)| {
                 row.push_bind(day)
@@ -386,6 +345,9 @@ async fn roll_up_day(db: &Db, register: &Register, day: Day) -> Result<(), DbErr
                     .push_bind(value.as_str())
                     .push_bind(counts.views)
                     .push_bind(counts.visitors)
+                    .push_bind(counts.visits)
+                    .push_bind(counts.bounces)
+                    .push_bind(counts.duration_s)
                     .push_bind(expires_at);
             });
             insert.build().execute(&mut *tx).await?;
@@ -417,6 +379,16 @@ pub async fn roll_up(
     register: &Register,
     now: DateTime<Utc>,
 ) -> Result<RollupOutcome, DbError> {
+    roll_up_with(db, register, &Arc::new(Goals::default()), now).await
+}
+
+/// [`roll_up`] with the goals and funnels of the settings.
+pub async fn roll_up_with(
+    db: &Db,
+    register: &Register,
+    goals: &Arc<Goals>,
+    now: DateTime<Utc>,
+) -> Result<RollupOutcome, DbError> {
     let today = paris_day(now);
     let last_counted: Option<Day> = on_pool!(db, |pool| sqlx::query_scalar(
         "SELECT MAX(day) FROM audience_daily WHERE dimension = 'total'"
@@ -441,7 +413,7 @@ pub async fn roll_up(
     .max(raw_complete_from.min(today));
     let days: Vec<Day> = (first..today).collect();
     for &day in &days {
-        roll_up_day(db, register, day).await?;
+        roll_up_day(db, register, goals, day).await?;
     }
     Ok(RollupOutcome { days })
 }
@@ -477,7 +449,7 @@ mod tests {
             ),
             row("90.1.2.0", "Chrome", "/", "2026-03-02T15:30:00Z"),
         ];
-        let counts = count(&rows);
+        let counts = count(&rows, &Arc::new(Goals::default()));
         // 08:00 UTC is 09:00 in Paris in March (winter time).
         let expected = [
             (Dimension::Total, "", 4, 3),
@@ -489,9 +461,10 @@ mod tests {
             (Dimension::Hour, "16", 2, 2),
         ];
         for (dimension, value, views, visitors) in expected {
+            let c = counts.get(dimension, value);
             assert_eq!(
-                counts.get(dimension, value),
-                Counts { views, visitors },
+                (c.views, c.visitors),
+                (views, visitors),
                 "{dimension:?} {value}"
             );
         }

@@ -333,6 +333,7 @@ mod tests {
             Counts {
                 views: 7,
                 visitors: 2,
+                ..Counts::default()
             },
         );
         let points = series(

@@ -184,6 +184,8 @@ mod tests {
             views,
             visitors,
             share: 0.0,
+            visits: 0,
+            bounces: 0,
         }
     }
 

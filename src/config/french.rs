@@ -28,6 +28,8 @@ pub fn help(var: &str) -> Option<&'static str> {
         "WM_STAFF_EMAIL" => "adresses, séparées par des virgules, prévenues des nouvelles inscriptions, questions et candidatures",
         "WM_EMERGENCY_PHONE" => "le numéro d'astreinte qu'un client appelle quand une personne est bloquée dans un ascenseur (`01 23 45 67 89`, ou `+32 2 555 12 12` à l'étranger) : lien `tel:` dans l'en-tête de chaque page, sur le formulaire de demande à côté de « Personne bloquée » et dans les e-mails des demandes urgentes. Sans numéro, le démarrage le signale et aucune page ne promet de ligne d'astreinte",
         "WM_ANALYTICS_MIN_GROUP" => "les lignes de statistiques (et points des graphiques) de moins de visiteurs sont regroupées dans « Autres » (ou pas montrées), pour que personne ne puisse être isolé",
+        "WM_ANALYTICS_GOALS" => "objectifs des statistiques en plus des pages de confirmation du site (`/contact/envoye`, `/inscription/envoyee`, `/techniciens/envoye`, `/profil/propositions/{id}`) : `Nom=/chemin` ou `/chemin`, séparés par des virgules ; un segment `{id}` vaut n'importe quel numéro",
+        "WM_ANALYTICS_FUNNELS" => "tunnels des statistiques en plus de celui par défaut : `Nom=étape > étape > …` séparés par `;`, deux étapes au moins, une étape étant un chemin ou plusieurs séparés par `,` (l'un d'eux suffit)",
         "WM_SESSION_IDLE" => "une session inutilisée aussi longtemps prend fin",
         "WM_SESSION_LIFETIME" => "une session prend fin aussi longtemps après la connexion, utilisée ou non",
         "WM_BODY_TIMEOUT" => "le corps d'une requête (un formulaire) doit arriver en entier dans ce délai après son en-tête, sinon 408 « Envoi trop lent »",
@@ -45,6 +47,7 @@ pub fn default(described: &'static str) -> &'static str {
         "`http://` + the address bound" => "`http://` + l'adresse d'écoute",
         "the active `admin` accounts" => "les comptes `admin` actifs",
         "see below" => "voir ci-dessous",
+        "the site's confirmation pages" => "les pages de confirmation du site",
         other => other,
     }
 }

@@ -156,6 +156,8 @@ pub struct Settings {
     /// `WM_ANALYTICS_MIN_GROUP`: statistics rows of fewer visitors are merged
     /// into « Autres », so that no single person can be singled out.
     pub min_group: i64,
+    /// `WM_ANALYTICS_GOALS` and `WM_ANALYTICS_FUNNELS`, after the defaults.
+    pub analytics_goals: crate::analytics::goals::Goals,
     /// `WM_SESSION_IDLE`: a session unused this long ends.
     pub session_idle: Duration,
     /// `WM_SESSION_LIFETIME`: a session ends this long after login, used or not.
@@ -194,6 +196,7 @@ impl Settings {
             staff_email: Vec::new(),
             emergency_phone: None,
             min_group: 5,
+            analytics_goals: crate::analytics::goals::Goals::default(),
             session_idle: Duration::from_secs(2 * 3600),
             session_lifetime: Duration::from_secs(12 * 3600),
             body_timeout: Duration::from_secs(10),
@@ -369,7 +372,28 @@ mod tests {
             ("WM_PURGE_INTERVAL", "0s"),
             ("WM_PURGE_INTERVAL", "hourly"),
             ("WM_ANALYTICS", "maybe"),
+            ("WM_ANALYTICS_GOALS", "Devis=devis"),
+            ("WM_ANALYTICS_FUNNELS", "Seul=/contact"),
         ]);
+    }
+
+    #[test]
+    fn goals_and_funnels_add_to_the_defaults_and_bad_ones_stop_the_start() {
+        let s = Settings::from_vars(&vars(&[
+            ("WM_ANALYTICS_GOALS", "Devis=/devis/merci"),
+            (
+                "WM_ANALYTICS_FUNNELS",
+                "Devis=/services > /devis, /devis/nouveau > /devis/merci",
+            ),
+        ]))
+        .unwrap();
+        let goals = &s.analytics_goals;
+        assert_eq!((goals.goals.len(), goals.funnels.len()), (5, 2));
+        assert_eq!(goals.funnels[1].steps[1], ["/devis", "/devis/nouveau"]);
+        let error = Settings::from_vars(&vars(&[("WM_ANALYTICS_FUNNELS", "Devis=/a")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("au moins deux étapes"), "{error}");
     }
 
     #[test]

@@ -237,6 +237,26 @@ pub const SETTINGS: &[Setting] = &[
         }),
     },
     Setting {
+        var: "WM_ANALYTICS_GOALS",
+        key: "analytics_goals",
+        default: Described("the site's confirmation pages"),
+        help: "more goals of the statistics, after the site's confirmation pages (`/contact/envoye`, `/inscription/envoyee`, `/techniciens/envoye`, `/profil/propositions/{id}`): comma-separated `Name=/path` or `/path`; a segment `{id}` matches any number",
+        kind: Text(|s, v| {
+            let goals = std::mem::take(&mut s.analytics_goals);
+            goals.with_goals(v).map(|x| s.analytics_goals = x)
+        }),
+    },
+    Setting {
+        var: "WM_ANALYTICS_FUNNELS",
+        key: "analytics_funnels",
+        default: Described("`Contact=/, /services > /contact > /contact/envoye`"),
+        help: "more funnels of the statistics, after the default one: `;`-separated `Name=step > step > …`, at least two steps, a step being a path or several separated by `,` (any of them)",
+        kind: Text(|s, v| {
+            let goals = std::mem::take(&mut s.analytics_goals);
+            goals.with_funnels(v).map(|x| s.analytics_goals = x)
+        }),
+    },
+    Setting {
         var: "WM_SESSION_IDLE",
         key: "session_idle",
         default: Value("2h"),

@@ -31,6 +31,7 @@ mod calendar;
 mod catalog;
 mod plan;
 mod random;
+mod visits_check;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -70,6 +71,8 @@ pub struct SeedReport {
     pub days: u32,
     /// Distinct visitors in the rows: (truncated IP, User-Agent) pairs.
     pub visitors: u64,
+    /// The visits generated, by Paris day of their first view.
+    pub visits_by_day: std::collections::BTreeMap<crate::analytics::rollup::Day, u64>,
     pub elapsed: Duration,
 }
 
@@ -157,6 +160,9 @@ pub async fn seed_demo_command(
         rolled.days.len(),
         started.elapsed().as_secs_f64()
     );
+    let (truth, estimate, counted) =
+        visits_check::true_and_estimated(db, &report.visits_by_day, Utc::now()).await?;
+    println!("{}", visits_check::summary(truth, estimate, counted));
     Ok(report)
 }
 
@@ -224,12 +230,13 @@ pub async fn seed_demo(
     while !in_flight.is_empty() {
         written += finished(&mut in_flight).await?;
     }
-    let visitors = generator.await?;
+    let generated = generator.await?;
     debug_assert_eq!(written, events);
     Ok(SeedReport {
         events: written,
         days,
-        visitors,
+        visitors: generated.visitors,
+        visits_by_day: generated.visits_by_day,
         elapsed: started.elapsed(),
     })
 }

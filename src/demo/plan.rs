@@ -1,7 +1,7 @@
 //! The plan of a run: how many page views fall in each hour of the period,
 //! and the generator that turns it into visits and rows.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
@@ -11,11 +11,22 @@ use super::calendar::slot_weight;
 use super::catalog::{Catalog, VISIT_LENGTHS};
 use super::random::{mix, SplitMix64};
 use super::BATCH_SIZE;
+use crate::analytics::rollup::{paris_day, Day};
 use crate::analytics::VisitorEvent;
 use crate::db::from_millis;
 use crate::privacy::{Purpose, Register, RetentionWindow};
 
 pub(super) const HOUR_MS: i64 = 3_600_000;
+
+/// What a run generated, besides its rows.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Distinct (truncated IP, User-Agent) pairs that made a view.
+    pub visitors: u64,
+    /// The visits made, by the Paris day of their first view: the truth the
+    /// statistics' estimate of visits is compared with.
+    pub visits_by_day: BTreeMap<Day, u64>,
+}
 const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// Visits a visitor makes over the period: one over a fortnight, more over
@@ -82,16 +93,22 @@ impl Plan {
         &self,
         catalog: &Catalog,
         mut send: impl FnMut(Arc<[VisitorEvent]>) -> bool,
-    ) -> u64 {
+    ) -> Generated {
         let mut rng = SplitMix64(mix(self.seed));
+        let mut visits_by_day: BTreeMap<Day, u64> = BTreeMap::new();
         // At most (the /24s of the networks) × (the User-Agents) entries.
         let mut seen: HashSet<u64> = HashSet::new();
         let mut batch = Vec::with_capacity(BATCH_SIZE);
         // One slot's views, sorted before they are batched.
         let mut hour = Vec::new();
         for (slot, &views) in self.slot_views.iter().enumerate() {
-            for (ua, address) in self.slot_visits(slot, views, catalog, &mut rng, &mut hour) {
+            for ((ua, address), begin) in
+                self.slot_visits(slot, views, catalog, &mut rng, &mut hour)
+            {
                 seen.insert((u64::from(u32::from(address)) << 8) | ua as u64);
+                *visits_by_day
+                    .entry(paris_day(from_millis(begin)))
+                    .or_default() += 1;
             }
             // Written in time order, as the site writes them: the indexes on
             // the time columns then only grow at their right end.
@@ -101,7 +118,10 @@ impl Plan {
                 if batch.len() == BATCH_SIZE {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE));
                     if !send(full.into()) {
-                        return seen.len() as u64;
+                        return Generated {
+                            visitors: seen.len() as u64,
+                            visits_by_day,
+                        };
                     }
                 }
             }
@@ -109,11 +129,15 @@ impl Plan {
         if !batch.is_empty() {
             send(batch.into());
         }
-        seen.len() as u64
+        Generated {
+            visitors: seen.len() as u64,
+            visits_by_day,
+        }
     }
 
     /// The visits of one slot, their views pushed on `hour`; returns the
-    /// visitors, (User-Agent index, truncated address), one per visit.
+    /// visitors, (User-Agent index, truncated address), one per visit, with
+    /// the visit's first instant (ms).
     fn slot_visits(
         &self,
         slot: usize,
@@ -121,7 +145,7 @@ impl Plan {
         catalog: &Catalog,
         rng: &mut SplitMix64,
         hour: &mut Vec<VisitorEvent>,
-    ) -> Vec<(usize, Ipv4Addr)> {
+    ) -> Vec<((usize, Ipv4Addr), i64)> {
         let slot_start = self.start_ms + slot as i64 * HOUR_MS;
         let slots = self.slot_views.len() as f64;
         // Visitors are ordered by when they are around: at this point of
@@ -134,14 +158,14 @@ impl Plan {
             left -= length;
             let index = window_start + rng.below(self.active);
             let visitor = catalog.visitor(self.seed, index);
-            self.visit(catalog, rng, slot_start, length as usize, visitor, hour);
-            visitors.push(visitor);
+            let begin = self.visit(catalog, rng, slot_start, length as usize, visitor, hour);
+            visitors.push((visitor, begin));
         }
         visitors
     }
 
     /// One visit of `length` views by `visitor`, inside the slot that
-    /// begins at `slot_start`.
+    /// begins at `slot_start`; returns when it begins (ms).
     fn visit(
         &self,
         catalog: &Catalog,
@@ -150,7 +174,7 @@ impl Plan {
         length: usize,
         (ua, address): (usize, Ipv4Addr),
         hour: &mut Vec<VisitorEvent>,
-    ) {
+    ) -> i64 {
         let device = &catalog.devices[ua];
         let ip = address.to_string();
         // The moments of the views: 8 s to 5 min apart, the whole visit
@@ -180,6 +204,7 @@ impl Plan {
                 url,
             });
         }
+        begin
     }
 }
 
@@ -219,7 +244,7 @@ mod tests {
             all.extend(batch.iter().cloned());
             true
         });
-        (all, visitors)
+        (all, visitors.visitors)
     }
 
     #[test]

@@ -270,7 +270,8 @@ const DEFAULT_ACTIVITIES: [ProcessingActivity; 9] = {
             name: "Statistiques de fréquentation quotidiennes",
             legal_basis: NotPersonalData,
             data_categories: &[
-                "Nombres de visites par jour, par page, par navigateur et par appareil",
+                "Nombres de pages vues, de visiteurs et de visites par jour, par page, par navigateur et par appareil",
+                "Par jour : visites par page d'entrée et de sortie, rebonds, durée totale des visites, objectifs atteints et étapes des tunnels (des totaux, jamais une visite)",
             ],
             readers: &[MarketingAggregatesOnly, Staff],
             retention: RetentionWindow::new(Months(25), Collection),

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::analytics::goals::Goals;
 use crate::analytics::rollup;
 use crate::clock::SharedClock;
 use crate::db::Db;
@@ -26,6 +27,7 @@ struct Run {
     register: Arc<Register>,
     batch_size: u32,
     metrics: Arc<Metrics>,
+    goals: Arc<Goals>,
 }
 
 /// The running job, stopped with the server.
@@ -42,12 +44,14 @@ impl Housekeeping {
         interval: Duration,
         batch_size: u32,
         metrics: Arc<Metrics>,
+        goals: Arc<Goals>,
     ) -> Self {
         let run = Run {
             db,
             register,
             batch_size,
             metrics,
+            goals,
         };
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
@@ -97,7 +101,7 @@ impl Run {
     async fn once(&self, now: DateTime<Utc>, stopped: &watch::Receiver<bool>) -> Continue {
         // Count the finished days before any raw row can go, so that the
         // aggregates always hold what the purge deletes.
-        if let Err(error) = rollup::roll_up(&self.db, &self.register, now).await {
+        if let Err(error) = rollup::roll_up_with(&self.db, &self.register, &self.goals, now).await {
             tracing::error!(%error, "audience roll-up failed");
         }
         let run = purge_until_stopped(

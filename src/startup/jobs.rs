@@ -38,6 +38,7 @@ impl Jobs {
             mailer: services.mailer.clone(),
             public_url: public_url.to_owned(),
             min_group: settings.min_group,
+            goals: std::sync::Arc::new(settings.analytics_goals.clone()),
         }
         .spawn(services.clock.clone());
         let jobs = Self {
@@ -92,5 +93,6 @@ pub(super) fn housekeeping(settings: &Settings, services: &Services) -> Housekee
         settings.purge_interval,
         settings.purge_batch,
         services.metrics.clone(),
+        std::sync::Arc::new(settings.analytics_goals.clone()),
     )
 }

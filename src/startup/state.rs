@@ -99,6 +99,7 @@ pub(super) fn app_state(
         session_lifetime: settings.session_lifetime,
         proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
         min_group: settings.min_group,
+        goals: std::sync::Arc::new(settings.analytics_goals.clone()),
         emergency_phone: settings.emergency_phone.clone(),
     })
 }

@@ -87,6 +87,7 @@ fn job(app: &TestApp, db: Db) -> ReportJob {
         mailer: Mailer::from_settings(&app.settings, Arc::new(Metrics::default())).unwrap(),
         public_url: app.address.clone(),
         min_group: app.settings.min_group,
+        goals: Arc::new(app.settings.analytics_goals.clone()),
     }
 }
 
@@ -279,11 +280,14 @@ async fn the_figures_of_the_mail_are_the_pages(backend: Backend) {
     assert_eq!(status, 200);
     assert!(page.contains("du 02/03/2026 au 08/03/2026"));
     let figures = page_figures(&page);
-    assert_eq!(figures.len(), 4, "{page}");
+    assert_eq!(figures.len(), 7, "{page}");
     for (name, figure) in [
         "Pages vues",
         "Visiteurs",
+        "Visites",
         "Pages par visite",
+        "Taux de rebond",
+        "Durée moyenne d'une visite",
         "Part des mobiles",
     ]
     .iter()

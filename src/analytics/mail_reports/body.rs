@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::Frequency;
 use crate::analytics::reports::{change, french_number, BreakdownRow, Headline, Report, OTHERS};
 use crate::analytics::rollup::Dimension;
+use crate::analytics::views::figures::{percent, HeadlineFigure};
 use crate::analytics::views::statistics::{dimension_labels, value_label};
 use crate::mail::OutgoingMail;
 
@@ -28,8 +29,6 @@ const MONTHS: [&str; 12] = [
     "décembre",
 ];
 
-/// A headline figure: as written, and as a number for its change.
-type Figure = fn(&Headline) -> (String, f64);
 
 /// One part of the mail: a title and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,43 +84,61 @@ impl ReportMail<'_> {
             self.headline_section(),
             self.breakdown_section(Dimension::Page, TOP_PAGES),
             self.breakdown_section(Dimension::Campaign, usize::MAX),
+            self.goals_section(),
         ]
+    }
+
+    /// Each goal: its conversions and their rate of the visits, or « moins
+    /// de 5 » when fewer visitors than the minimum group reached it.
+    fn goals_section(&self) -> Section {
+        let mut lines: Vec<String> = self
+            .report
+            .visits
+            .goals
+            .iter()
+            .map(|goal| match goal.conversions {
+                Some(conversions) => format!(
+                    "{} : {} conversion{} ({} des visites)",
+                    goal.name,
+                    french_number(conversions),
+                    if conversions > 1 { "s" } else { "" },
+                    percent(goal.rate)
+                ),
+                None => format!("{} : moins de {}", goal.name, self.min_group),
+            })
+            .collect();
+        if lines.is_empty() {
+            lines.push("Aucun objectif défini.".to_owned());
+        }
+        Section {
+            title: "Objectifs".to_owned(),
+            lines,
+        }
     }
 
     fn headline_section(&self) -> Section {
         let (now, before) = (&self.report.headline, self.previous);
         let hidden = format!("moins de {}", self.min_group);
-        let figures: [(&str, Figure); 4] = [
-            ("Pages vues", |h| (french_number(h.views), h.views as f64)),
-            ("Visiteurs", |h| {
-                (french_number(h.visitors), h.visitors as f64)
-            }),
-            ("Pages par visite", |h| {
-                (decimal(h.pages_per_visit), h.pages_per_visit)
-            }),
-            ("Part des mobiles", |h| {
-                (percent(h.mobile_share), h.mobile_share)
-            }),
-        ];
-        let lines = figures
+        let lines = HeadlineFigure::ALL
             .iter()
-            .map(|(name, figure)| {
+            .map(|figure| {
+                let name = figure.name();
                 if now.hidden {
                     // A ratio of a hidden count is not shown either.
-                    return match *name {
-                        "Pages vues" | "Visiteurs" => format!("{name} : {hidden}"),
-                        _ => format!("{name} : non affiché ({hidden} visiteurs)"),
+                    return if figure.is_count() {
+                        format!("{name} : {hidden}")
+                    } else {
+                        format!("{name} : non affiché ({hidden} visiteurs)")
                     };
                 }
-                let (text, after) = figure(now);
-                let (previous_text, previous) = figure(before);
-                let evolution = match change(previous, after) {
+                let (text, after) = (figure.text(now), figure.value(now));
+                let evolution = match change(figure.value(before), after) {
                     _ if before.hidden => format!("{} : {hidden}", self.previous_name()),
                     _ if before.visitors == 0 => {
                         format!("aucune visite {}", self.previous_name_of())
                     }
                     Some(rate) => format!("{} {}", arrow_and_rate(rate), self.compared_with()),
-                    None => format!("{previous_text} {}", self.previous_name_of()),
+                    None => format!("{} {}", figure.text(before), self.previous_name_of()),
                 };
                 format!("{name} : {text} ({evolution})")
             })
@@ -240,14 +257,6 @@ fn arrow_and_rate(rate: f64) -> String {
         "= "
     };
     format!("{arrow}{}", percent(rate))
-}
-
-fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0).replace('.', ",")
-}
-
-fn decimal(value: f64) -> String {
-    format!("{value:.2}").replace('.', ",")
 }
 
 fn day_number(date: NaiveDate) -> String {

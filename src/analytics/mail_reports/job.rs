@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 
 use super::body::ReportMail;
 use super::{schedule, sent_log_expiry, Frequency};
+use crate::analytics::goals::Goals;
 use crate::analytics::period::Period;
 use crate::analytics::reports::{self, Granularity, Report};
 use crate::analytics::views::statistics::period_query;
@@ -45,6 +46,8 @@ pub struct ReportJob {
     /// The site's address, for the links (`WM_PUBLIC_URL`).
     pub public_url: String,
     pub min_group: i64,
+    /// The goals and funnels of the statistics.
+    pub goals: Arc<Goals>,
 }
 
 /// A subscriber still waiting for the due report.
@@ -109,6 +112,7 @@ impl ReportJob {
         reports::report(
             &self.db,
             &self.register,
+            &self.goals,
             period,
             granularity,
             now,

@@ -94,8 +94,17 @@ pub async fn page(
     let now = state.clock.now();
     let (period, error) = query.period(&state).await?;
     let granularity = Granularity::choose(query.granularity.as_deref(), &period);
-    let (db, register) = (&state.db, &state.register);
-    let report = reports::report(db, register, &period, granularity, now, state.min_group).await?;
+    let (db, register, goals) = (&state.db, &state.register, &state.goals);
+    let report = reports::report(
+        db,
+        register,
+        goals,
+        &period,
+        granularity,
+        now,
+        state.min_group,
+    )
+    .await?;
     let live = live_now(&state.db, now, state.min_group).await?;
     let page = StatisticsPage {
         report: &report,
@@ -138,8 +147,17 @@ pub async fn export(
         return Err(PageError::NotFound);
     }
     let granularity = Granularity::automatic(&period);
-    let (db, register) = (&state.db, &state.register);
-    let report = reports::report(db, register, &period, granularity, now, state.min_group).await?;
+    let (db, register, goals) = (&state.db, &state.register, &state.goals);
+    let report = reports::report(
+        db,
+        register,
+        goals,
+        &period,
+        granularity,
+        now,
+        state.min_group,
+    )
+    .await?;
     let csv = match (series_csv(&report, table, query.separator()), dimension) {
         (Some(csv), _) => csv?,
         (None, Some(dimension)) => view::table_csv(&report, dimension, query.separator())?,

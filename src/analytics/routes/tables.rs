@@ -89,6 +89,7 @@ async fn selected(
     let rows = full_table(
         db,
         &state.register,
+        &state.goals,
         &period,
         now,
         state.min_group,

@@ -9,9 +9,11 @@ use crate::analytics::reports::{
     french_number, BreakdownRow, Granularity, Headline, Period, PointValue, Report,
 };
 use crate::analytics::rollup::Dimension;
+use crate::analytics::views::figures::{percent, HeadlineFigure};
 use crate::analytics::views::statistics_period::{
     capitalised, change_badge, chart_choice, comparison_text, period_picker, Choice,
 };
+use crate::analytics::views::statistics_visits::visit_sections;
 use crate::auth::Viewer;
 use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::{bar_chart, share_bar, Bar};
@@ -30,7 +32,7 @@ pub fn dimension_labels(dimension: Dimension) -> (&'static str, &'static str) {
         Dimension::Manufacturer => ("Fabricants des mobiles", "Fabricant"),
         Dimension::BrowserVersion => ("Versions des navigateurs", "Version"),
         Dimension::OsVersion => ("Versions des systèmes", "Version"),
-        Dimension::Total | Dimension::Hour => ("Ensemble du site", "—"),
+        _ => ("Ensemble du site", "—"),
     }
 }
 
@@ -45,7 +47,7 @@ pub fn table_key(dimension: Dimension) -> &'static str {
         Dimension::Manufacturer => "fabricants",
         Dimension::BrowserVersion => "versions-navigateurs",
         Dimension::OsVersion => "versions-systemes",
-        Dimension::Total | Dimension::Hour => "site",
+        _ => "site",
     }
 }
 
@@ -77,47 +79,31 @@ pub fn period_query(period: &Period) -> String {
     period.query()
 }
 
-fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0).replace('.', ",")
-}
-
-fn decimal(value: f64) -> String {
-    format!("{value:.2}").replace('.', ",")
+fn ratio(part: i64, whole: i64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
 }
 
 fn headline_cards(now: &Headline, before: Option<&Headline>, min_group: i64) -> Markup {
     let hidden = format!("moins de {min_group}");
-    // (name, figure, its value for the change, as text for a shown headline)
-    let figure = |h: &Headline, which: usize| -> (String, f64) {
-        match which {
-            0 => (french_number(h.views), h.views as f64),
-            1 => (french_number(h.visitors), h.visitors as f64),
-            2 => (decimal(h.pages_per_visit), h.pages_per_visit),
-            _ => (percent(h.mobile_share), h.mobile_share),
-        }
-    };
-    let names = [
-        "Pages vues",
-        "Visiteurs",
-        "Pages par visite",
-        "Part des mobiles",
-    ];
     html! {
         ul.cards.figures {
-            @for (which, name) in names.iter().enumerate() {
-                @let (value, after) = figure(now, which);
+            @for figure in HeadlineFigure::ALL {
+                @let after = figure.value(now);
                 li.card {
-                    h2 { (name) }
-                    p.figure { @if now.hidden { (hidden) } @else { (value) } }
+                    h2 { (figure.name()) }
+                    p.figure { @if now.hidden { (hidden) } @else { (figure.text(now)) } }
                     p.previous {
                         @match before {
                             Some(before) => {
-                                @let (previous, before_value) = figure(before, which);
                                 @let why_not = (now.hidden || before.hidden)
                                     .then_some("moins de visiteurs que le seuil d'affichage");
                                 "Période précédente : "
-                                @if before.hidden { (hidden) } @else { (previous) }
-                                " · " (change_badge(before_value, after, why_not))
+                                @if before.hidden { (hidden) } @else { (figure.text(before)) }
+                                " · " (change_badge(figure.value(before), after, why_not))
                             }
                             None => { "Période précédente : " (change_badge(0.0, after, Some("rien avant le début des statistiques"))) }
                         }
@@ -168,6 +154,7 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
                 @for (dimension, rows) in &report.breakdowns {
                     (breakdown(*dimension, rows, period, &query, below_breakdown(report, *dimension, &query)))
                 }
+                (visit_sections(&report.visits, period, p.min_group))
                 (p.mail_reports)
             } }
         },
@@ -288,6 +275,15 @@ fn breakdown(
     below: Markup,
 ) -> Markup {
     let (title, column) = dimension_labels(dimension);
+    let campaigns = dimension == Dimension::Campaign;
+    let headers = [
+        column,
+        "Pages vues",
+        "Part",
+        "Visiteurs",
+        "Visites",
+        "Taux de rebond",
+    ];
     let export = format!(
         "/statistiques/export?tableau={}&{query}",
         table_key(dimension)
@@ -300,13 +296,21 @@ fn breakdown(
             } @else {
                 (table(
                     &format!("{title}, {}", period.in_french()),
-                    &[column, "Pages vues", "Part", "Visiteurs"],
-                    &rows.iter().map(|row| vec![
-                        html! { (value_label(dimension, &row.value)) },
-                        html! { (french_number(row.views)) },
-                        html! { (share_bar(row.share)) " " (percent(row.share)) },
-                        html! { (french_number(row.visitors)) },
-                    ]).collect::<Vec<_>>(),
+                    &headers[..if campaigns { 6 } else { 4 }],
+                    &rows.iter().map(|row| {
+                        let mut cells = vec![
+                            html! { (value_label(dimension, &row.value)) },
+                            html! { (french_number(row.views)) },
+                            html! { (share_bar(row.share)) " " (percent(row.share)) },
+                            html! { (french_number(row.visitors)) },
+                        ];
+                        if campaigns {
+                            // A campaign's visits are those that entered through it.
+                            cells.push(html! { (french_number(row.visits)) });
+                            cells.push(html! { (percent(ratio(row.bounces, row.visits))) });
+                        }
+                        cells
+                    }).collect::<Vec<_>>(),
                 ))
             }
             (below)

@@ -22,9 +22,7 @@ use crate::views::layout::space_layout;
 use crate::views::space::Space;
 use crate::views::Page;
 
-fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0).replace('.', ",")
-}
+use crate::analytics::views::figures::{percent, HeadlineFigure};
 
 /// What the full table page shows.
 pub struct FullTable<'a> {
@@ -292,32 +290,6 @@ fn headline_csv(report: &Report, separator: Separator) -> Result<CsvDownload, Cs
         "Évolution (%)",
     ];
     let mut csv = CsvDownload::new(filename(report, "chiffres"), separator, &header)?;
-    let cell = |h: &Headline, which: usize| -> (Cell, f64) {
-        match which {
-            0 => (Cell::Count(h.views), h.views as f64),
-            1 => (Cell::Count(h.visitors), h.visitors as f64),
-            2 => (
-                Cell::Decimal {
-                    value: h.pages_per_visit,
-                    places: 2,
-                },
-                h.pages_per_visit,
-            ),
-            _ => (
-                Cell::Decimal {
-                    value: h.mobile_share * 100.0,
-                    places: 1,
-                },
-                h.mobile_share,
-            ),
-        }
-    };
-    let names = [
-        "Pages vues",
-        "Visiteurs",
-        "Pages par visite",
-        "Part des mobiles (%)",
-    ];
     // Nothing to compare with (« tout »): empty cells, as for a hidden one.
     let before = report.previous.unwrap_or(Headline {
         hidden: true,
@@ -325,10 +297,8 @@ fn headline_csv(report: &Report, separator: Separator) -> Result<CsvDownload, Cs
     });
     let (now, before) = (&report.headline, &before);
     let empty = || Cell::Text(String::new());
-    for (which, name) in names.iter().enumerate() {
-        let (value, after) = cell(now, which);
-        let (previous, before_value) = cell(before, which);
-        let evolution = match change(before_value, after) {
+    for figure in HeadlineFigure::ALL {
+        let evolution = match change(figure.value(before), figure.value(now)) {
             Some(rate) if !now.hidden && !before.hidden => Cell::Decimal {
                 value: rate * 100.0,
                 places: 1,
@@ -336,9 +306,17 @@ fn headline_csv(report: &Report, separator: Separator) -> Result<CsvDownload, Cs
             _ => empty(),
         };
         csv.row([
-            Cell::from(*name),
-            if now.hidden { empty() } else { value },
-            if before.hidden { empty() } else { previous },
+            Cell::from(figure.csv_name()),
+            if now.hidden {
+                empty()
+            } else {
+                figure.cell(now)
+            },
+            if before.hidden {
+                empty()
+            } else {
+                figure.cell(before)
+            },
             evolution,
         ])?;
     }
