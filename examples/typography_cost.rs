@@ -84,7 +84,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let period = Period::parse(PeriodAsked::default(), today, today)?;
     let granularity = Granularity::automatic(&period);
     let goals = std::sync::Arc::new(wemaintain::analytics::goals::Goals::default());
-    let report = reports::report(&db, &register, &goals, &period, granularity, now, 5).await?;
+    let audience = reports::Audience {
+        db: &db,
+        register: &register,
+        goals: &goals,
+        min_group: 5,
+    };
+    let filters = wemaintain::analytics::filters::Filters::default();
+    let report = reports::report(&audience, &period, granularity, &filters, now).await?;
     let viewer = Viewer {
         id: 1,
         email: "marketing@wemaintain.com".into(),
@@ -104,6 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             granularity: None,
             metric: Metric::Pages,
             today,
+            filters: filters.clone(),
         },
     };
     report_line("/statistiques", n, || {

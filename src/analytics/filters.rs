@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
+use super::dimension::Dimension;
+
 /// What a filter can be on: every table of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FilterKey {
@@ -48,7 +50,7 @@ impl FilterKey {
     /// Its parameter in the URL.
     pub fn param(self) -> &'static str {
         match self {
-            FilterKey::Page => "page",
+            FilterKey::Page => "chemin",
             FilterKey::Entry => "entree",
             FilterKey::Exit => "sortie",
             FilterKey::Campaign => "campagne",
@@ -77,6 +79,24 @@ impl FilterKey {
             FilterKey::Device => "Appareil",
             FilterKey::Manufacturer => "Fabricant",
         }
+    }
+
+    /// The filter a row of a table adds when clicked.
+    pub fn of_dimension(dimension: Dimension) -> Option<FilterKey> {
+        Some(match dimension {
+            Dimension::Page => FilterKey::Page,
+            Dimension::Entry => FilterKey::Entry,
+            Dimension::Exit => FilterKey::Exit,
+            Dimension::Campaign => FilterKey::Campaign,
+            Dimension::Goal => FilterKey::Goal,
+            Dimension::Browser => FilterKey::Browser,
+            Dimension::BrowserVersion => FilterKey::BrowserVersion,
+            Dimension::Os => FilterKey::Os,
+            Dimension::OsVersion => FilterKey::OsVersion,
+            Dimension::Device => FilterKey::Device,
+            Dimension::Manufacturer => FilterKey::Manufacturer,
+            _ => return None,
+        })
     }
 
     fn of_param(param: &str) -> Option<FilterKey> {
@@ -168,7 +188,7 @@ mod tests {
     #[test]
     fn filters_round_trip_through_the_url() {
         let filters =
-            Filters::from_query("periode=7j&navigateur=Firefox&page=%2Fcontact%3Fa%3D1&x=y");
+            Filters::from_query("periode=7j&navigateur=Firefox&chemin=%2Fcontact%3Fa%3D1&page=2");
         assert_eq!(filters.get(FilterKey::Browser), Some("Firefox"));
         assert_eq!(filters.get(FilterKey::Page), Some("/contact?a=1"));
         assert_eq!(filters.iter().count(), 2);
@@ -194,7 +214,7 @@ mod tests {
     #[test]
     fn empty_and_overlong_values_are_not_filters() {
         let long = "a".repeat(MAX_VALUE_LEN + 1);
-        let filters = Filters::from_query(&format!("page=&navigateur=%20&fabricant={long}"));
+        let filters = Filters::from_query(&format!("chemin=&navigateur=%20&fabricant={long}"));
         assert!(filters.is_empty());
     }
 }

@@ -8,9 +8,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::filters::Filters;
 use super::goals::Goals;
 pub use super::period::{Comparison, Period, PeriodError, PeriodKind};
-use super::rollup::{count_audience, day_start, paris_day, Counts, Day, DayCounts, Dimension};
+use super::rollup::{
+    count_audience, count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
+};
 pub use super::series::{Granularity, Metric, PointValue, SeriesPoint};
 use super::versions::group_by_family;
 use super::visit_report::{self, VisitTables};
@@ -76,6 +79,11 @@ pub struct Report {
     /// How many lines each breakdown's full table has (the pages table
     /// above lists only its top ones).
     pub table_lines: Vec<(Dimension, usize)>,
+    /// The filters the figures are counted with.
+    pub filters: Filters,
+    /// A filtered view counts from the raw rows: its figures begin on this
+    /// day when the period begins earlier.
+    pub filtered_since: Option<Day>,
     /// Entry and exit pages, goals and funnels.
     pub visits: VisitTables,
 }
@@ -163,18 +171,36 @@ const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'ma
      'browser_version', 'os_version', 'entry', 'exit', 'goal', 'goal_campaign', 'goal_entry', \
      'goal_device', 'funnel'";
 
+/// Where the statistics are read from, and what they are read with.
+#[derive(Clone, Copy)]
+pub struct Audience<'a> {
+    pub db: &'a Db,
+    pub register: &'a Register,
+    pub goals: &'a Arc<Goals>,
+    /// Fewer visitors than this are never shown as a figure.
+    pub min_group: i64,
+}
+
 /// Adds up the days `first` to `last`, counted until `until` (now, or
 /// the time of day a compared span is cut at): whole stored days from the
 /// aggregates, the others (today, a cut day, a day not counted yet) from
 /// the raw rows, counted the same way.
 async fn period_counts(
-    db: &Db,
-    register: &Register,
-    goals: &Arc<Goals>,
+    audience: &Audience<'_>,
+    filters: &Filters,
     (first, last): (Day, Day),
     until: DateTime<Utc>,
     with_breakdowns: bool,
 ) -> Result<PeriodCounts, DbError> {
+    if !filters.is_empty() {
+        return filtered_counts(audience, filters, (first, last), until, with_breakdowns).await;
+    }
+    let Audience {
+        db,
+        register,
+        goals,
+        ..
+    } = *audience;
     let mut counts = PeriodCounts::default();
     // A day cut before its end is counted from its raw rows only.
     let whole_last = if until < day_start(last + 1) {
@@ -195,6 +221,36 @@ async fn period_counts(
         }
         let until = day_start(day + 1).min(until);
         let day_counts = count_audience(db, goals, day_start(day), until).await?;
+        counts.add_day(day, &day_counts, with_breakdowns);
+    }
+    Ok(counts)
+}
+
+/// The first day whose raw rows are all still there: filtered views are
+/// counted from the raw rows, so they go back no further.
+pub fn first_raw_day(register: &Register, now: DateTime<Utc>) -> Day {
+    paris_day(register.retention(Purpose::Audience).period.before(now)) + 1
+}
+
+/// A filtered period, counted from the raw rows: the daily aggregates are
+/// not broken down by filter. Days before the raw rows count nothing.
+async fn filtered_counts(
+    audience: &Audience<'_>,
+    filters: &Filters,
+    (first, last): (Day, Day),
+    until: DateTime<Utc>,
+    with_breakdowns: bool,
+) -> Result<PeriodCounts, DbError> {
+    let mut counts = PeriodCounts::default();
+    let first = first.max(first_raw_day(audience.register, until));
+    let last = last.min(paris_day(until));
+    if first > last {
+        return Ok(counts);
+    }
+    let (from, to) = (day_start(first), day_start(last + 1).min(until));
+    let days = count_audience_by_day(audience.db, audience.goals, filters, from, to).await?;
+    for day in first..=last {
+        let day_counts = days.get(&day).cloned().unwrap_or_default();
         counts.add_day(day, &day_counts, with_breakdowns);
     }
     Ok(counts)
@@ -395,16 +451,18 @@ fn family_versions(
 /// `Dimension::VERSIONS`), small groups merged into a last « Autres »,
 /// for the full table and its CSV.
 pub async fn full_table(
-    db: &Db,
-    register: &Register,
-    goals: &Arc<Goals>,
+    audience: &Audience<'_>,
     period: &Period,
+    filters: &Filters,
     now: DateTime<Utc>,
-    min_group: i64,
     dimension: Dimension,
 ) -> Result<Vec<BreakdownRow>, DbError> {
+    let min_group = audience.min_group;
     let span = (period.first, period.last);
-    let counts = period_counts(db, register, goals, span, now, true).await?;
+    let counts = period_counts(audience, filters, span, now, true).await?;
+    if is_small(&counts.headline(), min_group) {
+        return Ok(Vec::new());
+    }
     Ok(suppress(
         values_of(&counts, dimension),
         min_group,
@@ -441,12 +499,12 @@ async fn add_stored_hours(
 /// The compared span's figures, and whether its cut day had to be
 /// counted whole (its raw rows are gone).
 async fn previous_counts(
-    db: &Db,
-    register: &Register,
-    goals: &Arc<Goals>,
+    audience: &Audience<'_>,
+    filters: &Filters,
     comparison: &Comparison,
     now: DateTime<Utc>,
 ) -> Result<(PeriodCounts, bool), DbError> {
+    let register = audience.register;
     let span = (comparison.first, comparison.last);
     let whole = day_start(comparison.last + 1);
     let raw_from = register.retention(Purpose::Audience).period.before(now);
@@ -455,30 +513,35 @@ async fn previous_counts(
         Some(cut) => (cut, false),
         None => (whole, false),
     };
-    let counts = period_counts(db, register, goals, span, until.min(now), false).await?;
+    let counts = period_counts(audience, filters, span, until.min(now), false).await?;
     Ok((counts, whole_days))
 }
 
-/// The figures of `period`, its chart by `granularity`, and the figures
-/// of the span it is compared with.
+/// Fewer visitors than the minimum group, but some: no figure is shown,
+/// nor any table (its « Autres » would give the total away).
+fn is_small(headline: &Headline, min_group: i64) -> bool {
+    headline.visitors > 0 && headline.visitors < min_group
+}
+
+/// The figures of `period` for the visits `filters` keep, its chart by
+/// `granularity`, and the figures of the span it is compared with.
 pub async fn report(
-    db: &Db,
-    register: &Register,
-    goals: &Arc<Goals>,
+    audience: &Audience<'_>,
     period: &Period,
     granularity: Granularity,
+    filters: &Filters,
     now: DateTime<Utc>,
-    min_group: i64,
 ) -> Result<Report, DbError> {
+    let min_group = audience.min_group;
     let span = (period.first, period.last);
-    let mut counts = period_counts(db, register, goals, span, now, true).await?;
-    if granularity == Granularity::Hour {
-        add_stored_hours(db, span, &mut counts).await?;
+    let mut counts = period_counts(audience, filters, span, now, true).await?;
+    if granularity == Granularity::Hour && filters.is_empty() {
+        add_stored_hours(audience.db, span, &mut counts).await?;
     }
     let comparison = period.comparison(now);
     let (previous, whole_days) = match &comparison {
         Some(c) => {
-            let (previous, whole_days) = previous_counts(db, register, goals, c, now).await?;
+            let (previous, whole_days) = previous_counts(audience, filters, c, now).await?;
             (Some(previous.headline()), whole_days)
         }
         None => (None, false),
@@ -492,23 +555,46 @@ pub async fn report(
         min_group,
     );
     let hide = |mut headline: Headline| {
-        headline.hidden = headline.visitors > 0 && headline.visitors < min_group;
+        headline.hidden = is_small(&headline, min_group);
         headline
     };
-    let breakdowns = breakdowns(&counts, min_group);
-    Ok(Report {
+    let first_raw = first_raw_day(audience.register, now);
+    let headline = hide(counts.headline());
+    let mut report = Report {
         period: *period,
-        headline: hide(counts.headline()),
         previous: previous.map(hide),
         comparison,
         whole_days,
         granularity,
         series,
-        visits: visit_report::tables(&counts.values, counts.headline().visits, goals, min_group),
-        versions: family_versions(&counts, min_group, &breakdowns),
+        visits: visit_report::tables(&counts.values, headline.visits, audience.goals, min_group),
+        versions: Vec::new(),
         table_lines: table_lines(&counts, min_group),
-        breakdowns,
-    })
+        breakdowns: breakdowns(&counts, min_group),
+        filters: filters.clone(),
+        filtered_since: (!filters.is_empty() && period.first < first_raw).then_some(first_raw),
+        headline,
+    };
+    if headline.hidden {
+        hide_everything(&mut report);
+    } else {
+        report.versions = family_versions(&counts, min_group, &report.breakdowns);
+    }
+    Ok(report)
+}
+
+/// A view of too few visitors: its tables go too (its chart's points, each
+/// fewer than the whole, are hidden already).
+fn hide_everything(report: &mut Report) {
+    report
+        .breakdowns
+        .iter_mut()
+        .for_each(|(_, rows)| rows.clear());
+    report.visits = VisitTables::default();
+    report
+        .table_lines
+        .iter_mut()
+        .for_each(|(_, lines)| *lines = 0);
 }
 
 /// The first day with figures (aggregates or raw rows), for `tout`;

@@ -10,7 +10,7 @@
 //! three times), as privacy-first tools do, since nothing links two days.
 //! README, "Statistics", says what this over- and under-counts.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -23,6 +23,7 @@ use super::versions::version_value;
 use crate::db::{millis, on_pool, on_sqlite_handle, BeginWrite, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
+use super::filters::Filters;
 use super::goals::Goals;
 use super::visits::{PageView, Splitter, Tallies, Visitor};
 
@@ -153,14 +154,21 @@ pub fn campaign_of(url: &str) -> Option<String> {
 /// of page views.
 pub struct DayCounter {
     goals: Arc<Goals>,
+    /// Only the visits these keep are counted.
+    filters: Filters,
     splitter: Splitter,
     tallies: Tallies,
 }
 
 impl DayCounter {
     pub fn new(goals: Arc<Goals>) -> Self {
+        Self::filtered(goals, Filters::default())
+    }
+
+    pub fn filtered(goals: Arc<Goals>, filters: Filters) -> Self {
         Self {
             goals,
+            filters,
             splitter: Splitter::default(),
             tallies: Tallies::default(),
         }
@@ -193,17 +201,22 @@ impl DayCounter {
             at.map(|at| millis(day_start(paris_day(at) + 1)))
                 .unwrap_or(i64::MAX)
         };
-        let (goals, tallies) = (&self.goals, &mut self.tallies);
+        let (goals, filters, tallies) = (&self.goals, &self.filters, &mut self.tallies);
         self.splitter
             .add(key, visitor, page, ends_by, &mut |visit| {
-                tallies.add_visit(&visit, goals)
+                if visit.matches_filters(filters, goals) {
+                    tallies.add_visit(&visit, goals)
+                }
             });
     }
 
     pub fn finish(self) -> DayCounts {
-        let (goals, mut tallies) = (self.goals, self.tallies);
-        self.splitter
-            .finish(&mut |visit| tallies.add_visit(&visit, &goals));
+        let (goals, filters, mut tallies) = (self.goals, self.filters, self.tallies);
+        self.splitter.finish(&mut |visit| {
+            if visit.matches_filters(&filters, &goals) {
+                tallies.add_visit(&visit, &goals)
+            }
+        });
         DayCounts(
             tallies
                 .0
@@ -238,32 +251,96 @@ pub fn count(rows: &[AudienceRow], goals: &Arc<Goals>) -> DayCounts {
 
 const UNKNOWN: &str = "Inconnu";
 
-/// Counts the raw audience rows between two instants as they are read, one
-/// at a time: a busy day's rows are never all in memory (with them all
-/// loaded, each look at today's statistics took about 90 MB on a day of
-/// 400,000 page views; bench/soak). On SQLite they are read through rusqlite
-/// on sqlx's own connection, as the writer writes them: sqlx spends about
-/// 9 µs a row handing each one over from its connection thread, which made
-/// a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
+/// Counts the raw audience rows between two instants (`stream_audience`).
 pub async fn count_audience(
     db: &Db,
     goals: &Arc<Goals>,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<DayCounts, DbError> {
+    let counter = DayCounter::new(goals.clone());
+    let counter = stream_audience(db, from, until, counter, DayCounter::add).await?;
+    Ok(counter.finish())
+}
+
+/// Counts the raw rows between two instants per Paris day, keeping only
+/// the visits `filters` keep: what a filtered view reads, since the daily
+/// aggregates are not broken down by filter.
+pub async fn count_audience_by_day(
+    db: &Db,
+    goals: &Arc<Goals>,
+    filters: &Filters,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<BTreeMap<Day, DayCounts>, DbError> {
+    let days = ByDay {
+        goals: goals.clone(),
+        filters: filters.clone(),
+        current: None,
+        done: BTreeMap::new(),
+    };
+    let mut days = stream_audience(db, from, until, days, ByDay::add).await?;
+    if let Some((day, _, counter)) = days.current.take() {
+        days.done.insert(day, counter.finish());
+    }
+    Ok(days.done)
+}
+
+/// A counter per Paris day, the rows coming in time order.
+struct ByDay {
+    goals: Arc<Goals>,
+    filters: Filters,
+    /// The day being counted, when it ends (ms), its counter.
+    current: Option<(Day, i64, DayCounter)>,
+    done: BTreeMap<Day, DayCounts>,
+}
+
+impl ByDay {
+    fn add(&mut self, row: &AudienceRow) {
+        let ended = matches!(&self.current, Some((_, end, _)) if row.occurred_at >= *end);
+        if ended {
+            if let Some((day, _, counter)) = self.current.take() {
+                self.done.insert(day, counter.finish());
+            }
+        }
+        let (goals, filters) = (&self.goals, &self.filters);
+        let (_, _, counter) = self.current.get_or_insert_with(|| {
+            let day = DateTime::<Utc>::from_timestamp_millis(row.occurred_at)
+                .map(paris_day)
+                .unwrap_or_default();
+            let counter = DayCounter::filtered(goals.clone(), filters.clone());
+            (day, millis(day_start(day + 1)), counter)
+        });
+        counter.add(row);
+    }
+}
+
+/// Hands the raw audience rows between two instants, in time order, to
+/// `add`, one at a time: a busy day's rows are never all in memory (with
+/// them all loaded, each look at today's statistics took about 90 MB on a
+/// day of 400,000 page views; bench/soak). On SQLite they are read through
+/// rusqlite on sqlx's own connection, as the writer writes them: sqlx spends
+/// about 9 µs a row handing each one over from its connection thread, which
+/// made a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
+async fn stream_audience<S: Send + 'static>(
+    db: &Db,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    mut state: S,
+    add: fn(&mut S, &AudienceRow),
+) -> Result<S, DbError> {
     const SQL: &str = "SELECT occurred_at, ip, browser, browser_version, os, os_version, \
            device_type, manufacturer, url FROM visitor_log \
          WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2 \
          ORDER BY occurred_at";
     let (from, until) = (millis(from), millis(until));
-    let mut counter = DayCounter::new(goals.clone());
     match db {
         Db::Sqlite(pool) => {
             on_sqlite_handle(pool, move |sqlite| {
                 let mut statement = sqlite.prepare_cached(SQL)?;
                 let mut rows = statement.query([from, until])?;
                 while let Some(row) = rows.next()? {
-                    counter.add(&AudienceRow {
+                    let row = AudienceRow {
                         occurred_at: row.get(0)?,
                         ip: row.get(1)?,
                         browser: row.get(2)?,
@@ -273,9 +350,10 @@ pub async fn count_audience(
                         device_type: row.get(6)?,
                         manufacturer: row.get(7)?,
                         url: row.get(8)?,
-                    });
+                    };
+                    add(&mut state, &row);
                 }
-                Ok(counter.finish())
+                Ok(state)
             })
             .await
         }
@@ -285,9 +363,9 @@ pub async fn count_audience(
                 .bind(until)
                 .fetch(pool);
             while let Some(row) = rows.next().await {
-                counter.add(&row?);
+                add(&mut state, &row?);
             }
-            Ok(counter.finish())
+            Ok(state)
         }
     }
 }

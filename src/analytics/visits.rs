@@ -14,6 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dimension::Dimension;
+use super::filters::{FilterKey, Filters};
 use super::goals::{matches, Goals};
 
 /// Page views further apart than this (or exactly this far) are two visits.
@@ -95,6 +96,33 @@ impl Visit {
             .filter(|goal| self.pages.iter().any(|p| matches(&goal.path, &p.path)))
             .map(|goal| goal.path.as_str())
             .collect()
+    }
+
+    /// Whether the visit is one the filters keep: every filter must match.
+    pub fn matches_filters(&self, filters: &Filters, goals: &Goals) -> bool {
+        filters
+            .iter()
+            .all(|(key, value)| self.matches_filter(key, value, goals))
+    }
+
+    fn matches_filter(&self, key: FilterKey, value: &str, goals: &Goals) -> bool {
+        let visitor = &self.visitor;
+        match key {
+            FilterKey::Page => self.pages.iter().any(|p| p.path == value),
+            FilterKey::Entry => self.entry().path == value,
+            FilterKey::Exit => self.exit().path == value,
+            FilterKey::Campaign => self.campaign() == Some(value),
+            FilterKey::Goal => self.goals(goals).contains(&value),
+            FilterKey::Browser => visitor.browser == value,
+            FilterKey::BrowserVersion => visitor.browser_version.as_deref() == Some(value),
+            FilterKey::Os => visitor.os == value,
+            FilterKey::OsVersion => visitor.os_version.as_deref() == Some(value),
+            FilterKey::Device => visitor.device == value,
+            FilterKey::Manufacturer => self
+                .pages
+                .iter()
+                .any(|p| p.manufacturer.as_deref() == Some(value)),
+        }
     }
 
     /// Every (dimension, value) the visit touched, each once, with the page

@@ -29,7 +29,6 @@ const MONTHS: [&str; 12] = [
     "décembre",
 ];
 
-
 /// One part of the mail: a title and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -107,7 +106,9 @@ impl ReportMail<'_> {
                 None => format!("{} : moins de {}", goal.name, self.min_group),
             })
             .collect();
-        if lines.is_empty() {
+        if self.report.headline.hidden {
+            lines = vec![self.too_few()];
+        } else if lines.is_empty() {
             lines.push("Aucun objectif défini.".to_owned());
         }
         Section {
@@ -147,6 +148,14 @@ impl ReportMail<'_> {
             title: "Chiffres clés".to_owned(),
             lines,
         }
+    }
+
+    /// What a table says when the period had too few visitors to show one.
+    fn too_few(&self) -> String {
+        format!(
+            "Non affiché : moins de {} visiteurs sur la période.",
+            self.min_group
+        )
     }
 
     fn previous_name(&self) -> &'static str {
@@ -196,7 +205,9 @@ impl ReportMail<'_> {
                 views_and_visitors(others)
             ));
         }
-        if lines.is_empty() {
+        if self.report.headline.hidden {
+            lines.push(self.too_few());
+        } else if lines.is_empty() {
             lines.push("Aucune visite sur cette période.".to_owned());
         }
         Section {

@@ -19,9 +19,10 @@ use tokio::task::JoinHandle;
 
 use super::body::ReportMail;
 use super::{schedule, sent_log_expiry, Frequency};
+use crate::analytics::filters::Filters;
 use crate::analytics::goals::Goals;
 use crate::analytics::period::Period;
-use crate::analytics::reports::{self, Granularity, Report};
+use crate::analytics::reports::{self, Audience, Granularity, Report};
 use crate::analytics::views::statistics::period_query;
 use crate::audit::{Audit, AuditEvent};
 use crate::auth::{digest, link_token};
@@ -109,16 +110,14 @@ impl ReportJob {
 
     async fn report(&self, period: &Period, now: DateTime<Utc>) -> Result<Report, DbError> {
         let granularity = Granularity::automatic(period);
-        reports::report(
-            &self.db,
-            &self.register,
-            &self.goals,
-            period,
-            granularity,
-            now,
-            self.min_group,
-        )
-        .await
+        let audience = Audience {
+            db: &self.db,
+            register: &self.register,
+            goals: &self.goals,
+            min_group: self.min_group,
+        };
+        let everything = Filters::default();
+        reports::report(&audience, period, granularity, &everything, now).await
     }
 
     /// Claims, sends and records one report; `false` when another run has

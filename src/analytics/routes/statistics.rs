@@ -2,11 +2,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use crate::analytics::filters::Filters;
 use crate::analytics::live::live_now;
 use crate::analytics::period::PeriodAsked;
-use crate::analytics::reports::{self, Granularity, Metric, Period};
+use crate::analytics::reports::{self, Audience, Granularity, Metric, Period};
 use crate::analytics::rollup::{paris_day, Dimension};
 use crate::analytics::routes::mail_reports;
 use crate::analytics::views::statistics as view;
@@ -55,6 +57,16 @@ impl PeriodQuery {
         period_of(state, asked).await
     }
 
+    /// The chart's and the links' choices.
+    fn choice(&self, granularity: Granularity, filters: Filters, now: DateTime<Utc>) -> Choice {
+        Choice {
+            granularity: self.granularity.as_ref().map(|_| granularity),
+            metric: Metric::parse(self.metric.as_deref()),
+            today: paris_day(now),
+            filters,
+        }
+    }
+
     /// `;` unless the link asks for `,`.
     fn separator(&self) -> Separator {
         match self.separator.as_deref() {
@@ -83,10 +95,21 @@ pub(super) async fn period_of(
     })
 }
 
+/// Where the statistics are read from.
+pub(super) fn audience(state: &AppState) -> Audience<'_> {
+    Audience {
+        db: &state.db,
+        register: &state.register,
+        goals: &state.goals,
+        min_group: state.min_group,
+    }
+}
+
 /// `GET /statistiques`.
 pub async fn page(
     req: HttpRequest,
     query: web::Query<PeriodQuery>,
+    filters: Filters,
     state: web::Data<AppState>,
     viewer: Viewer,
     token: CsrfToken,
@@ -94,17 +117,7 @@ pub async fn page(
     let now = state.clock.now();
     let (period, error) = query.period(&state).await?;
     let granularity = Granularity::choose(query.granularity.as_deref(), &period);
-    let (db, register, goals) = (&state.db, &state.register, &state.goals);
-    let report = reports::report(
-        db,
-        register,
-        goals,
-        &period,
-        granularity,
-        now,
-        state.min_group,
-    )
-    .await?;
+    let report = reports::report(&audience(&state), &period, granularity, &filters, now).await?;
     let live = live_now(&state.db, now, state.min_group).await?;
     let page = StatisticsPage {
         report: &report,
@@ -113,11 +126,7 @@ pub async fn page(
         min_group: state.min_group,
         period_error: error.as_deref(),
         mail_reports: mail_reports::dashboard_section(&req, &state, &viewer, &token).await?,
-        choice: Choice {
-            granularity: query.granularity.as_ref().map(|_| granularity),
-            metric: Metric::parse(query.metric.as_deref()),
-            today: paris_day(now),
-        },
+        choice: query.choice(granularity, filters, now),
     };
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -126,12 +135,25 @@ pub async fn page(
     Ok(html(status, view::statistics_page(&viewer, &page)))
 }
 
+/// What `/statistiques/export?tableau=…` gives: one breakdown table, the
+/// series of the chart (`serie`) or the headline figures (`chiffres`).
+/// The versions have no table of their own here: their full table has its
+/// CSV.
+fn exported(table: &str) -> Result<Option<Dimension>, PageError> {
+    let dimension = dimension_of_table(table).filter(|d| Dimension::BREAKDOWNS.contains(d));
+    if dimension.is_none() && !matches!(table, "serie" | "chiffres") {
+        return Err(PageError::NotFound);
+    }
+    Ok(dimension)
+}
+
 /// `GET /statistiques/export?tableau=…`: one table as CSV, UTF-8 (with a
 /// byte-order mark, which spreadsheets need to read it as UTF-8), French
 /// headers, `;` and decimal commas by default (French spreadsheets), or `,`
-/// and decimal points. The same suppression as the page.
+/// and decimal points. The same filters and suppression as the page.
 pub async fn export(
     query: web::Query<PeriodQuery>,
+    filters: Filters,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
@@ -141,23 +163,9 @@ pub async fn export(
         return Err(PageError::BadRequest);
     }
     let table = query.table.as_deref().unwrap_or_default();
-    // The versions have no table of their own here: their full table has its CSV.
-    let dimension = dimension_of_table(table).filter(|d| Dimension::BREAKDOWNS.contains(d));
-    if dimension.is_none() && !matches!(table, "serie" | "chiffres") {
-        return Err(PageError::NotFound);
-    }
-    let granularity = Granularity::automatic(&period);
-    let (db, register, goals) = (&state.db, &state.register, &state.goals);
-    let report = reports::report(
-        db,
-        register,
-        goals,
-        &period,
-        granularity,
-        now,
-        state.min_group,
-    )
-    .await?;
+    let dimension = exported(table)?;
+    let granularity = Granularity::choose(query.granularity.as_deref(), &period);
+    let report = reports::report(&audience(&state), &period, granularity, &filters, now).await?;
     let csv = match (series_csv(&report, table, query.separator()), dimension) {
         (Some(csv), _) => csv?,
         (None, Some(dimension)) => view::table_csv(&report, dimension, query.separator())?,

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::analytics::filters::Filters;
 use crate::analytics::period::PeriodAsked;
 use crate::analytics::routes::statistics::period_of;
 
@@ -80,22 +81,14 @@ async fn selected(
     state: &AppState,
     key: &str,
     query: &TableQuery,
+    filters: &Filters,
 ) -> Result<(Dimension, Selected), PageError> {
     let dimension = dimension_of_table(key).ok_or(PageError::NotFound)?;
     let now = state.clock.now();
     let (period, error) = period_of(state, query.asked()).await?;
     let request = query.request();
-    let db = &state.db;
-    let rows = full_table(
-        db,
-        &state.register,
-        &state.goals,
-        &period,
-        now,
-        state.min_group,
-        dimension,
-    )
-    .await?;
+    let audience = super::statistics::audience(state);
+    let rows = full_table(&audience, &period, filters, now, dimension).await?;
     let rows = select(rows, &request, |value| value_label(dimension, value));
     Ok((
         dimension,
@@ -112,10 +105,11 @@ async fn selected(
 pub async fn full(
     key: web::Path<String>,
     query: web::Query<TableQuery>,
+    filters: Filters,
     state: web::Data<AppState>,
     viewer: Viewer,
 ) -> Result<HttpResponse, PageError> {
-    let (dimension, s) = selected(&state, &key, &query).await?;
+    let (dimension, s) = selected(&state, &key, &query, &filters).await?;
     let page = page_of(s.rows, query.page());
     let table = FullTable {
         dimension,
@@ -123,6 +117,7 @@ pub async fn full(
         period_error: s.error.as_deref(),
         request: &s.request,
         page: &page,
+        filters: &filters,
     };
     let status = match s.error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -135,9 +130,10 @@ pub async fn full(
 pub async fn export(
     key: web::Path<String>,
     query: web::Query<TableQuery>,
+    filters: Filters,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (dimension, s) = selected(&state, &key, &query).await?;
+    let (dimension, s) = selected(&state, &key, &query, &filters).await?;
     if s.error.is_some() {
         // Only a hand-made link gets here: the page's links are valid.
         return Err(PageError::BadRequest);

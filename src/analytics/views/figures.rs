@@ -25,6 +25,18 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// A device type as people read it (it is stored as a key).
+pub fn device_name(key: &str) -> &str {
+    match key {
+        "pc" => "Ordinateur",
+        "smartphone" => "Smartphone",
+        "tablet" => "Tablette",
+        "mobilephone" => "Téléphone mobile",
+        "other" => "Autre",
+        other => other,
+    }
+}
+
 /// One of the headline figures of a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeadlineFigure {

@@ -8,8 +8,9 @@ use maud::{html, Markup};
 use crate::analytics::reports::{
     french_number, BreakdownRow, Granularity, Headline, Period, PointValue, Report,
 };
-use crate::analytics::rollup::Dimension;
-use crate::analytics::views::figures::{percent, HeadlineFigure};
+use crate::analytics::rollup::{date_of_day, Dimension};
+use crate::analytics::views::figures::{device_name, percent, HeadlineFigure};
+use crate::analytics::views::statistics_filters::{filter_bar, shown_value, FilterLinks};
 use crate::analytics::views::statistics_period::{
     capitalised, change_badge, chart_choice, comparison_text, period_picker, Choice,
 };
@@ -63,15 +64,7 @@ pub fn value_label(dimension: Dimension, value: &str) -> String {
     if dimension != Dimension::Device {
         return value.to_owned();
     }
-    match value {
-        "pc" => "Ordinateur",
-        "smartphone" => "Smartphone",
-        "tablet" => "Tablette",
-        "mobilephone" => "Téléphone mobile",
-        "other" => "Autre",
-        other => other,
-    }
-    .to_owned()
+    device_name(value).to_owned()
 }
 
 /// The query string that selects a period, for links.
@@ -138,7 +131,11 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
     };
     let report = p.report;
     let period = &report.period;
-    let query = period_query(period);
+    let links = FilterLinks {
+        period_query: period_query(period),
+        period_in_french: period.in_french(),
+        filters: &report.filters,
+    };
     space_layout(
         &page,
         Space::of_role(viewer.role),
@@ -146,15 +143,24 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
             section.section { div.wrap {
                 h1 { "Statistiques de fréquentation" }
                 (period_picker(period, &p.choice, p.period_error))
+                (filter_bar(&links.period_query, &report.filters, shown_value))
                 (introduction(report, p.min_group))
                 (visitors_now(p.visitors_now, p.min_group))
                 (live_pages(p.live_pages, p.visitors_now, p.min_group))
                 (headline_cards(&report.headline, report.previous.as_ref(), p.min_group))
                 (series(report, &p.choice, p.min_group))
-                @for (dimension, rows) in &report.breakdowns {
-                    (breakdown(*dimension, rows, period, &query, below_breakdown(report, *dimension, &query)))
+                @if report.headline.hidden {
+                    p.data-note role="status" {
+                        "Moins de " (p.min_group) " visiteurs correspondent à cette période"
+                        @if !report.filters.is_empty() { " et à ces filtres" }
+                        " : aucun tableau n'est affiché, pour que personne ne puisse y être reconnu."
+                    }
+                } @else {
+                    @for (dimension, rows) in &report.breakdowns {
+                        (breakdown(*dimension, rows, &links, below_breakdown(report, *dimension, &links)))
+                    }
+                    (visit_sections(&report.visits, period, &links, p.min_group))
                 }
-                (visit_sections(&report.visits, period, p.min_group))
                 (p.mail_reports)
             } }
         },
@@ -164,6 +170,13 @@ pub fn statistics_page(viewer: &Viewer, p: &StatisticsPage) -> Markup {
 fn introduction(report: &Report, min_group: i64) -> Markup {
     html! {
         (comparison_text(report))
+        @if let Some(since) = report.filtered_since {
+            p.data-note {
+                "Avec des filtres, les chiffres sont comptés visite par visite, ce qui n'est possible que sur les "
+                "journées dont le détail est encore conservé : ils commencent le "
+                (date_of_day(since).format("%d/%m/%Y")) "."
+            }
+        }
         p.data-note {
             "Ces chiffres ne comptent que les visiteurs qui ne se sont pas opposés à la mesure d'audience ; "
             "les robots d'indexation et les visiteurs dont le navigateur refuse le suivi n'y figurent pas ("
@@ -224,7 +237,7 @@ fn series(report: &Report, choice: &Choice, min_group: i64) -> Markup {
         (bar_chart(&chart_title, &description, metric.name(), "", &bars))
         details {
             summary { "Voir les chiffres " (unit) }
-            (series_exports(&period_query(period), unit))
+            (series_exports(&format!("{}{}", period_query(period), choice.filters.query()), unit))
             (table(
                 &table_title,
                 &[report.granularity.column(), "Pages vues", "Visiteurs"],
@@ -270,11 +283,11 @@ fn chart_description(report: &Report, metric: &str, min_group: i64) -> String {
 fn breakdown(
     dimension: Dimension,
     rows: &[BreakdownRow],
-    period: &Period,
-    query: &str,
+    links: &FilterLinks,
     below: Markup,
 ) -> Markup {
     let (title, column) = dimension_labels(dimension);
+    let query = links.view_query();
     let campaigns = dimension == Dimension::Campaign;
     let headers = [
         column,
@@ -295,11 +308,11 @@ fn breakdown(
                 p { "Aucune visite sur cette période." }
             } @else {
                 (table(
-                    &format!("{title}, {}", period.in_french()),
+                    &format!("{title}, {}", links.period_in_french),
                     &headers[..if campaigns { 6 } else { 4 }],
                     &rows.iter().map(|row| {
                         let mut cells = vec![
-                            html! { (value_label(dimension, &row.value)) },
+                            links.cell(dimension, &row.value, &value_label(dimension, &row.value)),
                             html! { (french_number(row.views)) },
                             html! { (share_bar(row.share)) " " (percent(row.share)) },
                             html! { (french_number(row.visitors)) },
@@ -400,7 +413,8 @@ pub fn live_pages(pages: &[BreakdownRow], visitors: i64, min_group: i64) -> Mark
 
 /// Under a breakdown table: the versions of each browser or OS, and the
 /// link to the full table.
-fn below_breakdown(report: &Report, dimension: Dimension, query: &str) -> Markup {
+fn below_breakdown(report: &Report, dimension: Dimension, links: &FilterLinks) -> Markup {
+    let query = links.view_query();
     let lines = |d: Dimension| {
         report
             .table_lines
@@ -421,7 +435,7 @@ fn below_breakdown(report: &Report, dimension: Dimension, query: &str) -> Markup
                         &format!("Versions de {}, {period}", family.family),
                         &["Version", "Pages vues", "Part", "Visiteurs"],
                         &family.rows.iter().map(|row| vec![
-                            html! { (row.value) },
+                            links.cell(versions, &row.value, &row.value),
                             html! { (french_number(row.views)) },
                             html! { (share_bar(row.share)) " " (percent(row.share)) },
                             html! { (french_number(row.visitors)) },

@@ -3,8 +3,18 @@
 
 use maud::{html, Markup};
 
+use crate::analytics::dimension::Dimension;
 use crate::analytics::filters::{FilterKey, Filters};
-use crate::analytics::reports::OTHERS;
+use crate::analytics::reports::{OTHERS, OTHER_VERSIONS};
+use crate::analytics::views::figures::device_name;
+
+/// A filter's value as people read it (device types are stored as keys).
+pub fn shown_value(key: FilterKey, value: &str) -> String {
+    match key {
+        FilterKey::Device => device_name(value).to_owned(),
+        _ => value.to_owned(),
+    }
+}
 
 /// The page's URL for a period (its query, without `?`) and filters.
 pub fn dashboard_url(period_query: &str, filters: &Filters) -> String {
@@ -22,7 +32,7 @@ pub fn filter_bar(
         return html! {};
     }
     html! {
-        section.filters aria-labelledby="filtres-titre" {
+        section.active-filters aria-labelledby="filtres-titre" {
             h2 #filtres-titre { "Filtres appliqués" }
             p.data-note { "Seules les visites qui correspondent à tous ces filtres sont comptées, dans toute la page et dans les fichiers CSV." }
             ul.filter-labels {
@@ -41,6 +51,31 @@ pub fn filter_bar(
     }
 }
 
+/// What the tables of a view need to make their rows filter links.
+pub struct FilterLinks<'a> {
+    /// The period's parameters (without `?`).
+    pub period_query: String,
+    /// « du 01/03/2026 au 30/03/2026 », for the tables' captions.
+    pub period_in_french: String,
+    pub filters: &'a Filters,
+}
+
+impl FilterLinks<'_> {
+    /// A row of the table of `dimension` as a link adding its value.
+    pub fn cell(&self, dimension: Dimension, value: &str, label: &str) -> Markup {
+        match FilterKey::of_dimension(dimension) {
+            Some(key) => filter_link(&self.period_query, self.filters, key, value, label),
+            None => html! { (label) },
+        }
+    }
+
+    /// The period's and the filters' parameters, for the links that keep
+    /// both (CSV, full tables).
+    pub fn view_query(&self) -> String {
+        format!("{}{}", self.period_query, self.filters.query())
+    }
+}
+
 /// A table's value as a link that adds it as a filter; « Autres » (many
 /// values merged) and the value already filtered on stay text.
 pub fn filter_link(
@@ -50,7 +85,7 @@ pub fn filter_link(
     value: &str,
     label: &str,
 ) -> Markup {
-    if value == OTHERS || filters.get(key) == Some(value) {
+    if value == OTHERS || value == OTHER_VERSIONS || filters.get(key) == Some(value) {
         return html! { (label) };
     }
     html! {

@@ -5,18 +5,21 @@
 
 use maud::{html, Markup};
 
+use crate::analytics::filters::Filters;
 use crate::analytics::period::days_in_french;
 use crate::analytics::reports::{change, Granularity, Metric, Period, PeriodKind, Report};
 use crate::analytics::rollup::Day;
 use crate::paris;
 
 /// The chart choices of the page, kept by every link.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Choice {
     /// The granularity the person chose (`None`: automatic).
     pub granularity: Option<Granularity>,
     pub metric: Metric,
     pub today: Day,
+    /// The dashboard's filters, kept by every link.
+    pub filters: Filters,
 }
 
 /// The link to `period` with the other choices kept.
@@ -30,6 +33,7 @@ pub fn href(period: &Period, choice: &Choice) -> String {
         link.push_str("&mesure=");
         link.push_str(choice.metric.key());
     }
+    link.push_str(&choice.filters.query());
     link
 }
 
@@ -54,6 +58,9 @@ pub fn period_picker(period: &Period, choice: &Choice, error: Option<&str>) -> M
                 }
                 @if choice.metric != Metric::Pages {
                     input type="hidden" name="mesure" value=(choice.metric.key());
+                }
+                @for (key, value) in choice.filters.iter() {
+                    input type="hidden" name=(key.param()) value=(value);
                 }
                 div.field.inline {
                     label for="du" { "Du" }
@@ -155,11 +162,11 @@ pub fn chart_choice(report: &Report, choice: &Choice) -> Markup {
     let period = &report.period;
     let with_granularity = |g| Choice {
         granularity: Some(g),
-        ..*choice
+        ..choice.clone()
     };
     let with_metric = |m| Choice {
         metric: m,
-        ..*choice
+        ..choice.clone()
     };
     html! {
         nav.chart-choice aria-label="Présentation du graphique" {

@@ -4,6 +4,7 @@
 
 use maud::{html, Markup};
 
+use crate::analytics::filters::Filters;
 use crate::analytics::live::LiveNow;
 use crate::analytics::reports::{
     change, french_number, BreakdownRow, Granularity, Headline, Period, PointValue, Report,
@@ -14,6 +15,7 @@ use crate::analytics::tables::{Order, SortKey, TablePage, TableRequest};
 use crate::analytics::views::statistics::{
     dimension_labels, live_pages, period_query, table_key, value_label,
 };
+use crate::analytics::views::statistics_filters::{filter_bar, shown_value};
 use crate::auth::Viewer;
 use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::share_bar;
@@ -31,9 +33,16 @@ pub struct FullTable<'a> {
     pub period_error: Option<&'a str>,
     pub request: &'a TableRequest,
     pub page: &'a TablePage,
+    /// The dashboard's filters: the table counts only the visits they keep.
+    pub filters: &'a Filters,
 }
 
 impl FullTable<'_> {
+    /// The period's and the filters' parameters.
+    fn view_query(&self) -> String {
+        format!("{}{}", period_query(self.period), self.filters.query())
+    }
+
     /// This table's address with its period, search and sort (`None`:
     /// the current ones), for links.
     fn link(&self, sort: Option<(SortKey, Order)>, suffix: &str) -> String {
@@ -41,7 +50,7 @@ impl FullTable<'_> {
         let mut link = format!(
             "/statistiques/tableau/{}{suffix}?{}&tri={}&ordre={}",
             table_key(self.dimension),
-            period_query(self.period),
+            self.view_query(),
             sort.key(),
             order.key()
         );
@@ -69,8 +78,9 @@ pub fn full_table_page(viewer: &Viewer, t: &FullTable) -> Markup {
         viewer,
         &page,
         html! {
-            p { a href={ "/statistiques?" (period_query(t.period)) } { "← Retour aux statistiques" } }
+            p { a href={ "/statistiques?" (t.view_query()) } { "← Retour aux statistiques" } }
             h1 { (title) }
+            (filter_bar(&period_query(t.period), t.filters, |key, value| shown_value(key, value)))
             p.lead { (t.period.in_french()) " · " (lines) " ligne" @if t.page.total > 1 { "s" } }
             @if let Some(error) = t.period_error { p.field-error role="alert" { (error) } }
             (search_form(t, &path))
@@ -102,7 +112,7 @@ fn html_page(viewer: &Viewer, page: &Page, content: Markup) -> Markup {
 fn search_form(t: &FullTable, path: &str) -> Markup {
     html! {
         form.search method="get" action=(path) role="search" {
-            @for (name, value) in form_urlencoded::parse(period_query(t.period).as_bytes()) {
+            @for (name, value) in form_urlencoded::parse(t.view_query().as_bytes()) {
                 input type="hidden" name=(name) value=(value);
             }
             input type="hidden" name="tri" value=(t.request.sort.key());

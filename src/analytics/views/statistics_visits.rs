@@ -3,39 +3,34 @@
 
 use maud::{html, Markup};
 
+use crate::analytics::dimension::Dimension;
 use crate::analytics::reports::{french_number, Period};
-use crate::analytics::views::figures::{duration, percent};
+use crate::analytics::views::figures::{device_name, duration, percent};
+use crate::analytics::views::statistics_filters::FilterLinks;
 use crate::analytics::visit_report::{FunnelRow, GoalRow, PageRow, SplitRow, VisitTables};
 use crate::views::components::table;
 
-/// A device type as people read it (as `value_label` of statistics.rs).
-fn device_label(value: &str) -> &str {
-    match value {
-        "pc" => "Ordinateur",
-        "smartphone" => "Smartphone",
-        "tablet" => "Tablette",
-        "mobilephone" => "Téléphone mobile",
-        "other" => "Autre",
-        other => other,
-    }
-}
-
 /// The entry, exit, goal and funnel sections of the page.
-pub fn visit_sections(tables: &VisitTables, period: &Period, min_group: i64) -> Markup {
+pub fn visit_sections(
+    tables: &VisitTables,
+    period: &Period,
+    links: &FilterLinks,
+    min_group: i64,
+) -> Markup {
     let when = period.in_french();
     html! {
         section.breakdown id="pages-entree" {
             h2 { "Pages d'entrée" }
-            (entries(&tables.entries, &when))
+            (entries(&tables.entries, &when, links))
         }
         section.breakdown id="pages-sortie" {
             h2 { "Pages de sortie" }
-            (exits(&tables.exits, &when))
+            (exits(&tables.exits, &when, links))
         }
         section.breakdown id="objectifs" {
             h2 { "Objectifs" }
             p { "Un objectif est atteint par une visite qui affiche sa page (une fois par visite). Taux de conversion : visites qui l'atteignent sur l'ensemble des visites (ou sur les visites de la campagne, de la page d'entrée, du type d'appareil)." }
-            (goals(&tables.goals, &when, min_group))
+            (goals(&tables.goals, &when, links, min_group))
         }
         section.breakdown id="tunnels" {
             h2 { "Tunnels" }
@@ -48,7 +43,7 @@ pub fn visit_sections(tables: &VisitTables, period: &Period, min_group: i64) -> 
     }
 }
 
-fn entries(rows: &[PageRow], when: &str) -> Markup {
+fn entries(rows: &[PageRow], when: &str, links: &FilterLinks) -> Markup {
     if rows.is_empty() {
         return html! { p { "Aucune visite sur cette période." } };
     }
@@ -65,7 +60,7 @@ fn entries(rows: &[PageRow], when: &str) -> Markup {
             .iter()
             .map(|row| {
                 vec![
-                    html! { (row.path) },
+                    links.cell(Dimension::Entry, &row.path, &row.path),
                     html! { (french_number(row.visits)) },
                     html! { (french_number(row.visitors)) },
                     html! { (percent(row.bounce_rate)) },
@@ -76,7 +71,7 @@ fn entries(rows: &[PageRow], when: &str) -> Markup {
     )
 }
 
-fn exits(rows: &[PageRow], when: &str) -> Markup {
+fn exits(rows: &[PageRow], when: &str, links: &FilterLinks) -> Markup {
     if rows.is_empty() {
         return html! { p { "Aucune visite sur cette période." } };
     }
@@ -87,7 +82,7 @@ fn exits(rows: &[PageRow], when: &str) -> Markup {
             .iter()
             .map(|row| {
                 vec![
-                    html! { (row.path) },
+                    links.cell(Dimension::Exit, &row.path, &row.path),
                     html! { (french_number(row.visits)) },
                     html! { (french_number(row.views)) },
                     html! { (percent(row.exit_rate())) },
@@ -97,14 +92,15 @@ fn exits(rows: &[PageRow], when: &str) -> Markup {
     )
 }
 
-fn goals(rows: &[GoalRow], when: &str, min_group: i64) -> Markup {
+fn goals(rows: &[GoalRow], when: &str, links: &FilterLinks, min_group: i64) -> Markup {
     let hidden = format!("moins de {min_group}");
     html! {
         (table(
             &format!("Objectifs, {when}"),
             &["Objectif", "Page", "Visites converties", "Visiteurs", "Taux de conversion"],
             &rows.iter().map(|row| vec![
-                html! { (row.name) },
+                // A goal of fewer visitors than the minimum is not a filter to offer.
+                if row.conversions.is_some() { links.cell(Dimension::Goal, &row.path, &row.name) } else { html! { (row.name) } },
                 html! { (row.path) },
                 html! { @match row.conversions { Some(n) => (french_number(n)), None => (hidden) } },
                 html! { @if row.conversions.is_some() { (french_number(row.visitors)) } @else { (hidden) } },
@@ -116,7 +112,7 @@ fn goals(rows: &[GoalRow], when: &str, min_group: i64) -> Markup {
                 summary { "« " (row.name) " » par campagne, page d'entrée et appareil" }
                 (splits(&format!("« {} » par campagne, {when}", row.name), "Campagne", &row.by_campaign, |v| v.to_owned()))
                 (splits(&format!("« {} » par page d'entrée, {when}", row.name), "Page d'entrée", &row.by_entry, |v| v.to_owned()))
-                (splits(&format!("« {} » par type d'appareil, {when}", row.name), "Appareil", &row.by_device, |v| device_label(v).to_owned()))
+                (splits(&format!("« {} » par type d'appareil, {when}", row.name), "Appareil", &row.by_device, |v| device_name(v).to_owned()))
             }
         }
     }
