@@ -80,7 +80,7 @@ pub fn full_table_page(viewer: &Viewer, t: &FullTable) -> Markup {
         html! {
             p { a href={ "/statistiques?" (t.view_query()) } { "← Retour aux statistiques" } }
             h1 { (title) }
-            (filter_bar(&period_query(t.period), t.filters, |key, value| shown_value(key, value)))
+            (filter_bar(&period_query(t.period), t.filters, shown_value))
             p.lead { (t.period.in_french()) " · " (lines) " ligne" @if t.page.total > 1 { "s" } }
             @if let Some(error) = t.period_error { p.field-error role="alert" { (error) } }
             (search_form(t, &path))
