@@ -13,6 +13,7 @@ pub mod views;
 mod client_ip;
 mod middleware;
 mod objection;
+pub mod partitions;
 pub mod period;
 pub mod reports;
 pub mod rollup;
