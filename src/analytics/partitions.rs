@@ -57,6 +57,11 @@ impl Month {
         )
     }
 
+    /// Its first day.
+    pub fn first_day(self) -> NaiveDate {
+        self.0
+    }
+
     /// The next month, or `None` past chrono's calendar.
     fn next(self) -> Option<Self> {
         self.0.checked_add_months(Months::new(1)).map(Month)
