@@ -43,6 +43,10 @@ CREATE TABLE visitor_log_audience PARTITION OF visitor_log
     FOR VALUES IN ('audience') PARTITION BY RANGE (occurred_at);
 CREATE TABLE visitor_log_security PARTITION OF visitor_log
     FOR VALUES IN ('security') PARTITION BY RANGE (occurred_at);
+-- Never holds a row: the CHECK on purpose refuses any other. It is there so
+-- that a row of another purpose is refused by that CHECK, which names the
+-- rule, rather than as a row without a partition.
+CREATE TABLE visitor_log_other PARTITION OF visitor_log DEFAULT;
 CREATE TABLE visitor_log_audience_default PARTITION OF visitor_log_audience DEFAULT;
 CREATE TABLE visitor_log_security_default PARTITION OF visitor_log_security DEFAULT;
 
