@@ -314,7 +314,9 @@ pub async fn purge_once(db: &Db, settings: &Settings, dry_run: bool) -> Result<(
     };
     let now = chrono::Utc::now();
     if !dry_run {
-        // As in the server: the finished days are counted before raw rows go.
+        // As in the server: the coming months exist, and the finished days
+        // are counted before raw rows go.
+        crate::analytics::partitions::ensure_coming_months(db, now).await?;
         let goals = std::sync::Arc::new(settings.analytics_goals.clone());
         crate::analytics::rollup::roll_up_with(db, &register, &goals, now).await?;
     }

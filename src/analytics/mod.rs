@@ -18,6 +18,7 @@ pub mod live;
 pub mod mail_reports;
 mod middleware;
 mod objection;
+pub mod partitions;
 pub mod period;
 pub mod reports;
 pub mod rollup;

@@ -197,6 +197,9 @@ pub async fn seed_demo(
 ) -> Result<SeedReport, DemoError> {
     check_bounds(events, days)?;
     let started = Instant::now();
+    // The months of the seeded past exist before their rows (PostgreSQL).
+    let first_day = now - chrono::Duration::days(i64::from(days));
+    crate::analytics::partitions::ensure_months(db, first_day, now).await?;
     let plan = Plan::new(register, events, days, now, seed);
 
     let (sender, mut batches) = mpsc::channel::<Arc<[VisitorEvent]>>(BATCHES_AHEAD);

@@ -9,6 +9,8 @@ pub mod views;
 mod register;
 mod retention;
 
+mod expired_rows;
+mod partition_purge;
 pub mod purge;
 
 pub use register::{LegalBasis, ProcessingActivity, Purpose, Reader, Register, StoredIn};

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::analytics::goals::Goals;
-use crate::analytics::rollup;
+use crate::analytics::{partitions, rollup};
 use crate::clock::SharedClock;
 use crate::db::Db;
 use crate::metrics::Metrics;
@@ -99,6 +99,9 @@ enum Continue {
 impl Run {
     /// One roll-up, then one purge.
     async fn once(&self, now: DateTime<Utc>, stopped: &watch::Receiver<bool>) -> Continue {
+        if let Err(error) = partitions::ensure_coming_months(&self.db, now).await {
+            tracing::error!(%error, "visitor log: coming month partitions not created");
+        }
         // Count the finished days before any raw row can go, so that the
         // aggregates always hold what the purge deletes.
         if let Err(error) = rollup::roll_up_with(&self.db, &self.register, &self.goals, now).await {

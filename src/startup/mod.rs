@@ -68,6 +68,12 @@ impl Application {
         let (listener, bound) = server::bind(settings.bind)?;
         let address = SiteAddress::of(&settings, bound)?;
         let services = Services::new(&settings, db.clone(), clock)?;
+        // Before the writer starts; the DEFAULT partition would take the
+        // rows otherwise, so a failure is logged, not fatal.
+        let now = services.clock.now();
+        if let Err(error) = crate::analytics::partitions::ensure_coming_months(&db, now).await {
+            tracing::error!(%error, "visitor log: coming month partitions not created");
+        }
         let (jobs, visitor_log) = Jobs::start(&settings, &services, &address.public_url);
         let analytics = state::analytics(&settings, &services, visitor_log.clone());
         let state = state::app_state(&settings, &services, address, &secret, visitor_log);

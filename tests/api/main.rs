@@ -28,6 +28,7 @@ mod maintenance;
 mod navigation;
 mod opt_out;
 mod pages;
+mod partitions;
 mod phones;
 mod proposals;
 mod public_forms;
