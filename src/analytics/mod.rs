@@ -11,6 +11,7 @@ pub mod routes;
 pub mod views;
 
 mod client_ip;
+pub mod counting;
 pub mod dimension;
 pub mod filters;
 pub mod goals;

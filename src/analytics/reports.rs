@@ -3,50 +3,23 @@
 //! rows through the same counting), with small groups merged so that no
 //! person can be singled out. Marketing never sees a row, only these.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use chrono::{DateTime, Utc};
 
-use chrono::{DateTime, Duration, Utc};
-
+use super::counting::{add_stored_hours, period_counts, previous_counts, PeriodCounts};
+pub use super::counting::{data_from, first_raw_day, ratio, Audience, Headline};
 use super::filters::Filters;
-use super::goals::Goals;
 pub use super::period::{Comparison, Period, PeriodError, PeriodKind};
-use super::rollup::{
-    count_audience, count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
-};
+use super::rollup::{Counts, Day, Dimension};
 pub use super::series::{Granularity, Metric, PointValue, SeriesPoint};
 use super::versions::group_by_family;
 use super::visit_report::{self, VisitTables};
-use crate::db::{on_pool, Db, DbError};
-use crate::privacy::{Purpose, Register};
+use crate::db::DbError;
 
 /// The label of merged small groups.
 pub const OTHERS: &str = "Autres";
 
 /// How many pages the pages table lists before « Autres ».
 const TOP_PAGES: usize = 20;
-
-/// The headline figures of a period.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Headline {
-    pub views: i64,
-    /// Visitors counted per day, added up over the period.
-    pub visitors: i64,
-    /// Visits (`visits.rs`: no 30-minute gap, within a day).
-    pub visits: i64,
-    /// Share of visits of one page view, 0 to 1.
-    pub bounce_rate: f64,
-    /// Seconds from the first to the last page view of a visit, on average
-    /// (a bounce counts 0).
-    pub average_duration_s: f64,
-    /// Page views per visit.
-    pub pages_per_visit: f64,
-    /// Share of visitors on a phone or a tablet, 0 to 1.
-    pub mobile_share: f64,
-    /// Fewer visitors than the minimum group: the page shows none of these
-    /// figures (a one-day period would otherwise give what the chart hides).
-    pub hidden: bool,
-}
 
 /// One line of a breakdown table.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,232 +74,6 @@ pub struct FamilyVersions {
 /// The label of a family's merged small versions.
 pub const OTHER_VERSIONS: &str = "Autres versions";
 
-/// What a period adds up to, before suppression.
-#[derive(Debug, Default)]
-struct PeriodCounts {
-    /// Per day, the whole site.
-    days: BTreeMap<Day, Counts>,
-    /// Per day and Paris hour, the whole site (for an hourly chart).
-    hours: BTreeMap<(Day, u32), Counts>,
-    /// Per (dimension, value), over the period.
-    values: HashMap<(Dimension, String), Counts>,
-}
-
-impl PeriodCounts {
-    fn add(&mut self, dimension: Dimension, value: String, counts: &Counts) {
-        self.values
-            .entry((dimension, value))
-            .or_default()
-            .add(counts);
-    }
-
-    /// A day counted from the raw rows: its total, and its breakdowns (or
-    /// only its devices).
-    fn add_day(&mut self, day: Day, day_counts: &DayCounts, with_breakdowns: bool) {
-        self.days.insert(day, day_counts.get(Dimension::Total, ""));
-        for ((dimension, value), c) in &day_counts.0 {
-            if *dimension == Dimension::Hour {
-                if let Ok(hour) = value.parse() {
-                    self.hours.insert((day, hour), c.clone());
-                }
-            }
-            let wanted = if with_breakdowns {
-                Dimension::BREAKDOWNS.contains(dimension)
-                    || Dimension::VERSIONS.contains(dimension)
-                    || Dimension::VISITS.contains(dimension)
-            } else {
-                *dimension == Dimension::Device
-            };
-            if wanted {
-                self.add(*dimension, value.clone(), c);
-            }
-        }
-    }
-
-    fn headline(&self) -> Headline {
-        let views: i64 = self.days.values().map(|c| c.views).sum();
-        let visitors: i64 = self.days.values().map(|c| c.visitors).sum();
-        let visits: i64 = self.days.values().map(|c| c.visits).sum();
-        let bounces: i64 = self.days.values().map(|c| c.bounces).sum();
-        let duration: i64 = self.days.values().map(|c| c.duration_s).sum();
-        let mobile: i64 = ["smartphone", "mobilephone", "tablet"]
-            .iter()
-            .filter_map(|device| self.values.get(&(Dimension::Device, (*device).to_owned())))
-            .map(|c| c.visitors)
-            .sum();
-        Headline {
-            views,
-            visitors,
-            visits,
-            bounce_rate: ratio(bounces, visits),
-            average_duration_s: ratio(duration, visits),
-            pages_per_visit: ratio(views, visits),
-            mobile_share: ratio(mobile, visitors),
-            hidden: false,
-        }
-    }
-}
-
-const BREAKDOWN_KEYS: &str = "'page', 'campaign', 'browser', 'os', 'device', 'manufacturer', \
-     'browser_version', 'os_version', 'entry', 'exit', 'goal', 'goal_campaign', 'goal_entry', \
-     'goal_device', 'funnel'";
-
-/// Where the statistics are read from, and what they are read with.
-#[derive(Clone, Copy)]
-pub struct Audience<'a> {
-    pub db: &'a Db,
-    pub register: &'a Register,
-    pub goals: &'a Arc<Goals>,
-    /// Fewer visitors than this are never shown as a figure.
-    pub min_group: i64,
-}
-
-/// Adds up the days `first` to `last`, counted until `until` (now, or
-/// the time of day a compared span is cut at): whole stored days from the
-/// aggregates, the others (today, a cut day, a day not counted yet) from
-/// the raw rows, counted the same way.
-async fn period_counts(
-    audience: &Audience<'_>,
-    filters: &Filters,
-    (first, last): (Day, Day),
-    until: DateTime<Utc>,
-    with_breakdowns: bool,
-) -> Result<PeriodCounts, DbError> {
-    if !filters.is_empty() {
-        return filtered_counts(audience, filters, (first, last), until, with_breakdowns).await;
-    }
-    let Audience {
-        db,
-        register,
-        goals,
-        ..
-    } = *audience;
-    let mut counts = PeriodCounts::default();
-    // A day cut before its end is counted from its raw rows only.
-    let whole_last = if until < day_start(last + 1) {
-        last - 1
-    } else {
-        last
-    };
-    let stored_days = add_stored_days(db, (first, whole_last), &mut counts).await?;
-    add_stored_values(db, (first, whole_last), with_breakdowns, &mut counts).await?;
-
-    // Days with no aggregates yet. Raw rows exist only for the audience
-    // retention window; before it, a day without aggregates had no visit.
-    let today = paris_day(until);
-    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(until));
-    for day in first.max(raw_from)..=last.min(today) {
-        if stored_days.contains(&day) {
-            continue;
-        }
-        let until = day_start(day + 1).min(until);
-        let day_counts = count_audience(db, goals, day_start(day), until).await?;
-        counts.add_day(day, &day_counts, with_breakdowns);
-    }
-    Ok(counts)
-}
-
-/// The first day whose raw rows are all still there: filtered views are
-/// counted from the raw rows, so they go back no further.
-pub fn first_raw_day(register: &Register, now: DateTime<Utc>) -> Day {
-    paris_day(register.retention(Purpose::Audience).period.before(now)) + 1
-}
-
-/// A filtered period, counted from the raw rows: the daily aggregates are
-/// not broken down by filter. Days before the raw rows count nothing.
-async fn filtered_counts(
-    audience: &Audience<'_>,
-    filters: &Filters,
-    (first, last): (Day, Day),
-    until: DateTime<Utc>,
-    with_breakdowns: bool,
-) -> Result<PeriodCounts, DbError> {
-    let mut counts = PeriodCounts::default();
-    let first = first.max(first_raw_day(audience.register, until));
-    let last = last.min(paris_day(until));
-    if first > last {
-        return Ok(counts);
-    }
-    let (from, to) = (day_start(first), day_start(last + 1).min(until));
-    let days = count_audience_by_day(audience.db, audience.goals, filters, from, to).await?;
-    for day in first..=last {
-        let day_counts = days.get(&day).cloned().unwrap_or_default();
-        counts.add_day(day, &day_counts, with_breakdowns);
-    }
-    Ok(counts)
-}
-
-/// The site's totals of the period's counted days; returns those days.
-async fn add_stored_days(
-    db: &Db,
-    (first, last): (Day, Day),
-    counts: &mut PeriodCounts,
-) -> Result<HashSet<Day>, DbError> {
-    let stored: Vec<(i64, i64, i64, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, views, visitors, visits, bounces, duration_s FROM audience_daily \
-         WHERE dimension = 'total' AND day >= $1 AND day <= $2"
-    )
-    .bind(first)
-    .bind(last)
-    .fetch_all(pool)
-    .await)?;
-    let stored_days = stored.iter().map(|row| row.0).collect();
-    for (day, views, visitors, visits, bounces, duration_s) in stored {
-        let day_counts = Counts {
-            views,
-            visitors,
-            visits,
-            bounces,
-            duration_s,
-        };
-        counts.days.insert(day, day_counts);
-    }
-    Ok(stored_days)
-}
-
-/// The period's breakdowns (or only its devices, for the headline's
-/// mobile share) from the counted days.
-async fn add_stored_values(
-    db: &Db,
-    (first, last): (Day, Day),
-    with_breakdowns: bool,
-    counts: &mut PeriodCounts,
-) -> Result<(), DbError> {
-    let dimensions = if with_breakdowns {
-        BREAKDOWN_KEYS
-    } else {
-        "'device'"
-    };
-    // PostgreSQL sums BIGINT into NUMERIC: the cast brings it back (SQLite
-    // sums integers into an integer already).
-    let sql = format!(
-        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT), \
-           CAST(SUM(visits) AS BIGINT), CAST(SUM(bounces) AS BIGINT), \
-           CAST(SUM(duration_s) AS BIGINT) \
-         FROM audience_daily WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
-         GROUP BY dimension, value"
-    );
-    type Row = (String, String, i64, i64, i64, i64, i64);
-    let values: Vec<Row> = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(first)
-        .bind(last)
-        .fetch_all(pool)
-        .await)?;
-    for (dimension, value, views, visitors, visits, bounces, duration_s) in values {
-        if let Some(dimension) = Dimension::parse(&dimension) {
-            let value_counts = Counts {
-                views,
-                visitors,
-                visits,
-                bounces,
-                duration_s,
-            };
-            counts.add(dimension, value, &value_counts);
-        }
-    }
-    Ok(())
-}
-
 /// Merges rows with fewer visitors than `min_group` into « Autres », keeps
 /// at most `limit` named rows, and computes shares of the table's views.
 pub fn suppress(
@@ -358,15 +105,6 @@ pub fn suppress(
             bounces: c.bounces,
         })
         .collect()
-}
-
-/// `part / whole`, 0 when there is no whole.
-fn ratio(part: i64, whole: i64) -> f64 {
-    if whole > 0 {
-        part as f64 / whole as f64
-    } else {
-        0.0
-    }
 }
 
 /// The period's values of one dimension, before suppression.
@@ -470,53 +208,6 @@ pub async fn full_table(
     ))
 }
 
-/// The hours of the stored days, for an hourly chart over several days.
-async fn add_stored_hours(
-    db: &Db,
-    (first, last): (Day, Day),
-    counts: &mut PeriodCounts,
-) -> Result<(), DbError> {
-    let rows: Vec<(i64, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, value, views, visitors FROM audience_daily \
-         WHERE dimension = 'hour' AND day >= $1 AND day <= $2"
-    )
-    .bind(first)
-    .bind(last)
-    .fetch_all(pool)
-    .await)?;
-    for (day, hour, views, visitors) in rows {
-        if let Ok(hour) = hour.parse() {
-            counts.hours.entry((day, hour)).or_insert(Counts {
-                views,
-                visitors,
-                ..Counts::default()
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The compared span's figures, and whether its cut day had to be
-/// counted whole (its raw rows are gone).
-async fn previous_counts(
-    audience: &Audience<'_>,
-    filters: &Filters,
-    comparison: &Comparison,
-    now: DateTime<Utc>,
-) -> Result<(PeriodCounts, bool), DbError> {
-    let register = audience.register;
-    let span = (comparison.first, comparison.last);
-    let whole = day_start(comparison.last + 1);
-    let raw_from = register.retention(Purpose::Audience).period.before(now);
-    let (until, whole_days) = match comparison.cut {
-        Some(_) if day_start(comparison.last) < raw_from => (whole, true),
-        Some(cut) => (cut, false),
-        None => (whole, false),
-    };
-    let counts = period_counts(audience, filters, span, until.min(now), false).await?;
-    Ok((counts, whole_days))
-}
-
 /// Fewer visitors than the minimum group, but some: no figure is shown,
 /// nor any table (its « Autres » would give the total away).
 fn is_small(headline: &Headline, min_group: i64) -> bool {
@@ -595,33 +286,6 @@ fn hide_everything(report: &mut Report) {
         .table_lines
         .iter_mut()
         .for_each(|(_, lines)| *lines = 0);
-}
-
-/// The first day with figures (aggregates or raw rows), for `tout`;
-/// `today` when there is none.
-pub async fn data_from(db: &Db, today: Day) -> Result<Day, DbError> {
-    let stored: (Option<i64>,) = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT MIN(day) FROM audience_daily"
-    )
-    .fetch_one(pool)
-    .await)?;
-    let raw: (Option<i64>,) = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT MIN(occurred_at) FROM visitor_log WHERE purpose = 'audience'"
-    )
-    .fetch_one(pool)
-    .await)?;
-    let raw = raw
-        .0
-        .and_then(DateTime::<Utc>::from_timestamp_millis)
-        .map(paris_day);
-    Ok([stored.0, raw].into_iter().flatten().min().unwrap_or(today))
-}
-
-/// Visitors in the last 30 minutes, from the raw rows.
-pub async fn visitors_now(db: &Db, now: DateTime<Utc>) -> Result<i64, DbError> {
-    let (from, until) = (now - Duration::minutes(30), now + Duration::seconds(1));
-    let counts = count_audience(db, &Arc::new(Goals::default()), from, until).await?;
-    Ok(counts.get(Dimension::Total, "").visitors)
 }
 
 /// The relative change from `before` to `after`, when there is one.
