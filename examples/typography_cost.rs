@@ -89,6 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         register: &register,
         goals: &goals,
         min_group: 5,
+        days: &wemaintain::analytics::today::RunningDays::default(),
     };
     let filters = wemaintain::analytics::filters::Filters::default();
     let report = reports::report(&audience, &period, granularity, &filters, now).await?;

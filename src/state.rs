@@ -42,6 +42,8 @@ pub struct AppState {
     pub min_group: i64,
     /// The goals and funnels of the statistics.
     pub goals: std::sync::Arc<crate::analytics::goals::Goals>,
+    /// Today's statistics, counted as the day goes.
+    pub running_days: std::sync::Arc<crate::analytics::today::RunningDays>,
 }
 
 impl AppState {

@@ -12,8 +12,9 @@ use super::filters::Filters;
 use super::goals::Goals;
 use super::period::Comparison;
 use super::rollup::{
-    count_audience, count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
+    count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
 };
+use super::today::RunningDays;
 use crate::db::{on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
@@ -126,6 +127,8 @@ pub struct Audience<'a> {
     pub goals: &'a Arc<Goals>,
     /// Fewer visitors than this are never shown as a figure.
     pub min_group: i64,
+    /// Today (and a compared day) counted as it goes.
+    pub days: &'a RunningDays,
 }
 
 /// Adds up the days `first` to `last`, counted until `until` (now, or
@@ -166,8 +169,12 @@ pub(super) async fn period_counts(
         if stored_days.contains(&day) {
             continue;
         }
-        let until = day_start(day + 1).min(until);
-        let day_counts = count_audience(db, goals, day_start(day), until).await?;
+        // The cut instant stands for now: a cut day is read up to it.
+        let day_until = day_start(day + 1).min(until);
+        let day_counts = audience
+            .days
+            .counts(db, goals, day, day_until, until)
+            .await?;
         counts.add_day(day, &day_counts, with_breakdowns);
     }
     Ok(counts)

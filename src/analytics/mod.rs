@@ -26,6 +26,7 @@ pub mod rollup;
 pub mod series;
 mod store;
 pub mod tables;
+pub mod today;
 mod url;
 pub mod user_agent;
 pub mod versions;

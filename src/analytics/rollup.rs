@@ -10,7 +10,7 @@
 //! three times), as privacy-first tools do, since nothing links two days.
 //! README, "Statistics", says what this over- and under-counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ use crate::privacy::{Purpose, Register};
 
 use super::filters::Filters;
 use super::goals::Goals;
-use super::visits::{PageView, Splitter, Tallies, Visitor};
+use super::visits::{PageView, Splitter, Tallies, Tally, Visit, Visitor};
 
 pub use super::dimension::Dimension;
 
@@ -176,38 +176,57 @@ impl DayCounter {
 
     /// Adds a row, no earlier than the previous one.
     pub fn add(&mut self, row: &AudienceRow) {
-        let key = visitor_key(row);
-        let visitor = || Visitor {
-            key,
-            browser: row.browser.as_deref().unwrap_or(UNKNOWN).to_owned(),
-            os: row.os.as_deref().unwrap_or(UNKNOWN).to_owned(),
-            device: row.device_type.clone(),
-            browser_version: version_value(row.browser.as_deref(), row.browser_version.as_deref()),
-            os_version: version_value(row.os.as_deref(), row.os_version.as_deref()),
-        };
-        let at = DateTime::<Utc>::from_timestamp_millis(row.occurred_at);
-        let page = PageView {
-            path: row.url.split('?').next().unwrap_or("/").to_owned(),
-            campaign: row
-                .url
-                .contains('?')
-                .then(|| campaign_of(&row.url))
-                .flatten(),
-            at: row.occurred_at,
-            hour: at.map(|at| paris::local(at).hour() as u8).unwrap_or(0),
-            manufacturer: row.manufacturer.clone(),
-        };
-        let ends_by = |_| {
-            at.map(|at| millis(day_start(paris_day(at) + 1)))
-                .unwrap_or(i64::MAX)
-        };
         let (goals, filters, tallies) = (&self.goals, &self.filters, &mut self.tallies);
-        self.splitter
-            .add(key, visitor, page, ends_by, &mut |visit| {
-                if visit.matches_filters(filters, goals) {
-                    tallies.add_visit(&visit, goals)
+        split(&mut self.splitter, row, &mut |visit| {
+            if visit.matches_filters(filters, goals) {
+                tallies.add_visit(&visit, goals)
+            }
+        });
+    }
+
+    /// What the rows added so far and `tail` (later rows, no earlier than
+    /// them) add up to, the visits under way counted as they stand; the
+    /// counter itself goes on unchanged. It costs the values counted and
+    /// the visits of the last 30 minutes, not the rows already added: what
+    /// lets today's figures be counted as the day goes (`today.rs`).
+    pub fn snapshot(&self, tail: &[AudienceRow]) -> DayCounts {
+        let mut splitter = self.splitter.clone();
+        let mut closed = Vec::new();
+        for row in tail {
+            split(&mut splitter, row, &mut |visit| closed.push(visit));
+        }
+        let mut counts: HashMap<(Dimension, String), Counts> = HashMap::new();
+        for (dimension, values) in &self.tallies.0 {
+            for (value, tally) in values {
+                counts.insert((*dimension, value.clone()), counts_of(tally));
+            }
+        }
+        // A visitor already among a value's visitors is not counted twice.
+        let mut new_visitors: HashSet<(Dimension, String, u64)> = HashSet::new();
+        let visits = closed.iter().chain(splitter.open_visits());
+        for visit in visits.filter(|v| v.matches_filters(&self.filters, &self.goals)) {
+            let (bounce, duration) = (i64::from(visit.is_bounce()), visit.duration_s());
+            let key = visit.visitor.key;
+            for ((dimension, value), (views, counted)) in visit.touched(&self.goals) {
+                let known = self
+                    .tallies
+                    .0
+                    .get(&dimension)
+                    .and_then(|values| values.get(&value))
+                    .is_some_and(|tally| tally.visitors.contains(&key));
+                let entry = counts.entry((dimension, value.clone())).or_default();
+                entry.views += views;
+                if !known && new_visitors.insert((dimension, value, key)) {
+                    entry.visitors += 1;
                 }
-            });
+                if counted {
+                    entry.visits += 1;
+                    entry.bounces += bounce;
+                    entry.duration_s += duration;
+                }
+            }
+        }
+        DayCounts(counts)
     }
 
     pub fn finish(self) -> DayCounts {
@@ -222,18 +241,9 @@ impl DayCounter {
                 .0
                 .into_iter()
                 .flat_map(|(dimension, values)| {
-                    values.into_iter().map(move |(value, tally)| {
-                        (
-                            (dimension, value),
-                            Counts {
-                                views: tally.views,
-                                visitors: tally.visitors.len() as i64,
-                                visits: tally.visits,
-                                bounces: tally.bounces,
-                                duration_s: tally.duration_s,
-                            },
-                        )
-                    })
+                    values
+                        .into_iter()
+                        .map(move |(value, tally)| ((dimension, value), counts_of(&tally)))
                 })
                 .collect(),
         )
@@ -251,6 +261,46 @@ pub fn count(rows: &[AudienceRow], goals: &Arc<Goals>) -> DayCounts {
 
 const UNKNOWN: &str = "Inconnu";
 
+fn counts_of(tally: &Tally) -> Counts {
+    Counts {
+        views: tally.views,
+        visitors: tally.visitors.len() as i64,
+        visits: tally.visits,
+        bounces: tally.bounces,
+        duration_s: tally.duration_s,
+    }
+}
+
+/// Hands a row to the visits under way; `done` gets the visits it ends.
+fn split(splitter: &mut Splitter, row: &AudienceRow, done: &mut impl FnMut(Visit)) {
+    let key = visitor_key(row);
+    let visitor = || Visitor {
+        key,
+        browser: row.browser.as_deref().unwrap_or(UNKNOWN).to_owned(),
+        os: row.os.as_deref().unwrap_or(UNKNOWN).to_owned(),
+        device: row.device_type.clone(),
+        browser_version: version_value(row.browser.as_deref(), row.browser_version.as_deref()),
+        os_version: version_value(row.os.as_deref(), row.os_version.as_deref()),
+    };
+    let at = DateTime::<Utc>::from_timestamp_millis(row.occurred_at);
+    let page = PageView {
+        path: row.url.split('?').next().unwrap_or("/").to_owned(),
+        campaign: row
+            .url
+            .contains('?')
+            .then(|| campaign_of(&row.url))
+            .flatten(),
+        at: row.occurred_at,
+        hour: at.map(|at| paris::local(at).hour() as u8).unwrap_or(0),
+        manufacturer: row.manufacturer.clone(),
+    };
+    let ends_by = |_| {
+        at.map(|at| millis(day_start(paris_day(at) + 1)))
+            .unwrap_or(i64::MAX)
+    };
+    splitter.add(key, visitor, page, ends_by, done);
+}
+
 /// Counts the raw audience rows between two instants (`stream_audience`).
 pub async fn count_audience(
     db: &Db,
@@ -259,7 +309,7 @@ pub async fn count_audience(
     until: DateTime<Utc>,
 ) -> Result<DayCounts, DbError> {
     let counter = DayCounter::new(goals.clone());
-    let counter = stream_audience(db, from, until, counter, DayCounter::add).await?;
+    let counter = stream_audience(db, (from, until), i64::MAX, counter, DayCounter::add).await?;
     Ok(counter.finish())
 }
 
@@ -279,7 +329,7 @@ pub async fn count_audience_by_day(
         current: None,
         done: BTreeMap::new(),
     };
-    let mut days = stream_audience(db, from, until, days, ByDay::add).await?;
+    let mut days = stream_audience(db, (from, until), i64::MAX, days, ByDay::add).await?;
     if let Some((day, _, counter)) = days.current.take() {
         days.done.insert(day, counter.finish());
     }
@@ -315,30 +365,30 @@ impl ByDay {
     }
 }
 
-/// Hands the raw audience rows between two instants, in time order, to
-/// `add`, one at a time: a busy day's rows are never all in memory (with
+/// Hands the raw audience rows between two instants (of an id up to
+/// `max_id`), in time order, to `add`, one at a time: a busy day's rows are never all in memory (with
 /// them all loaded, each look at today's statistics took about 90 MB on a
 /// day of 400,000 page views; bench/soak). On SQLite they are read through
 /// rusqlite on sqlx's own connection, as the writer writes them: sqlx spends
 /// about 9 µs a row handing each one over from its connection thread, which
 /// made a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
-async fn stream_audience<S: Send + 'static>(
+pub(super) async fn stream_audience<S: Send + 'static>(
     db: &Db,
-    from: DateTime<Utc>,
-    until: DateTime<Utc>,
+    (from, until): (DateTime<Utc>, DateTime<Utc>),
+    max_id: i64,
     mut state: S,
     add: fn(&mut S, &AudienceRow),
 ) -> Result<S, DbError> {
     const SQL: &str = "SELECT occurred_at, ip, browser, browser_version, os, os_version, \
            device_type, manufacturer, url FROM visitor_log \
-         WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2 \
+         WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2 AND id <= $3 \
          ORDER BY occurred_at";
     let (from, until) = (millis(from), millis(until));
     match db {
         Db::Sqlite(pool) => {
             on_sqlite_handle(pool, move |sqlite| {
                 let mut statement = sqlite.prepare_cached(SQL)?;
-                let mut rows = statement.query([from, until])?;
+                let mut rows = statement.query([from, until, max_id])?;
                 while let Some(row) = rows.next()? {
                     let row = AudienceRow {
                         occurred_at: row.get(0)?,
@@ -361,6 +411,7 @@ async fn stream_audience<S: Send + 'static>(
             let mut rows = sqlx::query_as::<_, AudienceRow>(SQL)
                 .bind(from)
                 .bind(until)
+                .bind(max_id)
                 .fetch(pool);
             while let Some(row) = rows.next().await {
                 add(&mut state, &row?);
@@ -511,6 +562,34 @@ mod tests {
             device_type: "pc".into(),
             manufacturer: None,
             url: url.into(),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_counts_what_the_end_of_the_day_would() {
+        let rows = vec![
+            row("81.250.17.0", "Chrome", "/", "2026-03-02T08:00:00Z"),
+            row("81.250.17.0", "Chrome", "/contact", "2026-03-02T08:10:00Z"),
+            row("90.1.2.0", "Chrome", "/", "2026-03-02T08:12:00Z"),
+            row("81.250.17.0", "Chrome", "/contact/envoye", "2026-03-02T08:20:00Z"),
+            row("81.250.17.0", "Chrome", "/", "2026-03-02T09:00:00Z"),
+            row("90.1.2.0", "Firefox", "/services", "2026-03-02T09:05:00Z"),
+        ];
+        let goals = Arc::new(Goals::default());
+        let whole = count(&rows, &goals);
+        // Whichever row the counter has reached, its snapshot with the rest
+        // as its tail is the day's count, and the counter goes on as before.
+        for reached in 0..=rows.len() {
+            let mut counter = DayCounter::new(goals.clone());
+            for row in &rows[..reached] {
+                counter.add(row);
+            }
+            assert_eq!(counter.snapshot(&rows[reached..]), whole, "at {reached}");
+            assert_eq!(counter.snapshot(&rows[reached..]), whole, "again at {reached}");
+            for row in &rows[reached..] {
+                counter.add(row);
+            }
+            assert_eq!(counter.finish(), whole, "finished after {reached}");
         }
     }
 

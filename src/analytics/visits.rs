@@ -197,7 +197,7 @@ pub const HOURS: [&str; 24] = [
 ];
 
 /// The visits under way while a day's rows are read in time order.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Splitter {
     open: HashMap<u64, Visit>,
     last_sweep: i64,
@@ -248,6 +248,11 @@ impl Splitter {
         for key in over {
             done(self.open.remove(&key).expect("listed"));
         }
+    }
+
+    /// The visits under way.
+    pub fn open_visits(&self) -> impl Iterator<Item = &Visit> {
+        self.open.values()
     }
 
     /// Completes every visit under way (the rows are all read).

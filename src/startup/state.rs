@@ -100,6 +100,7 @@ pub(super) fn app_state(
         proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
         min_group: settings.min_group,
         goals: std::sync::Arc::new(settings.analytics_goals.clone()),
+        running_days: std::sync::Arc::default(),
         emergency_phone: settings.emergency_phone.clone(),
     })
 }

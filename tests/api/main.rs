@@ -45,6 +45,7 @@ mod statistics;
 mod statistics_mail_reports;
 mod statistics_periods;
 mod statistics_tables;
+mod statistics_today;
 mod statistics_visits;
 mod typography;
 mod visitor_log;

@@ -28,7 +28,7 @@ const MARKETING: &str = "marketing@wemaintain.com";
 const IP_PREFIX: &str = "198.51.";
 
 /// One page view by visitor `who` (each `who` is its own address).
-struct View {
+pub(super) struct View {
     at: DateTime<Utc>,
     who: usize,
     browser: (&'static str, &'static str),
@@ -36,7 +36,7 @@ struct View {
     url: String,
 }
 
-fn view(at: DateTime<Utc>, who: usize, url: &str) -> View {
+pub(super) fn view(at: DateTime<Utc>, who: usize, url: &str) -> View {
     View {
         at,
         who,
@@ -46,7 +46,7 @@ fn view(at: DateTime<Utc>, who: usize, url: &str) -> View {
     }
 }
 
-async fn insert(app: &TestApp, views: &[View]) {
+pub(super) async fn insert(app: &TestApp, views: &[View]) {
     let rows: Vec<VisitorEvent> = views
         .iter()
         .map(|v| VisitorEvent {
@@ -70,7 +70,7 @@ async fn insert(app: &TestApp, views: &[View]) {
 
 /// A marketing browser that objects to measurement: its own visits leave
 /// no audience row.
-async fn marketing(app: &TestApp) -> Browser {
+pub(super) async fn marketing(app: &TestApp) -> Browser {
     create_account(app, Role::Marketing, MARKETING).await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("sec-gpc", reqwest::header::HeaderValue::from_static("1"));
@@ -96,7 +96,7 @@ async fn page(browser: &Browser, path: &str) -> String {
 }
 
 /// A CSV (`;`) as records, after its byte-order mark.
-async fn csv(browser: &Browser, path: &str) -> Vec<Vec<String>> {
+pub(super) async fn csv(browser: &Browser, path: &str) -> Vec<Vec<String>> {
     let response = browser.get(path).await;
     assert_eq!(response.status(), 200, "{path}");
     assert!(header(response.headers(), "content-type").starts_with("text/csv"));

@@ -23,6 +23,7 @@ use crate::analytics::filters::Filters;
 use crate::analytics::goals::Goals;
 use crate::analytics::period::Period;
 use crate::analytics::reports::{self, Audience, Granularity, Report};
+use crate::analytics::today::RunningDays;
 use crate::analytics::views::statistics::period_query;
 use crate::audit::{Audit, AuditEvent};
 use crate::auth::{digest, link_token};
@@ -110,11 +111,13 @@ impl ReportJob {
 
     async fn report(&self, period: &Period, now: DateTime<Utc>) -> Result<Report, DbError> {
         let granularity = Granularity::automatic(period);
+        let days = RunningDays::default();
         let audience = Audience {
             db: &self.db,
             register: &self.register,
             goals: &self.goals,
             min_group: self.min_group,
+            days: &days,
         };
         let everything = Filters::default();
         reports::report(&audience, period, granularity, &everything, now).await

@@ -102,6 +102,7 @@ pub(super) fn audience(state: &AppState) -> Audience<'_> {
         register: &state.register,
         goals: &state.goals,
         min_group: state.min_group,
+        days: &state.running_days,
     }
 }
 

@@ -1,0 +1,205 @@
+//! Today's figures (and those of a day compared until the same hour),
+//! counted as the day goes: each look at the statistics reads only the rows
+//! written since the one before, by id, instead of counting the whole day
+//! again. A busy day's answer then costs what arrived in the meantime, not
+//! the day's traffic (docs/benchmarks.md, `bench/stats`).
+//!
+//! A running count holds the day's counter (per value, its visitors'
+//! hashes, as the roll-up does; never stored) up to a settled instant, 30
+//! seconds ago: rows younger than that may still be on their way from the
+//! visitor-log writer. They are kept apart and counted into each answer
+//! without changing the counter (`DayCounter::snapshot`). A row that shows
+//! up late, older than the settled instant, makes the day counted again
+//! from its rows: the answer stays exact. Each instance keeps its own
+//! counts; the nightly roll-up counts every finished day again anyway.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::Mutex;
+
+use super::goals::Goals;
+use super::rollup::{
+    count_audience, day_start, stream_audience, AudienceRow, Day, DayCounter, DayCounts,
+};
+use crate::db::{millis, on_pool, Db, DbError};
+
+/// How long a row may take from the request to the table.
+const SETTLING: Duration = Duration::seconds(30);
+
+/// How many days are kept counting: today, the day it is compared with,
+/// and a day not rolled up yet.
+const KEPT: usize = 4;
+
+/// Rows read by id at once; more means a long pause: the day is counted
+/// again from the time index instead.
+const NEW_ROWS_AT_ONCE: i64 = 200_000;
+
+/// The days being counted, for the whole server.
+#[derive(Default)]
+pub struct RunningDays(Mutex<Vec<RunningDay>>);
+
+struct RunningDay {
+    day: Day,
+    /// Rows before this instant (ms) are in the counter.
+    counted_until: i64,
+    /// Rows up to this id were in the table when the count began: they are
+    /// read by time; later ones by id.
+    start_id: i64,
+    /// The last id read.
+    last_id: i64,
+    counter: DayCounter,
+    /// Rows read by id, not settled yet.
+    pending: Vec<AudienceRow>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NewRow {
+    id: i64,
+    #[sqlx(flatten)]
+    row: AudienceRow,
+}
+
+impl RunningDays {
+    /// The counts of `day`'s raw rows before `until`, at `now`.
+    pub async fn counts(
+        &self,
+        db: &Db,
+        goals: &Arc<Goals>,
+        day: Day,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<DayCounts, DbError> {
+        let mut days = self.0.lock().await;
+        let settled = until
+            .min(now - SETTLING)
+            .max(day_start(day))
+            .min(day_start(day + 1));
+        let kept = days
+            .iter()
+            .position(|d| d.day == day)
+            .map(|i| days.remove(i))
+            // A day asked until an earlier time than counted: counted again.
+            .filter(|d| d.counted_until <= millis(settled));
+        let mut running = match kept {
+            Some(running) => running,
+            None => RunningDay::start(db, goals, day).await?,
+        };
+        if !running.catch_up(db, settled).await? {
+            // A row came late: the day is counted again, once.
+            running = RunningDay::start(db, goals, day).await?;
+            if !running.catch_up(db, settled).await? {
+                let from = day_start(day);
+                return count_audience(db, goals, from, until.min(day_start(day + 1))).await;
+            }
+        }
+        let counts = running.snapshot(db, settled, until).await?;
+        days.insert(0, running);
+        days.truncate(KEPT);
+        Ok(counts)
+    }
+}
+
+impl RunningDay {
+    async fn start(db: &Db, goals: &Arc<Goals>, day: Day) -> Result<Self, DbError> {
+        let start_id: Option<i64> = on_pool!(db, |pool| sqlx::query_scalar(
+            "SELECT MAX(id) FROM visitor_log"
+        )
+        .fetch_one(pool)
+        .await)?;
+        let start_id = start_id.unwrap_or(0);
+        Ok(RunningDay {
+            day,
+            counted_until: millis(day_start(day)),
+            start_id,
+            last_id: start_id,
+            counter: DayCounter::new(goals.clone()),
+            pending: Vec::new(),
+        })
+    }
+
+    /// Counts the rows up to `settled`; `false` when a row older than what
+    /// was counted showed up (the count must begin again).
+    async fn catch_up(&mut self, db: &Db, settled: DateTime<Utc>) -> Result<bool, DbError> {
+        let new = new_rows(db, self.last_id).await?;
+        if new.len() as i64 >= NEW_ROWS_AT_ONCE {
+            return Ok(false);
+        }
+        let (first, end) = (millis(day_start(self.day)), millis(day_start(self.day + 1)));
+        for NewRow { id, row } in new {
+            self.last_id = self.last_id.max(id);
+            if row.occurred_at < first || row.occurred_at >= end {
+                continue;
+            }
+            if row.occurred_at < self.counted_until {
+                return Ok(false);
+            }
+            self.pending.push(row);
+        }
+        let settled_ms = millis(settled);
+        if settled_ms > self.counted_until {
+            let from =
+                DateTime::<Utc>::from_timestamp_millis(self.counted_until).unwrap_or(settled);
+            let mut rows = read(db, (from, settled), self.start_id).await?;
+            self.pending.sort_by_key(|row| row.occurred_at);
+            let now_settled = self.pending.partition_point(|r| r.occurred_at < settled_ms);
+            rows.extend(self.pending.drain(..now_settled));
+            rows.sort_by_key(|row| row.occurred_at);
+            for row in &rows {
+                self.counter.add(row);
+            }
+            self.counted_until = settled_ms;
+        }
+        Ok(true)
+    }
+
+    /// The counts until `until`: the counter, and the rows after `settled`.
+    async fn snapshot(
+        &self,
+        db: &Db,
+        settled: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<DayCounts, DbError> {
+        let until_ms = millis(until);
+        let mut tail = if until > settled {
+            read(db, (settled, until), self.start_id).await?
+        } else {
+            Vec::new()
+        };
+        tail.extend(
+            self.pending
+                .iter()
+                .filter(|row| row.occurred_at < until_ms)
+                .cloned(),
+        );
+        tail.sort_by_key(|row| row.occurred_at);
+        Ok(self.counter.snapshot(&tail))
+    }
+}
+
+/// The audience rows between two instants of an id up to `max_id`.
+async fn read(
+    db: &Db,
+    span: (DateTime<Utc>, DateTime<Utc>),
+    max_id: i64,
+) -> Result<Vec<AudienceRow>, DbError> {
+    stream_audience(db, span, max_id, Vec::new(), |rows, row| {
+        rows.push(row.clone())
+    })
+    .await
+}
+
+/// The audience rows written after `last_id`, by id: an index range, so
+/// it costs what was written since, whatever the day's traffic.
+async fn new_rows(db: &Db, last_id: i64) -> Result<Vec<NewRow>, DbError> {
+    let rows = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, occurred_at, ip, browser, browser_version, os, os_version, device_type, \
+         manufacturer, url FROM visitor_log WHERE id > $1 AND purpose = 'audience' \
+         ORDER BY id LIMIT $2"
+    )
+    .bind(last_id)
+    .bind(NEW_ROWS_AT_ONCE)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
