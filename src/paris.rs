@@ -58,23 +58,25 @@ pub fn time_text(at: DateTime<Utc>) -> String {
     local(at).format("%H h %M").to_string()
 }
 
+/// The months' names, January first.
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// « 4 décembre 2026 à 17 h 25 », as a contract dates its signature (no-break
 /// spaces keep the hour on one line); « — » for a time stamp out of range.
 pub fn long_date_time_text(ms: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let Some(at) = DateTime::<Utc>::from_timestamp_millis(ms) else {
         return String::from("—");
     };

@@ -6,28 +6,13 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
 use super::rollup::{date_of_day, day_of_date, Day};
 use crate::domain::{DateError, DateRange, DateRangeError};
-use crate::paris;
+use crate::paris::{self, MONTHS};
 
 /// The longest custom period: what the aggregates keep.
 const MAX_DAYS: i64 = 25 * 31;
 
 /// How far back the arrows may go (a guard on hand-made links).
 const MAX_SHIFT: i64 = 400;
-
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {

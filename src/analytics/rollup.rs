@@ -571,7 +571,12 @@ mod tests {
             row("81.250.17.0", "Chrome", "/", "2026-03-02T08:00:00Z"),
             row("81.250.17.0", "Chrome", "/contact", "2026-03-02T08:10:00Z"),
             row("90.1.2.0", "Chrome", "/", "2026-03-02T08:12:00Z"),
-            row("81.250.17.0", "Chrome", "/contact/envoye", "2026-03-02T08:20:00Z"),
+            row(
+                "81.250.17.0",
+                "Chrome",
+                "/contact/envoye",
+                "2026-03-02T08:20:00Z",
+            ),
             row("81.250.17.0", "Chrome", "/", "2026-03-02T09:00:00Z"),
             row("90.1.2.0", "Firefox", "/services", "2026-03-02T09:05:00Z"),
         ];
@@ -585,7 +590,11 @@ mod tests {
                 counter.add(row);
             }
             assert_eq!(counter.snapshot(&rows[reached..]), whole, "at {reached}");
-            assert_eq!(counter.snapshot(&rows[reached..]), whole, "again at {reached}");
+            assert_eq!(
+                counter.snapshot(&rows[reached..]),
+                whole,
+                "again at {reached}"
+            );
             for row in &rows[reached..] {
                 counter.add(row);
             }

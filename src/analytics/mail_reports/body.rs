@@ -10,24 +10,10 @@ use crate::analytics::rollup::Dimension;
 use crate::analytics::views::figures::{percent, HeadlineFigure};
 use crate::analytics::views::statistics::{dimension_labels, value_label};
 use crate::mail::OutgoingMail;
+use crate::paris::MONTHS;
 
 /// How many pages the mail lists.
 const TOP_PAGES: usize = 10;
-
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
 
 /// One part of the mail: a title and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]

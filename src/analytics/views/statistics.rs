@@ -350,18 +350,27 @@ pub fn table_csv(
         .find(|(d, _)| *d == dimension)
         .map(|(_, rows)| rows.as_slice())
         .unwrap_or_default();
+    rows_csv(dimension, &report.period, "", rows, separator)
+}
+
+/// Rows of a breakdown as CSV, its file named after the table, `kind`
+/// (« -complet » for a full table) and the period.
+pub fn rows_csv(
+    dimension: Dimension,
+    period: &Period,
+    kind: &str,
+    rows: &[BreakdownRow],
+    separator: Separator,
+) -> Result<CsvDownload, CsvError> {
     let (_, column) = dimension_labels(dimension);
     let filename = format!(
-        "statistiques-{}-{}-{}.csv",
+        "statistiques-{}{kind}-{}-{}.csv",
         table_key(dimension),
-        report.period.first_date().format("%Y-%m-%d"),
-        report.period.last_date().format("%Y-%m-%d")
+        period.first_date().format("%Y-%m-%d"),
+        period.last_date().format("%Y-%m-%d")
     );
-    let mut csv = CsvDownload::new(
-        filename,
-        separator,
-        &[column, "Pages vues", "Part des pages vues (%)", "Visiteurs"],
-    )?;
+    let header = [column, "Pages vues", "Part des pages vues (%)", "Visiteurs"];
+    let mut csv = CsvDownload::new(filename, separator, &header)?;
     for row in rows {
         csv.row([
             Cell::Text(value_label(dimension, &row.value)),

@@ -13,7 +13,7 @@ use crate::analytics::reports::{
 use crate::analytics::rollup::{date_of_day, Dimension};
 use crate::analytics::tables::{Order, SortKey, TablePage, TableRequest};
 use crate::analytics::views::statistics::{
-    dimension_labels, live_pages, period_query, table_key, value_label,
+    dimension_labels, live_pages, period_query, rows_csv, table_key, value_label,
 };
 use crate::analytics::views::statistics_filters::{filter_bar, shown_value};
 use crate::auth::Viewer;
@@ -181,27 +181,7 @@ pub fn full_table_csv(
     rows: &[BreakdownRow],
     separator: Separator,
 ) -> Result<CsvDownload, CsvError> {
-    let (_, column) = dimension_labels(dimension);
-    let filename = format!(
-        "statistiques-{}-complet-{}-{}.csv",
-        table_key(dimension),
-        period.first_date().format("%Y-%m-%d"),
-        period.last_date().format("%Y-%m-%d")
-    );
-    let header = [column, "Pages vues", "Part des pages vues (%)", "Visiteurs"];
-    let mut csv = CsvDownload::new(filename, separator, &header)?;
-    for row in rows {
-        csv.row([
-            Cell::Text(value_label(dimension, &row.value)),
-            Cell::Count(row.views),
-            Cell::Decimal {
-                value: row.share * 100.0,
-                places: 1,
-            },
-            Cell::Count(row.visitors),
-        ])?;
-    }
-    Ok(csv)
+    rows_csv(dimension, period, "-complet", rows, separator)
 }
 
 /// `/statistiques/en-ce-moment`.
