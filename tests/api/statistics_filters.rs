@@ -38,6 +38,7 @@ on_both_backends!(
     filtered_views_are_counted_by_hand,
     rows_add_labels_remove_and_links_keep_filters,
     bad_filters_and_old_periods_are_handled,
+    every_kind_and_every_row_link_keeps_its_visits,
 );
 
 const fn firefox(ip: &'static str) -> Profile {
@@ -515,5 +516,44 @@ async fn bad_filters_and_old_periods_are_handled(backend: Backend) {
         let page = view(&marketing, ignored).await;
         assert!(!page.contains("section class=\"active-filters\""));
         assert_eq!(card(&page, "Visites"), "13");
+    }
+}
+
+/// The other kinds by hand, then every row link of the page leads to a
+/// view that is not empty: what a row names is what its filter matches.
+async fn every_kind_and_every_row_link_keeps_its_visits(backend: Backend) {
+    let (_app, marketing) = setup(backend).await;
+    // C1 to C5: 3 + 3 + 3 + 1 + 2 = 12 views, one bounce (C4), 240 + 480 +
+    // 120 + 240 = 1,080 s / 5 = 216 s.
+    let chrome = ["5", "5", "12", "20,0 %", "3 min 36 s"];
+    // F1 to F7, as filtered on Firefox above.
+    let firefox = ["7", "8", "15", "50,0 %", "3 min 00 s"];
+    // Left on `/contact/envoye`: F1, F4, C1, C3, C5, as the goal above.
+    let sent = ["5", "5", "15", "0,0 %", "3 min 36 s"];
+    for (filter, expected) in [
+        ("&version_navigateur=Chrome+120", chrome),
+        ("&version_navigateur=Firefox+121", firefox),
+        ("&systeme=Android", chrome),
+        ("&version_systeme=Android+14", chrome),
+        ("&systeme=Linux", firefox),
+        ("&version_systeme=Linux+%28version+inconnue%29", firefox),
+        ("&appareil=smartphone", chrome),
+        ("&fabricant=Samsung", chrome),
+        ("&sortie=%2Fcontact%2Fenvoye", sent),
+    ] {
+        let page = view(&marketing, filter).await;
+        assert_eq!(cards(&page), expected.map(String::from), "{filter}");
+    }
+
+    let all = view(&marketing, "").await;
+    let links: Vec<String> = all
+        .split("class=\"filter-add\" href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').expect("a closed href")].replace("&amp;", "&"))
+        .collect();
+    assert!(links.len() >= 10, "{links:?}");
+    for link in &links {
+        let page = statistics_page(&marketing, link.trim_start_matches("/statistiques?")).await;
+        assert_ne!(card(&page, "Visites"), "0", "{link} shows nothing");
     }
 }
