@@ -351,6 +351,18 @@ async fn combined_empty_and_small_views(marketing: &Browser) {
     );
     assert!(shown.iter().any(|cell| *cell == "moins de 5"), "{series:?}");
 
+    // The full tables say why they are empty, unlike a view of nobody.
+    for (filter, note) in [
+        (campaign, "aucun tableau n'est affiché"),
+        ("&navigateur=Safari", "Aucune visite sur cette période."),
+    ] {
+        let path = format!("/statistiques/tableau/navigateurs?{DAY}{filter}");
+        let (status, full) = marketing.get_page(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(full.contains(note), "{path}: {}", text_of(&full));
+        assert!(!full.contains("<tbody>"), "{path}");
+    }
+
     let headline = headline_csv(marketing, campaign).await;
     for (name, value) in &headline {
         assert!(
