@@ -370,6 +370,20 @@ async fn combined_empty_and_small_views(marketing: &Browser) {
             "{name}: {value}"
         );
     }
+    let series = csv(
+        marketing,
+        &format!("/statistiques/export?tableau=serie&{DAY}{campaign}"),
+    )
+    .await;
+    assert_eq!(series.len(), 25, "a header and 24 hours");
+    // 10 h (Paris) had F1 and C1: hidden, not 0.
+    assert_eq!(series[11][1..], ["", ""], "{:?}", series[11]);
+    for record in &series[1..] {
+        assert!(
+            record[1..].iter().all(|v| v.is_empty() || v == "0"),
+            "{record:?}"
+        );
+    }
     for path in [
         format!("/statistiques/export?tableau=navigateurs&{DAY}{campaign}"),
         format!("/statistiques/export?tableau=campagnes&{DAY}{campaign}"),
