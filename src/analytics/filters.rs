@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(Filters::from_query(&filters.query()[1..]), filters);
         assert_eq!(
             filters.query(),
-            "&page=%2Fcontact%3Fa%3D1&navigateur=Firefox"
+            "&chemin=%2Fcontact%3Fa%3D1&navigateur=Firefox"
         );
     }
 
