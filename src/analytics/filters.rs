@@ -6,8 +6,9 @@
 //! A filter selects whole visits: « Navigateur : Firefox » keeps the visits
 //! made with Firefox, « Page d'entrée : / » the visits that began on the
 //! home page, « Page : /contact » the visits that viewed the contact page
-//! (and, for the page views, only the views of that page, as Plausible
-//! does), « Objectif » the visits that reached it.
+//! (with all their page views, not only those of the contact page: the
+//! pages table then shows where these visits went), « Objectif » the
+//! visits that reached it.
 
 use std::collections::BTreeMap;
 
@@ -195,7 +196,7 @@ mod tests {
         assert_eq!(Filters::from_query(&filters.query()[1..]), filters);
         assert_eq!(
             filters.query(),
-            "&page=%2Fcontact%3Fa%3D1&navigateur=Firefox"
+            "&chemin=%2Fcontact%3Fa%3D1&navigateur=Firefox"
         );
     }
 

@@ -187,25 +187,23 @@ fn family_versions(
 
 /// Every line of one breakdown over a period (`Dimension::BREAKDOWNS` or
 /// `Dimension::VERSIONS`), small groups merged into a last « Autres »,
-/// for the full table and its CSV.
+/// for the full table and its CSV; `None` when the view has too few
+/// visitors to show any table.
 pub async fn full_table(
     audience: &Audience<'_>,
     period: &Period,
     filters: &Filters,
     now: DateTime<Utc>,
     dimension: Dimension,
-) -> Result<Vec<BreakdownRow>, DbError> {
+) -> Result<Option<Vec<BreakdownRow>>, DbError> {
     let min_group = audience.min_group;
     let span = (period.first, period.last);
     let counts = period_counts(audience, filters, span, now, true).await?;
     if is_small(&counts.headline(), min_group) {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    Ok(suppress(
-        values_of(&counts, dimension),
-        min_group,
-        usize::MAX,
-    ))
+    let rows = values_of(&counts, dimension);
+    Ok(Some(suppress(rows, min_group, usize::MAX)))
 }
 
 /// Fewer visitors than the minimum group, but some: no figure is shown,

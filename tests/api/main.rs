@@ -42,6 +42,7 @@ mod staff_reports;
 mod staff_work;
 mod static_files;
 mod statistics;
+mod statistics_filters;
 mod statistics_mail_reports;
 mod statistics_periods;
 mod statistics_tables;

@@ -48,6 +48,8 @@ struct Selected {
     error: Option<String>,
     request: TableRequest,
     rows: Vec<BreakdownRow>,
+    /// The view has too few visitors for any table.
+    too_few: bool,
 }
 
 impl TableQuery {
@@ -89,7 +91,10 @@ async fn selected(
     let request = query.request();
     let audience = super::statistics::audience(state);
     let rows = full_table(&audience, &period, filters, now, dimension).await?;
-    let rows = select(rows, &request, |value| value_label(dimension, value));
+    let too_few = rows.is_none();
+    let rows = select(rows.unwrap_or_default(), &request, |value| {
+        value_label(dimension, value)
+    });
     Ok((
         dimension,
         Selected {
@@ -97,6 +102,7 @@ async fn selected(
             error,
             request,
             rows,
+            too_few,
         },
     ))
 }
@@ -118,6 +124,7 @@ pub async fn full(
         request: &s.request,
         page: &page,
         filters: &filters,
+        too_few: s.too_few.then_some(state.min_group),
     };
     let status = match s.error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,

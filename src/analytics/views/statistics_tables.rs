@@ -35,6 +35,8 @@ pub struct FullTable<'a> {
     pub page: &'a TablePage,
     /// The dashboard's filters: the table counts only the visits they keep.
     pub filters: &'a Filters,
+    /// The minimum group, when the view has fewer visitors: no table.
+    pub too_few: Option<i64>,
 }
 
 impl FullTable<'_> {
@@ -84,7 +86,13 @@ pub fn full_table_page(viewer: &Viewer, t: &FullTable) -> Markup {
             p.lead { (t.period.in_french()) " · " (lines) " ligne" @if t.page.total > 1 { "s" } }
             @if let Some(error) = t.period_error { p.field-error role="alert" { (error) } }
             (search_form(t, &path))
-            @if t.page.rows.is_empty() {
+            @if let Some(min_group) = t.too_few {
+                p.data-note role="status" {
+                    "Moins de " (min_group) " visiteurs correspondent à cette période"
+                    @if !t.filters.is_empty() { " et à ces filtres" }
+                    " : aucun tableau n'est affiché, pour que personne ne puisse y être reconnu."
+                }
+            } @else if t.page.rows.is_empty() {
                 p { @if t.request.search.is_empty() { "Aucune visite sur cette période." }
                     @else { "Aucune ligne ne contient « " (t.request.search) " »." } }
             } @else {

@@ -99,8 +99,9 @@ fn goals(rows: &[GoalRow], when: &str, links: &FilterLinks, min_group: i64) -> M
             &format!("Objectifs, {when}"),
             &["Objectif", "Page", "Visites converties", "Visiteurs", "Taux de conversion"],
             &rows.iter().map(|row| vec![
-                // A goal of fewer visitors than the minimum is not a filter to offer.
-                if row.conversions.is_some() { links.cell(Dimension::Goal, &row.path, &row.name) } else { html! { (row.name) } },
+                // A goal of fewer visitors than the minimum, or reached by
+                // nobody, is not a filter to offer.
+                if row.conversions.is_some_and(|n| n > 0) { links.cell(Dimension::Goal, &row.path, &row.name) } else { html! { (row.name) } },
                 html! { (row.path) },
                 html! { @match row.conversions { Some(n) => (french_number(n)), None => (hidden) } },
                 html! { @if row.conversions.is_some() { (french_number(row.visitors)) } @else { (hidden) } },

@@ -7,6 +7,7 @@ mod marketing;
 mod navigation;
 mod phone;
 mod phone_staff;
+mod statistics_filters;
 mod statistics_periods;
 mod tour;
 mod visitor;
@@ -47,6 +48,8 @@ crate::journeys! {
     client_account_lifecycle => client::account_lifecycle, setup: &[CREATE_ADMIN];
     marketing_statistics => marketing::statistics, setup: &[SEED_MONTH, CREATE_MARKETING];
     marketing_statistics_periods => statistics_periods::arrows,
+        setup: &[SEED_MONTH, CREATE_MARKETING];
+    marketing_statistics_filters => statistics_filters::by_click,
         setup: &[SEED_MONTH, CREATE_MARKETING];
     navigation_spaces => navigation::spaces, setup: &[CREATE_ADMIN, CREATE_CLIENT_OF_COMPANY];
     phone_no_horizontal_scroll => phone::no_horizontal_scroll,
