@@ -12,7 +12,7 @@ use super::filters::Filters;
 use super::goals::Goals;
 use super::period::Comparison;
 use super::rollup::{
-    count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
+    count_audience, count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
 };
 use super::today::RunningDays;
 use crate::db::{on_pool, Db, DbError};
@@ -169,12 +169,15 @@ pub(super) async fn period_counts(
         if stored_days.contains(&day) {
             continue;
         }
-        // The cut instant stands for now: a cut day is read up to it.
-        let day_until = day_start(day + 1).min(until);
-        let day_counts = audience
-            .days
-            .counts(db, goals, day, day_until, until)
-            .await?;
+        let day_end = day_start(day + 1);
+        let day_counts = if until < day_end {
+            // Today, or a day compared until the same hour: counted as it
+            // goes (the cut instant stands for now).
+            audience.days.counts(db, goals, day, until, until).await?
+        } else {
+            // A finished day the roll-up has not counted yet.
+            count_audience(db, goals, day_start(day), day_end).await?
+        };
         counts.add_day(day, &day_counts, with_breakdowns);
     }
     Ok(counts)
