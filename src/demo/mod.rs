@@ -86,7 +86,7 @@ impl SeedReport {
             self.events
         };
         format!(
-            "Écrit {} visites d'audience sur {} jours (environ {} visiteurs) en {:.1} s = {} visites/s.",
+            "Écrit {} pages vues sur {} jours (environ {} visiteurs) en {:.1} s = {} pages vues/s.",
             self.events,
             self.days,
             about(self.visitors),
@@ -112,7 +112,7 @@ pub enum DemoError {
     #[error("--days doit être entre 1 et {MAX_DAYS}, pas {0}")]
     Days(u32),
     #[error(
-        "le journal des visites contient déjà des visites d'audience, auxquelles les visites \
+        "le journal des visites contient déjà des pages vues, auxquelles les pages vues \
          synthétiques se mêleraient pour de bon : remplissez une base neuve (WM_DATA_DIR ou \
          WM_DATABASE_URL), ou ajoutez --append pour écrire quand même"
     )]
@@ -144,7 +144,7 @@ pub async fn seed_demo_command(
     let window_start = now - chrono::Duration::days(i64::from(days));
     if retention.expires_at(window_start) <= now {
         eprintln!(
-            "wemaintain : note : les visites d'audience sont gardées {} ; les plus anciennes sont \
+            "wemaintain : note : les pages vues sont gardées {} ; les plus anciennes sont \
              déjà expirées et la prochaine purge les supprime",
             retention.period.in_french()
         );

@@ -232,9 +232,9 @@ async fn the_binary_seeds_and_prints_its_speed(backend: Backend) {
         .find(|l| l.starts_with("Écrit "))
         .unwrap_or_else(|| panic!("no summary line in {stdout}"));
     assert!(
-        line.starts_with("Écrit 1000 visites d'audience sur 3 jours (environ ")
+        line.starts_with("Écrit 1000 pages vues sur 3 jours (environ ")
             && line.contains(" visiteurs) en ")
-            && line.ends_with(" visites/s."),
+            && line.ends_with(" pages vues/s."),
         "{line}"
     );
 
