@@ -195,8 +195,9 @@ async fn read(
 /// in the condition: SQLite would then walk its (purpose, occurred_at)
 /// index, the whole audience log, instead of the ids (1.7 s a look at 10
 /// million rows, bench/stats). The id is written into the statement, not
-/// bound: PostgreSQL's plan for a bound `id > $1` is made once for any
-/// value, and for any value it reads every month's rows.
+/// bound, so that PostgreSQL plans the read for that id rather than once for
+/// any value: a look at today took 173 ms bound, 25 ms written in, at 10
+/// million rows (bench/stats).
 async fn new_rows(db: &Db, last_id: i64) -> Result<Vec<NewRow>, DbError> {
     let sql = format!(
         "SELECT id, purpose, occurred_at, ip, browser, browser_version, os, os_version, \
