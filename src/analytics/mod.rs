@@ -12,6 +12,7 @@ pub mod views;
 
 mod client_ip;
 pub mod counting;
+pub mod days;
 pub mod dimension;
 pub mod filters;
 pub mod goals;

@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::paris;
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use futures_util::StreamExt;
 use sqlx::QueryBuilder;
 
@@ -27,31 +27,9 @@ use super::filters::Filters;
 use super::goals::Goals;
 use super::visits::{PageView, Splitter, Tallies, Tally, Visit, Visitor};
 
+pub use super::days::{date_of_day, day_of_date, day_start, paris_day, Day};
 pub use super::dimension::Dimension;
-
-/// A Paris day as days since 1970-01-01.
-pub type Day = i64;
-
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
-
-pub fn day_of_date(date: NaiveDate) -> Day {
-    (date - EPOCH).num_days()
-}
-
-pub fn date_of_day(day: Day) -> NaiveDate {
-    EPOCH + Duration::days(day)
-}
-
-/// The Paris day an instant falls in.
-pub fn paris_day(at: DateTime<Utc>) -> Day {
-    day_of_date(paris::date(at))
-}
-
-/// When a Paris day begins, in UTC. Midnight exists every day in Paris
-/// (clocks change at 2 and 3 a.m.).
-pub fn day_start(day: Day) -> DateTime<Utc> {
-    paris::day_start(date_of_day(day))
-}
+pub use super::url::campaign_of;
 
 /// One raw audience row, as the aggregation reads it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -119,32 +97,6 @@ fn visitor_key(row: &AudienceRow) -> u64 {
     )
         .hash(&mut hasher);
     hasher.finish()
-}
-
-/// "source / medium / campaign" from a logged URL's `utm_*` parameters.
-pub fn campaign_of(url: &str) -> Option<String> {
-    let (_, query) = url.split_once('?')?;
-    let mut parts: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .filter(|(key, value)| key.starts_with("utm_") && !value.trim().is_empty())
-        .map(|(key, value)| (key.into_owned(), value.trim().to_owned()))
-        .collect();
-    if parts.is_empty() {
-        return None;
-    }
-    let order = |key: &str| match key {
-        "utm_source" => 0,
-        "utm_medium" => 1,
-        "utm_campaign" => 2,
-        _ => 3,
-    };
-    parts.sort_by_key(|(key, _)| order(key));
-    Some(
-        parts
-            .into_iter()
-            .map(|(_, value)| value)
-            .collect::<Vec<_>>()
-            .join(" / "),
-    )
 }
 
 /// Counts rows one at a time, in time order, into visits
@@ -634,29 +586,5 @@ mod tests {
                 "{dimension:?} {value}"
             );
         }
-    }
-
-    #[test]
-    fn paris_days_start_at_paris_midnight() {
-        let winter: DateTime<Utc> = "2026-01-15T23:30:00Z".parse().unwrap();
-        assert_eq!(date_of_day(paris_day(winter)).to_string(), "2026-01-16");
-        let start = day_start(paris_day(winter));
-        assert_eq!(start.to_rfc3339(), "2026-01-15T23:00:00+00:00");
-        let summer: DateTime<Utc> = "2026-07-01T21:59:00Z".parse().unwrap();
-        assert_eq!(date_of_day(paris_day(summer)).to_string(), "2026-07-01");
-        assert_eq!(
-            day_start(paris_day(summer)).to_rfc3339(),
-            "2026-06-30T22:00:00+00:00"
-        );
-    }
-
-    #[test]
-    fn campaigns_read_only_utm_values() {
-        assert_eq!(
-            campaign_of("/?utm_campaign=hiver&utm_source=newsletter&utm_medium=email").as_deref(),
-            Some("newsletter / email / hiver")
-        );
-        assert_eq!(campaign_of("/services"), None);
-        assert_eq!(campaign_of("/?utm_source="), None);
     }
 }

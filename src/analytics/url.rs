@@ -47,6 +47,32 @@ fn truncate(mut text: String, max: usize) -> String {
     text
 }
 
+/// "source / medium / campaign" from a logged URL's `utm_*` parameters.
+pub fn campaign_of(url: &str) -> Option<String> {
+    let (_, query) = url.split_once('?')?;
+    let mut parts: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, value)| key.starts_with("utm_") && !value.trim().is_empty())
+        .map(|(key, value)| (key.into_owned(), value.trim().to_owned()))
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let order = |key: &str| match key {
+        "utm_source" => 0,
+        "utm_medium" => 1,
+        "utm_campaign" => 2,
+        _ => 3,
+    };
+    parts.sort_by_key(|(key, _)| order(key));
+    Some(
+        parts
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect::<Vec<_>>()
+            .join(" / "),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +108,15 @@ mod tests {
         let url = a.logged_url(&path, "");
         assert!(url.len() <= MAX_LOGGED_URL_LEN);
         assert!(url.starts_with("/é"));
+    }
+
+    #[test]
+    fn campaigns_read_only_utm_values() {
+        assert_eq!(
+            campaign_of("/?utm_campaign=hiver&utm_source=newsletter&utm_medium=email").as_deref(),
+            Some("newsletter / email / hiver")
+        );
+        assert_eq!(campaign_of("/services"), None);
+        assert_eq!(campaign_of("/?utm_source="), None);
     }
 }
