@@ -353,7 +353,7 @@ async fn settled(app: &TestApp) {
 /// A browser that objects to audience measurement (`Sec-GPC: 1`): its own
 /// visits to the statistics leave no audience row, so the figures are only
 /// the test's.
-fn unmeasured_browser(app: &TestApp) -> Browser {
+pub(super) fn unmeasured_browser(app: &TestApp) -> Browser {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("sec-gpc", reqwest::header::HeaderValue::from_static("1"));
     Browser {

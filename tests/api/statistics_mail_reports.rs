@@ -24,6 +24,7 @@ use crate::helpers::{
     DESKTOP_CHROME, PASSWORD,
 };
 use crate::on_both_backends;
+use crate::statistics::unmeasured_browser;
 
 on_both_backends!(
     reports_are_chosen_through_the_form_by_marketing_only,
@@ -44,23 +45,6 @@ fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .with_ymd_and_hms(y, m, d, h, min, 0)
         .unwrap()
         .with_timezone(&Utc)
-}
-
-/// A browser that objects to audience measurement: its visits leave no
-/// audience row, so the figures are only the test's.
-fn unmeasured_browser(app: &TestApp) -> Browser {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("sec-gpc", reqwest::header::HeaderValue::from_static("1"));
-    Browser {
-        client: reqwest::Client::builder()
-            .user_agent(DESKTOP_CHROME)
-            .default_headers(headers)
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("HTTP client"),
-        address: app.address.clone(),
-    }
 }
 
 /// The marketing account, logged in, subscribed to `fields`.

@@ -13,10 +13,9 @@ use wemaintain::analytics::{insert_batch, Device, DeviceType, VisitorEvent};
 use wemaintain::auth::Role;
 use wemaintain::privacy::{Purpose, Register};
 
-use crate::helpers::{
-    create_account, spawn_app_with, Backend, Browser, TestApp, DESKTOP_CHROME, PASSWORD,
-};
+use crate::helpers::{create_account, spawn_app_with, Backend, Browser, TestApp, PASSWORD};
 use crate::on_both_backends;
+use crate::statistics::unmeasured_browser;
 
 on_both_backends!(
     every_preset_says_what_it_is_compared_with,
@@ -45,18 +44,7 @@ async fn marketing_at(backend: Backend, now: DateTime<Utc>) -> (TestApp, Browser
     app.settled().await;
     app.clock.set(now);
     create_account(&app, Role::Marketing, "marketing@wemaintain.com").await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("sec-gpc", reqwest::header::HeaderValue::from_static("1"));
-    let browser = Browser {
-        client: reqwest::Client::builder()
-            .user_agent(DESKTOP_CHROME)
-            .default_headers(headers)
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("HTTP client"),
-        address: app.address.clone(),
-    };
+    let browser = unmeasured_browser(&app);
     browser.login_ok("marketing@wemaintain.com", PASSWORD).await;
     (app, browser)
 }

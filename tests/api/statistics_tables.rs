@@ -11,10 +11,9 @@ use wemaintain::analytics::{insert_batch, Device, DeviceType, VisitorEvent};
 use wemaintain::auth::Role;
 use wemaintain::privacy::{Purpose, Register};
 
-use crate::helpers::{
-    create_account, header, spawn_app, Backend, Browser, TestApp, DESKTOP_CHROME, PASSWORD,
-};
+use crate::helpers::{create_account, header, spawn_app, Backend, Browser, TestApp, PASSWORD};
 use crate::on_both_backends;
+use crate::statistics::{between, text_of, unmeasured_browser};
 
 on_both_backends!(
     versions_are_listed_under_their_family,
@@ -72,18 +71,7 @@ pub(super) async fn insert(app: &TestApp, views: &[View]) {
 /// no audience row.
 pub(super) async fn marketing(app: &TestApp) -> Browser {
     create_account(app, Role::Marketing, MARKETING).await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("sec-gpc", reqwest::header::HeaderValue::from_static("1"));
-    let browser = Browser {
-        client: reqwest::Client::builder()
-            .user_agent(DESKTOP_CHROME)
-            .default_headers(headers)
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("HTTP client"),
-        address: app.address.clone(),
-    };
+    let browser = unmeasured_browser(app);
     browser.login_ok(MARKETING, PASSWORD).await;
     browser
 }
@@ -112,29 +100,6 @@ pub(super) async fn csv(browser: &Browser, path: &str) -> Vec<Vec<String>> {
         .records()
         .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
         .collect()
-}
-
-fn text_of(markup: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in markup.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .trim()
-        .to_owned()
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let to = text[from..].find(end)? + from;
-    Some(&text[from..to])
 }
 
 /// The rows (as text) of the table whose caption starts with `caption`.
