@@ -161,7 +161,16 @@ async fn ensure_month(pool: &PgPool, purpose: Purpose, month: Month) -> Result<b
         .bind(PARTITIONS_LOCK)
         .execute(&mut *tx)
         .await?;
-    if table_exists(&mut *tx, &name).await? {
+    // Read pg_class itself, not `to_regclass`: name lookups go through a
+    // catalog cache that an advisory lock does not refresh, so a month the
+    // other instance created just before could still look missing (seen in
+    // CI: « relation … already exists »).
+    let created_meanwhile: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = $1)")
+            .bind(&name)
+            .fetch_one(&mut *tx)
+            .await?;
+    if created_meanwhile {
         return Ok(false);
     }
     // Names and bounds come from code and the clock, never from input.
