@@ -1,7 +1,8 @@
 //! How a statistics view adds up its period: whole days from the daily
-//! aggregates, the others (today, a day cut at an hour, a day not counted
-//! yet) from the raw rows; a filtered view from the raw rows only, since
-//! the aggregates are not broken down by filter.
+//! aggregates (whole months from their sums), the others (today, a day cut
+//! at an hour, a day not counted yet) from the raw rows. A view of one
+//! filter reads that filter's slice of the aggregates (`slices`); a view of
+//! two filters or more is counted from the raw rows only.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -10,10 +11,12 @@ use chrono::{DateTime, Utc};
 
 use super::filters::Filters;
 use super::goals::Goals;
+use super::monthly::{self, ReadPlan};
 use super::period::Comparison;
 use super::rollup::{
     count_audience, count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
 };
+use super::slices::Slice;
 use super::today::RunningDays;
 use crate::db::{on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
@@ -58,6 +61,9 @@ pub(super) struct PeriodCounts {
     pub(super) hours: BTreeMap<(Day, u32), Counts>,
     /// Per (dimension, value), over the period.
     pub(super) values: HashMap<(Dimension, String), Counts>,
+    /// For a filtered view, the first day its figures cover (after the
+    /// period's last day when they cover none).
+    pub(super) counted_from: Option<Day>,
 }
 
 impl PeriodCounts {
@@ -133,8 +139,10 @@ pub struct Audience<'a> {
 
 /// Adds up the days `first` to `last`, counted until `until` (now, or
 /// the time of day a compared span is cut at): whole stored days from the
-/// aggregates, the others (today, a cut day, a day not counted yet) from
-/// the raw rows, counted the same way.
+/// aggregates (whole months from their sums), the others (today, a cut
+/// day, a day not counted yet) from the raw rows, counted the same way.
+/// No filter or one filter reads its slice of the aggregates; two or more
+/// are counted from the raw rows.
 pub(super) async fn period_counts(
     audience: &Audience<'_>,
     filters: &Filters,
@@ -142,9 +150,9 @@ pub(super) async fn period_counts(
     until: DateTime<Utc>,
     with_breakdowns: bool,
 ) -> Result<PeriodCounts, DbError> {
-    if !filters.is_empty() {
+    let Some(slice) = Slice::of_filters(filters) else {
         return filtered_counts(audience, filters, (first, last), until, with_breakdowns).await;
-    }
+    };
     let Audience {
         db,
         register,
@@ -158,17 +166,45 @@ pub(super) async fn period_counts(
     } else {
         last
     };
-    let stored_days = add_stored_days(db, (first, whole_last), &mut counts).await?;
-    add_stored_values(db, (first, whole_last), with_breakdowns, &mut counts).await?;
+    let stored = stored_days(db, (first, whole_last)).await?;
+    let stored_set: HashSet<Day> = stored.iter().map(|(day, _)| *day).collect();
+    // A slice is read only from days counted with their slices.
+    let readable: Vec<Day> = stored
+        .iter()
+        .filter(|(_, with_slices)| slice.is_site() || *with_slices)
+        .map(|(day, _)| *day)
+        .collect();
+    add_stored_days(db, &slice, (first, whole_last), &readable, &mut counts).await?;
+    let plan = monthly::plan(db, (first, whole_last), &stored_set).await?;
+    add_stored_values(db, &slice, &plan, with_breakdowns, &mut counts).await?;
 
     // Days with no aggregates yet. Raw rows exist only for the audience
     // retention window; before it, a day without aggregates had no visit.
     let today = paris_day(until);
-    let raw_from = paris_day(register.retention(Purpose::Audience).period.before(until));
-    for day in first.max(raw_from)..=last.min(today) {
-        if stored_days.contains(&day) {
-            continue;
+    let raw_from = if slice.is_site() {
+        paris_day(register.retention(Purpose::Audience).period.before(until))
+    } else {
+        // A filtered view counts only whole days from the raw rows.
+        first_raw_day(register, until)
+    };
+    let missing: Vec<Day> = (first.max(raw_from)..=last.min(today))
+        .filter(|day| !stored_set.contains(day))
+        .collect();
+    if !slice.is_site() {
+        let counted_from = readable.iter().chain(&missing).min().copied();
+        counts.counted_from = Some(counted_from.unwrap_or(last + 1));
+        // The days missing, a run of days at a time.
+        for (from, to) in runs(&missing) {
+            let span = (day_start(from), day_start(to + 1).min(until));
+            let by_day = count_audience_by_day(db, goals, filters, span.0, span.1).await?;
+            for day in from..=to {
+                let day_counts = by_day.get(&day).cloned().unwrap_or_default();
+                counts.add_day(day, &day_counts, with_breakdowns);
+            }
         }
+        return Ok(counts);
+    }
+    for day in missing {
         let day_end = day_start(day + 1);
         let day_counts = if until < day_end {
             // Today, or a day compared until the same hour: counted as it
@@ -183,14 +219,28 @@ pub(super) async fn period_counts(
     Ok(counts)
 }
 
-/// The first day whose raw rows are all still there: filtered views are
-/// counted from the raw rows, so they go back no further.
+/// Days in order as runs of consecutive days, each `(first, last)`.
+fn runs(days: &[Day]) -> Vec<(Day, Day)> {
+    let mut out: Vec<(Day, Day)> = Vec::new();
+    for &day in days {
+        match out.last_mut() {
+            Some((_, last)) if *last + 1 == day => *last = day,
+            _ => out.push((day, day)),
+        }
+    }
+    out
+}
+
+/// The first day whose raw rows are all still there: views of two
+/// filters or more are counted from the raw rows, so they go back no
+/// further.
 pub fn first_raw_day(register: &Register, now: DateTime<Utc>) -> Day {
     paris_day(register.retention(Purpose::Audience).period.before(now)) + 1
 }
 
-/// A filtered period, counted from the raw rows: the daily aggregates are
-/// not broken down by filter. Days before the raw rows count nothing.
+/// A period filtered on two values or more, counted from the raw rows:
+/// the aggregates hold one filter at a time. Days before the raw rows
+/// count nothing.
 async fn filtered_counts(
     audience: &Audience<'_>,
     filters: &Filters,
@@ -201,6 +251,7 @@ async fn filtered_counts(
     let mut counts = PeriodCounts::default();
     let first = first.max(first_raw_day(audience.register, until));
     let last = last.min(paris_day(until));
+    counts.counted_from = Some(first);
     if first > last {
         return Ok(counts);
     }
@@ -213,39 +264,65 @@ async fn filtered_counts(
     Ok(counts)
 }
 
-/// The site's totals of the period's counted days; returns those days.
-async fn add_stored_days(
-    db: &Db,
-    (first, last): (Day, Day),
-    counts: &mut PeriodCounts,
-) -> Result<HashSet<Day>, DbError> {
-    let stored: Vec<(i64, i64, i64, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, views, visitors, visits, bounces, duration_s FROM audience_daily \
-         WHERE dimension = 'total' AND day >= $1 AND day <= $2"
+/// The period's stored days, each with whether its slices were counted
+/// with it.
+async fn stored_days(db: &Db, (first, last): (Day, Day)) -> Result<Vec<(Day, bool)>, DbError> {
+    let days: Vec<(Day, bool)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, filters_counted FROM audience_daily WHERE filter_key = '' \
+         AND filter_value = '' AND dimension = 'total' AND day >= $1 AND day <= $2"
     )
     .bind(first)
     .bind(last)
     .fetch_all(pool)
     .await)?;
-    let stored_days = stored.iter().map(|row| row.0).collect();
-    for (day, views, visitors, visits, bounces, duration_s) in stored {
-        let day_counts = Counts {
-            views,
-            visitors,
-            visits,
-            bounces,
-            duration_s,
-        };
-        counts.days.insert(day, day_counts);
+    Ok(days)
+}
+
+/// The slice's totals of the `readable` days of the period (0 for a day
+/// without a row: none of its visits matched).
+async fn add_stored_days(
+    db: &Db,
+    slice: &Slice,
+    (first, last): (Day, Day),
+    readable: &[Day],
+    counts: &mut PeriodCounts,
+) -> Result<(), DbError> {
+    let stored: Vec<(i64, i64, i64, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT day, views, visitors, visits, bounces, duration_s FROM audience_daily \
+         WHERE filter_key = $1 AND filter_value = $2 AND day >= $3 AND day <= $4 \
+         AND dimension = 'total'"
+    )
+    .bind(slice.key)
+    .bind(&slice.value)
+    .bind(first)
+    .bind(last)
+    .fetch_all(pool)
+    .await)?;
+    for &day in readable {
+        counts.days.insert(day, Counts::default());
     }
-    Ok(stored_days)
+    for (day, views, visitors, visits, bounces, duration_s) in stored {
+        if counts.days.contains_key(&day) {
+            let day_counts = Counts {
+                views,
+                visitors,
+                visits,
+                bounces,
+                duration_s,
+            };
+            counts.days.insert(day, day_counts);
+        }
+    }
+    Ok(())
 }
 
 /// The period's breakdowns (or only its devices, for the headline's
-/// mobile share) from the counted days.
+/// mobile share) from the stored days: whole months from their sums, the
+/// other days one by one.
 async fn add_stored_values(
     db: &Db,
-    (first, last): (Day, Day),
+    slice: &Slice,
+    plan: &ReadPlan,
     with_breakdowns: bool,
     counts: &mut PeriodCounts,
 ) -> Result<(), DbError> {
@@ -256,29 +333,45 @@ async fn add_stored_values(
     };
     // PostgreSQL sums BIGINT into NUMERIC: the cast brings it back (SQLite
     // sums integers into an integer already).
-    let sql = format!(
-        "SELECT dimension, value, CAST(SUM(views) AS BIGINT), CAST(SUM(visitors) AS BIGINT), \
-           CAST(SUM(visits) AS BIGINT), CAST(SUM(bounces) AS BIGINT), \
-           CAST(SUM(duration_s) AS BIGINT) \
-         FROM audience_daily WHERE day >= $1 AND day <= $2 AND dimension IN ({dimensions}) \
-         GROUP BY dimension, value"
+    let sql = |table: &str, column: &str| {
+        format!(
+            "SELECT dimension, value, CAST(SUM(views) AS BIGINT), \
+               CAST(SUM(visitors) AS BIGINT), CAST(SUM(visits) AS BIGINT), \
+               CAST(SUM(bounces) AS BIGINT), CAST(SUM(duration_s) AS BIGINT) \
+             FROM {table} WHERE filter_key = $1 AND filter_value = $2 \
+               AND {column} >= $3 AND {column} <= $4 AND dimension IN ({dimensions}) \
+             GROUP BY dimension, value"
+        )
+    };
+    let (monthly, daily) = (
+        sql("audience_monthly", "first_day"),
+        sql("audience_daily", "day"),
     );
+    let reads = plan
+        .months
+        .iter()
+        .map(|span| (&monthly, span))
+        .chain(plan.days.iter().map(|span| (&daily, span)));
     type Row = (String, String, i64, i64, i64, i64, i64);
-    let values: Vec<Row> = on_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(first)
-        .bind(last)
-        .fetch_all(pool)
-        .await)?;
-    for (dimension, value, views, visitors, visits, bounces, duration_s) in values {
-        if let Some(dimension) = Dimension::parse(&dimension) {
-            let value_counts = Counts {
-                views,
-                visitors,
-                visits,
-                bounces,
-                duration_s,
-            };
-            counts.add(dimension, value, &value_counts);
+    for (sql, (from, to)) in reads {
+        let values: Vec<Row> = on_pool!(db, |pool| sqlx::query_as(sql)
+            .bind(slice.key)
+            .bind(&slice.value)
+            .bind(*from)
+            .bind(*to)
+            .fetch_all(pool)
+            .await)?;
+        for (dimension, value, views, visitors, visits, bounces, duration_s) in values {
+            if let Some(dimension) = Dimension::parse(&dimension) {
+                let value_counts = Counts {
+                    views,
+                    visitors,
+                    visits,
+                    bounces,
+                    duration_s,
+                };
+                counts.add(dimension, value, &value_counts);
+            }
         }
     }
     Ok(())
@@ -287,13 +380,17 @@ async fn add_stored_values(
 /// The hours of the stored days, for an hourly chart over several days.
 pub(super) async fn add_stored_hours(
     db: &Db,
+    slice: &Slice,
     (first, last): (Day, Day),
     counts: &mut PeriodCounts,
 ) -> Result<(), DbError> {
     let rows: Vec<(i64, String, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
         "SELECT day, value, views, visitors FROM audience_daily \
-         WHERE dimension = 'hour' AND day >= $1 AND day <= $2"
+         WHERE filter_key = $1 AND filter_value = $2 AND day >= $3 AND day <= $4 \
+         AND dimension = 'hour'"
     )
+    .bind(slice.key)
+    .bind(&slice.value)
     .bind(first)
     .bind(last)
     .fetch_all(pool)
@@ -335,7 +432,7 @@ pub(super) async fn previous_counts(
 /// `today` when there is none.
 pub async fn data_from(db: &Db, today: Day) -> Result<Day, DbError> {
     let stored: (Option<i64>,) = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT MIN(day) FROM audience_daily"
+        "SELECT MIN(day) FROM audience_daily WHERE filter_key = '' AND filter_value = ''"
     )
     .fetch_one(pool)
     .await)?;

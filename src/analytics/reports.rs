@@ -11,6 +11,7 @@ use super::filters::Filters;
 pub use super::period::{Comparison, Period, PeriodError, PeriodKind};
 use super::rollup::{Counts, Day, Dimension};
 pub use super::series::{Granularity, Metric, PointValue, SeriesPoint};
+use super::slices::Slice;
 use super::versions::group_by_family;
 use super::visit_report::{self, VisitTables};
 use crate::db::DbError;
@@ -54,8 +55,8 @@ pub struct Report {
     pub table_lines: Vec<(Dimension, usize)>,
     /// The filters the figures are counted with.
     pub filters: Filters,
-    /// A filtered view counts from the raw rows: its figures begin on this
-    /// day when the period begins earlier.
+    /// A filtered view's figures begin on this day when the period begins
+    /// earlier (`PeriodCounts::counted_from`).
     pub filtered_since: Option<Day>,
     /// Entry and exit pages, goals and funnels.
     pub visits: VisitTables,
@@ -224,8 +225,8 @@ pub async fn report(
     let min_group = audience.min_group;
     let span = (period.first, period.last);
     let mut counts = period_counts(audience, filters, span, now, true).await?;
-    if granularity == Granularity::Hour && filters.is_empty() {
-        add_stored_hours(audience.db, span, &mut counts).await?;
+    if let Some(slice) = Slice::of_filters(filters).filter(|_| granularity == Granularity::Hour) {
+        add_stored_hours(audience.db, &slice, span, &mut counts).await?;
     }
     let comparison = period.comparison(now);
     let (previous, whole_days) = match &comparison {
@@ -247,7 +248,6 @@ pub async fn report(
         headline.hidden = is_small(&headline, min_group);
         headline
     };
-    let first_raw = first_raw_day(audience.register, now);
     let headline = hide(counts.headline());
     let mut report = Report {
         period: *period,
@@ -261,7 +261,7 @@ pub async fn report(
         table_lines: table_lines(&counts, min_group),
         breakdowns: breakdowns(&counts, min_group),
         filters: filters.clone(),
-        filtered_since: (!filters.is_empty() && period.first < first_raw).then_some(first_raw),
+        filtered_since: counts.counted_from.filter(|from| *from > period.first),
         headline,
     };
     if headline.hidden {

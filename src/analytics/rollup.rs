@@ -17,10 +17,11 @@ use std::sync::Arc;
 use crate::paris;
 use chrono::{DateTime, Timelike, Utc};
 use futures_util::StreamExt;
-use sqlx::QueryBuilder;
 
+use super::monthly;
+use super::slices::{count_sliced, store_day};
 use super::versions::version_value;
-use crate::db::{millis, on_pool, on_sqlite_handle, BeginWrite, Db, DbError};
+use crate::db::{millis, on_pool, on_sqlite_handle, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
 use super::filters::Filters;
@@ -188,6 +189,12 @@ impl DayCounter {
                 tallies.add_visit(&visit, &goals)
             }
         });
+        DayCounts::from(tallies)
+    }
+}
+
+impl From<Tallies> for DayCounts {
+    fn from(tallies: Tallies) -> DayCounts {
         DayCounts(
             tallies
                 .0
@@ -224,7 +231,7 @@ fn counts_of(tally: &Tally) -> Counts {
 }
 
 /// Hands a row to the visits under way; `done` gets the visits it ends.
-fn split(splitter: &mut Splitter, row: &AudienceRow, done: &mut impl FnMut(Visit)) {
+pub(super) fn split(splitter: &mut Splitter, row: &AudienceRow, done: &mut impl FnMut(Visit)) {
     let key = visitor_key(row);
     let visitor = || Visitor {
         key,
@@ -373,7 +380,8 @@ pub(super) async fn stream_audience<S: Send + 'static>(
     }
 }
 
-/// Counts a day from its raw rows and replaces its aggregates.
+/// Counts a day from its raw rows, for the site and every single filter,
+/// and replaces its aggregates.
 async fn roll_up_day(
     db: &Db,
     register: &Register,
@@ -381,65 +389,15 @@ async fn roll_up_day(
     day: Day,
 ) -> Result<(), DbError> {
     let start = day_start(day);
-    let end = day_start(day + 1);
-    let counts = count_audience(db, goals, start, end).await?;
+    let counted = count_sliced(db, goals, start, day_start(day + 1)).await?;
     let expires_at = millis(
         register
             .retention(Purpose::AudienceAggregates)
             .period
             .after(start),
     );
-    let mut rows: Vec<(&'static str, String, Counts)> = counts
-        .0
-        .into_iter()
-        .map(|((dimension, value), counts)| (dimension.key(), value, counts))
-        .collect();
-    // An empty day still gets its total row: it marks the day as counted.
-    if rows.is_empty() {
-        rows.push(("total", String::new(), Counts::default()));
-    }
-    let postgres = matches!(db, Db::Postgres(_));
-    on_pool!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        if postgres {
-            // Two instances counting the same day take turns: without the
-            // lock, the second one's insert would hit the first one's rows
-            // (unique index) and fail. SQLite's write lock does this already.
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(ROLLUP_LOCK + day)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM audience_daily WHERE day = $1")
-            .bind(day)
-            .execute(&mut *tx)
-            .await?;
-        for chunk in rows.chunks(500) {
-            let mut insert = QueryBuilder::new(
-                "INSERT INTO audience_daily (day, day_start, dimension, value, views, visitors, \
-                 visits, bounces, duration_s, expires_at) ",
-            );
-            insert.push_values(chunk, |mut row, (dimension, value, counts)| {
-                row.push_bind(day)
-                    .push_bind(millis(start))
-                    .push_bind(*dimension)
-                    .push_bind(value.as_str())
-                    .push_bind(counts.views)
-                    .push_bind(counts.visitors)
-                    .push_bind(counts.visits)
-                    .push_bind(counts.bounces)
-                    .push_bind(counts.duration_s)
-                    .push_bind(expires_at);
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await
-    })?;
-    Ok(())
+    store_day(db, (day, start), expires_at, &counted).await
 }
-
-/// The PostgreSQL advisory lock keys of the roll-up: this plus the day.
-const ROLLUP_LOCK: i64 = 0x5745_4d41_0000_0000;
 
 /// Days counted by one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -472,7 +430,8 @@ pub async fn roll_up_with(
 ) -> Result<RollupOutcome, DbError> {
     let today = paris_day(now);
     let last_counted: Option<Day> = on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT MAX(day) FROM audience_daily WHERE dimension = 'total'"
+        "SELECT MAX(day) FROM audience_daily \
+         WHERE filter_key = '' AND filter_value = '' AND dimension = 'total'"
     )
     .fetch_one(pool)
     .await)?;
@@ -496,6 +455,7 @@ pub async fn roll_up_with(
     for &day in &days {
         roll_up_day(db, register, goals, day).await?;
     }
+    monthly::sum_months(db, register, &days).await?;
     Ok(RollupOutcome { days })
 }
 

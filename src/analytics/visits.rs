@@ -125,10 +125,48 @@ impl Visit {
         }
     }
 
+    /// Every single filter that keeps this visit, each once: what the
+    /// roll-up counts it under besides the whole site. It agrees with
+    /// [`Visit::matches_filters`] for one filter (a unit test checks it).
+    pub fn filter_values(&self, goals: &Goals) -> Vec<(FilterKey, String)> {
+        let visitor = &self.visitor;
+        let mut out: Vec<(FilterKey, String)> = vec![
+            (FilterKey::Entry, self.entry().path.clone()),
+            (FilterKey::Exit, self.exit().path.clone()),
+            (FilterKey::Browser, visitor.browser.clone()),
+            (FilterKey::Os, visitor.os.clone()),
+            (FilterKey::Device, visitor.device.clone()),
+        ];
+        let versions = [
+            (FilterKey::BrowserVersion, &visitor.browser_version),
+            (FilterKey::OsVersion, &visitor.os_version),
+        ];
+        for (key, version) in versions {
+            if let Some(version) = version {
+                out.push((key, version.clone()));
+            }
+        }
+        if let Some(campaign) = self.campaign() {
+            out.push((FilterKey::Campaign, campaign.to_owned()));
+        }
+        for goal in self.goals(goals) {
+            out.push((FilterKey::Goal, goal.to_owned()));
+        }
+        for page in &self.pages {
+            out.push((FilterKey::Page, page.path.clone()));
+            if let Some(manufacturer) = &page.manufacturer {
+                out.push((FilterKey::Manufacturer, manufacturer.clone()));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Every (dimension, value) the visit touched, each once, with the page
     /// views it adds to it and whether it counts as one of its visits (a
     /// campaign seen after the entry page adds views, not a visit).
-    pub fn touched(&self, goals: &Goals) -> HashMap<(Dimension, String), (i64, bool)> {
+    pub fn touched(&self, goals: &Goals) -> Touched {
         let mut out: HashMap<(Dimension, String), (i64, bool)> = HashMap::new();
         let all = self.pages.len() as i64;
         let mut add = |dimension, value: &str, views, visit: bool| {
@@ -189,6 +227,10 @@ impl Visit {
         out
     }
 }
+
+/// What a visit touched: per (dimension, value), the page views it adds
+/// and whether it counts as one of its visits.
+pub type Touched = HashMap<(Dimension, String), (i64, bool)>;
 
 /// Hours as stored.
 pub const HOURS: [&str; 24] = [
@@ -280,17 +322,22 @@ pub struct Tallies(pub HashMap<Dimension, HashMap<String, Tally>>);
 impl Tallies {
     /// Counts one complete visit.
     pub fn add_visit(&mut self, visit: &Visit, goals: &Goals) {
+        self.add_touched(visit, &visit.touched(goals));
+    }
+
+    /// Counts one complete visit from what it touched
+    /// ([`Visit::touched`]), worked out once for all the tallies it goes in.
+    pub fn add_touched(&mut self, visit: &Visit, touched: &Touched) {
         let (bounce, duration) = (i64::from(visit.is_bounce()), visit.duration_s());
-        for ((dimension, value), (views, counted)) in visit.touched(goals) {
-            let tally = self
-                .0
-                .entry(dimension)
-                .or_default()
-                .entry(value)
-                .or_default();
+        for ((dimension, value), (views, counted)) in touched {
+            let values = self.0.entry(*dimension).or_default();
+            let tally = match values.get_mut(value.as_str()) {
+                Some(tally) => tally,
+                None => values.entry(value.clone()).or_default(),
+            };
             tally.views += views;
             tally.visitors.insert(visit.visitor.key);
-            if counted {
+            if *counted {
                 tally.visits += 1;
                 tally.bounces += bounce;
                 tally.duration_s += duration;
@@ -304,6 +351,50 @@ mod tests {
     use super::*;
 
     const MIN: i64 = 60_000;
+
+    #[test]
+    fn a_visit_is_counted_under_exactly_the_single_filters_that_keep_it() {
+        let goals = Goals::default();
+        let page = |path: &str, at: i64, manufacturer: Option<&str>| PageView {
+            path: path.into(),
+            campaign: (at == 0).then(|| "news / email / mars".to_owned()),
+            at,
+            hour: 9,
+            manufacturer: manufacturer.map(str::to_owned),
+        };
+        let visit = Visit {
+            visitor: visitor(7),
+            pages: vec![
+                page("/", 0, None),
+                page("/contact", MIN, Some("Samsung")),
+                page("/contact/envoye", 2 * MIN, Some("Samsung")),
+                page("/contact", 3 * MIN, None),
+            ],
+            ends_by: i64::MAX,
+        };
+        let values = visit.filter_values(&goals);
+        let candidates = [
+            "/",
+            "/contact",
+            "/contact/envoye",
+            "/services",
+            "Firefox",
+            "Firefox 121",
+            "Linux",
+            "pc",
+            "Samsung",
+            "news / email / mars",
+            "Chrome",
+        ];
+        for key in FilterKey::ALL {
+            for value in candidates {
+                let keeps = visit.matches_filters(&Filters::default().with(key, value), &goals);
+                let listed = values.contains(&(key, value.to_owned()));
+                assert_eq!(keeps, listed, "{key:?} {value}");
+            }
+        }
+        assert_eq!(values.len(), 12, "{values:?}");
+    }
 
     fn visitor(key: u64) -> Visitor {
         Visitor {

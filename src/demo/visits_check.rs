@@ -19,7 +19,7 @@ pub async fn true_and_estimated(
     now: DateTime<Utc>,
 ) -> Result<(u64, u64, usize), DbError> {
     let stored: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT day, visits FROM audience_daily WHERE dimension = 'total'"
+        "SELECT day, visits FROM audience_daily WHERE filter_key = '' AND dimension = 'total'"
     )
     .fetch_all(pool)
     .await)?;

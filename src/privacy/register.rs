@@ -272,10 +272,14 @@ const DEFAULT_ACTIVITIES: [ProcessingActivity; 9] = {
             data_categories: &[
                 "Nombres de pages vues, de visiteurs et de visites par jour, par page, par navigateur et par appareil",
                 "Par jour : visites par page d'entrée et de sortie, rebonds, durée totale des visites, objectifs atteints et étapes des tunnels (des totaux, jamais une visite)",
+                "Les mêmes nombres pour les seules visites d'un filtre (une page, un navigateur, un type d'appareil…), et leurs sommes par mois",
             ],
             readers: &[MarketingAggregatesOnly, Staff],
             retention: RetentionWindow::new(Months(25), Collection),
-            stored_in: &[StoredIn::dated("audience_daily", "day_start")],
+            stored_in: &[
+                StoredIn::dated("audience_daily", "day_start"),
+                StoredIn::dated("audience_monthly", "month_start"),
+            ],
         },
         ProcessingActivity {
             purpose: Purpose::Security,

@@ -44,6 +44,7 @@ mod static_files;
 mod statistics;
 mod statistics_filters;
 mod statistics_mail_reports;
+mod statistics_months;
 mod statistics_periods;
 mod statistics_tables;
 mod statistics_today;

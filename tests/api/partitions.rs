@@ -304,7 +304,7 @@ async fn rights_lookups_and_the_roll_up_read_across_months(backend: Backend) {
         let day = paris_day(at);
         let views = crate::helpers::scalar(
             &app.db,
-            &format!("SELECT views FROM audience_daily WHERE dimension = 'total' AND day = {day}"),
+            &format!("SELECT views FROM audience_daily WHERE filter_key = '' AND dimension = 'total' AND day = {day}"),
         )
         .await;
         assert_eq!(views, count, "day {day}");

@@ -40,14 +40,14 @@ async fn two_instances_rolling_up_at_once_both_succeed_and_count_once(backend: B
         // Each day has one total row, equal to its raw rows.
         let totals = scalar(
             &app.db,
-            "SELECT COUNT(*) FROM audience_daily WHERE dimension = 'total' AND day = $1",
+            "SELECT COUNT(*) FROM audience_daily WHERE filter_key = '' AND dimension = 'total' AND day = $1",
             day,
         )
         .await;
         assert_eq!(totals, 1, "day {day}");
         let counted = scalar(
             &app.db,
-            "SELECT views FROM audience_daily WHERE dimension = 'total' AND day = $1",
+            "SELECT views FROM audience_daily WHERE filter_key = '' AND dimension = 'total' AND day = $1",
             day,
         )
         .await;

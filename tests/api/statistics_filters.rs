@@ -24,14 +24,16 @@
 //! (F2 ×2, F5, F6, C4), 360 + 600 + 120 + 360 + 240 + 480 + 120 + 240 =
 //! 2,520 s.
 
+use wemaintain::analytics::rollup::{day_of_date, roll_up};
 use wemaintain::analytics::DeviceType;
 use wemaintain::auth::Role;
+use wemaintain::privacy::Register;
 
 use super::statistics::{
     between, insert, logged_in, profile, statistics_page, table, tables, text_of, utc, Event,
     Profile, MARKETING,
 };
-use crate::helpers::{spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{scalar, spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -202,11 +204,37 @@ fn indicator<'a>(headline: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name} in {headline:?}"))
 }
 
+/// The same figures from the raw rows, then once the day is rolled up:
+/// one filter is then read from its slice of the aggregates, two from the
+/// raw rows still.
 async fn filtered_views_are_counted_by_hand(backend: Backend) {
-    let (_app, marketing) = setup(backend).await;
-    visitor_filter_and_both_csv_kinds(&marketing).await;
-    visit_page_and_goal_filters(&marketing).await;
-    combined_empty_and_small_views(&marketing).await;
+    let (app, marketing) = setup(backend).await;
+    for rolled_up in [false, true] {
+        if rolled_up {
+            roll_up_the_day(&app).await;
+        }
+        visitor_filter_and_both_csv_kinds(&marketing).await;
+        visit_page_and_goal_filters(&marketing).await;
+        combined_empty_and_small_views(&marketing).await;
+    }
+}
+
+/// Counts 1 March into the aggregates, its slices with it.
+async fn roll_up_the_day(app: &TestApp) {
+    let outcome = roll_up(&app.db, &Register::default(), app.clock_now())
+        .await
+        .expect("roll-up");
+    let first = day_of_date(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date"));
+    assert!(outcome.days.contains(&first), "{outcome:?}");
+    let slices = scalar(
+        &app.db,
+        &format!(
+            "SELECT COUNT(*) FROM audience_daily WHERE day = {first} \
+             AND filter_key = 'navigateur' AND filter_value = 'Firefox' AND dimension = 'total'"
+        ),
+    )
+    .await;
+    assert_eq!(slices, 1, "Firefox's slice of 1 March is stored");
 }
 
 /// No filter, then a visitor's attribute, in the page and the CSVs.
@@ -548,7 +576,13 @@ async fn bad_filters_and_old_periods_are_handled(backend: Backend) {
 /// The other kinds by hand, then every row link of the page leads to a
 /// view that is not empty: what a row names is what its filter matches.
 async fn every_kind_and_every_row_link_keeps_its_visits(backend: Backend) {
-    let (_app, marketing) = setup(backend).await;
+    let (app, marketing) = setup(backend).await;
+    every_kind_by_hand(&marketing).await;
+    roll_up_the_day(&app).await;
+    every_kind_by_hand(&marketing).await;
+}
+
+async fn every_kind_by_hand(marketing: &Browser) {
     // C1 to C5: 3 + 3 + 3 + 1 + 2 = 12 views, one bounce (C4), 240 + 480 +
     // 120 + 240 = 1,080 s / 5 = 216 s.
     let chrome = ["5", "5", "12", "20,0 %", "3 min 36 s"];
@@ -567,11 +601,11 @@ async fn every_kind_and_every_row_link_keeps_its_visits(backend: Backend) {
         ("&fabricant=Samsung", chrome),
         ("&sortie=%2Fcontact%2Fenvoye", sent),
     ] {
-        let page = view(&marketing, filter).await;
+        let page = view(marketing, filter).await;
         assert_eq!(cards(&page), expected.map(String::from), "{filter}");
     }
 
-    let all = view(&marketing, "").await;
+    let all = view(marketing, "").await;
     let links: Vec<String> = all
         .split("class=\"filter-add\" href=\"")
         .skip(1)
@@ -579,7 +613,7 @@ async fn every_kind_and_every_row_link_keeps_its_visits(backend: Backend) {
         .collect();
     assert!(links.len() >= 10, "{links:?}");
     for link in &links {
-        let page = statistics_page(&marketing, link.trim_start_matches("/statistiques?")).await;
+        let page = statistics_page(marketing, link.trim_start_matches("/statistiques?")).await;
         assert_ne!(card(&page, "Visites"), "0", "{link} shows nothing");
     }
 }

@@ -317,7 +317,7 @@ async fn visits_entries_exits_goals_and_funnels_are_counted_by_hand(backend: Bac
     // 2,460 s; the total: 8 visits, 5 bounces, 2,940 s.
     let stored = |dimension: &str, value: &str, column: &str| {
         format!(
-            "SELECT {column} FROM audience_daily WHERE day = {first} \
+            "SELECT {column} FROM audience_daily WHERE day = {first} AND filter_key = '' \
              AND dimension = '{dimension}' AND value = '{value}'"
         )
     };

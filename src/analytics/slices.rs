@@ -1,0 +1,228 @@
+//! A day counted for the whole site and under every single filter at once
+//! (a « slice »: the visits one filter keeps), and stored in
+//! `audience_daily`: a view filtered on one value then reads counts, as an
+//! unfiltered one does, instead of its period's raw rows. Each visit is
+//! counted in the site's tallies and in those of every filter that keeps it
+//! ([`Visit::filter_values`]), so a slice's figures are exactly what the
+//! raw rows give with that filter. Two filters at once are still counted
+//! from the raw rows (`counting::filtered_counts`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+
+use super::filters::{FilterKey, Filters};
+use super::goals::Goals;
+use super::rollup::{split, stream_audience, AudienceRow, Counts, Day, DayCounts};
+use super::visits::{Splitter, Tallies, Visit};
+use crate::db::{millis, on_pool, BeginWrite, Db, DbError};
+
+/// What a slice is counted under: `("", "")` for the whole site, else a
+/// filter's parameter (`appareil`) and value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slice {
+    pub key: &'static str,
+    pub value: String,
+}
+
+impl Slice {
+    pub fn site() -> Slice {
+        Slice {
+            key: "",
+            value: String::new(),
+        }
+    }
+
+    pub fn of(key: FilterKey, value: &str) -> Slice {
+        Slice {
+            key: key.param(),
+            value: value.to_owned(),
+        }
+    }
+
+    /// The slice a view's filters read, when they are none or one; two or
+    /// more have none.
+    pub fn of_filters(filters: &Filters) -> Option<Slice> {
+        let mut filters = filters.iter();
+        match (filters.next(), filters.next()) {
+            (None, _) => Some(Slice::site()),
+            (Some((key, value)), None) => Some(Slice::of(key, value)),
+            _ => None,
+        }
+    }
+
+    pub fn is_site(&self) -> bool {
+        self.key.is_empty()
+    }
+}
+
+/// A day's counts for the site and for each filter value seen that day.
+#[derive(Debug, Default)]
+pub struct SlicedDay {
+    pub site: DayCounts,
+    pub by_filter: Vec<((FilterKey, String), DayCounts)>,
+}
+
+/// Counts rows, in time order, into visits and each visit into the site's
+/// tallies and those of every filter that keeps it.
+pub struct SliceCounter {
+    goals: Arc<Goals>,
+    splitter: Splitter,
+    site: Tallies,
+    by_filter: HashMap<(FilterKey, String), Tallies>,
+}
+
+impl SliceCounter {
+    pub fn new(goals: Arc<Goals>) -> Self {
+        Self {
+            goals,
+            splitter: Splitter::default(),
+            site: Tallies::default(),
+            by_filter: HashMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, row: &AudienceRow) {
+        let (goals, site, by_filter) = (&self.goals, &mut self.site, &mut self.by_filter);
+        split(&mut self.splitter, row, &mut |visit| {
+            count_visit(goals, site, by_filter, &visit)
+        });
+    }
+
+    pub fn finish(self) -> SlicedDay {
+        let (goals, mut site, mut by_filter) = (self.goals, self.site, self.by_filter);
+        self.splitter
+            .finish(&mut |visit| count_visit(&goals, &mut site, &mut by_filter, &visit));
+        SlicedDay {
+            site: DayCounts::from(site),
+            by_filter: by_filter
+                .into_iter()
+                .map(|(filter, tallies)| (filter, DayCounts::from(tallies)))
+                .collect(),
+        }
+    }
+}
+
+fn count_visit(
+    goals: &Goals,
+    site: &mut Tallies,
+    by_filter: &mut HashMap<(FilterKey, String), Tallies>,
+    visit: &Visit,
+) {
+    let touched = visit.touched(goals);
+    site.add_touched(visit, &touched);
+    for filter in visit.filter_values(goals) {
+        by_filter
+            .entry(filter)
+            .or_default()
+            .add_touched(visit, &touched);
+    }
+}
+
+/// Counts the raw rows between two instants for the site and every slice.
+pub async fn count_sliced(
+    db: &Db,
+    goals: &Arc<Goals>,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<SlicedDay, DbError> {
+    let counter = SliceCounter::new(goals.clone());
+    let counter = stream_audience(db, (from, until), i64::MAX, counter, SliceCounter::add).await?;
+    Ok(counter.finish())
+}
+
+/// One row of `audience_daily` to write.
+struct DailyRow<'a> {
+    filter_key: &'static str,
+    filter_value: &'a str,
+    dimension: &'static str,
+    value: &'a str,
+    counts: &'a Counts,
+}
+
+/// The PostgreSQL advisory lock keys of the roll-up: this plus the day.
+const ROLLUP_LOCK: i64 = 0x5745_4d41_0000_0000;
+
+/// Replaces a day's rows of `audience_daily` with `counted`, in one
+/// transaction: its site total carries `filters_counted`, since the
+/// slices are written with it.
+pub async fn store_day(
+    db: &Db,
+    (day, start): (Day, DateTime<Utc>),
+    expires_at: i64,
+    counted: &SlicedDay,
+) -> Result<(), DbError> {
+    let empty = Counts::default();
+    let mut rows: Vec<DailyRow> = Vec::new();
+    let site = std::iter::once(("", "", &counted.site));
+    let slices = counted
+        .by_filter
+        .iter()
+        .map(|((key, value), counts)| (key.param(), value.as_str(), counts));
+    for (filter_key, filter_value, day_counts) in site.chain(slices) {
+        for ((dimension, value), counts) in &day_counts.0 {
+            rows.push(DailyRow {
+                filter_key,
+                filter_value,
+                dimension: dimension.key(),
+                value,
+                counts,
+            });
+        }
+    }
+    // An empty day still gets its site total: it marks the day as counted.
+    let has_total = |row: &DailyRow| row.filter_key.is_empty() && row.dimension == "total";
+    if !rows.iter().any(has_total) {
+        rows.push(DailyRow {
+            filter_key: "",
+            filter_value: "",
+            dimension: "total",
+            value: "",
+            counts: &empty,
+        });
+    }
+    let postgres = matches!(db, Db::Postgres(_));
+    on_pool!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        if postgres {
+            // Two instances counting the same day take turns: without the
+            // lock, the second one's insert would hit the first one's rows
+            // (unique index) and fail. SQLite's write lock does this already.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(ROLLUP_LOCK + day)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM audience_daily WHERE day = $1")
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+        for chunk in rows.chunks(500) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO audience_daily (day, day_start, filter_key, filter_value, \
+                 dimension, value, views, visitors, visits, bounces, duration_s, \
+                 filters_counted, expires_at) ",
+            );
+            insert.push_values(chunk, |mut out, row| {
+                out.push_bind(day)
+                    .push_bind(millis(start))
+                    .push_bind(row.filter_key)
+                    .push_bind(row.filter_value)
+                    .push_bind(row.dimension)
+                    .push_bind(row.value)
+                    .push_bind(row.counts.views)
+                    .push_bind(row.counts.visitors)
+                    .push_bind(row.counts.visits)
+                    .push_bind(row.counts.bounces)
+                    .push_bind(row.counts.duration_s)
+                    .push_bind(has_total(row))
+                    .push_bind(expires_at);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}
