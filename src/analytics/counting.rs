@@ -193,9 +193,22 @@ pub(super) async fn period_counts(
     if !slice.is_site() {
         let counted_from = readable.iter().chain(&missing).min().copied();
         counts.counted_from = Some(counted_from.unwrap_or(last + 1));
-        // The days missing, a run of days at a time.
-        for (from, to) in runs(&missing) {
-            let span = (day_start(from), day_start(to + 1).min(until));
+    }
+    let (running, finished): (Vec<Day>, Vec<Day>) = missing
+        .into_iter()
+        .partition(|day| until < day_start(day + 1));
+    // Today, or a day compared until the same hour: counted as it goes
+    // (the cut instant stands for now).
+    for day in running {
+        let day_counts = (audience.days)
+            .filtered_counts(db, goals, filters, day, until, until)
+            .await?;
+        counts.add_day(day, &day_counts, with_breakdowns);
+    }
+    if !slice.is_site() {
+        // Finished days not counted yet, a run of days at a time.
+        for (from, to) in runs(&finished) {
+            let span = (day_start(from), day_start(to + 1));
             let by_day = count_audience_by_day(db, goals, filters, span.0, span.1).await?;
             for day in from..=to {
                 let day_counts = by_day.get(&day).cloned().unwrap_or_default();
@@ -204,16 +217,9 @@ pub(super) async fn period_counts(
         }
         return Ok(counts);
     }
-    for day in missing {
-        let day_end = day_start(day + 1);
-        let day_counts = if until < day_end {
-            // Today, or a day compared until the same hour: counted as it
-            // goes (the cut instant stands for now).
-            audience.days.counts(db, goals, day, until, until).await?
-        } else {
-            // A finished day the roll-up has not counted yet.
-            count_audience(db, goals, day_start(day), day_end).await?
-        };
+    for day in finished {
+        // A finished day the roll-up has not counted yet.
+        let day_counts = count_audience(db, goals, day_start(day), day_start(day + 1)).await?;
         counts.add_day(day, &day_counts, with_breakdowns);
     }
     Ok(counts)
@@ -255,8 +261,24 @@ async fn filtered_counts(
     if first > last {
         return Ok(counts);
     }
-    let (from, to) = (day_start(first), day_start(last + 1).min(until));
-    let days = count_audience_by_day(audience.db, audience.goals, filters, from, to).await?;
+    // A last day cut before its end (today, a compared day) is counted as
+    // it goes; the whole days in one ordered read.
+    let cut = until < day_start(last + 1);
+    let whole_last = if cut { last - 1 } else { last };
+    let (db, goals) = (audience.db, audience.goals);
+    let (from, to) = (day_start(first), day_start(whole_last + 1));
+    let mut days = if first <= whole_last {
+        count_audience_by_day(db, goals, filters, from, to).await?
+    } else {
+        BTreeMap::new()
+    };
+    if cut {
+        let running = audience.days;
+        let day_counts = running
+            .filtered_counts(db, goals, filters, last, until, until)
+            .await?;
+        days.insert(last, day_counts);
+    }
     for day in first..=last {
         let day_counts = days.get(&day).cloned().unwrap_or_default();
         counts.add_day(day, &day_counts, with_breakdowns);

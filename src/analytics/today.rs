@@ -18,9 +18,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::Mutex;
 
+use super::filters::Filters;
 use super::goals::Goals;
 use super::rollup::{
-    count_audience, day_start, stream_audience, AudienceRow, Day, DayCounter, DayCounts,
+    count_audience_by_day, day_start, stream_audience, AudienceRow, Day, DayCounter, DayCounts,
 };
 use crate::db::{millis, on_pool, Db, DbError};
 
@@ -28,8 +29,10 @@ use crate::db::{millis, on_pool, Db, DbError};
 const SETTLING: Duration = Duration::seconds(30);
 
 /// How many days are kept counting: today, the day it is compared with,
-/// and a day not rolled up yet.
-const KEPT: usize = 4;
+/// and a day not rolled up yet, unfiltered and for the filters looked at
+/// last. Each costs a day's visitors' hashes at most (a filtered one, only
+/// those of its visits).
+const KEPT: usize = 16;
 
 /// Rows read by id at once; more means a long pause: the day is counted
 /// again from the time index instead.
@@ -48,6 +51,8 @@ struct RunningDay {
     start_id: i64,
     /// The last id read.
     last_id: i64,
+    /// The visits counted are those these keep.
+    filters: Filters,
     counter: DayCounter,
     /// Rows read by id, not settled yet.
     pending: Vec<AudienceRow>,
@@ -71,6 +76,23 @@ impl RunningDays {
         until: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<DayCounts, DbError> {
+        let filters = Filters::default();
+        self.filtered_counts(db, goals, &filters, day, until, now)
+            .await
+    }
+
+    /// The counts of the visits `filters` keep among `day`'s raw rows
+    /// before `until`, at `now`: each combination of filters looked at
+    /// today is counted as it goes too, the most recent ones kept.
+    pub async fn filtered_counts(
+        &self,
+        db: &Db,
+        goals: &Arc<Goals>,
+        filters: &Filters,
+        day: Day,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<DayCounts, DbError> {
         let mut days = self.0.lock().await;
         let settled = until
             .min(now - SETTLING)
@@ -78,20 +100,21 @@ impl RunningDays {
             .min(day_start(day + 1));
         let kept = days
             .iter()
-            .position(|d| d.day == day)
+            .position(|d| d.day == day && d.filters == *filters)
             .map(|i| days.remove(i))
             // A day asked until an earlier time than counted: counted again.
             .filter(|d| d.counted_until <= millis(settled));
         let mut running = match kept {
             Some(running) => running,
-            None => RunningDay::start(db, goals, day).await?,
+            None => RunningDay::start(db, goals, filters, day).await?,
         };
         if !running.catch_up(db, settled).await? {
             // A row came late: the day is counted again, once.
-            running = RunningDay::start(db, goals, day).await?;
+            running = RunningDay::start(db, goals, filters, day).await?;
             if !running.catch_up(db, settled).await? {
-                let from = day_start(day);
-                return count_audience(db, goals, from, until.min(day_start(day + 1))).await;
+                let (from, to) = (day_start(day), until.min(day_start(day + 1)));
+                let by_day = count_audience_by_day(db, goals, filters, from, to).await?;
+                return Ok(by_day.get(&day).cloned().unwrap_or_default());
             }
         }
         let counts = running.snapshot(db, settled, until).await?;
@@ -102,7 +125,12 @@ impl RunningDays {
 }
 
 impl RunningDay {
-    async fn start(db: &Db, goals: &Arc<Goals>, day: Day) -> Result<Self, DbError> {
+    async fn start(
+        db: &Db,
+        goals: &Arc<Goals>,
+        filters: &Filters,
+        day: Day,
+    ) -> Result<Self, DbError> {
         let start_id: Option<i64> = on_pool!(db, |pool| sqlx::query_scalar(
             "SELECT MAX(id) FROM visitor_log"
         )
@@ -114,7 +142,8 @@ impl RunningDay {
             counted_until: millis(day_start(day)),
             start_id,
             last_id: start_id,
-            counter: DayCounter::new(goals.clone()),
+            filters: filters.clone(),
+            counter: DayCounter::filtered(goals.clone(), filters.clone()),
             pending: Vec::new(),
         })
     }

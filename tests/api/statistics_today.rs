@@ -19,14 +19,23 @@ fn paris(hour: u32, minute: u32, second: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// Today's page views, visitors and visits, from the headline CSV.
+/// Today's page views, visitors and visits, from the headline CSV. Every
+/// view is Firefox on Windows: filtered on either or both, today is
+/// counted as it goes for each filter too, and gives the same figures.
 async fn today(app: &TestApp, browser: &Browser, at: DateTime<Utc>) -> [String; 3] {
     app.clock.set(at);
-    let records = csv(
-        browser,
-        "/statistiques/export?tableau=chiffres&periode=aujourdhui",
-    )
-    .await;
+    let unfiltered = figures(browser, "").await;
+    for filters in ["&navigateur=Firefox", "&navigateur=Firefox&systeme=Windows"] {
+        assert_eq!(figures(browser, filters).await, unfiltered, "{filters}");
+    }
+    let none = figures(browser, "&navigateur=Chrome").await;
+    assert_eq!(none, ["0", "0", "0"].map(str::to_owned));
+    unfiltered
+}
+
+async fn figures(browser: &Browser, filters: &str) -> [String; 3] {
+    let path = format!("/statistiques/export?tableau=chiffres&periode=aujourdhui{filters}");
+    let records = csv(browser, &path).await;
     let figure = |name: &str| {
         records
             .iter()
