@@ -30,6 +30,20 @@ pub fn instant(local: NaiveDateTime) -> Option<DateTime<Utc>> {
         .map(|at| at.with_timezone(&Utc))
 }
 
+/// How many times the Paris hour `hour` (0 to 23) happens on `date`: 0
+/// for 2 h on the day summer time begins, 2 for 2 h on the day it ends,
+/// 1 otherwise.
+pub fn hour_happens(date: NaiveDate, hour: u32) -> usize {
+    let Some(at) = date.and_hms_opt(hour, 0, 0) else {
+        return 0;
+    };
+    match Paris.from_local_datetime(&at) {
+        chrono::LocalResult::None => 0,
+        chrono::LocalResult::Single(_) => 1,
+        chrono::LocalResult::Ambiguous(_, _) => 2,
+    }
+}
+
 /// When a Paris day begins. Midnight exists every day in Paris (clocks
 /// change at 2 and 3 a.m.); a date chrono cannot place reads as UTC.
 pub fn day_start(date: NaiveDate) -> DateTime<Utc> {

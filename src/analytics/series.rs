@@ -165,7 +165,9 @@ pub fn buckets(granularity: Granularity, first: Day, last: Day) -> Vec<Bucket> {
         let date = date_of_day(day);
         let end = match granularity {
             Granularity::Hour => {
-                out.extend((0..24).map(|hour| Bucket {
+                // The hour skipped when summer time begins has no bar.
+                let hours = (0..24).filter(|&hour| paris::hour_happens(date, hour) > 0);
+                out.extend(hours.map(|hour| Bucket {
                     first: day,
                     last: day,
                     hour: Some(hour),
@@ -202,9 +204,20 @@ pub fn buckets(granularity: Granularity, first: Day, last: Day) -> Vec<Bucket> {
 
 fn label(granularity: Granularity, bucket: &Bucket, one_day: bool) -> String {
     let date = date_of_day(bucket.first);
+    // The hour lived twice when summer time ends is counted as one: the
+    // log's hours are Paris hours.
+    let twice = |hour| {
+        if paris::hour_happens(date, hour) > 1 {
+            " (deux fois, changement d'heure)"
+        } else {
+            ""
+        }
+    };
     match (granularity, bucket.hour) {
-        (Granularity::Hour, Some(hour)) if one_day => format!("{hour} h"),
-        (Granularity::Hour, Some(hour)) => format!("{} {hour} h", date.format("%d/%m")),
+        (Granularity::Hour, Some(hour)) if one_day => format!("{hour} h{}", twice(hour)),
+        (Granularity::Hour, Some(hour)) => {
+            format!("{} {hour} h{}", date.format("%d/%m"), twice(hour))
+        }
         (Granularity::Week, _) => format!("sem. du {}", date.format("%d/%m")),
         (Granularity::Month, _) => date.format("%m/%Y").to_string(),
         _ => date.format("%d/%m").to_string(),
@@ -290,6 +303,27 @@ mod tests {
         assert_eq!(months.len(), 13);
         assert!(months[0].partial && months[12].partial && !months[1].partial);
         assert_eq!(months[1].last, day(2025, 4, 30));
+    }
+
+    #[test]
+    fn days_of_the_clock_change_have_their_own_hours() {
+        // 29 March 2026: 2 h does not happen; 25 October 2026: it happens
+        // twice, and is counted once, as the log's Paris hours are.
+        let spring = buckets(Granularity::Hour, day(2026, 3, 29), day(2026, 3, 29));
+        assert_eq!(spring.len(), 23);
+        assert!(!spring.iter().any(|b| b.hour == Some(2)));
+        let autumn = buckets(Granularity::Hour, day(2026, 10, 25), day(2026, 10, 25));
+        assert_eq!(autumn.len(), 24);
+        let labels: Vec<String> = autumn
+            .iter()
+            .map(|b| label(Granularity::Hour, b, true))
+            .collect();
+        assert_eq!(labels[2], "2 h (deux fois, changement d'heure)");
+        assert_eq!(labels[3], "3 h");
+        assert_eq!(
+            buckets(Granularity::Hour, day(2026, 3, 18), day(2026, 3, 18)).len(),
+            24
+        );
     }
 
     #[test]
