@@ -301,6 +301,15 @@ async fn the_full_table_is_searched_sorted_and_paged(backend: Backend) {
     let shown = table_rows(&second, "Pages les plus vues").expect("a table");
     assert_eq!(shown.len(), 11);
     assert_eq!(shown[10], ["Autres", "2", "0,5 %", "2"]);
+    // Each line filters the dashboard on its page, as the dashboard's rows
+    // do; « Autres » (several pages) does not.
+    let first_guide = &expected[50].0;
+    let link = format!(
+        "class=\"filter-add\" href=\"/statistiques?{period}&amp;chemin={}\"",
+        first_guide.replace('/', "%2F")
+    );
+    assert!(second.contains(&link), "{link} missing");
+    assert!(!second.contains("chemin=Autres"));
 
     // By name, Z to A: « Autres » still last.
     let by_name = page(

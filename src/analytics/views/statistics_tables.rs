@@ -15,7 +15,7 @@ use crate::analytics::tables::{Order, SortKey, TablePage, TableRequest};
 use crate::analytics::views::statistics::{
     dimension_labels, live_pages, period_query, rows_csv, table_key, value_label,
 };
-use crate::analytics::views::statistics_filters::{filter_bar, shown_value};
+use crate::analytics::views::statistics_filters::{filter_bar, shown_value, FilterLinks};
 use crate::auth::Viewer;
 use crate::http::csv_download::{Cell, CsvDownload, CsvError, Separator};
 use crate::views::charts::share_bar;
@@ -161,6 +161,12 @@ fn sortable_table(t: &FullTable, caption: &str) -> Markup {
             }
         }
     };
+    // Each line filters the dashboard on its value, as the dashboard's do.
+    let links = FilterLinks {
+        period_query: period_query(t.period),
+        period_in_french: t.period.in_french(),
+        filters: t.filters,
+    };
     html! {
         div.table-scroll tabindex="0" role="region" aria-label=(caption) {
             table {
@@ -169,7 +175,7 @@ fn sortable_table(t: &FullTable, caption: &str) -> Markup {
                 tbody {
                     @for row in &t.page.rows {
                         tr role="row" {
-                            td role="cell" data-label=(column) { (value_label(t.dimension, &row.value)) }
+                            td role="cell" data-label=(column) { (links.cell(t.dimension, &row.value, &value_label(t.dimension, &row.value))) }
                             td role="cell" data-label="Pages vues" { (french_number(row.views)) }
                             td role="cell" data-label="Part" { (share_bar(row.share)) " " (percent(row.share)) }
                             td role="cell" data-label="Visiteurs" { (french_number(row.visitors)) }
