@@ -14,7 +14,7 @@ use super::goals::Goals;
 use super::monthly::{self, ReadPlan};
 use super::period::Comparison;
 use super::rollup::{
-    count_audience, count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
+    count_audience_by_day, day_start, paris_day, Counts, Day, DayCounts, Dimension,
 };
 use super::slices::Slice;
 use super::today::RunningDays;
@@ -138,7 +138,8 @@ pub struct Audience<'a> {
 }
 
 /// Adds up the days `first` to `last`, counted until `until` (now, or
-/// the time of day a compared span is cut at): whole stored days from the
+/// the time of day a compared span is cut at) at `now` (what the raw rows
+/// still hold depends on it, not on the span): whole stored days from the
 /// aggregates (whole months from their sums), the others (today, a cut
 /// day, a day not counted yet) from the raw rows, counted the same way.
 /// No filter or one filter reads its slice of the aggregates; two or more
@@ -147,11 +148,12 @@ pub(super) async fn period_counts(
     audience: &Audience<'_>,
     filters: &Filters,
     (first, last): (Day, Day),
-    until: DateTime<Utc>,
+    (until, now): (DateTime<Utc>, DateTime<Utc>),
     with_breakdowns: bool,
 ) -> Result<PeriodCounts, DbError> {
     let Some(slice) = Slice::of_filters(filters) else {
-        return filtered_counts(audience, filters, (first, last), until, with_breakdowns).await;
+        let span = (first, last);
+        return filtered_counts(audience, filters, span, (until, now), with_breakdowns).await;
     };
     let Audience {
         db,
@@ -178,15 +180,12 @@ pub(super) async fn period_counts(
     let plan = monthly::plan(db, (first, whole_last), &stored_set).await?;
     add_stored_values(db, &slice, &plan, with_breakdowns, &mut counts).await?;
 
-    // Days with no aggregates yet. Raw rows exist only for the audience
-    // retention window; before it, a day without aggregates had no visit.
+    // Days with no aggregates yet, from the raw rows, if they are all still
+    // there: a day whose oldest rows have expired would count part of its
+    // visits (and the roll-up never counts it, so every look at a long
+    // period would count it again from its rows).
     let today = paris_day(until);
-    let raw_from = if slice.is_site() {
-        paris_day(register.retention(Purpose::Audience).period.before(until))
-    } else {
-        // A filtered view counts only whole days from the raw rows.
-        first_raw_day(register, until)
-    };
+    let raw_from = first_raw_day(register, now);
     let missing: Vec<Day> = (first.max(raw_from)..=last.min(today))
         .filter(|day| !stored_set.contains(day))
         .collect();
@@ -205,22 +204,15 @@ pub(super) async fn period_counts(
             .await?;
         counts.add_day(day, &day_counts, with_breakdowns);
     }
-    if !slice.is_site() {
-        // Finished days not counted yet, a run of days at a time.
-        for (from, to) in runs(&finished) {
-            let span = (day_start(from), day_start(to + 1));
-            let by_day = count_audience_by_day(db, goals, filters, span.0, span.1).await?;
-            for day in from..=to {
-                let day_counts = by_day.get(&day).cloned().unwrap_or_default();
-                counts.add_day(day, &day_counts, with_breakdowns);
-            }
+    // Finished days the roll-up has not counted yet, a run of days at a
+    // time.
+    for (from, to) in runs(&finished) {
+        let span = (day_start(from), day_start(to + 1));
+        let by_day = count_audience_by_day(db, goals, filters, span.0, span.1).await?;
+        for day in from..=to {
+            let day_counts = by_day.get(&day).cloned().unwrap_or_default();
+            counts.add_day(day, &day_counts, with_breakdowns);
         }
-        return Ok(counts);
-    }
-    for day in finished {
-        // A finished day the roll-up has not counted yet.
-        let day_counts = count_audience(db, goals, day_start(day), day_start(day + 1)).await?;
-        counts.add_day(day, &day_counts, with_breakdowns);
     }
     Ok(counts)
 }
@@ -251,11 +243,11 @@ async fn filtered_counts(
     audience: &Audience<'_>,
     filters: &Filters,
     (first, last): (Day, Day),
-    until: DateTime<Utc>,
+    (until, now): (DateTime<Utc>, DateTime<Utc>),
     with_breakdowns: bool,
 ) -> Result<PeriodCounts, DbError> {
     let mut counts = PeriodCounts::default();
-    let first = first.max(first_raw_day(audience.register, until));
+    let first = first.max(first_raw_day(audience.register, now));
     let last = last.min(paris_day(until));
     counts.counted_from = Some(first);
     if first > last {
@@ -446,7 +438,7 @@ pub(super) async fn previous_counts(
         Some(cut) => (cut, false),
         None => (whole, false),
     };
-    let counts = period_counts(audience, filters, span, until.min(now), false).await?;
+    let counts = period_counts(audience, filters, span, (until.min(now), now), false).await?;
     Ok((counts, whole_days))
 }
 

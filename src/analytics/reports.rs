@@ -199,7 +199,7 @@ pub async fn full_table(
 ) -> Result<Option<Vec<BreakdownRow>>, DbError> {
     let min_group = audience.min_group;
     let span = (period.first, period.last);
-    let counts = period_counts(audience, filters, span, now, true).await?;
+    let counts = period_counts(audience, filters, span, (now, now), true).await?;
     if is_small(&counts.headline(), min_group) {
         return Ok(None);
     }
@@ -224,7 +224,7 @@ pub async fn report(
 ) -> Result<Report, DbError> {
     let min_group = audience.min_group;
     let span = (period.first, period.last);
-    let mut counts = period_counts(audience, filters, span, now, true).await?;
+    let mut counts = period_counts(audience, filters, span, (now, now), true).await?;
     if let Some(slice) = Slice::of_filters(filters).filter(|_| granularity == Granularity::Hour) {
         add_stored_hours(audience.db, &slice, span, &mut counts).await?;
     }

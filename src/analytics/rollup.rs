@@ -396,7 +396,7 @@ async fn roll_up_day(
             .period
             .after(start),
     );
-    store_day(db, (day, start), expires_at, &counted).await
+    store_day(db, (day, start), expires_at, counted).await
 }
 
 /// Days counted by one run.
