@@ -23,6 +23,7 @@ pub mod monthly;
 mod objection;
 pub mod partitions;
 pub mod period;
+mod raw_rows;
 pub mod reports;
 pub mod rollup;
 pub mod series;

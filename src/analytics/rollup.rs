@@ -16,12 +16,11 @@ use std::sync::Arc;
 
 use crate::paris;
 use chrono::{DateTime, Timelike, Utc};
-use futures_util::StreamExt;
 
 use super::monthly;
 use super::slices::{count_sliced, store_day};
 use super::versions::version_value;
-use crate::db::{millis, on_pool, on_sqlite_handle, Db, DbError};
+use crate::db::{millis, on_pool, Db, DbError};
 use crate::privacy::{Purpose, Register};
 
 use super::filters::Filters;
@@ -30,21 +29,10 @@ use super::visits::{PageView, Splitter, Tallies, Tally, Visit, Visitor};
 
 pub use super::days::{date_of_day, day_of_date, day_start, paris_day, Day};
 pub use super::dimension::Dimension;
+pub use super::raw_rows::AudienceRow;
+pub(super) use super::raw_rows::{stream_audience, UNKNOWN};
+use super::raw_rows::{stream_narrowed, Narrowing};
 pub use super::url::campaign_of;
-
-/// One raw audience row, as the aggregation reads it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AudienceRow {
-    pub occurred_at: i64,
-    pub ip: String,
-    pub browser: Option<String>,
-    pub browser_version: Option<String>,
-    pub os: Option<String>,
-    pub os_version: Option<String>,
-    pub device_type: String,
-    pub manufacturer: Option<String>,
-    pub url: String,
-}
 
 /// The counts of one value of one dimension.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -218,8 +206,6 @@ pub fn count(rows: &[AudienceRow], goals: &Arc<Goals>) -> DayCounts {
     counter.finish()
 }
 
-const UNKNOWN: &str = "Inconnu";
-
 fn counts_of(tally: &Tally) -> Counts {
     Counts {
         views: tally.views,
@@ -288,7 +274,9 @@ pub async fn count_audience_by_day(
         current: None,
         done: BTreeMap::new(),
     };
-    let mut days = stream_audience(db, (from, until), i64::MAX, days, ByDay::add).await?;
+    let narrowing = Narrowing::of(filters);
+    let span = (from, until);
+    let mut days = stream_narrowed(db, span, i64::MAX, &narrowing, days, ByDay::add).await?;
     if let Some((day, _, counter)) = days.current.take() {
         days.done.insert(day, counter.finish());
     }
@@ -321,62 +309,6 @@ impl ByDay {
             (day, millis(day_start(day + 1)), counter)
         });
         counter.add(row);
-    }
-}
-
-/// Hands the raw audience rows between two instants (of an id up to
-/// `max_id`), in time order, to `add`, one at a time: a busy day's rows are never all in memory (with
-/// them all loaded, each look at today's statistics took about 90 MB on a
-/// day of 400,000 page views; bench/soak). On SQLite they are read through
-/// rusqlite on sqlx's own connection, as the writer writes them: sqlx spends
-/// about 9 µs a row handing each one over from its connection thread, which
-/// made a day of 25,000 rows cost 0.2 s (docs/benchmarks.md).
-pub(super) async fn stream_audience<S: Send + 'static>(
-    db: &Db,
-    (from, until): (DateTime<Utc>, DateTime<Utc>),
-    max_id: i64,
-    mut state: S,
-    add: fn(&mut S, &AudienceRow),
-) -> Result<S, DbError> {
-    const SQL: &str = "SELECT occurred_at, ip, browser, browser_version, os, os_version, \
-           device_type, manufacturer, url FROM visitor_log \
-         WHERE purpose = 'audience' AND occurred_at >= $1 AND occurred_at < $2 AND id <= $3 \
-         ORDER BY occurred_at";
-    let (from, until) = (millis(from), millis(until));
-    match db {
-        Db::Sqlite(pool) => {
-            on_sqlite_handle(pool, move |sqlite| {
-                let mut statement = sqlite.prepare_cached(SQL)?;
-                let mut rows = statement.query([from, until, max_id])?;
-                while let Some(row) = rows.next()? {
-                    let row = AudienceRow {
-                        occurred_at: row.get(0)?,
-                        ip: row.get(1)?,
-                        browser: row.get(2)?,
-                        browser_version: row.get(3)?,
-                        os: row.get(4)?,
-                        os_version: row.get(5)?,
-                        device_type: row.get(6)?,
-                        manufacturer: row.get(7)?,
-                        url: row.get(8)?,
-                    };
-                    add(&mut state, &row);
-                }
-                Ok(state)
-            })
-            .await
-        }
-        Db::Postgres(pool) => {
-            let mut rows = sqlx::query_as::<_, AudienceRow>(SQL)
-                .bind(from)
-                .bind(until)
-                .bind(max_id)
-                .fetch(pool);
-            while let Some(row) = rows.next().await {
-                add(&mut state, &row?);
-            }
-            Ok(state)
-        }
     }
 }
 
