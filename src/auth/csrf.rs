@@ -214,6 +214,19 @@ pub async fn check_csrf(
                 "application state missing",
             ));
         };
+        if is_link_with_token(req.path()) {
+            // Its own secret is in the address; a mail client posts it from
+            // nowhere, without cookies (RFC 8058 one-click).
+            let body = match read_body(&mut req, state.body_timeout).await {
+                Ok(body) => body,
+                Err(response) => return Ok(req.into_response(response)),
+            };
+            if !is_text_form(&body) {
+                return Ok(req.into_response(HttpResponse::BadRequest().finish()));
+            }
+            req.set_payload(Payload::from(body));
+            return next.call(req).await;
+        }
         if let Err(refusal) = state.site_origin.check_post(req.headers()) {
             tracing::info!(path = req.path(), %refusal, "form refused: sent from another site");
             let response = refused(req.path());
@@ -255,6 +268,19 @@ pub async fn check_csrf(
         req.set_payload(Payload::from(body));
     }
     next.call(req).await
+}
+
+/// The addresses that carry their own unguessable secret (the stop link of
+/// a report mail): a POST to them cannot be forged by another site, which
+/// does not know it, so neither the origin nor the session's token is
+/// asked for.
+const LINKS_WITH_TOKEN: &[&str] = &["/statistiques/rapports/desabonnement/"];
+
+fn is_link_with_token(path: &str) -> bool {
+    LINKS_WITH_TOKEN.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|token| !token.is_empty() && !token.contains('/'))
+    })
 }
 
 /// The page of `views::errors`, answered here rather than with
@@ -356,6 +382,19 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_stop_link_with_its_token_skips_the_form_token() {
+        assert!(is_link_with_token(
+            "/statistiques/rapports/desabonnement/abc123"
+        ));
+        assert!(!is_link_with_token("/statistiques/rapports/desabonnement/"));
+        assert!(!is_link_with_token(
+            "/statistiques/rapports/desabonnement/a/b"
+        ));
+        assert!(!is_link_with_token("/statistiques/rapports"));
+        assert!(!is_link_with_token("/contact"));
+    }
 
     #[test]
     fn tokens_are_derived_from_the_secret_by_the_key() {

@@ -362,7 +362,35 @@ async fn the_link_of_the_mail_stops_the_report_with_a_button(backend: Backend) {
     // No weekly report any more; the monthly one still comes.
     run_at(&app, paris(2026, 4, 1, 7, 1)).await;
     assert!(reports(&app, "semaine du lundi 23").is_empty());
-    assert_eq!(reports(&app, "le mois de mars").len(), 1);
+    let monthly = reports(&app, "le mois de mars");
+    assert_eq!(monthly.len(), 1);
+
+    // The mail client's one-click stop (RFC 8058): a POST of its own, from
+    // no page, without cookies or form token.
+    assert!(
+        head(&monthly[0]).contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{}",
+        monthly[0].head
+    );
+    let one_click = monthly[0].link(&format!("{}{STOP}", app.address)).unwrap();
+    let response = reqwest::Client::new()
+        .post(&one_click)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("the one-click POST");
+    assert_eq!(response.status(), 200);
+    assert_eq!(rows(&app, subscriptions).await, 0);
+    // Any other form still needs the page's token.
+    let forged = reqwest::Client::new()
+        .post(format!("{}/contact", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("nom=X")
+        .send()
+        .await
+        .expect("a forged POST");
+    assert_eq!(forged.status(), 403);
 
     // A wrong token: a clear page, 404, on GET and POST.
     let wrong = format!("{STOP}pas-un-jeton");

@@ -143,7 +143,14 @@ impl ReportJob {
         );
         let view_link = format!("{}/statistiques?{}", self.public_url, period_query(period));
         let outgoing = mail.mail(&to.email, &to.first_name, &view_link, &stop_link);
-        let headers = [("List-Unsubscribe", format!("<{stop_link}>"))];
+        let headers = [
+            ("List-Unsubscribe", format!("<{stop_link}>")),
+            // One click in the mail client stops it (RFC 8058).
+            (
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_owned(),
+            ),
+        ];
         tokio::time::timeout(
             SEND_TIMEOUT,
             self.mailer.send_with_headers(&outgoing, &headers),
