@@ -135,6 +135,7 @@ pub static ROUTES: &[RouteSpec] = routes! {
     Read "/profil/propositions/nouvelle" Client => proposals::new_proposal;
     Post "/profil/propositions/nouvelle" Client => proposals::create;
     Read "/profil/propositions/{id}" Client => proposals::client_page;
+    Read "/profil/propositions/{id}/envoyee" Client => proposals::sent_page;
     Read "/profil/contrat" Client => contract::show;
     Post "/profil/contrat/signer" Client => contract::sign;
     Read "/profil/contrat/verifier" Client => contract::verify;

@@ -29,14 +29,16 @@ pub struct Goals {
     pub funnels: Vec<Funnel>,
 }
 
-/// The site's own confirmation pages. A proposal request ends on the
-/// proposal's page (`/profil/propositions/{id}?fait=envoyee`, the query
-/// not logged): that goal counts every view of a proposal's page.
+/// The site's own confirmation pages; a proposal request ends on its page
+/// once sent (`/profil/propositions/{id}/envoyee`).
 const DEFAULT_GOALS: [(&str, &str); 4] = [
     ("Message envoyé", "/contact/envoye"),
     ("Inscription envoyée", "/inscription/envoyee"),
     ("Candidature de technicien", "/techniciens/envoye"),
-    ("Demande de proposition", "/profil/propositions/{id}"),
+    (
+        "Demande de proposition",
+        "/profil/propositions/{id}/envoyee",
+    ),
 ];
 
 /// The default funnel, as the settings write it.
@@ -219,5 +221,9 @@ mod tests {
             "/profil/propositions/{id}",
             "/profil/propositions/nouvelle"
         ));
+        // The proposal goal is the page once sent, not every look at it.
+        let proposal = &Goals::default().goals[3].path;
+        assert!(matches(proposal, "/profil/propositions/12/envoyee"));
+        assert!(!matches(proposal, "/profil/propositions/12"));
     }
 }

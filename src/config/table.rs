@@ -240,7 +240,7 @@ pub const SETTINGS: &[Setting] = &[
         var: "WM_ANALYTICS_GOALS",
         key: "analytics_goals",
         default: Described("the site's confirmation pages"),
-        help: "more goals of the statistics, after the site's confirmation pages (`/contact/envoye`, `/inscription/envoyee`, `/techniciens/envoye`, `/profil/propositions/{id}`): comma-separated `Name=/path` or `/path`; a segment `{id}` matches any number",
+        help: "more goals of the statistics, after the site's confirmation pages (`/contact/envoye`, `/inscription/envoyee`, `/techniciens/envoye`, `/profil/propositions/{id}/envoyee`): comma-separated `Name=/path` or `/path`; a segment `{id}` matches any number",
         kind: Text(|s, v| {
             let goals = std::mem::take(&mut s.analytics_goals);
             goals.with_goals(v).map(|x| s.analytics_goals = x)

@@ -56,7 +56,7 @@ pub async fn create(body: Bytes, client: ClientPage) -> Result<HttpResponse, Pag
         Err(errors) => return Ok(refuse(errors)),
     };
     match workflow::submit(&client.state, client.company, client.viewer.id, &new).await {
-        Ok(id) => Ok(redirect(&format!("/profil/propositions/{id}?fait=envoyee"))),
+        Ok(id) => Ok(redirect(&format!("/profil/propositions/{id}/envoyee"))),
         Err(ProposalError::ForeignDevice) => {
             let mut errors = FormErrors::default();
             errors.add("appareils", "Cochez les appareils dans la liste.");
@@ -75,10 +75,20 @@ pub async fn client_page(
     let (proposal, devices) = workflow::with_devices(&client.state, Some(client.company), *path)
         .await?
         .ok_or(PageError::NotFound)?;
-    let notice = (query.done == "envoyee").then_some(
-        "Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.",
-    );
+    let notice = (query.done == "envoyee").then_some(SENT);
     Ok(view::client_page(&proposal, &devices, notice))
+}
+
+const SENT: &str = "Votre demande est envoyée : l'équipe WeMaintain vous répond ici et par e-mail.";
+
+/// `GET /profil/propositions/{id}/envoyee`: the proposal's page, once
+/// sent. An address of its own, not a query string, so that the audience
+/// statistics (which log no query) count the request as a goal reached.
+pub async fn sent_page(path: web::Path<i64>, client: ClientPage) -> Result<Markup, PageError> {
+    let (proposal, devices) = workflow::with_devices(&client.state, Some(client.company), *path)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok(view::client_page(&proposal, &devices, Some(SENT)))
 }
 
 /// `GET /admin/propositions`.

@@ -490,9 +490,17 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token(backend: Backend
     let planted_client = planted_for(CLIENT).await;
 
     let before = count_form_tables(&app).await;
+    // The stop link of a report mail carries its own secret instead (a
+    // wrong one is a 404, and a mail client's one-click POST has no form
+    // token: tests/api/statistics_mail_reports.rs).
     let post_routes: Vec<&RouteSpec> = ROUTES
         .iter()
         .filter(|spec| spec.verb == Verb::Post)
+        .filter(|spec| {
+            !spec
+                .path
+                .starts_with("/statistiques/rapports/desabonnement/")
+        })
         .collect();
     assert!(
         post_routes.len() >= 10,

@@ -111,8 +111,11 @@ async fn a_proposal_with_a_previsit_is_asked_and_answered(backend: Backend) {
         )
         .await;
     let location = header(response.headers(), "location").to_owned();
-    assert!(location.ends_with("?fait=envoyee"), "{location}");
     let id = scalar(&app.db, "SELECT MAX(id) FROM proposal_requests").await;
+    assert_eq!(location, format!("/profil/propositions/{id}/envoyee"));
+    let (status, sent) = client.get_page(&location).await;
+    assert_eq!(status, 200);
+    assert!(sent.contains("Votre demande est envoyée"), "{sent}");
     assert_eq!(
         scalar(&app.db, "SELECT COUNT(*) FROM proposal_devices").await,
         2

@@ -226,7 +226,7 @@ fn assert_figures(page: &str, when: &str) {
         ],
         [
             "Demande de proposition",
-            "/profil/propositions/{id}",
+            "/profil/propositions/{id}/envoyee",
             "0",
             "0",
             "0,0 %",
