@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::paris;
 use chrono::{DateTime, Timelike, Utc};
+use futures_util::StreamExt;
 
 use super::monthly;
 use super::slices::{count_sliced, store_day};
@@ -384,9 +385,15 @@ pub async fn roll_up_with(
     .max(paris_day(earliest).min(today))
     .max(raw_complete_from.min(today));
     let days: Vec<Day> = (first..today).collect();
-    for &day in &days {
-        roll_up_day(db, register, goals, day).await?;
+    // Two days at a time: each is counted on its own connection (on SQLite,
+    // on its own thread), and their writes take turns.
+    let mut counted = futures_util::stream::iter(first..today)
+        .map(|day| roll_up_day(db, register, goals, day))
+        .buffer_unordered(2);
+    while let Some(result) = counted.next().await {
+        result?;
     }
+    drop(counted);
     monthly::sum_months(db, register, &days).await?;
     Ok(RollupOutcome { days })
 }

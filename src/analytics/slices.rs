@@ -7,7 +7,6 @@
 //! raw rows give with that filter. Two filters at once are still counted
 //! from the raw rows (`counting::filtered_counts`).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -15,7 +14,7 @@ use chrono::{DateTime, Utc};
 use super::filters::{FilterKey, Filters};
 use super::goals::Goals;
 use super::rollup::{split, stream_audience, AudienceRow, Counts, Day, DayCounts};
-use super::visits::{Splitter, Tallies, Visit};
+use super::visits::{FastMap, Splitter, Tallies, Visit};
 use crate::db::{millis, on_sqlite_handle, Db, DbError};
 
 /// What a slice is counted under: `("", "")` for the whole site, else a
@@ -70,7 +69,7 @@ pub struct SliceCounter {
     goals: Arc<Goals>,
     splitter: Splitter,
     site: Tallies,
-    by_filter: HashMap<(FilterKey, String), Tallies>,
+    by_filter: FastMap<(FilterKey, String), Tallies>,
 }
 
 impl SliceCounter {
@@ -79,7 +78,7 @@ impl SliceCounter {
             goals,
             splitter: Splitter::default(),
             site: Tallies::default(),
-            by_filter: HashMap::new(),
+            by_filter: FastMap::default(),
         }
     }
 
@@ -107,7 +106,7 @@ impl SliceCounter {
 fn count_visit(
     goals: &Goals,
     site: &mut Tallies,
-    by_filter: &mut HashMap<(FilterKey, String), Tallies>,
+    by_filter: &mut FastMap<(FilterKey, String), Tallies>,
     visit: &Visit,
 ) {
     let touched = visit.touched(goals);
