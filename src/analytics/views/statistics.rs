@@ -172,8 +172,8 @@ fn introduction(report: &Report, min_group: i64) -> Markup {
         (comparison_text(report))
         @if let Some(since) = report.filtered_since {
             p.data-note {
-                "Avec des filtres, les chiffres sont comptés visite par visite, ce qui n'est possible que sur les "
-                "journées dont le détail est encore conservé : ils commencent le "
+                "Avec des filtres, les chiffres ne portent que sur les journées comptées filtre par filtre "
+                "ou dont le détail des visites est encore conservé : ils commencent le "
                 (date_of_day(since).format("%d/%m/%Y")) "."
             }
         }
