@@ -15,6 +15,8 @@ use super::filters::{FilterKey, Filters};
 use super::goals::Goals;
 use super::rollup::{split, stream_audience, AudienceRow, Counts, Day, DayCounts};
 use super::visits::{FastMap, Splitter, Tallies, Visit};
+use sqlx::PgPool;
+
 use crate::db::{millis, on_sqlite_handle, Db, DbError};
 
 /// What a slice is counted under: `("", "")` for the whole site, else a
@@ -164,6 +166,20 @@ pub async fn store_day(
     expires_at: i64,
     counted: SlicedDay,
 ) -> Result<(), DbError> {
+    let day = StoredDay {
+        day,
+        day_start: millis(start),
+        expires_at,
+        rows: rows_of(counted),
+    };
+    match db {
+        Db::Sqlite(pool) => on_sqlite_handle(pool, move |sqlite| day.write_sqlite(sqlite)).await,
+        Db::Postgres(pool) => day.write_postgres(pool).await,
+    }
+}
+
+/// A day's rows, the site's and every slice's.
+fn rows_of(counted: SlicedDay) -> Vec<DailyRow> {
     let mut rows: Vec<DailyRow> = Vec::new();
     let site = std::iter::once(("", String::new(), counted.site));
     let slices = counted
@@ -191,91 +207,97 @@ pub async fn store_day(
             counts: Counts::default(),
         });
     }
-    let day_start = millis(start);
-    match db {
-        Db::Sqlite(pool) => {
-            on_sqlite_handle(pool, move |sqlite| {
-                let tx = rusqlite::Transaction::new_unchecked(
-                    sqlite,
-                    rusqlite::TransactionBehavior::Immediate,
-                )?;
-                tx.execute("DELETE FROM audience_daily WHERE day = ?1", [day])?;
-                {
-                    let mut insert = tx.prepare(&format!(
-                        "INSERT INTO {COLUMNS} VALUES \
-                         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-                    ))?;
-                    for row in &rows {
-                        insert.execute(rusqlite::params![
-                            day,
-                            day_start,
-                            row.filter_key,
-                            row.filter_value,
-                            row.dimension,
-                            row.value,
-                            row.counts.views,
-                            row.counts.visitors,
-                            row.counts.visits,
-                            row.counts.bounces,
-                            row.counts.duration_s,
-                            row.is_site_total(),
-                            expires_at,
-                        ])?;
-                    }
-                }
-                tx.commit()
-            })
-            .await
-        }
-        Db::Postgres(pool) => {
-            let mut tx = pool.begin().await?;
-            // Two instances counting the same day take turns: without the
-            // lock, the second one's insert would hit the first one's rows
-            // (unique index) and fail. SQLite's write lock does this already.
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(ROLLUP_LOCK + day)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM audience_daily WHERE day = $1")
-                .bind(day)
-                .execute(&mut *tx)
-                .await?;
-            let mut copy = tx
-                .copy_in_raw(&format!("COPY {COLUMNS} FROM STDIN (FORMAT csv)"))
-                .await?;
-            for chunk in rows.chunks(2000) {
-                let mut data = String::new();
-                for row in chunk {
-                    csv_line(&mut data, day, day_start, expires_at, row);
-                }
-                copy.send(data.into_bytes()).await?;
-            }
-            copy.finish().await?;
-            tx.commit().await?;
-            Ok(())
-        }
-    }
+    rows
 }
 
-/// A row as a line of PostgreSQL's CSV format, every text quoted (an
-/// unquoted empty field would be NULL).
-fn csv_line(out: &mut String, day: Day, day_start: i64, expires_at: i64, row: &DailyRow) {
-    use std::fmt::Write;
-    let quoted = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
-    let c = &row.counts;
-    // Writing into a String cannot fail.
-    let _ = writeln!(
-        out,
-        "{day},{day_start},{},{},{},{},{},{},{},{},{},{},{expires_at}",
-        quoted(row.filter_key),
-        quoted(&row.filter_value),
-        quoted(row.dimension),
-        quoted(&row.value),
-        c.views,
-        c.visitors,
-        c.visits,
-        c.bounces,
-        c.duration_s,
-        row.is_site_total(),
-    );
+/// A day to write: its rows and what every row of it carries.
+struct StoredDay {
+    day: Day,
+    day_start: i64,
+    expires_at: i64,
+    rows: Vec<DailyRow>,
+}
+
+impl StoredDay {
+    fn write_sqlite(&self, sqlite: &rusqlite::Connection) -> rusqlite::Result<()> {
+        let tx =
+            rusqlite::Transaction::new_unchecked(sqlite, rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM audience_daily WHERE day = ?1", [self.day])?;
+        {
+            let mut insert = tx.prepare(&format!(
+                "INSERT INTO {COLUMNS} VALUES \
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            ))?;
+            for row in &self.rows {
+                insert.execute(rusqlite::params![
+                    self.day,
+                    self.day_start,
+                    row.filter_key,
+                    row.filter_value,
+                    row.dimension,
+                    row.value,
+                    row.counts.views,
+                    row.counts.visitors,
+                    row.counts.visits,
+                    row.counts.bounces,
+                    row.counts.duration_s,
+                    row.is_site_total(),
+                    self.expires_at,
+                ])?;
+            }
+        }
+        tx.commit()
+    }
+
+    async fn write_postgres(&self, pool: &PgPool) -> Result<(), DbError> {
+        let mut tx = pool.begin().await?;
+        // Two instances counting the same day take turns: without the lock,
+        // the second one's rows would hit the first one's (unique index).
+        // SQLite's write lock does this already.
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(ROLLUP_LOCK + self.day)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM audience_daily WHERE day = $1")
+            .bind(self.day)
+            .execute(&mut *tx)
+            .await?;
+        let mut copy = tx
+            .copy_in_raw(&format!("COPY {COLUMNS} FROM STDIN (FORMAT csv)"))
+            .await?;
+        for chunk in self.rows.chunks(2000) {
+            let mut data = String::new();
+            for row in chunk {
+                self.csv_line(&mut data, row);
+            }
+            copy.send(data.into_bytes()).await?;
+        }
+        copy.finish().await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A row as a line of PostgreSQL's CSV format, every text quoted (an
+    /// unquoted empty field would be NULL).
+    fn csv_line(&self, out: &mut String, row: &DailyRow) {
+        use std::fmt::Write;
+        let (day, day_start, expires_at) = (self.day, self.day_start, self.expires_at);
+        let quoted = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+        let c = &row.counts;
+        // Writing into a String cannot fail.
+        let _ = writeln!(
+            out,
+            "{day},{day_start},{},{},{},{},{},{},{},{},{},{},{expires_at}",
+            quoted(row.filter_key),
+            quoted(&row.filter_value),
+            quoted(row.dimension),
+            quoted(&row.value),
+            c.views,
+            c.visitors,
+            c.visits,
+            c.bounces,
+            c.duration_s,
+            row.is_site_total(),
+        );
+    }
 }
