@@ -26,6 +26,10 @@ pub fn month_of(day: Day) -> (Day, Day) {
     (day_of_date(first), day_of_date(next) - 1)
 }
 
+/// The PostgreSQL advisory lock keys of the monthly sums: this plus the
+/// month's first day (the roll-up's days use another range).
+const MONTH_LOCK: i64 = 0x5745_4d4d_0000_0000;
+
 /// Sums again the months of `days` from their stored days.
 pub async fn sum_months(db: &Db, register: &Register, days: &[Day]) -> Result<(), DbError> {
     let months: BTreeSet<(Day, Day)> = days.iter().map(|&day| month_of(day)).collect();
@@ -43,8 +47,18 @@ async fn sum_month(db: &Db, register: &Register, (first, last): (Day, Day)) -> R
             .period
             .after(start),
     );
+    let postgres = matches!(db, Db::Postgres(_));
     on_pool!(db, |pool| {
         let mut tx = pool.begin_write().await?;
+        if postgres {
+            // Two instances summing the same month take turns: otherwise
+            // both delete, then the second one's insert hits the first
+            // one's rows (unique index). SQLite's write lock does this.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(MONTH_LOCK + first)
+                .execute(&mut *tx)
+                .await?;
+        }
         let days: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audience_daily WHERE filter_key = '' AND filter_value = '' \
              AND dimension = 'total' AND day >= $1 AND day <= $2",
