@@ -61,8 +61,18 @@ pub enum Command {
     /// Lit un User-Agent par ligne sur l'entrée standard et écrit, par
     /// ligne, le JSON que le journal des visites garderait : browser,
     /// browser_version, os, os_version, device_type, manufacturer (null
-    /// quand inconnu).
-    ParseUa,
+    /// quand inconnu). Avec --score, mesure plutôt la justesse sur des
+    /// User-Agents étiquetés.
+    ParseUa {
+        /// Fichiers TSV étiquetés (poids, navigateur, système, appareil,
+        /// fabricant, User-Agent ; voir tests/user_agents/README.md) :
+        /// affiche la part juste par classe.
+        #[arg(long, value_name = "FICHIER", num_args = 1..)]
+        score: Vec<std::path::PathBuf>,
+        /// Avec --score : liste aussi chaque réponse fausse.
+        #[arg(long, requires = "score")]
+        misses: bool,
+    },
     /// Crée un compte actif (le premier administrateur, l'équipe marketing,
     /// ou un client à la main, rattaché à sa société). Le mot de passe vient
     /// de WM_PASSWORD, ou est demandé deux fois au terminal, sans écho.
@@ -162,6 +172,8 @@ pub enum CommandError {
     Runtime(std::io::Error),
     #[error("le serveur s'est arrêté sur une erreur : {0}")]
     Server(std::io::Error),
+    #[error("parse-ua --score : {0}")]
+    Labels(String),
     #[error("parse-ua : {0}")]
     ParseUa(std::io::Error),
     #[error("purge : échec : {0}")]
@@ -212,8 +224,11 @@ impl Cli {
 /// command's work on a fresh async runtime.
 pub fn run(cli: Cli) -> Result<(), CommandError> {
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::ParseUa = command {
+    if let Command::ParseUa { score, misses } = &command {
         // Needs no settings and no database.
+        if !score.is_empty() {
+            return score_user_agents(score, *misses, std::io::stdout().lock());
+        }
         return parse_user_agents(std::io::stdin().lock(), std::io::stdout().lock())
             .map_err(CommandError::ParseUa);
     }
@@ -245,7 +260,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> Result<(), C
             db.close().await;
             result.map_err(CommandError::Purge)
         }
-        Command::ParseUa => Ok(()),
+        Command::ParseUa { .. } => Ok(()),
         Command::CreateUser {
             role,
             email,
@@ -301,6 +316,37 @@ pub fn parse_user_agents(input: impl BufRead, mut output: impl Write) -> std::io
         output.write_all(b"\n")?;
     }
     output.flush()
+}
+
+/// `wemaintain parse-ua --score FILE…`: the classifier's share right per
+/// class on labelled User-Agents, and with `misses` each wrong answer.
+pub fn score_user_agents(
+    files: &[std::path::PathBuf],
+    misses: bool,
+    mut output: impl Write,
+) -> Result<(), CommandError> {
+    use crate::analytics::user_agent::score;
+    let mut cases = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(CommandError::ParseUa)?;
+        let parsed = score::parse_cases(&text)
+            .map_err(|error| CommandError::Labels(format!("{} : {error}", file.display())))?;
+        cases.extend(parsed);
+    }
+    let score = score::score(&cases);
+    let mut write = || -> std::io::Result<()> {
+        if misses {
+            for miss in &score.misses {
+                writeln!(
+                    output,
+                    "{}\t{} attendu, {} trouvé\t{}",
+                    miss.field, miss.expected, miss.got, miss.user_agent
+                )?;
+            }
+        }
+        write!(output, "{score}")
+    };
+    write().map_err(CommandError::ParseUa)
 }
 
 /// `wemaintain purge [--dry-run]`: one purge as of now, printing per purpose

@@ -85,6 +85,7 @@ impl Analytics {
         register: &Register,
         clock: SharedClock,
     ) -> Self {
+        user_agent::warm_up();
         Self {
             log,
             proxies,

@@ -397,8 +397,11 @@ fn parse_ua_names_families_and_manufacturers_as_people_do() {
          [Some("Chrome"), Some("119"), Some("Android"), Some("12"), Some("smartphone"), Some("Motorola")]),
         ("Mozilla/5.0 (Linux; Android 13; XQ-CT54) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
          [Some("Chrome"), Some("120"), Some("Android"), Some("13"), Some("smartphone"), Some("Sony")]),
-        ("Mozilla/5.0 (Linux; Android 13; CPH2449) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+        // CPH is Oppo's prefix, but Oppo also numbers OnePlus phones: CPH2449 is the OnePlus 11.
+        ("Mozilla/5.0 (Linux; Android 13; CPH2387) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
          [Some("Chrome"), Some("120"), Some("Android"), Some("13"), Some("smartphone"), Some("Oppo")]),
+        ("Mozilla/5.0 (Linux; Android 13; CPH2449) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+         [Some("Chrome"), Some("120"), Some("Android"), Some("13"), Some("smartphone"), Some("OnePlus")]),
         ("Mozilla/5.0 (Mobile; Nokia_8110_4G; rv:48.0) Gecko/48.0 Firefox/48.0 KAIOS/2.5",
          [Some("Firefox"), Some("48"), Some("KaiOS"), Some("2.5"), Some("mobilephone"), Some("Nokia")]),
         ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91",

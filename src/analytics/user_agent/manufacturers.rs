@@ -1,0 +1,170 @@
+//! Who made a mobile device, from the model a User-Agent carries.
+//!
+//! Three sources, most precise first: Google Play's list of Android devices
+//! (`data/android-models.tsv`: the exact `Build.MODEL` → brand, which tells
+//! an Honor from a Huawei and a OnePlus `CPH…` from an Oppo one), the brand
+//! words phones print before their model, and the model-code conventions of
+//! the main makers for models newer than the list.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::bytes::{RegexSet, RegexSetBuilder};
+
+static MODELS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    include_str!("data/android-models.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .collect()
+});
+
+/// Words a model name starts with, and the brand they mean (lower case,
+/// longest first where one is the start of another).
+const BRAND_WORDS: &[(&str, &str)] = &[
+    ("sonyericsson", "Sony Ericsson"),
+    ("sony ericsson", "Sony Ericsson"),
+    ("samsung", "Samsung"),
+    ("galaxy", "Samsung"),
+    ("huawei", "Huawei"),
+    ("honor", "Honor"),
+    ("xiaomi", "Xiaomi"),
+    ("redmi", "Xiaomi"),
+    ("poco", "Xiaomi"),
+    ("mi ", "Xiaomi"),
+    ("oneplus", "OnePlus"),
+    ("oppo", "Oppo"),
+    ("realme", "Realme"),
+    ("vivo", "Vivo"),
+    ("iqoo", "Vivo"),
+    ("motorola", "Motorola"),
+    ("moto", "Motorola"),
+    ("nokia", "Nokia"),
+    ("xperia", "Sony"),
+    ("sony", "Sony"),
+    ("lge", "LG"),
+    ("lg-", "LG"),
+    ("lg ", "LG"),
+    ("htc", "HTC"),
+    ("lenovo", "Lenovo"),
+    ("zte", "ZTE"),
+    ("nubia", "Nubia"),
+    ("alcatel", "Alcatel"),
+    ("one touch", "Alcatel"),
+    ("tcl", "TCL"),
+    ("tecno", "Tecno"),
+    ("infinix", "Infinix"),
+    ("itel", "Itel"),
+    ("asus", "Asus"),
+    ("zenfone", "Asus"),
+    ("pixel", "Google"),
+    ("nexus", "Google"),
+    ("fairphone", "Fairphone"),
+    ("nothing", "Nothing"),
+    ("crosscall", "Crosscall"),
+    ("wiko", "Wiko"),
+    ("blackview", "Blackview"),
+    ("oscal", "Blackview"),
+    ("ulefone", "Ulefone"),
+    ("doogee", "Doogee"),
+    ("cubot", "Cubot"),
+    ("kingkong", "Cubot"),
+    ("umidigi", "Umidigi"),
+    ("oukitel", "Oukitel"),
+    ("hisense", "Hisense"),
+    ("sharp", "Sharp"),
+    ("kyocera", "Kyocera"),
+    ("meizu", "Meizu"),
+    ("micromax", "Micromax"),
+    ("lava", "Lava"),
+    ("archos", "Archos"),
+    ("logicom", "Logicom"),
+    ("blackberry", "BlackBerry"),
+    ("lumia", "Microsoft"),
+    ("microsoft", "Microsoft"),
+    ("amazon", "Amazon"),
+    ("kindle", "Amazon"),
+    ("google", "Google"),
+    ("gionee", "Gionee"),
+    ("coolpad", "Coolpad"),
+    ("condor", "Condor"),
+    ("acer", "Acer"),
+    ("panasonic", "Panasonic"),
+    ("philips", "Philips"),
+    ("iphone", "Apple"),
+    ("ipad", "Apple"),
+    ("ipod", "Apple"),
+];
+
+/// Model codes without a brand word, by maker (lower case, whole item).
+const MODEL_CODES: &[(&str, &str)] = &[
+    (r"^(sm|gt|sgh|sch|shv|shw|sph|scv)-[a-z0-9]", "Samsung"),
+    (r"^sc-\d\d[a-z]$", "Samsung"),
+    (r"^rmx\d{4}", "Realme"),
+    (r"^cph\d{4}$", "Oppo"),
+    (r"^p[a-z]{3}\d0$", "Oppo"),
+    (r"^(in|kb|le|hd|gm|ne|ac|be|dn|eb|ph)\d{4}$", "OnePlus"),
+    (r"^v\d{4}[a-z]{0,2}$", "Vivo"),
+    (r"^i\d{4}$", "Vivo"),
+    (
+        r"^m?(1[5-9]|2[0-6])(0[1-9]|1[0-2])[0-9]*[a-z][0-9a-z]{1,6}$",
+        "Xiaomi",
+    ),
+    (
+        r"^[a-z]{3}\d?-(l|al|tl|lx|nx|an|cl|dl|tn|bd|bx|w)\d",
+        "Huawei",
+    ),
+    (r"^xt\d{4}", "Motorola"),
+    (r"^ta-\d{4}$", "Nokia"),
+    (r"^(xq|so|sgp)-\d", "Sony"),
+    (r"^so[glv]\d\d$", "Sony"),
+    (r"^[cdefgh]\d{4}$", "Sony"),
+    (r"^(lm|lg)-[a-z]\d", "LG"),
+    (r"^(tb|yt)\d?-[a-z0-9]", "Lenovo"),
+    (r"^blade", "ZTE"),
+    (r"^nx\d{3}j", "Nubia"),
+    (r"^\d{4}[a-z]$", "Alcatel"),
+    (r"^t\d{3}[a-z]$", "TCL"),
+    (r"^x\d{3,4}[a-z]?$", "Infinix"),
+    (r"^(kf[a-z]{2,4}|aft[a-z]{1,4})$", "Amazon"),
+    (r"^fp\d$", "Fairphone"),
+    (r"^a0[6-9]\d$", "Nothing"),
+    (r"^(asus|zenfone|rog)", "Asus"),
+    (r"^(mi|m)\d", "Xiaomi"),
+];
+
+static CODES: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSetBuilder::new(MODEL_CODES.iter().map(|(pattern, _)| pattern))
+        .unicode(false)
+        .build()
+        .expect("the model-code patterns compile")
+});
+
+/// The maker of the device, from the first of its model items that names one.
+pub(super) fn manufacturer(ua: &str, items: &[&str]) -> Option<&'static str> {
+    if ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod") {
+        return Some("Apple");
+    }
+    items.iter().find_map(|item| brand_of(item))
+}
+
+/// The brand a model item names, if any source knows it.
+pub(super) fn brand_of(item: &str) -> Option<&'static str> {
+    let model = item.trim().to_ascii_lowercase();
+    if model.len() < 2 {
+        return None;
+    }
+    if let Some(brand) = MODELS.get(model.as_str()) {
+        return Some(brand);
+    }
+    if let Some((word, brand)) = BRAND_WORDS.iter().find(|(word, _)| model.starts_with(word)) {
+        // "HUAWEI JSN-L21" is an Honor: the list knows the model alone.
+        let rest = model[word.len()..].trim_start_matches([' ', '_', '-']);
+        let listed = MODELS.get(rest).copied().filter(|listed| {
+            *brand == "Huawei" || *listed == *brand || (*brand == "Xiaomi" && *listed == "Xiaomi")
+        });
+        return Some(listed.unwrap_or(brand));
+    }
+    let matched = CODES.matches(model.as_bytes());
+    matched.iter().next().map(|index| MODEL_CODES[index].1)
+}
