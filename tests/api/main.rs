@@ -50,5 +50,6 @@ mod statistics_tables;
 mod statistics_today;
 mod statistics_visits;
 mod typography;
+mod user_agents;
 mod visitor_log;
 mod writer;

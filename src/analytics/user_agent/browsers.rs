@@ -52,6 +52,9 @@ const TOKENS: &[(&str, &str, VersionAt)] = &[
     ("BIDUBrowser", "Baidu", After("BIDUBrowser/")),
     ("baidubrowser/", "Baidu", Token),
     // Browsers that name themselves before the engine they are built on.
+    ("OculusBrowser/", "Oculus Browser", Token),
+    ("PlayStation", "PlayStation Browser", Unknown),
+    ("PLAYSTATION", "PlayStation Browser", Unknown),
     ("SamsungBrowser/", "Samsung Internet", Token),
     ("Silk/", "Silk", Token),
     ("MQQBrowser/", "QQ Browser", Token),
@@ -108,15 +111,14 @@ const TOKENS: &[(&str, &str, VersionAt)] = &[
     ("Quark/", "Quark", Token),
     ("Kindle/", "Kindle", Token),
     ("BlackBerry", "BlackBerry Browser", After("Version/")),
-    ("BB10", "BlackBerry Browser", After("Version/")),
+    ("BB10;", "BlackBerry Browser", After("Version/")),
     ("PlayBook", "BlackBerry Browser", After("Version/")),
     ("NokiaBrowser/", "Nokia Browser", Token),
     ("BrowserNG/", "Nokia Browser", Token),
     ("S40OviBrowser/", "Nokia Browser", Token),
     ("NintendoBrowser/", "Nintendo Browser", Token),
     ("Nintendo ", "Nintendo Browser", Unknown),
-    ("PlayStation", "PlayStation Browser", Unknown),
-    ("PLAYSTATION", "PlayStation Browser", Unknown),
+    ("NetFront/", "NetFront", Token),
     ("IEMobile/", "Internet Explorer", Token),
     ("MSIE ", "Internet Explorer", Token),
     ("Trident/", "Internet Explorer", After("rv:")),
@@ -141,6 +143,10 @@ pub(super) fn browser(ua: &str) -> Option<(&'static str, Option<String>)> {
         .min();
     if let Some(index) = first {
         let (token, family, at) = TOKENS[index];
+        if token == "OPR/" && ua.contains("; wv)") {
+            // Opera Mini for Android is a WebView; Opera for Android is not.
+            return Some(("Opera Mini", version_after(ua, token).map(major)));
+        }
         let version = match at {
             Token => version_after(ua, token),
             After(other) => version_after(ua, other),
@@ -170,6 +176,10 @@ fn engine_browser(ua: &str) -> Option<(&'static str, Option<String>)> {
     }
     if chrome.is_some() {
         return Some(("Chrome", chrome));
+    }
+    if ua.contains("Series60") || ua.contains("SymbianOS") {
+        // The browser Nokia built into S60 ("Web Browser for S60").
+        return Some(("Nokia Browser", None));
     }
     if ua.contains("Safari/") || (ua.contains("AppleWebKit/") && ua.contains("Mobile/")) {
         let version = version_after(ua, "Version/").map(major);

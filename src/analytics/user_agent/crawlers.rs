@@ -11,6 +11,7 @@ use regex::bytes::{Regex, RegexBuilder};
 
 const CRAWLER_USER_AGENTS: &str = include_str!("data/crawler-user-agents.txt");
 const ISBOT: &str = include_str!("data/isbot.txt");
+const EXTRA: &str = include_str!("data/robots-extra.txt");
 
 fn patterns(data: &'static str) -> impl Iterator<Item = &'static str> {
     data.lines()
@@ -118,9 +119,11 @@ impl PatternList {
 static LISTED: LazyLock<PatternList> =
     LazyLock::new(|| PatternList::new(patterns(CRAWLER_USER_AGENTS), false));
 
-/// isbot's alternatives that need no look-around.
-static GENERIC: LazyLock<PatternList> =
-    LazyLock::new(|| PatternList::new(patterns(ISBOT).filter(|p| !has_look_around(p)), true));
+/// isbot's alternatives that need no look-around, and our few additions.
+static GENERIC: LazyLock<PatternList> = LazyLock::new(|| {
+    let isbot = patterns(ISBOT).filter(|p| !has_look_around(p));
+    PatternList::new(isbot.chain(patterns(EXTRA)), true)
+});
 
 /// isbot's few alternatives with look-arounds ("bot" but not "Cubot"):
 /// the alternative without them first, a quick necessary condition, then

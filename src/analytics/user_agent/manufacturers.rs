@@ -91,6 +91,10 @@ const BRAND_WORDS: &[(&str, &str)] = &[
     ("acer", "Acer"),
     ("panasonic", "Panasonic"),
     ("philips", "Philips"),
+    ("surface", "Microsoft"),
+    ("power armor", "Ulefone"),
+    ("armor", "Ulefone"),
+    ("bison", "Umidigi"),
     ("iphone", "Apple"),
     ("ipad", "Apple"),
     ("ipod", "Apple"),
@@ -116,7 +120,8 @@ const MODEL_CODES: &[(&str, &str)] = &[
     ),
     (r"^xt\d{4}", "Motorola"),
     (r"^ta-\d{4}$", "Nokia"),
-    (r"^(xq|so|sgp)-\d", "Sony"),
+    (r"^xq-[a-z0-9]{2}\d\d$", "Sony"),
+    (r"^(so|sgp)-?\d", "Sony"),
     (r"^so[glv]\d\d$", "Sony"),
     (r"^[cdefgh]\d{4}$", "Sony"),
     (r"^(lm|lg)-[a-z]\d", "LG"),
@@ -126,9 +131,10 @@ const MODEL_CODES: &[(&str, &str)] = &[
     (r"^\d{4}[a-z]$", "Alcatel"),
     (r"^t\d{3}[a-z]$", "TCL"),
     (r"^x\d{3,4}[a-z]?$", "Infinix"),
-    (r"^(kf[a-z]{2,4}|aft[a-z]{1,4})$", "Amazon"),
-    (r"^fp\d$", "Fairphone"),
-    (r"^a0[6-9]\d$", "Nothing"),
+    (r"^(kf[a-z]{2,6}|aft[a-z]{1,5})$", "Amazon"),
+    (r"^fp\d\+?$", "Fairphone"),
+    (r"^a(0[5-9]|1[0-4])\d$", "Nothing"),
+    (r"^w-[a-z]\d{3}", "Wiko"),
     (r"^(asus|zenfone|rog)", "Asus"),
     (r"^(mi|m)\d", "Xiaomi"),
 ];
@@ -140,30 +146,57 @@ static CODES: LazyLock<RegexSet> = LazyLock::new(|| {
         .expect("the model-code patterns compile")
 });
 
-/// The maker of the device, from the first of its model items that names one.
-pub(super) fn manufacturer(ua: &str, items: &[&str]) -> Option<&'static str> {
-    if ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod") {
-        return Some("Apple");
+/// Brand names printed elsewhere than in a model item ("Series60/5.2
+/// NokiaN8-00", "SAMSUNG-GT-E1200"), case as the makers write them.
+const BRANDS_ANYWHERE: &[(&str, &str)] = &[
+    ("Nokia", "Nokia"),
+    ("NOKIA", "Nokia"),
+    ("SAMSUNG", "Samsung"),
+    ("HUAWEI", "Huawei"),
+    ("XiaoMi", "Xiaomi"),
+    ("OnePlus", "OnePlus"),
+    ("SonyEricsson", "Sony Ericsson"),
+    ("BlackBerry", "BlackBerry"),
+    ("Kindle", "Amazon"),
+    ("Silk/", "Amazon"),
+];
+
+/// The maker of the device: Apple for iOS, else the first model item that
+/// names one, else a brand printed elsewhere.
+pub(super) fn manufacturer(ua: &str, os: Option<&str>, items: &[&str]) -> Option<&'static str> {
+    match os {
+        Some("iOS") => return Some("Apple"),
+        Some("BlackBerry") => return Some("BlackBerry"),
+        _ => {}
     }
-    items.iter().find_map(|item| brand_of(item))
+    if ua.contains("Build/HONOR") {
+        // Honor's build numbers carry its name; its model codes look like Huawei's.
+        return Some("Honor");
+    }
+    items.iter().find_map(|item| brand_of(item)).or_else(|| {
+        BRANDS_ANYWHERE
+            .iter()
+            .find(|(word, _)| ua.contains(word))
+            .map(|(_, brand)| *brand)
+    })
 }
 
-/// The brand a model item names, if any source knows it.
+/// The brand a model item names, if any source knows it: a brand word first
+/// (a Nexus is Google's whoever built it), then Google Play's list, then
+/// the makers' model codes.
 pub(super) fn brand_of(item: &str) -> Option<&'static str> {
     let model = item.trim().to_ascii_lowercase();
     if model.len() < 2 {
         return None;
     }
-    if let Some(brand) = MODELS.get(model.as_str()) {
-        return Some(brand);
-    }
     if let Some((word, brand)) = BRAND_WORDS.iter().find(|(word, _)| model.starts_with(word)) {
         // "HUAWEI JSN-L21" is an Honor: the list knows the model alone.
         let rest = model[word.len()..].trim_start_matches([' ', '_', '-']);
-        let listed = MODELS.get(rest).copied().filter(|listed| {
-            *brand == "Huawei" || *listed == *brand || (*brand == "Xiaomi" && *listed == "Xiaomi")
-        });
-        return Some(listed.unwrap_or(brand));
+        let honor = *brand == "Huawei" && MODELS.get(rest) == Some(&"Honor");
+        return Some(if honor { "Honor" } else { brand });
+    }
+    if let Some(brand) = MODELS.get(model.as_str()) {
+        return Some(brand);
     }
     let matched = CODES.matches(model.as_bytes());
     matched.iter().next().map(|index| MODEL_CODES[index].1)

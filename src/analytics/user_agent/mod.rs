@@ -137,7 +137,7 @@ pub fn classify(ua: &str) -> Device {
         None => (woothee_field(ua, |b| b.name), None),
     };
     let manufacturer = if device_type.is_mobile() {
-        manufacturers::manufacturer(ua, &models).map(str::to_owned)
+        manufacturers::manufacturer(ua, os.as_deref(), &models).map(str::to_owned)
     } else {
         // The policy lists the manufacturer for mobile devices only.
         None
@@ -221,7 +221,10 @@ fn model_items(ua: &str) -> Vec<Range<usize>> {
             after_android = true;
             continue;
         }
+        // "Storebot-Google/1.0" in a robot's parentheses is a product, not a model.
+        let product = text.contains('/');
         if after_android
+            && !product
             && !NOT_MODELS
                 .iter()
                 .any(|word| text.eq_ignore_ascii_case(word))

@@ -8,6 +8,16 @@ use super::{major_minor, version_after, DeviceType};
 /// webOS also say "Linux".
 pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>)> {
     let named = |name: &'static str, version: Option<&str>| Some((name, version.map(major_minor)));
+    if ua.contains("Windows Phone") {
+        // Windows Phone 8.1 also says "Android 4.0" and "like iPhone OS".
+        return named(
+            "Windows Phone",
+            version_after(ua, "Windows Phone OS ").or_else(|| version_after(ua, "Windows Phone ")),
+        );
+    }
+    if ua.contains("Nintendo") {
+        return named("Nintendo", None);
+    }
     if ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod") {
         let version = version_after(ua, "iPhone OS ")
             .or_else(|| version_after(ua, "CPU OS "))
@@ -20,22 +30,20 @@ pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>
             version_after(ua, "KAIOS/").or_else(|| version_after(ua, "KaiOS/")),
         );
     }
-    if ua.contains("Windows Phone") {
-        return named(
-            "Windows Phone",
-            version_after(ua, "Windows Phone OS ").or_else(|| version_after(ua, "Windows Phone ")),
-        );
-    }
     if ua.contains("HarmonyOS") || ua.contains("OpenHarmony") {
         return named("HarmonyOS", version_after(ua, "HarmonyOS "));
     }
-    if ua.contains("Android") || ua.starts_with("Dalvik/") {
-        return named("Android", version_after(ua, "Android "));
+    if is_android(ua) {
+        let version = version_after(ua, "Android ").or_else(|| version_after(ua, "Adr "));
+        return named("Android", version);
     }
     if ua.contains("BlackBerry") || ua.contains("BB10") || ua.contains("RIM Tablet OS") {
         return named("BlackBerry", version_after(ua, "Version/"));
     }
-    if ua.contains("Symbian") || ua.contains("Series60") || ua.contains("S60;") {
+    if ["Symbian", "Series60", "Series 60", "S60;"]
+        .iter()
+        .any(|token| ua.contains(token))
+    {
         return named("Symbian", version_after(ua, "SymbianOS/"));
     }
     if ua.contains("Series40") || ua.contains("S40OviBrowser") {
@@ -49,9 +57,6 @@ pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>
     }
     if ua.contains("PlayStation") || ua.contains("PLAYSTATION") {
         return named("PlayStation", None);
-    }
-    if ua.contains("Nintendo") {
-        return named("Nintendo", None);
     }
     if ua.contains("CrOS") {
         return named("ChromeOS", None);
@@ -86,6 +91,15 @@ pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>
         return named("Linux", None);
     }
     None
+}
+
+/// Android, or an Android app's client; not the Kindle's "like Android".
+pub(super) fn is_android(ua: &str) -> bool {
+    ua.starts_with("Dalvik/")
+        || ua.contains("; Adr ")
+        || ua
+            .match_indices("Android")
+            .any(|(at, _)| !ua[..at].ends_with("like "))
 }
 
 /// Marks of basic mobile phones: Java ME, Series 40, KaiOS, WAP browsers.
@@ -130,13 +144,21 @@ const TV_TOKENS: &[&str] = &[
     "PlayStation",
     "PLAYSTATION",
     "Nintendo",
+    "OculusBrowser",
+    "Quest",
+    "Tesla/",
+    "Viera",
 ];
 
 pub(super) fn device_type(ua: &str, os: Option<&str>, model: Option<&str>) -> DeviceType {
     if ua.contains("iPad") {
         return DeviceType::Tablet;
     }
-    if FEATURE_PHONE_TOKENS.iter().any(|token| ua.contains(token)) && os != Some("Android") {
+    if ua.contains("Kindle/") {
+        return DeviceType::Tablet;
+    }
+    let smartphone_os = matches!(os, Some("Android" | "BlackBerry" | "Symbian"));
+    if FEATURE_PHONE_TOKENS.iter().any(|token| ua.contains(token)) && !smartphone_os {
         return DeviceType::Mobilephone;
     }
     let television = || TV_TOKENS.iter().any(|token| ua.contains(token));
@@ -158,8 +180,9 @@ pub(super) fn device_type(ua: &str, os: Option<&str>, model: Option<&str>) -> De
         Some("Windows") if ua.contains("ARM; Touch") || ua.contains("Windows NT 6.2; ARM") => {
             DeviceType::Tablet
         }
-        Some("Windows" | "macOS" | "ChromeOS" | "FreeBSD") => DeviceType::Pc,
-        Some("Linux") if television() => DeviceType::Other,
+        Some("Windows" | "macOS" | "ChromeOS") => DeviceType::Pc,
+        Some("FreeBSD" | "Linux") if television() => DeviceType::Other,
+        Some("FreeBSD") => DeviceType::Pc,
         Some("Linux") if ua.contains("Mobile") => DeviceType::Smartphone,
         Some("Linux") => DeviceType::Pc,
         _ if ua.contains("Kindle") => DeviceType::Tablet,
@@ -239,7 +262,10 @@ fn android_device(ua: &str, model: Option<&str>) -> DeviceType {
     {
         return DeviceType::Smartphone;
     }
-    if ua.contains("Opera Mini") || ua.contains("UCBrowser") || ua.contains("UCWEB") {
+    if ["Opera Mini", "Opera Mobi", "UCBrowser", "UCWEB"]
+        .iter()
+        .any(|token| ua.contains(token))
+    {
         return DeviceType::Smartphone;
     }
     DeviceType::Tablet

@@ -163,12 +163,17 @@ impl Score {
         let os_right = same(&case.os, &device.os);
         self.os.add(os_right, weight);
         self.note(os_right, "os", &show(&case.os), &show(&device.os), case);
-        let class_right = device.device_type.as_str() == case.device;
+        // The visitor log has no class of its own for televisions and consoles.
+        let class = match case.device.as_str() {
+            "tv" | "console" => "other",
+            class => class,
+        };
+        let class_right = device.device_type.as_str() == class;
         self.device_class.add(class_right, weight);
         self.note(
             class_right,
             "device",
-            &case.device,
+            class,
             device.device_type.as_str(),
             case,
         );
