@@ -240,16 +240,23 @@ const TABLET_MODELS: &[&str] = &[
     "ipad",
 ];
 
+/// Whether a model name or code is a tablet's: it starts with one of
+/// [`TABLET_MODELS`] or has one as a word ("Redmi Pad SE", "Lenovo Tab M10").
+fn is_tablet_model(model: &str) -> bool {
+    // Model names are short; a longer item is no model (and costs no more).
+    let mut end = model.len().min(48);
+    while !model.is_char_boundary(end) {
+        end -= 1;
+    }
+    let model = model[..end].to_ascii_lowercase();
+    let words: Vec<&str> = model.split([' ', '_', '-']).collect();
+    TABLET_MODELS
+        .iter()
+        .any(|prefix| model.starts_with(prefix) || words.contains(&prefix.trim_end_matches('-')))
+}
+
 fn android_device(ua: &str, model: Option<&str>) -> DeviceType {
-    let tablet_model = model.is_some_and(|model| {
-        let model = model.to_ascii_lowercase();
-        TABLET_MODELS.iter().any(|prefix| {
-            model.starts_with(prefix)
-                || model
-                    .split([' ', '_', '-'])
-                    .any(|word| word == prefix.trim_end_matches('-'))
-        })
-    });
+    let tablet_model = model.is_some_and(is_tablet_model);
     if tablet_model || ua.contains("Tablet") || ua.contains("Silk/") {
         return DeviceType::Tablet;
     }
