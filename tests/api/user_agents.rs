@@ -159,7 +159,7 @@ fn parse_ua_gets_the_classes_the_hand_written_tables_missed() {
         ("Dalvik/2.1.0 (Linux; U; Android 13; 2201117TG Build/TKQ1.221114.001)",
          "Android Browser", "smartphone", "Xiaomi"),
         ("Nokia6300/2.0 (05.00) Profile/MIDP-2.0 Configuration/CLDC-1.1",
-         "-", "mobilephone", "Nokia"),
+         "Nokia Browser", "mobilephone", "Nokia"),
         ("Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
          "Chrome", "tablet", "Samsung"),
     ];
@@ -194,6 +194,7 @@ fn the_labelled_user_agents_meet_the_targets() {
     let files = [
         "tests/user_agents/browsers.tsv",
         "tests/user_agents/crawlers.tsv",
+        "tests/user_agents/holdout.tsv",
     ];
     let mut args = vec!["parse-ua", "--score"];
     args.extend(files);

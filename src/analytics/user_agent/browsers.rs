@@ -177,6 +177,10 @@ fn engine_browser(ua: &str) -> Option<(&'static str, Option<String>)> {
     if chrome.is_some() {
         return Some(("Chrome", chrome));
     }
+    if ua.starts_with("Nokia") && ua.contains("MIDP") {
+        // A Series 40 phone's own browser names the phone only.
+        return Some(("Nokia Browser", None));
+    }
     if ua.contains("Series60") || ua.contains("SymbianOS") {
         // The browser Nokia built into S60 ("Web Browser for S60").
         return Some(("Nokia Browser", None));

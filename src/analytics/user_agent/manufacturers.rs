@@ -92,6 +92,7 @@ const BRAND_WORDS: &[(&str, &str)] = &[
     ("panasonic", "Panasonic"),
     ("philips", "Philips"),
     ("surface", "Microsoft"),
+    ("l-ement", "Logicom"),
     ("power armor", "Ulefone"),
     ("armor", "Ulefone"),
     ("bison", "Umidigi"),
@@ -114,10 +115,7 @@ const MODEL_CODES: &[(&str, &str)] = &[
         r"^m?(1[5-9]|2[0-6])(0[1-9]|1[0-2])[0-9]*[a-z][0-9a-z]{1,6}$",
         "Xiaomi",
     ),
-    (
-        r"^[a-z]{3}\d?-(l|al|tl|lx|nx|an|cl|dl|tn|bd|bx|w)\d",
-        "Huawei",
-    ),
+    (r"^(lt|mt|st|sk|wt)\d{2}[a-z]{1,2}$", "Sony"),
     (r"^xt\d{4}", "Motorola"),
     (r"^ta-\d{4}$", "Nokia"),
     (r"^xq-[a-z0-9]{2}\d\d$", "Sony"),
@@ -138,6 +136,13 @@ const MODEL_CODES: &[(&str, &str)] = &[
     (r"^(asus|zenfone|rog)", "Asus"),
     (r"^(mi|m)\d", "Xiaomi"),
 ];
+
+/// Huawei's model codes, which Honor's share: three letters, a dash, a
+/// network letter or two and digits ("ELE-L29", "NTH-NX9", "TAH-N29m").
+static HUAWEI_CODE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r"^[a-z]{3}\d?-(l|al|tl|lx|nx|an|cl|dl|tn|bd|bx|n|w)\d{1,2}[a-z]?$")
+        .expect("the Huawei code pattern compiles")
+});
 
 static CODES: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSetBuilder::new(MODEL_CODES.iter().map(|(pattern, _)| pattern))
@@ -169,25 +174,36 @@ pub(super) fn manufacturer(ua: &str, os: Option<&str>, items: &[&str]) -> Option
         Some("BlackBerry") => return Some("BlackBerry"),
         _ => {}
     }
+    // HarmonyOS NEXT ("OpenHarmony") names no model and runs on Huawei's alone.
+    let harmony = || (os == Some("HarmonyOS") && ua.contains("HuaweiBrowser")).then_some("Huawei");
     if ua.contains("Build/HONOR") {
         // Honor's build numbers carry its name; its model codes look like Huawei's.
         return Some("Honor");
     }
-    items.iter().find_map(|item| brand_of(item)).or_else(|| {
-        BRANDS_ANYWHERE
-            .iter()
-            .find(|(word, _)| ua.contains(word))
-            .map(|(_, brand)| *brand)
-    })
+    items
+        .iter()
+        .find_map(|item| brand_of(item))
+        .or_else(|| {
+            BRANDS_ANYWHERE
+                .iter()
+                .find(|(word, _)| ua.contains(word))
+                .map(|(_, brand)| *brand)
+        })
+        .or_else(harmony)
 }
 
-/// The brand a model item names, if any source knows it: a brand word first
-/// (a Nexus is Google's whoever built it), then Google Play's list, then
-/// the makers' model codes.
+/// The brand a model item names, if any source knows it: Huawei's code
+/// format first (Honor shares it, and the list tells them apart), then a
+/// brand word (a Nexus is Google's whoever built it), then Google Play's
+/// list, then the makers' model codes.
 pub(super) fn brand_of(item: &str) -> Option<&'static str> {
     let model = item.trim().to_ascii_lowercase();
     if model.len() < 2 {
         return None;
+    }
+    if HUAWEI_CODE.is_match(model.as_bytes()) {
+        // "LGE-NX9" is an Honor code, not an LG: Huawei's format wins.
+        return Some(MODELS.get(model.as_str()).copied().unwrap_or("Huawei"));
     }
     if let Some((word, brand)) = BRAND_WORDS.iter().find(|(word, _)| model.starts_with(word)) {
         // "HUAWEI JSN-L21" is an Honor: the list knows the model alone.

@@ -291,7 +291,12 @@ fn masked<'a>(ua: &'a str, items: &[Range<usize>]) -> std::borrow::Cow<'a, str> 
     sorted.sort_by_key(|r| std::cmp::Reverse(r.start));
     sorted.dedup();
     for range in sorted {
-        text.replace_range(range, "M");
+        // The whole item: a build id ("AP3A.240617.008") is shared by every
+        // phone of a release, and one robot list names one as a robot's.
+        let end = ua[range.start..]
+            .find([';', ')'])
+            .map_or(ua.len(), |at| range.start + at);
+        text.replace_range(range.start..end, "M");
     }
     std::borrow::Cow::Owned(text)
 }

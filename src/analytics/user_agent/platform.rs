@@ -46,7 +46,8 @@ pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>
     {
         return named("Symbian", version_after(ua, "SymbianOS/"));
     }
-    if ua.contains("Series40") || ua.contains("S40OviBrowser") {
+    let nokia_java = ua.starts_with("Nokia") && ua.contains("MIDP");
+    if ua.contains("Series40") || ua.contains("S40OviBrowser") || nokia_java {
         return named("Series 40", None);
     }
     if ua.contains("Tizen") {

@@ -211,6 +211,9 @@ fn show(value: &Option<String>) -> String {
 impl fmt::Display for Score {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let line = |f: &mut fmt::Formatter<'_>, what: &str, share: &Share| {
+            if share.total == 0 {
+                return writeln!(f, "{what:<52}      -    (aucun cas)");
+            }
             writeln!(
                 f,
                 "{what:<52} {:>6.1} %  ({} / {})",
