@@ -87,9 +87,16 @@ impl PatternList {
             }
         }
         let words = |words: Vec<String>, start: StartKind| {
+            // A DFA is the fastest, but for crawler-user-agents' 1,464 words
+            // it takes 7 MB; the compact NFA takes 0.36 MB for 0.7 µs more.
+            let kind = if words.len() > 500 {
+                AhoCorasickKind::ContiguousNFA
+            } else {
+                AhoCorasickKind::DFA
+            };
             AhoCorasick::builder()
                 .ascii_case_insensitive(case_insensitive)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(kind))
                 .start_kind(start)
                 .build(words)
                 .expect("the robots' words build an automaton")
