@@ -4,7 +4,7 @@
 //!     cargo run --release --example ua_cost [FILE…]
 //!
 //! FILE: labelled User-Agents (default: tests/user_agents/browsers.tsv and
-//! tests/user_agents/crawlers.tsv). Each round classifies every User-Agent
+//! tests/user_agents/crawlers.tsv and tests/user_agents/holdout.tsv). Each round classifies every User-Agent
 //! once with `user_agent::classify` (no cache); the figure is the median
 //! round's mean per User-Agent. Then 1,000,000 distinct User-Agents (the
 //! corpus's, each made unique by a number) go through the site's bounded
@@ -26,6 +26,7 @@ fn main() {
         vec![
             "tests/user_agents/browsers.tsv".to_owned(),
             "tests/user_agents/crawlers.tsv".to_owned(),
+            "tests/user_agents/holdout.tsv".to_owned(),
         ]
     } else {
         files
