@@ -7,7 +7,15 @@ use super::{major_minor, version_after, DeviceType};
 /// Order matters: Windows Phone and HarmonyOS also say "Android", Tizen and
 /// webOS also say "Linux".
 pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>)> {
-    let named = |name: &'static str, version: Option<&str>| Some((name, version.map(major_minor)));
+    mobile_system(ua).or_else(|| other_system(ua))
+}
+
+fn named(name: &'static str, version: Option<&str>) -> Option<(&'static str, Option<String>)> {
+    Some((name, version.map(major_minor)))
+}
+
+/// Phones' and tablets' systems, and the consoles that pose as one.
+fn mobile_system(ua: &str) -> Option<(&'static str, Option<String>)> {
     if ua.contains("Windows Phone") {
         // Windows Phone 8.1 also says "Android 4.0" and "like iPhone OS".
         return named(
@@ -50,6 +58,11 @@ pub(super) fn operating_system(ua: &str) -> Option<(&'static str, Option<String>
     if ua.contains("Series40") || ua.contains("S40OviBrowser") || nokia_java {
         return named("Series 40", None);
     }
+    None
+}
+
+/// Televisions', consoles' and computers' systems.
+fn other_system(ua: &str) -> Option<(&'static str, Option<String>)> {
     if ua.contains("Tizen") {
         return named("Tizen", version_after(ua, "Tizen "));
     }
