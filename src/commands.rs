@@ -328,7 +328,9 @@ pub fn score_user_agents(
     use crate::analytics::user_agent::score;
     let mut cases = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(file).map_err(CommandError::ParseUa)?;
+        let text = std::fs::read_to_string(file).map_err(|error| {
+            CommandError::Labels(format!("{} : fichier illisible ({error})", file.display()))
+        })?;
         let parsed = score::parse_cases(&text)
             .map_err(|error| CommandError::Labels(format!("{} : {error}", file.display())))?;
         cases.extend(parsed);

@@ -244,4 +244,12 @@ fn a_malformed_label_file_is_refused_with_its_line() {
     assert!(stderr.contains("ligne 3"), "{stderr}");
     assert!(stderr.contains("poids"), "{stderr}");
     assert!(output.stdout.is_empty());
+    let missing = dir.path().join("absent.tsv");
+    let output = run(&["parse-ua", "--score", missing.to_str().unwrap()], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("absent.tsv : fichier illisible"),
+        "{stderr}"
+    );
 }
