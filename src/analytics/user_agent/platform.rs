@@ -159,7 +159,6 @@ const TV_TOKENS: &[&str] = &[
     "PLAYSTATION",
     "Nintendo",
     "OculusBrowser",
-    "Quest",
     "Tesla/",
     "Viera",
 ];
