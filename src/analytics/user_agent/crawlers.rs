@@ -209,9 +209,6 @@ fn group_end(pattern: &str, start: usize) -> usize {
 /// `text` is the User-Agent with its device model masked, so that a phone
 /// named "Spider" or "KINGKONG" is not taken for a robot.
 pub(super) fn is_crawler(text: &str) -> bool {
-    // Nokia's Asha phones say "java_runtime_version=", which isbot's
-    // "java" takes for a Java HTTP client.
-    let text = text.replace("java_runtime_version", "runtime_version");
     let bytes = text.as_bytes();
     GENERIC.is_match(bytes)
         || LISTED.is_match(bytes)

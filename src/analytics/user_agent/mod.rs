@@ -263,12 +263,8 @@ fn split_items(ua: &str, group: Range<usize>) -> impl Iterator<Item = Range<usiz
         offset += item.len() + 1;
         let text = item.trim();
         let text = text.split(" Build/").next().unwrap_or(text).trim_end();
-        let text = text
-            .split("/")
-            .next()
-            .filter(|_| text.starts_with("Build"))
-            .map_or(text, |_| "");
-        (!text.is_empty() && !text.starts_with("rv:")).then(|| start..start + text.len())
+        let no_model = text.is_empty() || text.starts_with("Build/") || text.starts_with("rv:");
+        (!no_model).then(|| start..start + text.len())
     })
 }
 
@@ -281,22 +277,31 @@ fn leading_product(ua: &str) -> Option<Range<usize>> {
     (!generic && product.len() >= 3).then_some(0..end)
 }
 
-/// The User-Agent with its model items blanked out.
+/// The User-Agent without what looks like a robot's mark but is a
+/// person's: an Android phone's model items (a "KINGKONG" or "Spider"
+/// phone), each with its build id (shared by every phone of a release, and
+/// one robot list names one as a robot's), and the "java_runtime_version"
+/// of Nokia's Asha phones (isbot's "java" is for Java's HTTP client).
 fn masked<'a>(ua: &'a str, items: &[Range<usize>]) -> std::borrow::Cow<'a, str> {
-    if items.is_empty() || !(ua.contains("Android") || ua.starts_with("Dalvik/")) {
+    let android = !items.is_empty() && (ua.contains("Android") || ua.starts_with("Dalvik/"));
+    let java = ua.contains("java_runtime_version");
+    if !android && !java {
         return std::borrow::Cow::Borrowed(ua);
     }
     let mut text = ua.to_owned();
-    let mut sorted: Vec<_> = items.iter().filter(|r| r.start > 0).cloned().collect();
-    sorted.sort_by_key(|r| std::cmp::Reverse(r.start));
-    sorted.dedup();
-    for range in sorted {
-        // The whole item: a build id ("AP3A.240617.008") is shared by every
-        // phone of a release, and one robot list names one as a robot's.
-        let end = ua[range.start..]
-            .find([';', ')'])
-            .map_or(ua.len(), |at| range.start + at);
-        text.replace_range(range.start..end, "M");
+    if android {
+        let mut sorted: Vec<_> = items.iter().filter(|r| r.start > 0).cloned().collect();
+        sorted.sort_by_key(|r| std::cmp::Reverse(r.start));
+        sorted.dedup();
+        for range in sorted {
+            let end = ua[range.start..]
+                .find([';', ')'])
+                .map_or(ua.len(), |at| range.start + at);
+            text.replace_range(range.start..end, "M");
+        }
+    }
+    if java {
+        text = text.replace("java_runtime_version", "runtime_version");
     }
     std::borrow::Cow::Owned(text)
 }
