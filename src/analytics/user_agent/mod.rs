@@ -155,6 +155,7 @@ pub fn classify(ua: &str) -> Device {
 /// Compiles the embedded lists, so that the first page view does not wait.
 pub fn warm_up() {
     crawlers::warm_up();
+    browsers::browser("");
     manufacturers::brand_of("sm-a515f");
 }
 
